@@ -1,0 +1,146 @@
+// Package access holds who may do what in Parcours: organisations, their
+// users, the bearer API keys users authenticate with, and the rights of each
+// role. Object-level checks (which organisation owns a record) are made by the
+// HTTP layer with Principal.
+package access
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"strings"
+	"time"
+)
+
+// Role is what a user may do.
+type Role string
+
+// Roles (design.md, "Roles and access").
+const (
+	// Coordinator administers an organisation and reads its reports.
+	Coordinator Role = "coordinator"
+	// Adviser follows the organisation's beneficiaries, offers, PMSMP and proposals.
+	Adviser Role = "adviser"
+	// Mentor sees their own profile, proposals and mentees (restricted view).
+	Mentor Role = "mentor"
+	// Agency manages its own openings only.
+	Agency Role = "agency"
+)
+
+// Roles lists every role.
+var Roles = []Role{Coordinator, Adviser, Mentor, Agency}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, x := range Roles {
+		if r == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Organisation is an AGIR platform, an association, a company or an agency.
+type Organisation struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Kind      string    `json:"kind"` // programme, association, company, agency
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// User belongs to one organisation and has one role.
+type User struct {
+	ID             string    `json:"id"`
+	OrganisationID string    `json:"organisationId"`
+	Name           string    `json:"name"`
+	Email          string    `json:"email,omitempty"`
+	Role           Role      `json:"role"`
+	CreatedAt      time.Time `json:"createdAt"`
+}
+
+// Key is a bearer API key. Only its SHA-256 is stored; the secret is shown once.
+type Key struct {
+	ID             string     `json:"id"`
+	UserID         string     `json:"userId"`
+	OrganisationID string     `json:"organisationId"`
+	Role           Role       `json:"role"`
+	Label          string     `json:"label"`
+	Hash           string     `json:"-"`
+	Prefix         string     `json:"prefix"`
+	CreatedAt      time.Time  `json:"createdAt"`
+	RevokedAt      *time.Time `json:"revokedAt,omitempty"`
+}
+
+// Principal is who is asking: the user behind a valid key.
+type Principal struct {
+	UserID         string
+	OrganisationID string
+	Role           Role
+	KeyID          string
+}
+
+// Is reports whether the principal has one of the roles.
+func (p Principal) Is(roles ...Role) bool {
+	for _, r := range roles {
+		if p.Role == r {
+			return true
+		}
+	}
+	return false
+}
+
+// SecretPrefix starts every key so it is recognisable in logs and scanners.
+const SecretPrefix = "prc_"
+
+// NewSecret returns a fresh key secret (32 random bytes) and its hash.
+func NewSecret() (secret, hash string, err error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", "", err
+	}
+	secret = SecretPrefix + base64.RawURLEncoding.EncodeToString(b[:])
+	return secret, HashSecret(secret), nil
+}
+
+// HashSecret returns the stored form of a secret: hex SHA-256.
+func HashSecret(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// Matches reports, in constant time, whether secret is the key's.
+func (k Key) Matches(secret string) bool {
+	h := HashSecret(secret)
+	return subtle.ConstantTimeCompare([]byte(h), []byte(k.Hash)) == 1
+}
+
+// Display returns the first characters of a secret, safe to show in lists.
+func Display(secret string) string {
+	if len(secret) > len(SecretPrefix)+6 {
+		return secret[:len(SecretPrefix)+6]
+	}
+	return strings.Repeat("*", len(secret))
+}
+
+// Store keeps organisations, users and keys.
+type Store interface {
+	CreateOrganisation(ctx context.Context, o Organisation) error
+	// Organisation returns apperr.NotFound if there is none.
+	Organisation(ctx context.Context, id string) (Organisation, error)
+	// OrganisationByName returns apperr.NotFound if there is none.
+	OrganisationByName(ctx context.Context, name string) (Organisation, error)
+	CreateUser(ctx context.Context, u User) error
+	// User returns apperr.NotFound if there is none.
+	User(ctx context.Context, id string) (User, error)
+	// CreateKey returns apperr.Conflict if the hash exists already.
+	CreateKey(ctx context.Context, k Key) error
+	// KeyByHash returns apperr.NotFound if no key has that hash.
+	KeyByHash(ctx context.Context, hash string) (Key, error)
+	// Keys lists the keys of an organisation ("" for all), newest first.
+	Keys(ctx context.Context, org string) ([]Key, error)
+	// RevokeKey marks the key revoked; apperr.NotFound if there is none.
+	RevokeKey(ctx context.Context, id string, at time.Time) error
+}

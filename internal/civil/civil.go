@@ -1,0 +1,68 @@
+// Package civil holds the calendar date Parcours uses for birth dates, programme
+// entries, availability and opportunity dates: a day, with no time of day and
+// no zone, written "2006-01-02" everywhere (JSON, BSON, DIMACS comments).
+package civil
+
+import (
+	"fmt"
+	"time"
+)
+
+// Layout is the one way a Date is written.
+const Layout = "2006-01-02"
+
+// Date is a calendar day as "YYYY-MM-DD". The zero value is the empty string,
+// meaning "not given". Dates compare correctly as strings.
+type Date string
+
+// Parse returns the date written s, or an error naming it.
+func Parse(s string) (Date, error) {
+	t, err := time.Parse(Layout, s)
+	if err != nil {
+		return "", fmt.Errorf("parse date %q: %w", s, err)
+	}
+	return Date(t.Format(Layout)), nil
+}
+
+// Of returns the calendar day of t in t's location.
+func Of(t time.Time) Date {
+	if t.IsZero() {
+		return ""
+	}
+	return Date(t.Format(Layout))
+}
+
+// Time returns midnight UTC of the day, or the zero time for an empty or bad date.
+func (d Date) Time() time.Time {
+	t, err := time.Parse(Layout, string(d))
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// IsZero reports whether no date is given.
+func (d Date) IsZero() bool { return d == "" }
+
+// Valid reports whether d is a real calendar day.
+func (d Date) Valid() bool {
+	_, err := time.Parse(Layout, string(d))
+	return err == nil
+}
+
+// Before reports whether d is strictly before e.
+func (d Date) Before(e Date) bool { return d < e }
+
+// After reports whether d is strictly after e.
+func (d Date) After(e Date) bool { return d > e }
+
+// AddDate returns d moved by years, months and days, as time.AddDate does.
+func (d Date) AddDate(years, months, days int) Date {
+	if d == "" {
+		return ""
+	}
+	return Of(d.Time().AddDate(years, months, days))
+}
+
+// String returns the date as written.
+func (d Date) String() string { return string(d) }

@@ -1,0 +1,147 @@
+package mongodb
+
+import (
+	"context"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/parcours-emploi/parcours/internal/access"
+)
+
+var _ access.Store = (*DB)(nil)
+
+type organisationDoc struct {
+	ID        string    `bson:"_id"`
+	Name      string    `bson:"name"`
+	Kind      string    `bson:"kind"`
+	CreatedAt time.Time `bson:"createdAt"`
+}
+
+type userDoc struct {
+	ID             string      `bson:"_id"`
+	OrganisationID string      `bson:"organisationId"`
+	Name           string      `bson:"name"`
+	Email          string      `bson:"email,omitempty"`
+	Role           access.Role `bson:"role"`
+	CreatedAt      time.Time   `bson:"createdAt"`
+}
+
+type keyDoc struct {
+	ID             string      `bson:"_id"`
+	UserID         string      `bson:"userId"`
+	OrganisationID string      `bson:"organisationId"`
+	Role           access.Role `bson:"role"`
+	Label          string      `bson:"label"`
+	Hash           string      `bson:"hash"`
+	Prefix         string      `bson:"prefix"`
+	CreatedAt      time.Time   `bson:"createdAt"`
+	RevokedAt      *time.Time  `bson:"revokedAt,omitempty"`
+}
+
+func toKey(d keyDoc) access.Key {
+	k := access.Key{ID: d.ID, UserID: d.UserID, OrganisationID: d.OrganisationID, Role: d.Role, Label: d.Label,
+		Hash: d.Hash, Prefix: d.Prefix, CreatedAt: d.CreatedAt.UTC()}
+	if d.RevokedAt != nil {
+		t := d.RevokedAt.UTC()
+		k.RevokedAt = &t
+	}
+	return k
+}
+
+// CreateOrganisation inserts o.
+func (d *DB) CreateOrganisation(ctx context.Context, o access.Organisation) error {
+	_, err := d.col(colOrganisations).InsertOne(ctx, organisationDoc{ID: o.ID, Name: o.Name, Kind: o.Kind, CreatedAt: o.CreatedAt})
+	return translate(err, "insert organisation "+o.Name)
+}
+
+// Organisation returns the organisation id.
+func (d *DB) Organisation(ctx context.Context, id string) (access.Organisation, error) {
+	return d.findOrganisation(ctx, bson.D{{Key: "_id", Value: id}}, id)
+}
+
+// OrganisationByName returns the organisation called name.
+func (d *DB) OrganisationByName(ctx context.Context, name string) (access.Organisation, error) {
+	return d.findOrganisation(ctx, bson.D{{Key: "name", Value: name}}, name)
+}
+
+func (d *DB) findOrganisation(ctx context.Context, filter bson.D, what string) (access.Organisation, error) {
+	var doc organisationDoc
+	if err := d.col(colOrganisations).FindOne(ctx, filter).Decode(&doc); err != nil {
+		return access.Organisation{}, translate(err, "find organisation "+what)
+	}
+	return access.Organisation{ID: doc.ID, Name: doc.Name, Kind: doc.Kind, CreatedAt: doc.CreatedAt.UTC()}, nil
+}
+
+// CreateUser inserts u.
+func (d *DB) CreateUser(ctx context.Context, u access.User) error {
+	_, err := d.col(colUsers).InsertOne(ctx, userDoc{ID: u.ID, OrganisationID: u.OrganisationID, Name: u.Name, Email: u.Email, Role: u.Role, CreatedAt: u.CreatedAt})
+	return translate(err, "insert user "+u.ID)
+}
+
+// User returns the user id.
+func (d *DB) User(ctx context.Context, id string) (access.User, error) {
+	var doc userDoc
+	if err := d.col(colUsers).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&doc); err != nil {
+		return access.User{}, translate(err, "find user "+id)
+	}
+	return access.User{ID: doc.ID, OrganisationID: doc.OrganisationID, Name: doc.Name, Email: doc.Email, Role: doc.Role, CreatedAt: doc.CreatedAt.UTC()}, nil
+}
+
+// CreateKey inserts k; a duplicate hash is a conflict.
+func (d *DB) CreateKey(ctx context.Context, k access.Key) error {
+	_, err := d.col(colKeys).InsertOne(ctx, keyDoc{ID: k.ID, UserID: k.UserID, OrganisationID: k.OrganisationID, Role: k.Role,
+		Label: k.Label, Hash: k.Hash, Prefix: k.Prefix, CreatedAt: k.CreatedAt, RevokedAt: k.RevokedAt})
+	return translate(err, "insert key "+k.ID)
+}
+
+// KeyByHash returns the key with that hash.
+func (d *DB) KeyByHash(ctx context.Context, hash string) (access.Key, error) {
+	var doc keyDoc
+	if err := d.col(colKeys).FindOne(ctx, bson.D{{Key: "hash", Value: hash}}).Decode(&doc); err != nil {
+		return access.Key{}, translate(err, "find key")
+	}
+	return toKey(doc), nil
+}
+
+// Keys lists the keys of org ("" for every organisation), newest first.
+func (d *DB) Keys(ctx context.Context, org string) ([]access.Key, error) {
+	filter := bson.D{}
+	if org != "" {
+		filter = bson.D{{Key: "organisationId", Value: org}}
+	}
+	cur, err := d.col(colKeys).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}))
+	if err != nil {
+		return nil, translate(err, "list keys")
+	}
+	var docs []keyDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "list keys")
+	}
+	out := make([]access.Key, len(docs))
+	for i, x := range docs {
+		out[i] = toKey(x)
+	}
+	return out, nil
+}
+
+// RevokeKey marks the key revoked (a second revocation keeps the first date).
+func (d *DB) RevokeKey(ctx context.Context, id string, at time.Time) error {
+	res, err := d.col(colKeys).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "revokedAt", Value: bson.D{{Key: "$exists", Value: false}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "revokedAt", Value: at}}}})
+	if err != nil {
+		return translate(err, "revoke key "+id)
+	}
+	if res.MatchedCount == 0 {
+		n, err := d.col(colKeys).CountDocuments(ctx, bson.D{{Key: "_id", Value: id}})
+		if err != nil {
+			return translate(err, "revoke key "+id)
+		}
+		if n == 0 {
+			return translate(mongo.ErrNoDocuments, "revoke key "+id)
+		}
+	}
+	return nil
+}

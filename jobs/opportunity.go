@@ -1,0 +1,151 @@
+package jobs
+
+import (
+	"context"
+	"time"
+
+	"github.com/parcours-emploi/parcours/internal/civil"
+)
+
+// Kind is what an opportunity offers.
+type Kind string
+
+// Kinds of opportunity.
+const (
+	KindJob      Kind = "job"
+	KindPMSMP    Kind = "pmsmp"
+	KindTraining Kind = "training"
+)
+
+// Kinds lists the accepted kinds.
+var Kinds = []Kind{KindJob, KindPMSMP, KindTraining}
+
+// Status is where an opportunity is in its life.
+type Status string
+
+// Statuses. Only open opportunities are matched.
+const (
+	StatusDraft   Status = "draft"
+	StatusOpen    Status = "open"
+	StatusFilled  Status = "filled"
+	StatusClosed  Status = "closed"
+	StatusExpired Status = "expired"
+)
+
+// Statuses lists the accepted statuses.
+var Statuses = []Status{StatusDraft, StatusOpen, StatusFilled, StatusClosed, StatusExpired}
+
+// Contract types of a job offer (domain.md).
+var Contracts = []string{"cdi", "cdd", "interim", "alternance", "professionnalisation", "iae"}
+
+// Opportunity is a job offer, a PMSMP placement or a training session.
+type Opportunity struct {
+	ID             string `json:"id"`
+	OrganisationID string `json:"organisationId"`
+	Kind           Kind   `json:"kind"`
+	Status         Status `json:"status"`
+	// ExternalRef is an agency's own reference, unique per organisation.
+	ExternalRef string `json:"externalRef,omitempty"`
+
+	Title        string     `json:"title"`
+	Description  string     `json:"description"`
+	Employer     string     `json:"employer,omitempty"`
+	ROME         string     `json:"rome"`
+	Place        Place      `json:"place"`
+	Start        civil.Date `json:"startDate"`
+	End          civil.Date `json:"endDate,omitempty"`
+	HoursPerWeek int        `json:"hoursPerWeek"`
+	Days         []string   `json:"days,omitempty"`
+	// Positions is the number of people wanted (job positions, PMSMP slots,
+	// training seats).
+	Positions int `json:"positions"`
+
+	Contract *Contract `json:"contract,omitempty"`
+	PMSMP    *PMSMP    `json:"pmsmp,omitempty"`
+
+	French   FrenchRequirement    `json:"frenchRequired"`
+	Diplomas []DiplomaRequirement `json:"diplomasRequired,omitempty"`
+	Licences []string             `json:"licencesRequired,omitempty"`
+	Skills   []string             `json:"skills,omitempty"`
+
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+	Version   int64     `json:"version"`
+}
+
+// Place is where an opportunity happens.
+type Place struct {
+	Department string    `json:"department"`
+	Postcode   string    `json:"postcode"`
+	City       string    `json:"city,omitempty"`
+	Location   *GeoPoint `json:"location,omitempty"`
+}
+
+// GeoPoint is a WGS84 position in degrees.
+type GeoPoint struct {
+	Lat float64 `json:"lat"`
+	Lon float64 `json:"lon"`
+}
+
+// Contract describes a job offer's contract.
+type Contract struct {
+	Type string `json:"type"`
+	// Months is the duration of a fixed-term contract; 0 for a CDI.
+	Months int `json:"months,omitempty"`
+}
+
+// PMSMP holds what a PMSMP placement adds: the host and the purpose.
+type PMSMP struct {
+	HostID    string         `json:"hostId"`
+	Objective PMSMPObjective `json:"objective"`
+	Tutor     string         `json:"tutor,omitempty"`
+}
+
+// FrenchRequirement is the minimum CEFR level per skill; an empty skill is not required.
+type FrenchRequirement struct {
+	OralComprehension    string `json:"oralComprehension,omitempty"`
+	WrittenComprehension string `json:"writtenComprehension,omitempty"`
+	OralProduction       string `json:"oralProduction,omitempty"`
+	WrittenProduction    string `json:"writtenProduction,omitempty"`
+}
+
+// DiplomaRequirement is a diploma or licence an opportunity requires.
+type DiplomaRequirement struct {
+	Title    string `json:"title"`
+	MinLevel int    `json:"minLevel,omitempty"`
+	Field    string `json:"field,omitempty"`
+	// Recognised says whether a foreign diploma must be recognised in France.
+	Recognised bool `json:"recognised,omitempty"`
+}
+
+// Filter selects opportunities in a list. Empty fields do not filter.
+type Filter struct {
+	// OrganisationID limits the list to one publisher; empty lists every
+	// publisher's published opportunities (Published must then be true).
+	OrganisationID string
+	// Visible, when set, also admits drafts of that organisation.
+	Visible    string
+	Published  bool
+	Kind       Kind
+	ROME       string
+	Department string
+	Status     Status
+	After      string
+	Limit      int
+}
+
+// Store keeps opportunities.
+type Store interface {
+	// CreateOpportunity inserts o. It returns apperr.Conflict if the
+	// organisation already has an opportunity with o.ExternalRef.
+	CreateOpportunity(ctx context.Context, o Opportunity) error
+	// Opportunity returns apperr.NotFound if there is none with that id.
+	Opportunity(ctx context.Context, id string) (Opportunity, error)
+	// OpportunityByRef returns apperr.NotFound if org has none with that reference.
+	OpportunityByRef(ctx context.Context, org, ref string) (Opportunity, error)
+	// Opportunities returns a page and the position of the next one ("" at the end).
+	Opportunities(ctx context.Context, f Filter) ([]Opportunity, string, error)
+	// ReplaceOpportunity stores o if the stored version is still o.Version-1:
+	// apperr.NotFound if gone, apperr.PreconditionFailed if changed meanwhile.
+	ReplaceOpportunity(ctx context.Context, o Opportunity) error
+}

@@ -1,0 +1,108 @@
+package mentoring
+
+import (
+	"context"
+	"time"
+
+	"github.com/parcours-emploi/parcours/internal/civil"
+)
+
+// MentorStatus is whether a mentor can be proposed.
+type MentorStatus string
+
+// Mentor statuses.
+const (
+	MentorActive   MentorStatus = "active"
+	MentorPaused   MentorStatus = "paused"
+	MentorInactive MentorStatus = "inactive"
+)
+
+// MentorStatuses lists the accepted statuses.
+var MentorStatuses = []MentorStatus{MentorActive, MentorPaused, MentorInactive}
+
+// Mentor is a volunteer who takes mentees for co-training.
+type Mentor struct {
+	ID             string `json:"id"`
+	OrganisationID string `json:"organisationId"`
+	// UserID is the mentor's own account (role mentor), if any.
+	UserID string `json:"userId,omitempty"`
+
+	FirstName string   `json:"firstName"`
+	LastName  string   `json:"lastName"`
+	Company   string   `json:"company"`
+	Sector    string   `json:"sector"` // ROME family or domain, e.g. "H" or "H29"
+	ROME      []string `json:"rome"`
+	Skills    []string `json:"skills"`
+	Interests []string `json:"interests"`
+	Languages []string `json:"languages"`
+	// Capacity is the most mentees the mentor agreed to follow at once.
+	Capacity int `json:"capacity"`
+	// Active counts the mentor's mentorships under way; it only changes through
+	// the store's guarded updates so it never exceeds Capacity.
+	Active int `json:"activeMentees"`
+
+	Availability MentorAvailability `json:"availability"`
+	Place        Place              `json:"place"`
+	TrainedAt    *civil.Date        `json:"trainedAt,omitempty"`
+	Status       MentorStatus       `json:"status"`
+
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+	Version   int64     `json:"version"`
+}
+
+// MentorAvailability says when a mentor can meet.
+type MentorAvailability struct {
+	HoursPerMonth int      `json:"hoursPerMonth"`
+	Days          []string `json:"days"`
+	Remote        bool     `json:"remote"`
+}
+
+// Place is where a mentor works or meets.
+type Place struct {
+	Department string    `json:"department"`
+	Postcode   string    `json:"postcode"`
+	City       string    `json:"city,omitempty"`
+	Location   *GeoPoint `json:"location,omitempty"`
+}
+
+// GeoPoint is a WGS84 position in degrees.
+type GeoPoint struct {
+	Lat float64 `json:"lat"`
+	Lon float64 `json:"lon"`
+}
+
+// Trained reports whether the mentor completed the initial training.
+func (m Mentor) Trained() bool { return m.TrainedAt != nil && !m.TrainedAt.IsZero() }
+
+// FreeCapacity is how many more mentees the mentor can take.
+func (m Mentor) FreeCapacity() int {
+	if n := m.Capacity - m.Active; n > 0 {
+		return n
+	}
+	return 0
+}
+
+// MentorFilter selects mentors of one organisation.
+type MentorFilter struct {
+	OrganisationID string
+	Status         MentorStatus
+	Department     string
+	After          string
+	Limit          int
+}
+
+// MentorStore keeps mentors.
+type MentorStore interface {
+	// CreateMentor inserts m; apperr.Conflict if m.UserID already has a profile.
+	CreateMentor(ctx context.Context, m Mentor) error
+	// Mentor returns apperr.NotFound if org has no such mentor.
+	Mentor(ctx context.Context, org, id string) (Mentor, error)
+	// MentorByUser returns apperr.NotFound if the user has no mentor profile.
+	MentorByUser(ctx context.Context, userID string) (Mentor, error)
+	// Mentors returns a page and the position of the next one.
+	Mentors(ctx context.Context, f MentorFilter) ([]Mentor, string, error)
+	// ReplaceMentor stores m if the stored version is still m.Version-1
+	// (apperr.NotFound, apperr.PreconditionFailed). It never changes Active.
+	ReplaceMentor(ctx context.Context, m Mentor) error
+}

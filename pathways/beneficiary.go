@@ -1,0 +1,268 @@
+package pathways
+
+import (
+	"context"
+	"time"
+
+	"github.com/parcours-emploi/parcours/internal/civil"
+)
+
+// Protection is a beneficiary's protection status. It is sensitive: it is never
+// an input to matching and never shown to mentors.
+type Protection string
+
+// Protection statuses (domain.md, "BPI").
+const (
+	ProtectionRefugee    Protection = "refugee"
+	ProtectionSubsidiary Protection = "subsidiary-protection"
+	ProtectionFamily     Protection = "bpi-family-member"
+)
+
+// Protections lists the accepted statuses.
+var Protections = []Protection{ProtectionRefugee, ProtectionSubsidiary, ProtectionFamily}
+
+// Beneficiary is one person followed on an employment pathway.
+type Beneficiary struct {
+	ID             string `json:"id"`
+	OrganisationID string `json:"organisationId"`
+
+	FirstName  string     `json:"firstName"`
+	LastName   string     `json:"lastName"`
+	BirthDate  civil.Date `json:"birthDate"`
+	Protection Protection `json:"protection"`
+
+	Enrolment  Enrolment `json:"enrolment"`
+	Department string    `json:"department"`
+	Address    Address   `json:"address"`
+
+	French       French        `json:"french"`
+	Diplomas     []Diploma     `json:"diplomas"`
+	Skills       []Skill       `json:"skills"`
+	PastJobs     []PastJob     `json:"pastJobs"`
+	Project      Project       `json:"project"`
+	Availability Availability  `json:"availability"`
+	Mobility     Mobility      `json:"mobility"`
+	Barriers     []Barrier     `json:"barriers"`
+	ConsentAt    civil.Date    `json:"consentDate"`
+	Notes        string        `json:"notes"`
+	Erased       *ErasureStamp `json:"erased,omitempty"`
+
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+	// Version counts changes; it is the record's ETag and the guard of every update.
+	Version int64 `json:"version"`
+}
+
+// ErasureStamp records that the personal data of a record was erased (GDPR).
+type ErasureStamp struct {
+	At time.Time `json:"at"`
+	By string    `json:"by"`
+}
+
+// Enrolment is a beneficiary's place in a programme.
+type Enrolment struct {
+	Programme string     `json:"programme"`
+	EntryDate civil.Date `json:"entryDate"`
+	Cohort    string     `json:"cohort"`
+	// Referents are the user ids of the beneficiary's advisers.
+	Referents []string `json:"referents"`
+}
+
+// Address is where a beneficiary lives.
+type Address struct {
+	Line     string    `json:"line"`
+	Postcode string    `json:"postcode"`
+	City     string    `json:"city"`
+	Location *GeoPoint `json:"location,omitempty"`
+}
+
+// GeoPoint is a WGS84 position in degrees.
+type GeoPoint struct {
+	Lat float64 `json:"lat"`
+	Lon float64 `json:"lon"`
+}
+
+// CEFR levels, per skill. "below-a1" exists at entry.
+const (
+	LevelBelowA1 = "below-a1"
+	LevelA1      = "a1"
+	LevelA2      = "a2"
+	LevelB1      = "b1"
+	LevelB2      = "b2"
+	LevelC1      = "c1"
+	LevelC2      = "c2"
+)
+
+// Levels lists the CEFR levels in order.
+var Levels = []string{LevelBelowA1, LevelA1, LevelA2, LevelB1, LevelB2, LevelC1, LevelC2}
+
+// French is a French level assessed per skill, with its source and date.
+type French struct {
+	OralComprehension    string     `json:"oralComprehension"`
+	WrittenComprehension string     `json:"writtenComprehension"`
+	OralProduction       string     `json:"oralProduction"`
+	WrittenProduction    string     `json:"writtenProduction"`
+	Source               string     `json:"source"` // ofii, delf, tcf, dcl, adviser
+	AssessedOn           civil.Date `json:"assessedOn"`
+}
+
+// Recognition of a foreign diploma (ENIC-NARIC).
+const (
+	RecognitionRecognised    = "recognised"
+	RecognitionPending       = "comparability-pending"
+	RecognitionComparability = "comparability-obtained"
+	RecognitionNone          = "not-recognised"
+)
+
+// Diploma is a qualification with its French nomenclature level (3–8).
+type Diploma struct {
+	Title       string `json:"title"`
+	Level       int    `json:"level"`
+	Country     string `json:"country"`
+	Field       string `json:"field"`
+	Recognition string `json:"recognition"`
+}
+
+// Skill is a skill, as a ROME code and/or free text.
+type Skill struct {
+	ROME  string `json:"rome,omitempty"`
+	Label string `json:"label"`
+}
+
+// PastJob is a job held before, in France or abroad.
+type PastJob struct {
+	ROME    string `json:"rome"`
+	Title   string `json:"title"`
+	Country string `json:"country,omitempty"`
+	Years   int    `json:"years,omitempty"`
+}
+
+// Project is the professional project: the trades aimed at.
+type Project struct {
+	TargetROME  []string `json:"targetRome"`
+	Description string   `json:"description"`
+}
+
+// Availability says from when and how much a beneficiary can work or train.
+type Availability struct {
+	From         civil.Date `json:"from"`
+	HoursPerWeek int        `json:"hoursPerWeek"`
+	Days         []string   `json:"days"` // mon..sun
+	Constraints  string     `json:"constraints"`
+}
+
+// Mobility says how far a beneficiary can travel.
+type Mobility struct {
+	MaxKm           int  `json:"maxKm"`
+	DrivingLicence  bool `json:"drivingLicence"`
+	Vehicle         bool `json:"vehicle"`
+	PublicTransport bool `json:"publicTransport"`
+}
+
+// Barrier is an obstacle to employment (frein).
+type Barrier string
+
+// Barriers (domain.md).
+var Barriers = []Barrier{"mobility", "health", "childcare", "housing", "digital", "administrative", "language"}
+
+// Weekdays lists the accepted day names.
+var Weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+
+// Summary is what a list of beneficiaries shows: no sensitive field.
+type Summary struct {
+	ID         string     `json:"id"`
+	FirstName  string     `json:"firstName"`
+	LastName   string     `json:"lastName"`
+	Programme  string     `json:"programme"`
+	Cohort     string     `json:"cohort"`
+	EntryDate  civil.Date `json:"entryDate"`
+	Department string     `json:"department"`
+	Project    []string   `json:"targetRome"`
+	Version    int64      `json:"version"`
+	UpdatedAt  time.Time  `json:"updatedAt"`
+}
+
+// Summarise returns the list view of b.
+func (b Beneficiary) Summarise() Summary {
+	return Summary{
+		ID: b.ID, FirstName: b.FirstName, LastName: b.LastName,
+		Programme: b.Enrolment.Programme, Cohort: b.Enrolment.Cohort, EntryDate: b.Enrolment.EntryDate,
+		Department: b.Department, Project: b.Project.TargetROME, Version: b.Version, UpdatedAt: b.UpdatedAt,
+	}
+}
+
+// Erase removes the personal data of b and keeps what anonymous statistics
+// need: organisation, programme enrolment (programme, entry date, cohort),
+// département, French levels, diploma levels, ROME codes of skills, past jobs
+// and project. Names, birth date, address, notes and every free text go.
+func (b Beneficiary) Erase(by string, at time.Time) Beneficiary {
+	e := Beneficiary{
+		ID:             b.ID,
+		OrganisationID: b.OrganisationID,
+		Enrolment:      Enrolment{Programme: b.Enrolment.Programme, EntryDate: b.Enrolment.EntryDate, Cohort: b.Enrolment.Cohort},
+		Department:     b.Department,
+		French:         French{OralComprehension: b.French.OralComprehension, WrittenComprehension: b.French.WrittenComprehension, OralProduction: b.French.OralProduction, WrittenProduction: b.French.WrittenProduction, Source: b.French.Source, AssessedOn: b.French.AssessedOn},
+		Project:        Project{TargetROME: b.Project.TargetROME},
+		Barriers:       b.Barriers,
+		Erased:         &ErasureStamp{At: at, By: by},
+		CreatedAt:      b.CreatedAt,
+		UpdatedAt:      at,
+		Version:        b.Version + 1,
+	}
+	for _, d := range b.Diplomas {
+		e.Diplomas = append(e.Diplomas, Diploma{Level: d.Level, Field: d.Field, Recognition: d.Recognition})
+	}
+	for _, s := range b.Skills {
+		if s.ROME != "" {
+			e.Skills = append(e.Skills, Skill{ROME: s.ROME})
+		}
+	}
+	for _, j := range b.PastJobs {
+		e.PastJobs = append(e.PastJobs, PastJob{ROME: j.ROME, Years: j.Years})
+	}
+	return e
+}
+
+// Filter selects beneficiaries of one organisation in a list. Empty fields do
+// not filter.
+type Filter struct {
+	OrganisationID string
+	Programme      string
+	Cohort         string
+	Department     string
+	Referent       string
+	// After is the opaque position of the last item of the previous page.
+	After string
+	Limit int
+}
+
+// Store keeps beneficiaries. Every method is scoped to an organisation: a
+// record of another organisation is apperr.NotFound, as one that does not exist.
+type Store interface {
+	// CreateBeneficiary inserts b (ID, Version and times set by the caller).
+	CreateBeneficiary(ctx context.Context, b Beneficiary) error
+	// Beneficiary returns apperr.NotFound if no such record exists in org.
+	Beneficiary(ctx context.Context, org, id string) (Beneficiary, error)
+	// Beneficiaries returns a page of org's records in a stable order and the
+	// position to pass as After for the next page ("" when none is left).
+	Beneficiaries(ctx context.Context, f Filter) ([]Beneficiary, string, error)
+	// ReplaceBeneficiary stores b if the stored version is still b.Version-1.
+	// It returns apperr.NotFound if the record is gone and
+	// apperr.PreconditionFailed if it changed meanwhile.
+	ReplaceBeneficiary(ctx context.Context, b Beneficiary) error
+}
+
+// AuditEntry records one access to a beneficiary file (GDPR, AI Act logging).
+type AuditEntry struct {
+	At             time.Time `json:"at"`
+	UserID         string    `json:"userId"`
+	OrganisationID string    `json:"organisationId"`
+	Action         string    `json:"action"` // read, create, update, erase, suggestions
+	BeneficiaryID  string    `json:"beneficiaryId"`
+	RequestID      string    `json:"requestId"`
+}
+
+// AuditLog keeps audit entries; it only appends.
+type AuditLog interface {
+	Audit(ctx context.Context, e AuditEntry) error
+}
