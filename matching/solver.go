@@ -1,0 +1,414 @@
+package matching
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Arc is one candidate pair of a batch: seeker index, opening index, integer
+// score >= 0 (round(score*1000)).
+type Arc struct {
+	Seeker, Opening int32
+	Score           int32
+}
+
+// Problem is one batch: Seekers seekers (0..Seekers-1), openings
+// 0..len(Capacities)-1 with their capacities (>= 0), and the candidate arcs.
+//
+// A minimum score is applied by the caller, by leaving out the arcs below it.
+// Two arcs for the same pair are allowed; the better one is the only one that
+// can ever be used.
+type Problem struct {
+	Seekers    int
+	Capacities []int32
+	Arcs       []Arc
+}
+
+// Solution is the optimum of a Problem: Objective is the maximum total score,
+// Assigned[s] is the opening given to seeker s, or -1.
+type Solution struct {
+	Objective int64
+	Assigned  []int32
+}
+
+// maxSolverSize bounds the number of seekers, openings and arcs, so that every
+// index fits the solver's int32 arrays.
+const maxSolverSize = 1<<31 - 2
+
+// Validate reports the first reason the problem cannot be solved: negative
+// counts or capacities, arcs naming a seeker or an opening that does not
+// exist, negative scores.
+func (p *Problem) Validate() error {
+	if p == nil {
+		return errors.New("the problem is missing")
+	}
+	if p.Seekers < 0 {
+		return fmt.Errorf("the number of seekers is negative (%d)", p.Seekers)
+	}
+	if p.Seekers > maxSolverSize || len(p.Capacities) > maxSolverSize || len(p.Arcs) > maxSolverSize {
+		return errors.New("the problem is too large for the solver")
+	}
+	for o, c := range p.Capacities {
+		if c < 0 {
+			return fmt.Errorf("opening %d has a negative capacity (%d)", o, c)
+		}
+	}
+	for i, a := range p.Arcs {
+		switch {
+		case a.Seeker < 0 || int(a.Seeker) >= p.Seekers:
+			return fmt.Errorf("arc %d names seeker %d, outside 0..%d", i, a.Seeker, p.Seekers-1)
+		case a.Opening < 0 || int(a.Opening) >= len(p.Capacities):
+			return fmt.Errorf("arc %d names opening %d, outside 0..%d", i, a.Opening, len(p.Capacities)-1)
+		case a.Score < 0:
+			return fmt.Errorf("arc %d (seeker %d, opening %d) has a negative score (%d)", i, a.Seeker, a.Opening, a.Score)
+		}
+	}
+	return nil
+}
+
+// Solve returns an assignment of seekers to openings that maximises the total
+// score: each seeker gets at most one opening, each opening at most its
+// capacity, only along the problem's arcs. The optimum is exact. Equal
+// problems (same arcs in the same order) give equal solutions. An invalid
+// problem returns an error, see Validate.
+//
+// It is the min-cost flow of design.md solved by successive shortest paths:
+// seekers enter one at a time, in index order, and each entry augments the
+// flow along a shortest path in the residual graph (Dijkstra on reduced costs,
+// potentials kept valid between entries). The path ends at an opening with
+// room left, or at a seeker who gives up its opening (or stays unassigned),
+// which is the design's source-to-sink arc. Arcs with score 0 never raise the
+// optimum and are left out, so they are never assigned.
+func Solve(p *Problem) (Solution, error) {
+	if err := p.Validate(); err != nil {
+		return Solution{}, fmt.Errorf("solve: %w", err)
+	}
+	sv := newSolver(p)
+	for s := int32(0); s < sv.nS; s++ {
+		sv.enter(s)
+	}
+	return sv.solution(), nil
+}
+
+// solver holds the residual graph of the flow in compact arrays. Nodes are
+// numbered seekers first (0..nS-1), then openings (nS..nS+nO-1); the sink is
+// implicit.
+type solver struct {
+	nS, nO int32
+
+	// Seeker s's arcs are first[s]..first[s+1]-1, to opening head[a], with
+	// score score[a]. Only arcs with a positive score are kept.
+	first []int32
+	open  []int32
+	score []int32
+
+	room   []int32 // capacity left per opening
+	arcOf  []int32 // arc carrying seeker s's flow, or -1
+	member []int32 // first seeker assigned to opening o, or -1
+	next   []int32 // seekers of the same opening, doubly linked
+	prev   []int32
+
+	pot []int64 // node potentials; reduced cost c(u,v) + pot[u] - pot[v] >= 0
+
+	// Dijkstra state, valid for a node when seen[v] == round.
+	round    int32
+	seen     []int32
+	done     []int32
+	dist     []int64
+	fromArc  []int32 // per opening: the arc it was reached by
+	heap     distHeap
+	finished []int32
+}
+
+func newSolver(p *Problem) *solver {
+	nS, nO := int32(p.Seekers), int32(len(p.Capacities))
+	sv := &solver{nS: nS, nO: nO}
+
+	// Group the positive arcs by seeker, keeping their order.
+	sv.first = make([]int32, nS+1)
+	kept := 0
+	for _, a := range p.Arcs {
+		if a.Score > 0 {
+			sv.first[a.Seeker+1]++
+			kept++
+		}
+	}
+	for s := int32(0); s < nS; s++ {
+		sv.first[s+1] += sv.first[s]
+	}
+	sv.open = make([]int32, kept)
+	sv.score = make([]int32, kept)
+	fill := make([]int32, nS)
+	copy(fill, sv.first[:nS])
+	for _, a := range p.Arcs {
+		if a.Score > 0 {
+			i := fill[a.Seeker]
+			fill[a.Seeker]++
+			sv.open[i] = a.Opening
+			sv.score[i] = a.Score
+		}
+	}
+
+	sv.room = make([]int32, nO)
+	copy(sv.room, p.Capacities)
+	sv.arcOf = make([]int32, nS)
+	sv.next = make([]int32, nS)
+	sv.prev = make([]int32, nS)
+	for s := range sv.arcOf {
+		sv.arcOf[s] = -1
+	}
+	sv.member = make([]int32, nO)
+	for o := range sv.member {
+		sv.member[o] = -1
+	}
+
+	n := nS + nO
+	sv.pot = make([]int64, n)
+	sv.seen = make([]int32, n)
+	sv.done = make([]int32, n)
+	sv.dist = make([]int64, n)
+	sv.fromArc = make([]int32, nO)
+	return sv
+}
+
+// enter adds seeker s to the flow: one unit along a shortest path from s to
+// the sink in the residual graph, which keeps the flow optimal for the
+// seekers entered so far.
+func (sv *solver) enter(s int32) {
+	lo, hi := sv.first[s], sv.first[s+1]
+	if lo == hi {
+		return // no positive arc: s stays unassigned
+	}
+	// s has no residual arc in yet, so its potential can be chosen freely:
+	// the smallest one that keeps its own arcs' reduced costs >= 0.
+	var ps int64
+	for a := lo; a < hi; a++ {
+		if v := sv.pot[sv.nS+sv.open[a]] + int64(sv.score[a]); v > ps {
+			ps = v
+		}
+	}
+	sv.pot[s] = ps
+
+	sv.round++
+	sv.heap = sv.heap[:0]
+	sv.finished = sv.finished[:0]
+	sv.seen[s], sv.dist[s] = sv.round, 0
+
+	// best is the shortest distance to the sink found so far, end the last
+	// node before the sink: s itself (stays unassigned), a seeker who gives up
+	// its opening, or an opening with room left.
+	best, end := ps, s
+	v, d := s, int64(0)
+	for {
+		sv.done[v] = sv.round
+		sv.finished = append(sv.finished, v)
+		if v < sv.nS {
+			if v != s {
+				// v holds an opening: leaving it goes straight to the sink.
+				if nd := d + sv.pot[v]; nd < best {
+					best, end = nd, v
+				}
+			}
+			pv := sv.pot[v]
+			own := sv.arcOf[v]
+			for a := sv.first[v]; a < sv.first[v+1]; a++ {
+				if a == own {
+					continue
+				}
+				w := sv.nS + sv.open[a]
+				nd := d - int64(sv.score[a]) + pv - sv.pot[w]
+				if nd < best && sv.relax(w, nd) {
+					sv.fromArc[w-sv.nS] = a
+				}
+			}
+		} else {
+			o := v - sv.nS
+			pv := sv.pot[v]
+			if sv.room[o] > 0 {
+				if nd := d + pv; nd < best {
+					best, end = nd, v
+				}
+			}
+			for u := sv.member[o]; u >= 0; u = sv.next[u] {
+				nd := d + int64(sv.score[sv.arcOf[u]]) + pv - sv.pot[u]
+				if nd < best {
+					sv.relax(u, nd)
+				}
+			}
+		}
+		// Next node: the closest one not yet finished, unless the sink is
+		// at least as close.
+		found := false
+		for len(sv.heap) > 0 {
+			e := sv.heap[0]
+			if e.d >= best {
+				break
+			}
+			sv.heap.pop()
+			if sv.done[e.v] == sv.round || e.d != sv.dist[e.v] {
+				continue
+			}
+			v, d, found = e.v, e.d, true
+			break
+		}
+		if !found {
+			break
+		}
+	}
+
+	// Keep reduced costs >= 0: every finished node moves by its distance,
+	// relative to the sink's.
+	for _, u := range sv.finished {
+		sv.pot[u] += sv.dist[u] - best
+	}
+	sv.augment(s, end)
+}
+
+// relax records a tentative distance nd for node v if it improves on the
+// current one, and reports whether it did.
+func (sv *solver) relax(v int32, nd int64) bool {
+	if sv.seen[v] == sv.round {
+		if sv.done[v] == sv.round || sv.dist[v] <= nd {
+			return false
+		}
+	} else {
+		sv.seen[v] = sv.round
+	}
+	sv.dist[v] = nd
+	sv.heap.push(heapEntry{d: nd, v: v})
+	return true
+}
+
+// augment pushes one unit from s along the shortest path that ends at end.
+func (sv *solver) augment(s, end int32) {
+	if end == s {
+		return
+	}
+	o := end - sv.nS
+	if end < sv.nS {
+		// A seeker gives up its opening and leaves through the sink arc.
+		o = sv.open[sv.arcOf[end]]
+		sv.unlink(end, o)
+		sv.arcOf[end] = -1
+	}
+	for {
+		// o has one free place: the seeker it was reached from takes it and
+		// frees its own previous opening, if any.
+		a := sv.fromArc[o]
+		u := sv.seekerOf(a)
+		old := sv.arcOf[u]
+		if old >= 0 {
+			sv.unlink(u, sv.open[old])
+		}
+		sv.link(u, o)
+		sv.arcOf[u] = a
+		if u == s {
+			return
+		}
+		o = sv.open[old]
+	}
+}
+
+// seekerOf returns the seeker whose arc range holds arc a.
+func (sv *solver) seekerOf(a int32) int32 {
+	lo, hi := int32(0), sv.nS-1
+	for lo < hi {
+		mid := int32(uint32(lo+hi+1) >> 1)
+		if sv.first[mid] <= a {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo
+}
+
+func (sv *solver) link(u, o int32) {
+	h := sv.member[o]
+	sv.next[u], sv.prev[u] = h, -1
+	if h >= 0 {
+		sv.prev[h] = u
+	}
+	sv.member[o] = u
+	sv.room[o]--
+}
+
+func (sv *solver) unlink(u, o int32) {
+	if p := sv.prev[u]; p >= 0 {
+		sv.next[p] = sv.next[u]
+	} else {
+		sv.member[o] = sv.next[u]
+	}
+	if n := sv.next[u]; n >= 0 {
+		sv.prev[n] = sv.prev[u]
+	}
+	sv.room[o]++
+}
+
+func (sv *solver) solution() Solution {
+	sol := Solution{Assigned: make([]int32, sv.nS)}
+	for s, a := range sv.arcOf {
+		if a < 0 {
+			sol.Assigned[s] = -1
+			continue
+		}
+		sol.Assigned[s] = sv.open[a]
+		sol.Objective += int64(sv.score[a])
+	}
+	return sol
+}
+
+type heapEntry struct {
+	d int64
+	v int32
+}
+
+// distHeap is a binary min-heap by distance, then node, so that the order of
+// exploration never depends on anything but the input.
+type distHeap []heapEntry
+
+func (e heapEntry) less(f heapEntry) bool {
+	return e.d < f.d || (e.d == f.d && e.v < f.v)
+}
+
+func (h *distHeap) push(e heapEntry) {
+	*h = append(*h, e)
+	q := *h
+	i := len(q) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if !e.less(q[p]) {
+			break
+		}
+		q[i] = q[p]
+		i = p
+	}
+	q[i] = e
+}
+
+func (h *distHeap) pop() {
+	q := *h
+	n := len(q) - 1
+	last := q[n]
+	q = q[:n]
+	*h = q
+	if n == 0 {
+		return
+	}
+	i := 0
+	for {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && q[c+1].less(q[c]) {
+			c++
+		}
+		if !q[c].less(last) {
+			break
+		}
+		q[i] = q[c]
+		i = c
+	}
+	q[i] = last
+}
