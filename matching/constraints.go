@@ -1,0 +1,346 @@
+package matching
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/parcours-emploi/parcours/jobs"
+)
+
+// Reason is the code of a failed hard constraint. PMSMP rules keep the codes
+// of package jobs ("pmsmp-duration", "pmsmp-days", …).
+type Reason string
+
+// The hard constraints' reason codes.
+const (
+	ReasonKind        Reason = "kind"                // the opening's kind is unknown
+	ReasonCapacity    Reason = "capacity"            // no capacity left
+	ReasonTrade       Reason = "trade"               // trade unrelated to project and past jobs
+	ReasonDistance    Reason = "distance"            // beyond the seeker's mobility
+	ReasonFrench      Reason = "french"              // French below the level required in a skill
+	ReasonDiploma     Reason = "diploma"             // required diploma (level, field) not held
+	ReasonRecognition Reason = "diploma-recognition" // diploma held but not recognised in France
+	ReasonLicence     Reason = "licence"             // required licence not held
+	ReasonDates       Reason = "dates"               // dates do not overlap the seeker's availability
+	ReasonHours       Reason = "hours"               // more hours a week than the seeker can do
+	ReasonDays        Reason = "days"                // days the seeker is not available
+	ReasonUntrained   Reason = "mentor-untrained"    // mentor has not followed the initial training
+	ReasonDeclined    Reason = "declined"            // same pair declined within the cooldown
+)
+
+// Text is a sentence for people, in French and English.
+type Text struct {
+	FR string `json:"fr"`
+	EN string `json:"en"`
+}
+
+// Failure is one failed hard constraint: why not, and what would lift it.
+type Failure struct {
+	Code Reason `json:"code"`
+	// Skill names the language skill of a French failure.
+	Skill    string `json:"skill,omitempty"`
+	Text     Text   `json:"text"`
+	NextStep *Text  `json:"nextStep,omitempty"`
+}
+
+func day(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+var monthsFR = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
+
+func dateEN(t time.Time) string { return t.Format("2 January 2006") }
+func dateFR(t time.Time) string {
+	y, m, d := t.Date()
+	return fmt.Sprintf("%d %s %d", d, monthsFR[m-1], y)
+}
+
+// availableFrom is the first day the seeker can start, not before today.
+func availableFrom(s *Seeker, now time.Time) time.Time {
+	a := day(now)
+	if !s.AvailableFrom.IsZero() && day(s.AvailableFrom).After(a) {
+		a = day(s.AvailableFrom)
+	}
+	return a
+}
+
+// check applies the hard constraints. With fails nil it stops at the first
+// failure and builds no text (the index's fast path); otherwise it records
+// every failure with its sentences.
+func (e *Engine) check(sc *seekerCtx, oc *openingCtx, now time.Time, fails *[]Failure) bool {
+	s, o := sc.s, oc.o
+	ok := true
+	fail := func(f Failure) bool {
+		ok = false
+		if fails == nil {
+			return true
+		}
+		*fails = append(*fails, f)
+		return false
+	}
+	if !o.Kind.Valid() {
+		if fail(Failure{Code: ReasonKind,
+			Text: Text{EN: fmt.Sprintf("The opening's kind %q is not one of job, pmsmp, training or mentor.", string(o.Kind)),
+				FR: fmt.Sprintf("Le type d'offre %q n'est pas job, pmsmp, training ou mentor.", string(o.Kind))}}) {
+			return false
+		}
+	}
+	if o.Capacity <= 0 {
+		f := Failure{Code: ReasonCapacity, Text: Text{EN: "No place is left on this opening.", FR: "Il ne reste aucune place sur cette offre."}}
+		if o.Kind == KindMentor {
+			f.Text = Text{EN: "The mentor has no free capacity left.", FR: "Le mentor n'a plus de disponibilité pour un nouveau binôme."}
+		}
+		if fail(f) {
+			return false
+		}
+	}
+	if sc.families != 0 && oc.families != 0 && sc.families&oc.families == 0 {
+		if fails == nil {
+			return false
+		}
+		fail(e.tradeFailure(sc, oc))
+	}
+	if !o.Remote {
+		if f, bad := distanceFailure(sc, oc, fails != nil); bad && fail(f) {
+			return false
+		}
+	}
+	for _, k := range LanguageSkills {
+		req, held := o.French[k], s.French[k]
+		if req == LevelNone || max(held, BelowA1) >= req {
+			continue
+		}
+		if fails == nil {
+			return false
+		}
+		fail(Failure{Code: ReasonFrench, Skill: k.String(),
+			Text: Text{
+				EN: fmt.Sprintf("French %s is required in %s; %s held.", req.Label(), skillEN[k], levelHeldEN(held)),
+				FR: fmt.Sprintf("Le français %s est requis en %s ; niveau détenu : %s.", req.Label(), skillFR[k], held.labelFR()),
+			},
+			NextStep: &Text{
+				EN: fmt.Sprintf("An FLE course toward %s in %s first.", req.Label(), skillEN[k]),
+				FR: fmt.Sprintf("D'abord un cours de FLE visant le niveau %s en %s.", req.Label(), skillFR[k]),
+			}})
+	}
+	if d := o.Diploma; d.MinLevel > 0 {
+		if f, bad := diplomaFailure(s, d); bad && fail(f) {
+			return false
+		}
+	}
+	for _, l := range oc.licences {
+		if contains(sc.licences, l) {
+			continue
+		}
+		if fails == nil {
+			return false
+		}
+		fail(licenceFailure(l))
+	}
+	if f, bad := datesFailure(s, o, now, fails != nil); bad && fail(f) {
+		return false
+	}
+	if o.HoursPerWeek > 0 && s.HoursPerWeek > 0 && o.HoursPerWeek > s.HoursPerWeek {
+		if fail(Failure{Code: ReasonHours,
+			Text: Text{EN: fmt.Sprintf("The opening needs %d hours a week; the seeker can do %d.", o.HoursPerWeek, s.HoursPerWeek),
+				FR: fmt.Sprintf("L'offre demande %d heures par semaine ; la personne peut en faire %d.", o.HoursPerWeek, s.HoursPerWeek)},
+			NextStep: &Text{EN: "Review the seeker's constraints (childcare, course hours) or look for part-time work.",
+				FR: "Revoir les contraintes de la personne (garde d'enfants, heures de cours) ou chercher un temps partiel."}}) {
+			return false
+		}
+	}
+	if o.Days != 0 && s.Days != 0 && o.Days&^s.Days != 0 {
+		if fail(Failure{Code: ReasonDays,
+			Text: Text{EN: "The opening works on days the seeker is not available.",
+				FR: "L'offre comprend des jours où la personne n'est pas disponible."},
+			NextStep: &Text{EN: "Review the seeker's weekly availability with them.",
+				FR: "Revoir avec la personne ses disponibilités dans la semaine."}}) {
+			return false
+		}
+	}
+	if o.Kind == KindMentor && !o.Trained {
+		if fail(Failure{Code: ReasonUntrained,
+			Text:     Text{EN: "The mentor has not followed the initial mentor training yet.", FR: "Le mentor n'a pas encore suivi la formation initiale des mentors."},
+			NextStep: &Text{EN: "Propose the pair once the mentor is trained.", FR: "Proposer le binôme une fois le mentor formé."}}) {
+			return false
+		}
+	}
+	if at, declined := s.Declines[o.ID]; declined && now.Before(at.Add(e.cooldown)) {
+		until := at.Add(e.cooldown)
+		if fail(Failure{Code: ReasonDeclined,
+			Text: Text{EN: fmt.Sprintf("This pair was declined on %s; it is not proposed again before %s.", dateEN(at), dateEN(until)),
+				FR: fmt.Sprintf("Ce binôme a été décliné le %s ; il n'est pas proposé de nouveau avant le %s.", dateFR(at), dateFR(until))}}) {
+			return false
+		}
+	}
+	if o.Kind == KindPMSMP {
+		end := o.End
+		if end.IsZero() {
+			end = jobs.PMSMPMaxEnd(o.Start)
+		}
+		proposed := jobs.PMSMPConvention{BeneficiaryID: s.ID, HostID: o.HostID, Objective: o.Objective, Start: o.Start, End: end}
+		for _, v := range jobs.CheckPMSMP(proposed, s.PMSMPHistory) {
+			if fail(Failure{Code: Reason(v.Rule), Text: Text{EN: v.EN, FR: v.FR},
+				NextStep: &Text{EN: "Adjust the convention's dates or objective, or look for another host.",
+					FR: "Ajuster les dates ou l'objectif de la convention, ou chercher une autre structure d'accueil."}}) {
+				return false
+			}
+		}
+	}
+	return ok
+}
+
+func levelHeldEN(l Level) string {
+	if l == LevelNone {
+		return "not assessed"
+	}
+	return l.Label()
+}
+
+func contains(sorted []string, v string) bool {
+	for _, x := range sorted {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *Engine) tradeFailure(sc *seekerCtx, oc *openingCtx) Failure {
+	var codes []string
+	for _, c := range oc.o.ROME {
+		if ValidCode(c) {
+			codes = append(codes, strings.ToUpper(strings.TrimSpace(c)))
+		}
+	}
+	if len(codes) == 0 && oc.sector != "" {
+		codes = []string{oc.sector}
+	}
+	list := strings.Join(codes, ", ")
+	return Failure{Code: ReasonTrade,
+		Text: Text{EN: fmt.Sprintf("The opening's trade (%s) is in no ROME family of the seeker's project, past jobs or their mobilities.", list),
+			FR: fmt.Sprintf("Le métier de l'offre (%s) n'appartient à aucune famille ROME du projet, des emplois passés ou de leurs mobilités.", list)},
+		NextStep: &Text{EN: "If this trade interests the seeker, add it to the professional project first.",
+			FR: "Si ce métier intéresse la personne, l'ajouter d'abord au projet professionnel."}}
+}
+
+// reachKm is how far the seeker goes when both places have coordinates;
+// <= 0 means the département rule applies.
+func distanceFailure(sc *seekerCtx, oc *openingCtx, explain bool) (Failure, bool) {
+	s, o := sc.s, oc.o
+	if sc.hasCoords && oc.hasCoords && s.MaxKm > 0 {
+		d := haversine(sc.lat, sc.lon, oc.lat, oc.lon)
+		if d <= s.MaxKm {
+			return Failure{}, false
+		}
+		if !explain {
+			return Failure{}, true
+		}
+		return Failure{Code: ReasonDistance,
+			Text: Text{EN: fmt.Sprintf("The opening is %.0f km away; the seeker travels at most %.0f km.", d, s.MaxKm),
+				FR: fmt.Sprintf("L'offre est à %.0f km ; la personne se déplace jusqu'à %.0f km.", d, s.MaxKm)},
+			NextStep: &Text{EN: "Review the mobility plan with the seeker (transport aid, driving licence, moving closer).",
+				FR: "Revoir le plan de mobilité avec la personne (aide au transport, permis de conduire, rapprochement)."}}, true
+	}
+	if strings.EqualFold(strings.TrimSpace(s.Place.Department), strings.TrimSpace(o.Place.Department)) && s.Place.Department != "" {
+		return Failure{}, false
+	}
+	if !explain {
+		return Failure{}, true
+	}
+	return Failure{Code: ReasonDistance,
+		Text: Text{EN: fmt.Sprintf("The opening is in département %s and the seeker lives in %s; without coordinates on both sides, only the same département counts as reachable.", o.Place.Department, s.Place.Department),
+			FR: fmt.Sprintf("L'offre est dans le département %s et la personne habite le %s ; sans coordonnées des deux côtés, seul le même département compte comme accessible.", o.Place.Department, s.Place.Department)},
+		NextStep: &Text{EN: "Add both addresses' coordinates and the seeker's maximum distance to measure the commute.",
+			FR: "Renseigner les coordonnées des deux adresses et la distance maximale de la personne pour mesurer le trajet."}}, true
+}
+
+func diplomaFailure(s *Seeker, d DiplomaRequirement) (Failure, bool) {
+	field := strings.ToUpper(strings.TrimSpace(d.Field))
+	var best *Diploma
+	for i := range s.Diplomas {
+		h := &s.Diplomas[i]
+		if h.Level < d.MinLevel || !strings.HasPrefix(strings.ToUpper(strings.TrimSpace(h.Field)), field) {
+			continue
+		}
+		if !d.Recognised || h.Recognition.Recognised() {
+			return Failure{}, false
+		}
+		if best == nil || h.Recognition == RecognitionPending {
+			best = h
+		}
+	}
+	inField, dansDomaine := "", ""
+	if field != "" {
+		inField, dansDomaine = " in "+field, " dans le domaine "+field
+	}
+	if best == nil {
+		return Failure{Code: ReasonDiploma,
+			Text: Text{EN: fmt.Sprintf("A diploma of level %d or above%s is required; none held.", d.MinLevel, inField),
+				FR: fmt.Sprintf("Un diplôme de niveau %d ou plus%s est requis ; aucun n'est détenu.", d.MinLevel, dansDomaine)},
+			NextStep: &Text{EN: "A qualifying training (titre professionnel, CQP) or a validation of experience (VAE) first.",
+				FR: "D'abord une formation qualifiante (titre professionnel, CQP) ou une validation des acquis de l'expérience (VAE)."}}, true
+	}
+	if best.Recognition == RecognitionPending {
+		return Failure{Code: ReasonRecognition,
+			Text: Text{EN: fmt.Sprintf("The level %d diploma%s awaits ENIC-NARIC's attestation de comparabilité; a recognised title is required.", best.Level, inField),
+				FR: fmt.Sprintf("Le diplôme de niveau %d%s attend l'attestation de comparabilité ENIC-NARIC ; un titre reconnu est requis.", best.Level, dansDomaine)},
+			NextStep: &Text{EN: "Propose again once the attestation de comparabilité is obtained.",
+				FR: "Proposer de nouveau une fois l'attestation de comparabilité obtenue."}}, true
+	}
+	return Failure{Code: ReasonRecognition,
+		Text: Text{EN: fmt.Sprintf("The level %d diploma%s is not recognised in France; a recognised title is required.", best.Level, inField),
+			FR: fmt.Sprintf("Le diplôme de niveau %d%s n'est pas reconnu en France ; un titre reconnu est requis.", best.Level, dansDomaine)},
+		NextStep: &Text{EN: "Apply to ENIC-NARIC for an attestation de comparabilité.",
+			FR: "Demander une attestation de comparabilité à ENIC-NARIC."}}, true
+}
+
+func licenceFailure(l string) Failure {
+	if len(l) <= 2 {
+		return Failure{Code: ReasonLicence,
+			Text: Text{EN: fmt.Sprintf("Driving licence %s is required.", l), FR: fmt.Sprintf("Le permis %s est requis.", l)},
+			NextStep: &Text{EN: fmt.Sprintf("Exchange a foreign licence for a French one, or prepare licence %s with a driving school.", l),
+				FR: fmt.Sprintf("Échanger un permis étranger contre un permis français, ou préparer le permis %s en auto-école.", l)}}
+	}
+	return Failure{Code: ReasonLicence,
+		Text: Text{EN: fmt.Sprintf("Licence %s is required.", l), FR: fmt.Sprintf("L'habilitation %s est requise.", l)},
+		NextStep: &Text{EN: fmt.Sprintf("A training leading to %s first.", l),
+			FR: fmt.Sprintf("D'abord une formation menant à %s.", l)}}
+}
+
+func datesFailure(s *Seeker, o *Opening, now time.Time, explain bool) (Failure, bool) {
+	today := day(now)
+	avail := availableFrom(s, now)
+	switch {
+	case !o.End.IsZero() && day(o.End).Before(today):
+		if !explain {
+			return Failure{}, true
+		}
+		return Failure{Code: ReasonDates,
+			Text: Text{EN: fmt.Sprintf("The opening ended on %s.", dateEN(o.End)), FR: fmt.Sprintf("L'offre s'est terminée le %s.", dateFR(o.End))}}, true
+	case !o.End.IsZero() && day(o.End).Before(avail):
+		if !explain {
+			return Failure{}, true
+		}
+		return Failure{Code: ReasonDates,
+			Text: Text{EN: fmt.Sprintf("The opening ends on %s, before the seeker is available (%s).", dateEN(o.End), dateEN(avail)),
+				FR: fmt.Sprintf("L'offre se termine le %s, avant que la personne soit disponible (%s).", dateFR(o.End), dateFR(avail))},
+			NextStep: &Text{EN: "Look for a later opening.", FR: "Chercher une offre plus tardive."}}, true
+	case (o.Kind == KindTraining || o.Kind == KindPMSMP) && !o.Start.IsZero() && day(o.Start).Before(avail):
+		if !explain {
+			return Failure{}, true
+		}
+		if day(o.Start).Before(today) {
+			return Failure{Code: ReasonDates,
+				Text:     Text{EN: fmt.Sprintf("It started on %s.", dateEN(o.Start)), FR: fmt.Sprintf("Elle a commencé le %s.", dateFR(o.Start))},
+				NextStep: &Text{EN: "Look for a later session.", FR: "Chercher une session plus tardive."}}, true
+		}
+		return Failure{Code: ReasonDates,
+			Text: Text{EN: fmt.Sprintf("It starts on %s, before the seeker is available (%s).", dateEN(o.Start), dateEN(avail)),
+				FR: fmt.Sprintf("Elle commence le %s, avant que la personne soit disponible (%s).", dateFR(o.Start), dateFR(avail))},
+			NextStep: &Text{EN: "Look for a later session.", FR: "Chercher une session plus tardive."}}, true
+	}
+	return Failure{}, false
+}

@@ -1,0 +1,153 @@
+package matching
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+)
+
+// DefaultDeclineCooldown is how long a declined pair is not proposed again.
+const DefaultDeclineCooldown = 90 * 24 * time.Hour
+
+// Weights are the weights of the score's components, named and versioned so
+// that every stored score can be reproduced. Weights need not sum to 1: a
+// score divides by the sum of the weights that apply to the opening's kind
+// (the last three apply to mentors only).
+type Weights struct {
+	Version      string  `json:"version"`
+	ROME         float64 `json:"rome"`
+	Skills       float64 `json:"skills"`
+	French       float64 `json:"french"`
+	Distance     float64 `json:"distance"`
+	Availability float64 `json:"availability"`
+	Sector       float64 `json:"sector"`
+	Interests    float64 `json:"interests"`
+	Languages    float64 `json:"languages"`
+}
+
+// DefaultWeights is the current rule set's weighting.
+func DefaultWeights() Weights {
+	return Weights{
+		Version:      "weights-2026-11-1",
+		ROME:         0.35,
+		Skills:       0.20,
+		French:       0.15,
+		Distance:     0.15,
+		Availability: 0.15,
+		Sector:       0.20,
+		Interests:    0.15,
+		Languages:    0.15,
+	}
+}
+
+// Validate reports a weight that is negative or not finite, a missing
+// version, or no positive weight.
+func (w Weights) Validate() error {
+	if w.Version == "" {
+		return errors.New("weights need a version")
+	}
+	sum := 0.0
+	for i, v := range w.array() {
+		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("weight %s is %v: want a finite number >= 0", ComponentName(componentNames[i]), v)
+		}
+		sum += v
+	}
+	if sum <= 0 {
+		return errors.New("weights are all zero")
+	}
+	return nil
+}
+
+func (w Weights) array() [numComponents]float64 {
+	return [numComponents]float64{w.ROME, w.Skills, w.French, w.Distance, w.Availability, w.Sector, w.Interests, w.Languages}
+}
+
+// Engine evaluates pairs under one taxonomy, one set of weights and one
+// decline cooldown. It is immutable and safe for concurrent use.
+type Engine struct {
+	tax      *Taxonomy
+	weights  Weights
+	w        [numComponents]float64
+	norm     [2]float64 // sum of applicable weights: [0] other kinds, [1] mentors
+	cooldown time.Duration
+}
+
+// NewEngine returns an engine; a nil taxonomy means DefaultTaxonomy, and a
+// cooldown <= 0 means DefaultDeclineCooldown. Invalid weights are an error.
+func NewEngine(tax *Taxonomy, w Weights, declineCooldown time.Duration) (*Engine, error) {
+	if err := w.Validate(); err != nil {
+		return nil, fmt.Errorf("new matching engine: %w", err)
+	}
+	if tax == nil {
+		tax = DefaultTaxonomy()
+	}
+	if declineCooldown <= 0 {
+		declineCooldown = DefaultDeclineCooldown
+	}
+	e := &Engine{tax: tax, weights: w, w: w.array(), cooldown: declineCooldown}
+	for i, v := range e.w {
+		if i < numCommonComponents {
+			e.norm[0] += v
+		}
+		e.norm[1] += v
+	}
+	if e.norm[0] <= 0 {
+		return nil, errors.New("new matching engine: weights of the components common to all kinds are all zero")
+	}
+	return e, nil
+}
+
+// Taxonomy is the engine's ROME referential.
+func (e *Engine) Taxonomy() *Taxonomy { return e.tax }
+
+// Weights is the engine's weighting.
+func (e *Engine) Weights() Weights { return e.weights }
+
+// Evaluate checks every hard constraint of the pair and, when all hold,
+// scores it. The result explains itself: failures with sentences and next
+// steps, or components with values, weights and contributions, and unmet
+// soft requirements.
+func (e *Engine) Evaluate(s *Seeker, o *Opening, now time.Time) Evaluation {
+	sc := e.prepSeeker(s)
+	oc := e.prepOpening(o)
+	return e.evaluate(&sc, &oc, now)
+}
+
+func (e *Engine) evaluate(sc *seekerCtx, oc *openingCtx, now time.Time) Evaluation {
+	ev := Evaluation{
+		SeekerID:        sc.s.ID,
+		OpeningID:       oc.o.ID,
+		Kind:            oc.o.Kind,
+		WeightsVersion:  e.weights.Version,
+		TaxonomyVersion: e.tax.version,
+		At:              now,
+	}
+	e.check(sc, oc, now, &ev.Failures)
+	if len(ev.Failures) > 0 {
+		return ev
+	}
+	ev.Eligible = true
+	var f facts
+	ev.Score = e.score(sc, oc, now, &f)
+	ev.Components = e.components(oc, &f)
+	ev.Unmet = unmet(sc, oc, &f)
+	return ev
+}
+
+// Score checks the hard constraints and returns the score of an eligible
+// pair; ok is false when a constraint fails. It builds no explanation.
+func (e *Engine) Score(s *Seeker, o *Opening, now time.Time) (score float64, ok bool) {
+	sc := e.prepSeeker(s)
+	oc := e.prepOpening(o)
+	return e.quick(&sc, &oc, now)
+}
+
+func (e *Engine) quick(sc *seekerCtx, oc *openingCtx, now time.Time) (float64, bool) {
+	if !e.check(sc, oc, now, nil) {
+		return 0, false
+	}
+	var f facts
+	return e.score(sc, oc, now, &f), true
+}

@@ -1,0 +1,358 @@
+package matching
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+)
+
+// ComponentName names a score component.
+type ComponentName string
+
+// The score components. The first five apply to every kind; sector,
+// interests and languages to mentors only.
+const (
+	ComponentROME         ComponentName = "rome"
+	ComponentSkills       ComponentName = "skills"
+	ComponentFrench       ComponentName = "french"
+	ComponentDistance     ComponentName = "distance"
+	ComponentAvailability ComponentName = "availability"
+	ComponentSector       ComponentName = "sector"
+	ComponentInterests    ComponentName = "interests"
+	ComponentLanguages    ComponentName = "languages"
+)
+
+const (
+	cROME = iota
+	cSkills
+	cFrench
+	cDistance
+	cAvailability
+	cSector
+	cInterests
+	cLanguages
+	numComponents
+	numCommonComponents = cSector
+)
+
+var componentNames = [numComponents]ComponentName{
+	ComponentROME, ComponentSkills, ComponentFrench, ComponentDistance, ComponentAvailability,
+	ComponentSector, ComponentInterests, ComponentLanguages,
+}
+
+// Component is one named part of a score: its value in [0, 1], its weight,
+// and its contribution (value × weight / the sum of the weights that apply),
+// so that the contributions add up to the score. Basis, Code and Measure
+// record the fact behind the value (which of the seeker's codes matched, the
+// distance in km…); Text renders it as sentences.
+type Component struct {
+	Name         ComponentName `json:"name"`
+	Value        float64       `json:"value"`
+	Weight       float64       `json:"weight"`
+	Contribution float64       `json:"contribution"`
+	// Basis is where the fact comes from: "project" or "pastJob" for the
+	// ROME component, "coordinates", "department" or "remote" for distance.
+	Basis string `json:"basis,omitempty"`
+	// Code is the ROME code (or sector) the value rests on.
+	Code string `json:"code,omitempty"`
+	// Measure is the quantity behind the value: km for distance, days of
+	// delay for availability, skills or items in common otherwise.
+	Measure float64 `json:"measure,omitempty"`
+	// Of is the size Measure is compared with (skills wanted, items listed).
+	Of float64 `json:"of,omitempty"`
+}
+
+// MarshalJSON adds the sentences ("text") to the component's fields.
+func (c Component) MarshalJSON() ([]byte, error) {
+	type plain Component
+	return json.Marshal(struct {
+		plain
+		Text Text `json:"text"`
+	}{plain(c), c.Text()})
+}
+
+// Text says in French and English what the component's value rests on.
+func (c Component) Text() Text {
+	switch c.Name {
+	case ComponentROME:
+		from, fromFR := "the project", "le projet"
+		if c.Basis == basisPastJob {
+			from, fromFR = "a past job", "un emploi passé"
+		}
+		switch {
+		case c.Value >= 1:
+			return Text{EN: fmt.Sprintf("Same ROME code as %s (%s).", from, c.Code), FR: fmt.Sprintf("Même code ROME que %s (%s).", fromFR, c.Code)}
+		case c.Value >= 0.75:
+			return Text{EN: fmt.Sprintf("ROME mobility from %s (%s).", from, c.Code), FR: fmt.Sprintf("Mobilité ROME depuis %s (%s).", fromFR, c.Code)}
+		case c.Value >= 0.5:
+			return Text{EN: fmt.Sprintf("Same ROME domain as %s (%s).", from, c.Code), FR: fmt.Sprintf("Même domaine ROME que %s (%s).", fromFR, c.Code)}
+		case c.Value > 0:
+			return Text{EN: fmt.Sprintf("Same ROME family as %s (%s).", from, c.Code), FR: fmt.Sprintf("Même famille ROME que %s (%s).", fromFR, c.Code)}
+		}
+		return Text{EN: "No ROME link to the project or past jobs.", FR: "Aucun lien ROME avec le projet ou les emplois passés."}
+	case ComponentSkills:
+		if c.Of == 0 {
+			return Text{EN: "No particular skill asked.", FR: "Aucune compétence particulière demandée."}
+		}
+		return Text{EN: fmt.Sprintf("%.0f of the %.0f skills asked are held.", c.Measure, c.Of), FR: fmt.Sprintf("%.0f des %.0f compétences demandées sont détenues.", c.Measure, c.Of)}
+	case ComponentFrench:
+		if c.Of == 0 {
+			return Text{EN: "No French level required.", FR: "Aucun niveau de français requis."}
+		}
+		return Text{EN: fmt.Sprintf("French meets the requirement in %.0f skills, with %.1f levels to spare on average.", c.Of, c.Measure),
+			FR: fmt.Sprintf("Le français atteint le niveau requis dans %.0f compétences, avec %.1f niveau(x) d'avance en moyenne.", c.Of, c.Measure)}
+	case ComponentDistance:
+		switch c.Basis {
+		case "remote":
+			return Text{EN: "Remote: no commute.", FR: "À distance : aucun trajet."}
+		case "department":
+			return Text{EN: "Same département; distance not measured.", FR: "Même département ; distance non mesurée."}
+		}
+		return Text{EN: fmt.Sprintf("%.1f km away.", c.Measure), FR: fmt.Sprintf("À %.1f km.", c.Measure)}
+	case ComponentAvailability:
+		if c.Measure > 0 {
+			return Text{EN: fmt.Sprintf("Available %.0f days after the start.", c.Measure), FR: fmt.Sprintf("Disponible %.0f jours après le début.", c.Measure)}
+		}
+		return Text{EN: "Available from the start.", FR: "Disponible dès le début."}
+	case ComponentSector:
+		if c.Value > 0 {
+			return Text{EN: fmt.Sprintf("The mentor's sector (%s) is close to the project.", c.Code), FR: fmt.Sprintf("Le secteur du mentor (%s) est proche du projet.", c.Code)}
+		}
+		return Text{EN: "The mentor's sector is far from the project.", FR: "Le secteur du mentor est éloigné du projet."}
+	case ComponentInterests:
+		return Text{EN: fmt.Sprintf("%.0f shared interests.", c.Measure), FR: fmt.Sprintf("%.0f centre(s) d'intérêt partagé(s).", c.Measure)}
+	case ComponentLanguages:
+		return Text{EN: fmt.Sprintf("%.0f shared languages.", c.Measure), FR: fmt.Sprintf("%.0f langue(s) partagée(s).", c.Measure)}
+	}
+	return Text{}
+}
+
+// Unmet is a soft requirement the seeker does not meet: it lowers the score
+// without excluding the pair.
+type Unmet struct {
+	Code  string   `json:"code"`
+	Items []string `json:"items,omitempty"`
+	Text  Text     `json:"text"`
+}
+
+// The unmet soft requirements' codes.
+const (
+	UnmetSkills    = "skills"    // skills asked and not held
+	UnmetStart     = "start"     // available after the opening's start
+	UnmetTransport = "transport" // neither vehicle nor public transport for the commute
+	UnmetLanguages = "languages" // no language shared with the mentor
+)
+
+// Evaluation is the engine's full answer for one pair: eligible or not, the
+// failures (why not, next steps), or the score and its components and the
+// unmet soft requirements, with the versions that produced it.
+type Evaluation struct {
+	SeekerID        string      `json:"seekerId"`
+	OpeningID       string      `json:"openingId"`
+	Kind            Kind        `json:"kind"`
+	Eligible        bool        `json:"eligible"`
+	Score           float64     `json:"score"`
+	Components      []Component `json:"components,omitempty"`
+	Unmet           []Unmet     `json:"unmet,omitempty"`
+	Failures        []Failure   `json:"failures,omitempty"`
+	WeightsVersion  string      `json:"weightsVersion"`
+	TaxonomyVersion string      `json:"taxonomyVersion"`
+	// At is the instant the evaluation was made for (the now it was given).
+	At time.Time `json:"at"`
+}
+
+// facts are the measures behind the component values of one pair.
+type facts struct {
+	val        [numComponents]float64
+	romeCode   string
+	romeBasis  string
+	skillsHeld int
+	frenchN    int
+	margin     float64
+	distBasis  string
+	km         float64
+	delayDays  float64
+	interests  int
+	languages  int
+	sectorCode string
+}
+
+// score computes the component values of an eligible pair into f and
+// returns the weighted score in [0, 1].
+func (e *Engine) score(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) float64 {
+	s, o := sc.s, oc.o
+	// ROME proximity: the best over the seeker's codes and the opening's.
+	var best Proximity
+	for _, c := range sc.codes {
+		for _, g := range oc.codes {
+			if p := e.tax.proximity(c.id, g); p > best || (p == best && f.romeCode == "") && p > 0 {
+				best, f.romeCode, f.romeBasis = p, c.code, c.origin
+			}
+		}
+	}
+	f.val[cROME] = best.value()
+	if len(oc.codes) == 0 {
+		// An opening for any trade (a general FLE course) fits every project.
+		f.val[cROME] = 1
+	}
+
+	// Skills overlap: the share of the skills asked that the seeker holds.
+	f.val[cSkills] = 1
+	if len(oc.skills) > 0 {
+		f.skillsHeld = intersect(oc.skills, sc.skills, nil)
+		f.val[cSkills] = float64(f.skillsHeld) / float64(len(oc.skills))
+	}
+
+	// French margin: 0.5 at the level required, +0.25 per level above, in
+	// the skills required; 1 when none is.
+	f.val[cFrench] = 1
+	sum := 0.0
+	for _, k := range LanguageSkills {
+		if req := o.French[k]; req != LevelNone {
+			m := float64(max(s.French[k], BelowA1) - req)
+			f.frenchN++
+			f.margin += m
+			sum += min(1, 0.5+0.25*m)
+		}
+	}
+	if f.frenchN > 0 {
+		f.val[cFrench] = sum / float64(f.frenchN)
+		f.margin /= float64(f.frenchN)
+	}
+
+	// Distance decay: 1 next door, 0.1 at the seeker's limit.
+	switch {
+	case o.Remote:
+		f.val[cDistance], f.distBasis = 1, "remote"
+	case sc.hasCoords && oc.hasCoords && s.MaxKm > 0:
+		f.km = haversine(sc.lat, sc.lon, oc.lat, oc.lon)
+		f.val[cDistance], f.distBasis = clamp01(1-0.9*f.km/s.MaxKm), "coordinates"
+	default:
+		f.val[cDistance], f.distBasis = 0.5, "department"
+	}
+
+	// Availability fit: available by the start (a job may wait up to 60
+	// days, linearly less well), and the share of the seeker's hours used.
+	startFit := 1.0
+	if o.Kind == KindJob {
+		start := day(now)
+		if !o.Start.IsZero() && day(o.Start).After(start) {
+			start = day(o.Start)
+		}
+		if d := availableFrom(s, now).Sub(start).Hours() / 24; d > 0 {
+			f.delayDays = math.Round(d)
+			startFit = clamp01(1 - d/60)
+		}
+	}
+	hoursFit := 1.0
+	if o.HoursPerWeek > 0 && s.HoursPerWeek > 0 {
+		hoursFit = clamp01(float64(o.HoursPerWeek) / float64(s.HoursPerWeek))
+	}
+	f.val[cAvailability] = 0.7*startFit + 0.3*hoursFit
+
+	norm := e.norm[0]
+	if o.Kind == KindMentor {
+		norm = e.norm[1]
+		// Sector: the mentor's sector against the project (and past jobs).
+		if oc.sector != "" {
+			for _, c := range sc.codes {
+				v := 0.0
+				switch {
+				case strings.HasPrefix(c.code, oc.sector) && len(oc.sector) >= 3:
+					v = 1
+				case strings.HasPrefix(c.code, oc.sector):
+					v = 0.75
+				case c.code[0] == oc.sector[0]:
+					v = 0.5
+				}
+				if c.origin == basisPastJob {
+					v *= 0.8
+				}
+				if v > f.val[cSector] {
+					f.val[cSector] = v
+				}
+			}
+			f.sectorCode = oc.sector
+		}
+		f.interests = intersect(oc.interests, sc.interests, nil)
+		if n := min(len(oc.interests), len(sc.interests)); n > 0 {
+			f.val[cInterests] = clamp01(float64(f.interests) / float64(min(n, 3)))
+		}
+		f.languages = intersect(oc.languages, sc.languages, nil)
+		if f.languages > 0 {
+			f.val[cLanguages] = 1
+		}
+	}
+	total := 0.0
+	n := numCommonComponents
+	if o.Kind == KindMentor {
+		n = numComponents
+	}
+	for i := 0; i < n; i++ {
+		total += e.w[i] * f.val[i]
+	}
+	return clamp01(total / norm)
+}
+
+func clamp01(v float64) float64 {
+	switch {
+	case v < 0 || math.IsNaN(v):
+		return 0
+	case v > 1:
+		return 1
+	}
+	return v
+}
+
+// components lays out the facts as named components.
+func (e *Engine) components(oc *openingCtx, f *facts) []Component {
+	n := numCommonComponents
+	norm := e.norm[0]
+	if oc.o.Kind == KindMentor {
+		n, norm = numComponents, e.norm[1]
+	}
+	out := make([]Component, n)
+	for i := range out {
+		out[i] = Component{Name: componentNames[i], Value: f.val[i], Weight: e.w[i], Contribution: f.val[i] * e.w[i] / norm}
+	}
+	out[cROME].Code, out[cROME].Basis = f.romeCode, f.romeBasis
+	out[cSkills].Measure, out[cSkills].Of = float64(f.skillsHeld), float64(len(oc.skills))
+	out[cFrench].Measure, out[cFrench].Of = f.margin, float64(f.frenchN)
+	out[cDistance].Basis, out[cDistance].Measure = f.distBasis, math.Round(f.km*10)/10
+	out[cAvailability].Measure = f.delayDays
+	if n > cSector {
+		out[cSector].Code = f.sectorCode
+		out[cInterests].Measure, out[cInterests].Of = float64(f.interests), float64(len(oc.interests))
+		out[cLanguages].Measure, out[cLanguages].Of = float64(f.languages), float64(len(oc.languages))
+	}
+	return out
+}
+
+// unmet lists the soft requirements the seeker does not meet.
+func unmet(sc *seekerCtx, oc *openingCtx, f *facts) []Unmet {
+	var out []Unmet
+	if len(oc.skills) > 0 && f.skillsHeld < len(oc.skills) {
+		var missing []string
+		intersect(oc.skills, sc.skills, &missing)
+		list := strings.Join(missing, ", ")
+		out = append(out, Unmet{Code: UnmetSkills, Items: missing,
+			Text: Text{EN: "Skills asked and not held: " + list + ".", FR: "Compétences demandées non détenues : " + list + "."}})
+	}
+	if f.delayDays > 0 {
+		out = append(out, Unmet{Code: UnmetStart,
+			Text: Text{EN: fmt.Sprintf("The seeker is available %.0f days after the start.", f.delayDays),
+				FR: fmt.Sprintf("La personne est disponible %.0f jours après le début.", f.delayDays)}})
+	}
+	if f.distBasis == "coordinates" && f.km > 3 && !sc.s.Vehicle && !sc.s.PublicTransport {
+		out = append(out, Unmet{Code: UnmetTransport,
+			Text: Text{EN: fmt.Sprintf("No vehicle or public transport declared for a %.0f km commute.", f.km),
+				FR: fmt.Sprintf("Ni véhicule ni transports en commun déclarés pour un trajet de %.0f km.", f.km)}})
+	}
+	if oc.o.Kind == KindMentor && len(oc.languages) > 0 && f.languages == 0 {
+		out = append(out, Unmet{Code: UnmetLanguages,
+			Text: Text{EN: "No language shared with the mentor.", FR: "Aucune langue partagée avec le mentor."}})
+	}
+	return out
+}
