@@ -1,0 +1,302 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/parcours-emploi/parcours/internal/access"
+	"github.com/parcours-emploi/parcours/internal/civil"
+)
+
+// validateAgainstDoc fails t unless the response (status, headers, body) to
+// method path is one the OpenAPI document doc allows.
+func validateAgainstDoc(t *testing.T, doc []byte, method, path string, status int, header http.Header, body []byte) {
+	t.Helper()
+	if err := checkAgainstDoc(doc, method, path, status, header, body); err != nil {
+		t.Errorf("%s %s answered %d, which the OpenAPI document does not allow: %v\nbody: %s",
+			method, path, status, err, docTruncate(body, 2000))
+	}
+}
+
+// ValidateAgainstDoc is validateAgainstDoc for the package's external tests.
+var ValidateAgainstDoc = validateAgainstDoc
+
+// checkAgainstDoc returns why the response to method path breaks the
+// document, or nil. path may carry a query string. The document is loaded and
+// validated once per distinct content.
+func checkAgainstDoc(doc []byte, method, path string, status int, header http.Header, body []byte) error {
+	spec, err := loadOpenAPIDoc(doc)
+	if err != nil {
+		return err
+	}
+	req := httptest.NewRequest(method, path, nil)
+	route, params, err := findDocOperation(spec, method, req.URL.Path)
+	if err != nil {
+		return err
+	}
+
+	resp := route.Operation.Responses.Status(status)
+	if resp == nil {
+		resp = route.Operation.Responses.Default()
+	}
+	opts := &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true}
+	if resp != nil && resp.Value != nil {
+		if len(resp.Value.Content) == 0 && len(body) > 0 {
+			return fmt.Errorf("status %d is documented without a body, got %d bytes", status, len(body))
+		}
+		// A media type kin-openapi cannot decode (say text/x-dimacs) is
+		// documented as a plain string: checking its presence is all there is.
+		if ct := header.Get("Content-Type"); ct != "" && resp.Value.Content.Get(ct) != nil {
+			if mt, _, err := mime.ParseMediaType(ct); err == nil && openapi3filter.RegisteredBodyDecoder(mt) == nil &&
+				!strings.HasSuffix(mt, "+json") {
+				opts.ExcludeResponseBody = true
+			}
+		}
+	}
+
+	input := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request: req, PathParams: params, Route: route,
+		},
+		Status:  status,
+		Header:  header,
+		Body:    io.NopCloser(bytes.NewReader(body)),
+		Options: opts,
+	}
+	return openapi3filter.ValidateResponse(context.Background(), input)
+}
+
+var loadedOpenAPIDocs sync.Map // [sha256.Size]byte → *loadedOpenAPIDoc
+
+type loadedOpenAPIDoc struct {
+	once sync.Once
+	spec *openapi3.T
+	err  error
+}
+
+// loadOpenAPIDoc parses doc and checks it is a valid OpenAPI document.
+func loadOpenAPIDoc(doc []byte) (*openapi3.T, error) {
+	v, _ := loadedOpenAPIDocs.LoadOrStore(sha256.Sum256(doc), &loadedOpenAPIDoc{})
+	l := v.(*loadedOpenAPIDoc)
+	l.once.Do(func() {
+		loader := openapi3.NewLoader()
+		spec, err := loader.LoadFromData(doc)
+		if err != nil {
+			l.err = fmt.Errorf("load OpenAPI document: %w", err)
+			return
+		}
+		if err := spec.Validate(loader.Context); err != nil {
+			l.err = fmt.Errorf("OpenAPI document is invalid: %w", err)
+			return
+		}
+		l.spec = spec
+	})
+	return l.spec, l.err
+}
+
+// findDocOperation finds the operation serving method path. Paths match by
+// template, a literal segment winning over a parameter ("/mentors/me" over
+// "/mentors/{id}"); servers are ignored, paths being absolute.
+func findDocOperation(spec *openapi3.T, method, path string) (*routers.Route, map[string]string, error) {
+	type candidate struct {
+		tmpl   string
+		params map[string]string
+	}
+	var found []candidate
+	for tmpl := range spec.Paths.Map() {
+		re, names := docTemplateRegexp(tmpl)
+		m := re.FindStringSubmatch(path)
+		if m == nil {
+			continue
+		}
+		params := map[string]string{}
+		for i, n := range names {
+			params[n] = m[i+1]
+		}
+		found = append(found, candidate{tmpl: tmpl, params: params})
+	}
+	if len(found) == 0 {
+		return nil, nil, fmt.Errorf("no path of the document matches %s", path)
+	}
+	sort.Slice(found, func(i, j int) bool {
+		if len(found[i].params) != len(found[j].params) {
+			return len(found[i].params) < len(found[j].params)
+		}
+		return found[i].tmpl < found[j].tmpl
+	})
+	best := found[0]
+	item := spec.Paths.Value(best.tmpl)
+	op := item.GetOperation(strings.ToUpper(method))
+	if op == nil {
+		return nil, nil, fmt.Errorf("path %s documents no %s operation", best.tmpl, method)
+	}
+	return &routers.Route{Spec: spec, Path: best.tmpl, PathItem: item, Method: strings.ToUpper(method), Operation: op},
+		best.params, nil
+}
+
+var docTemplateParam = regexp.MustCompile(`\{([^}]+)\}`)
+
+func docTemplateRegexp(tmpl string) (*regexp.Regexp, []string) {
+	var names []string
+	var b strings.Builder
+	b.WriteString("^")
+	last := 0
+	for _, loc := range docTemplateParam.FindAllStringSubmatchIndex(tmpl, -1) {
+		b.WriteString(regexp.QuoteMeta(tmpl[last:loc[0]]))
+		b.WriteString(`([^/]+)`)
+		names = append(names, tmpl[loc[2]:loc[3]])
+		last = loc[1]
+	}
+	b.WriteString(regexp.QuoteMeta(tmpl[last:]))
+	b.WriteString("$")
+	return regexp.MustCompile(b.String()), names
+}
+
+func docTruncate(b []byte, n int) string {
+	if len(b) <= n {
+		return string(b)
+	}
+	return string(b[:n]) + "…"
+}
+
+// Sample types and routes: a small surface shaped like the real one.
+
+type oasSkill struct {
+	Rome  string `json:"rome" validate:"required,rome"`
+	Level string `json:"level,omitempty" validate:"omitempty,cefr"`
+}
+
+type oasCreateBeneficiary struct {
+	FirstName   string          `json:"firstName" validate:"required,min=1,max=100"`
+	Departement string          `json:"departement" validate:"required,departement"`
+	Postcode    string          `json:"postcode,omitempty" validate:"omitempty,postcode"`
+	BirthDate   civil.Date      `json:"birthDate" validate:"required,date"`
+	Project     []string        `json:"project" validate:"max=3,dive,rome"`
+	Skills      []oasSkill      `json:"skills,omitempty" validate:"omitempty,max=20,dive"`
+	MobilityKm  *int            `json:"mobilityKm,omitempty" validate:"omitempty,min=0,max=200"`
+	Notes       json.RawMessage `json:"notes,omitempty"`
+}
+
+type oasPatchBeneficiary struct {
+	FirstName *string `json:"firstName,omitempty" validate:"omitempty,min=1,max=100"`
+	Postcode  *string `json:"postcode,omitempty" validate:"omitempty,postcode"`
+}
+
+type oasAudit struct {
+	UpdatedBy string `json:"updatedBy"`
+}
+
+type oasBeneficiary struct {
+	ID          string            `json:"id"`
+	FirstName   string            `json:"firstName"`
+	Status      string            `json:"status" validate:"required,oneof=active exited"`
+	Departement string            `json:"departement" validate:"omitempty,departement"`
+	BirthDate   civil.Date        `json:"birthDate"`
+	ExitDate    *civil.Date       `json:"exitDate"`
+	Mentor      *access.User      `json:"mentor,omitempty"`
+	Skills      []oasSkill        `json:"skills"`
+	CreatedAt   time.Time         `json:"createdAt"`
+	Labels      map[string]string `json:"labels,omitempty"`
+	oasAudit
+	internal string
+}
+
+// Cookie clashes by name with http.Cookie.
+type Cookie struct {
+	Login string `json:"login"`
+}
+
+type oasListQuery struct {
+	Kind   string     `query:"kind" validate:"omitempty,oneof=job pmsmp training"`
+	Rome   []string   `query:"rome" validate:"omitempty,max=5,dive,rome"`
+	Limit  int        `query:"limit" validate:"omitempty,min=1,max=100"`
+	From   civil.Date `query:"from" validate:"required"`
+	Cursor string     `query:"cursor"`
+}
+
+type oasPage[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"nextCursor,omitempty"`
+}
+
+type oasBatchResult struct {
+	ExternalRef string `json:"externalRef"`
+	Status      int    `json:"status"`
+	Owner       Cookie `json:"owner"`
+}
+
+type oasReport struct {
+	Cohort string  `json:"cohort"`
+	Rate   float64 `json:"rate" validate:"min=0,max=1"`
+}
+
+func oasSampleRoutes() []route {
+	adviser := []access.Role{access.Adviser, access.Coordinator}
+	return []route{
+		{Method: "POST", Path: "/api/v1/beneficiaries", Summary: "Create a beneficiary", Tag: "beneficiaries",
+			Roles: adviser, Request: oasCreateBeneficiary{},
+			Responses: map[int]any{201: oasBeneficiary{}}},
+		{Method: "GET", Path: "/api/v1/beneficiaries", Summary: "List beneficiaries", Tag: "beneficiaries",
+			Roles: adviser, Query: oasListQuery{},
+			Responses: map[int]any{200: oasPage[oasBeneficiary]{}}},
+		{Method: "GET", Path: "/api/v1/beneficiaries/:id", Summary: "Read a beneficiary", Tag: "beneficiaries",
+			Roles: adviser, Responses: map[int]any{200: oasBeneficiary{}}},
+		{Method: "PATCH", Path: "/api/v1/beneficiaries/:id", Summary: "Change a beneficiary", Tag: "beneficiaries",
+			Roles: adviser, Request: oasPatchBeneficiary{}, Responses: map[int]any{200: &oasBeneficiary{}}},
+		{Method: "DELETE", Path: "/api/v1/beneficiaries/:id", Summary: "Erase a beneficiary", Tag: "beneficiaries",
+			Roles: adviser, Responses: map[int]any{204: nil}},
+		{Method: "GET", Path: "/api/v1/mentors/me/proposals", Summary: "My proposals", Tag: "mentoring",
+			Roles: []access.Role{access.Mentor}, Responses: map[int]any{200: []http.Cookie{}}},
+		{Method: "POST", Path: `/api/v1/agency/openings\:batch`, Summary: "Upsert openings in bulk", Tag: "agency",
+			Roles: []access.Role{access.Agency}, Request: []oasSkill{},
+			Responses: map[int]any{200: []oasBatchResult{}}},
+		{Method: "GET", Path: "/api/v1/reports/positive-exits", Summary: "Positive exits", Tag: "reports",
+			Roles: []access.Role{access.Coordinator}, Responses: map[int]any{200: oasReport{}},
+			ContentTypes: []string{"text/csv"}},
+		{Method: "GET", Path: "/healthz", Summary: "Liveness", Responses: map[int]any{200: map[string]string{}}},
+	}
+}
+
+var oasSampleInfo = openAPIInfo{Title: "Parcours", Version: "1.0.0", Description: "Test document."}
+
+// oasSampleDoc builds the document of the sample routes, failing t on error.
+func oasSampleDoc(t *testing.T) []byte {
+	t.Helper()
+	doc, err := buildOpenAPI(oasSampleRoutes(), oasSampleInfo)
+	if err != nil {
+		t.Fatalf("buildOpenAPI: %v", err)
+	}
+	return doc
+}
+
+func TestOpenAPIDocumentLoadsAndValidates(t *testing.T) {
+	doc := oasSampleDoc(t)
+	loader := openapi3.NewLoader()
+	spec, err := loader.LoadFromData(doc)
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	if err := spec.Validate(loader.Context); err != nil {
+		t.Fatalf("validate: %v\n%s", err, doc)
+	}
+	if !spec.IsOpenAPI31OrLater() || spec.OpenAPI != "3.1.0" {
+		t.Errorf("openapi = %q, want 3.1.0", spec.OpenAPI)
+	}
+}
