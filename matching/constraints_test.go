@@ -51,9 +51,13 @@ func TestHardConstraints(t *testing.T) {
 			}},
 		},
 		{
-			name:    "unrecognised nursing diploma for a post requiring a recognised title: ENIC-NARIC first",
-			seeker:  func(s *matching.Seeker) { s.Diplomas = []matching.Diploma{{Level: 6, Field: "J1506", Recognition: matching.RecognitionNone}} },
-			opening: func(o *matching.Opening) { o.Diploma = matching.DiplomaRequirement{MinLevel: 6, Field: "J15", Recognised: true} },
+			name: "unrecognised nursing diploma for a post requiring a recognised title: ENIC-NARIC first",
+			seeker: func(s *matching.Seeker) {
+				s.Diplomas = []matching.Diploma{{Level: 6, Field: "J1506", Recognition: matching.RecognitionNone}}
+			},
+			opening: func(o *matching.Opening) {
+				o.Diploma = matching.DiplomaRequirement{MinLevel: 6, Field: "J15", Recognised: true}
+			},
 			want: []matching.Failure{{
 				Code:     matching.ReasonRecognition,
 				Text:     matching.Text{EN: "The level 6 diploma in J15 is not recognised in France; a recognised title is required.", FR: "Le diplôme de niveau 6 dans le domaine J15 n'est pas reconnu en France ; un titre reconnu est requis."},
@@ -61,8 +65,10 @@ func TestHardConstraints(t *testing.T) {
 			}},
 		},
 		{
-			name:    "comparability pending: propose again once obtained",
-			seeker:  func(s *matching.Seeker) { s.Diplomas = []matching.Diploma{{Level: 6, Field: "J1506", Recognition: matching.RecognitionPending}} },
+			name: "comparability pending: propose again once obtained",
+			seeker: func(s *matching.Seeker) {
+				s.Diplomas = []matching.Diploma{{Level: 6, Field: "J1506", Recognition: matching.RecognitionPending}}
+			},
 			opening: func(o *matching.Opening) { o.Diploma = matching.DiplomaRequirement{MinLevel: 6, Recognised: true} },
 			want: []matching.Failure{{
 				Code:     matching.ReasonRecognition,
@@ -71,9 +77,13 @@ func TestHardConstraints(t *testing.T) {
 			}},
 		},
 		{
-			name:    "comparability obtained: a candidate",
-			seeker:  func(s *matching.Seeker) { s.Diplomas = []matching.Diploma{{Level: 6, Field: "J1506", Recognition: matching.RecognitionObtained}} },
-			opening: func(o *matching.Opening) { o.Diploma = matching.DiplomaRequirement{MinLevel: 5, Field: "J", Recognised: true} },
+			name: "comparability obtained: a candidate",
+			seeker: func(s *matching.Seeker) {
+				s.Diplomas = []matching.Diploma{{Level: 6, Field: "J1506", Recognition: matching.RecognitionObtained}}
+			},
+			opening: func(o *matching.Opening) {
+				o.Diploma = matching.DiplomaRequirement{MinLevel: 5, Field: "J", Recognised: true}
+			},
 		},
 		{
 			name:    "driving licence B missing",
@@ -118,7 +128,7 @@ func TestHardConstraints(t *testing.T) {
 		{
 			name:    "no capacity left",
 			opening: func(o *matching.Opening) { o.Capacity = 0 },
-			want: []matching.Failure{{Code: matching.ReasonCapacity, Text: matching.Text{EN: "No place is left on this opening.", FR: "Il ne reste aucune place sur cette offre."}}},
+			want:    []matching.Failure{{Code: matching.ReasonCapacity, Text: matching.Text{EN: "No place is left on this opening.", FR: "Il ne reste aucune place sur cette offre."}}},
 		},
 		{
 			name:    "trade in an unrelated ROME family",
@@ -150,8 +160,8 @@ func TestHardConstraints(t *testing.T) {
 			}},
 		},
 		{
-			name:    "job starting before the seeker is available: a candidate with a lower score",
-			seeker:  func(s *matching.Seeker) { s.AvailableFrom = date(2027, 1, 4) },
+			name:   "job starting before the seeker is available: a candidate with a lower score",
+			seeker: func(s *matching.Seeker) { s.AvailableFrom = date(2027, 1, 4) },
 		},
 		{
 			name:   "35 hours asked, 20 possible",
