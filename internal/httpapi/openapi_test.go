@@ -218,11 +218,6 @@ type oasBeneficiary struct {
 	internal string
 }
 
-// Cookie clashes by name with http.Cookie.
-type Cookie struct {
-	Login string `json:"login"`
-}
-
 type oasListQuery struct {
 	Kind   string     `query:"kind" validate:"omitempty,oneof=job pmsmp training"`
 	Rome   []string   `query:"rome" validate:"omitempty,max=5,dive,rome"`
@@ -237,9 +232,10 @@ type oasPage[T any] struct {
 }
 
 type oasBatchResult struct {
-	ExternalRef string `json:"externalRef"`
-	Status      int    `json:"status"`
-	Owner       Cookie `json:"owner"`
+	ExternalRef string  `json:"externalRef"`
+	Status      int     `json:"status"`
+	Owner       Cookie  `json:"owner"`
+	Note        *string `json:"note"`
 }
 
 type oasReport struct {
@@ -263,7 +259,9 @@ func oasSampleRoutes() []route {
 		{Method: "DELETE", Path: "/api/v1/beneficiaries/:id", Summary: "Erase a beneficiary", Tag: "beneficiaries",
 			Roles: adviser, Responses: map[int]any{204: nil}},
 		{Method: "GET", Path: "/api/v1/mentors/me/proposals", Summary: "My proposals", Tag: "mentoring",
-			Roles: []access.Role{access.Mentor}, Responses: map[int]any{200: []http.Cookie{}}},
+			Roles: []access.Role{access.Mentor}, Responses: map[int]any{200: []oasReport{}}},
+		{Method: "GET", Path: "/api/v1/mentors/:id", Summary: "Read a mentor", Tag: "mentoring",
+			Roles: []access.Role{}, Responses: map[int]any{200: http.Cookie{}}},
 		{Method: "POST", Path: `/api/v1/agency/openings\:batch`, Summary: "Upsert openings in bulk", Tag: "agency",
 			Roles: []access.Role{access.Agency}, Request: []oasSkill{},
 			Responses: map[int]any{200: []oasBatchResult{}}},
@@ -298,5 +296,155 @@ func TestOpenAPIDocumentLoadsAndValidates(t *testing.T) {
 	}
 	if !spec.IsOpenAPI31OrLater() || spec.OpenAPI != "3.1.0" {
 		t.Errorf("openapi = %q, want 3.1.0", spec.OpenAPI)
+	}
+}
+
+func TestContractHelper(t *testing.T) {
+	doc := oasSampleDoc(t)
+	const beneficiary = `{"id":"b1","firstName":"Amal","status":"active","departement":"2A",
+		"birthDate":"1990-04-01","exitDate":null,"skills":[{"rome":"H2913","level":"a2"}],
+		"createdAt":"2026-01-02T10:00:00Z","updatedBy":"u1"}`
+	// with returns the beneficiary with field set to value (JSON), or
+	// removed when value is "".
+	with := func(field, value string) string {
+		t.Helper()
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(beneficiary), &m); err != nil {
+			t.Fatal(err)
+		}
+		if value == "" {
+			delete(m, field)
+		} else {
+			m[field] = json.RawMessage(value)
+		}
+		b, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	jsonHeader := http.Header{"Content-Type": {"application/json; charset=utf-8"}, "Etag": {`"v1"`}}
+	problemHeader := http.Header{"Content-Type": {"application/problem+json"}}
+	csvHeader := http.Header{"Content-Type": {"text/csv; charset=utf-8"}}
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		status int
+		header http.Header
+		body   string
+		// wantErr is a fragment of the error, "" when the response conforms.
+		wantErr string
+	}{
+		{name: "conforming resource passes", method: "GET", path: "/api/v1/beneficiaries/b1",
+			status: 200, header: jsonHeader, body: beneficiary},
+		{name: "zero values a response always writes pass", method: "GET", path: "/api/v1/beneficiaries/b1",
+			status: 200, header: jsonHeader, body: with("birthDate", `""`)},
+		{name: "empty optional-by-validation field passes", method: "GET", path: "/api/v1/beneficiaries/b1",
+			status: 200, header: jsonHeader, body: with("departement", `""`)},
+		{name: "nullable pointer given a date passes", method: "GET", path: "/api/v1/beneficiaries/b1",
+			status: 200, header: jsonHeader, body: with("exitDate", `"2026-06-30"`)},
+		{name: "missing required field is rejected", method: "GET", path: "/api/v1/beneficiaries/b1",
+			status: 200, header: jsonHeader, body: with("status", ""), wantErr: "status"},
+		{name: "field promoted from an embedded struct is required", method: "GET", path: "/api/v1/beneficiaries/b1",
+			status: 200, header: jsonHeader, body: with("updatedBy", ""), wantErr: "updatedBy"},
+		{name: "wrong type is rejected", method: "GET", path: "/api/v1/beneficiaries/b1",
+			status: 200, header: jsonHeader, body: with("firstName", `42`), wantErr: "firstName"},
+		{name: "unknown enum value is rejected", method: "GET", path: "/api/v1/beneficiaries/b1",
+			status: 200, header: jsonHeader, body: with("status", `"archived"`), wantErr: "status"},
+		{name: "bad departement is rejected", method: "GET", path: "/api/v1/beneficiaries/b1",
+			status: 200, header: jsonHeader, body: with("departement", `"20"`), wantErr: "departement"},
+		{name: "bad ROME code in a nested object is rejected", method: "GET", path: "/api/v1/beneficiaries/b1",
+			status: 200, header: jsonHeader, body: with("skills", `[{"rome":"h2913"}]`), wantErr: "rome"},
+		{name: "unknown CEFR level is rejected", method: "GET", path: "/api/v1/beneficiaries/b1",
+			status: 200, header: jsonHeader, body: with("skills", `[{"rome":"H2913","level":"b3"}]`), wantErr: "level"},
+		{name: "impossible date is rejected", method: "GET", path: "/api/v1/beneficiaries/b1",
+			status: 200, header: jsonHeader, body: with("exitDate", `"2026-13-01"`), wantErr: "exitDate"},
+		{name: "bad date-time is rejected", method: "GET", path: "/api/v1/beneficiaries/b1",
+			status: 200, header: jsonHeader, body: with("createdAt", `"yesterday"`), wantErr: "createdAt"},
+		{name: "null array is rejected", method: "GET", path: "/api/v1/beneficiaries/b1",
+			status: 200, header: jsonHeader, body: with("skills", `null`), wantErr: "skills"},
+		{name: "null for a non-pointer field is rejected", method: "GET", path: "/api/v1/beneficiaries/b1",
+			status: 200, header: jsonHeader, body: with("id", `null`), wantErr: "id"},
+		{name: "missing ETag on a resource is rejected", method: "GET", path: "/api/v1/beneficiaries/b1",
+			status: 200, header: http.Header{"Content-Type": {"application/json"}}, body: beneficiary,
+			wantErr: "ETag"},
+		{name: "malformed ETag is rejected", method: "GET", path: "/api/v1/beneficiaries/b1",
+			status: 200, header: http.Header{"Content-Type": {"application/json"}, "Etag": {"v1"}}, body: beneficiary,
+			wantErr: "ETag"},
+		{name: "undocumented content type is rejected", method: "GET", path: "/api/v1/beneficiaries/b1",
+			status: 200, header: http.Header{"Content-Type": {"text/plain"}, "Etag": {`"v1"`}}, body: beneficiary,
+			wantErr: "Content-Type"},
+		{name: "undocumented success status falls to the problem default and is rejected", method: "GET",
+			path: "/api/v1/beneficiaries/b1", status: 201, header: jsonHeader, body: beneficiary,
+			wantErr: "Content-Type"},
+		{name: "PATCH answers with an ETag", method: "PATCH", path: "/api/v1/beneficiaries/b1",
+			status: 200, header: jsonHeader, body: beneficiary},
+		{name: "list with a query string passes without an ETag", method: "GET", path: "/api/v1/beneficiaries?kind=job",
+			status: 200, header: http.Header{"Content-Type": {"application/json"}}, body: `{"items":[]}`},
+		{name: "list items are checked", method: "GET", path: "/api/v1/beneficiaries",
+			status: 200, header: http.Header{"Content-Type": {"application/json"}}, body: `{"items":[{}]}`,
+			wantErr: "items"},
+		{name: "conforming problem passes", method: "GET", path: "/api/v1/beneficiaries/b1", status: 404,
+			header: problemHeader, body: `{"type":"about:blank","title":"Not Found","status":404,"requestId":"r1"}`},
+		{name: "problem for an unlisted status passes through default", method: "GET", path: "/api/v1/beneficiaries/b1",
+			status: 503, header: problemHeader, body: `{"type":"about:blank","title":"Unavailable","status":503}`},
+		{name: "problem without status is rejected", method: "GET", path: "/api/v1/beneficiaries/b1", status: 404,
+			header: problemHeader, body: `{"type":"about:blank","title":"Not Found"}`, wantErr: "status"},
+		{name: "problem field error without pointer is rejected", method: "POST", path: "/api/v1/beneficiaries",
+			status: 422, header: problemHeader,
+			body:    `{"type":"about:blank","title":"Invalid","status":422,"errors":[{"detail":"Required."}]}`,
+			wantErr: "pointer"},
+		{name: "problem as plain JSON is rejected", method: "GET", path: "/api/v1/beneficiaries/b1", status: 404,
+			header: http.Header{"Content-Type": {"application/json"}},
+			body:   `{"type":"about:blank","title":"Not Found","status":404}`, wantErr: "Content-Type"},
+		{name: "empty 204 passes", method: "DELETE", path: "/api/v1/beneficiaries/b1", status: 204},
+		{name: "204 with a body is rejected", method: "DELETE", path: "/api/v1/beneficiaries/b1", status: 204,
+			header: jsonHeader, body: `{}`, wantErr: "without a body"},
+		{name: "escaped colon route passes", method: "POST", path: "/api/v1/agency/openings:batch", status: 200,
+			header: http.Header{"Content-Type": {"application/json"}},
+			body:   `[{"externalRef":"x1","status":201,"owner":{"login":"a"},"note":null}]`},
+		{name: "nullable field given a string passes", method: "POST", path: "/api/v1/agency/openings:batch",
+			status: 200, header: http.Header{"Content-Type": {"application/json"}},
+			body: `[{"externalRef":"x1","status":201,"owner":{"login":"a"},"note":"updated"}]`},
+		{name: "nullable field given a number is rejected", method: "POST", path: "/api/v1/agency/openings:batch",
+			status: 200, header: http.Header{"Content-Type": {"application/json"}},
+			body: `[{"externalRef":"x1","status":201,"owner":{"login":"a"},"note":7}]`, wantErr: "note"},
+		{name: "nullable field left out is rejected", method: "POST", path: "/api/v1/agency/openings:batch",
+			status: 200, header: http.Header{"Content-Type": {"application/json"}},
+			body: `[{"externalRef":"x1","status":201,"owner":{"login":"a"}}]`, wantErr: "note"},
+		{name: "escaped colon route checks its items", method: "POST", path: "/api/v1/agency/openings:batch",
+			status: 200, header: http.Header{"Content-Type": {"application/json"}},
+			body: `[{"externalRef":"x1","status":"created","owner":{"login":"a"},"note":null}]`, wantErr: "status"},
+		{name: "literal segment wins over a parameter", method: "GET", path: "/api/v1/mentors/me/proposals",
+			status: 200, header: http.Header{"Content-Type": {"application/json"}}, body: `[{"cohort":"c1","rate":0.5}]`},
+		{name: "extra media type passes", method: "GET", path: "/api/v1/reports/positive-exits", status: 200,
+			header: csvHeader, body: "cohort,rate\nc1,0.5\n"},
+		{name: "report rate beyond its maximum is rejected", method: "GET", path: "/api/v1/reports/positive-exits",
+			status: 200, header: http.Header{"Content-Type": {"application/json"}}, body: `{"cohort":"c1","rate":1.5}`,
+			wantErr: "rate"},
+		{name: "map values are checked", method: "GET", path: "/healthz", status: 200,
+			header: http.Header{"Content-Type": {"application/json"}}, body: `{"mongo":1}`, wantErr: "mongo"},
+		{name: "unknown path is rejected", method: "GET", path: "/api/v1/nowhere", status: 200,
+			header: jsonHeader, body: `{}`, wantErr: "no path"},
+		{name: "undocumented method is rejected", method: "PUT", path: "/healthz", status: 200,
+			header: jsonHeader, body: `{}`, wantErr: "no PUT operation"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			header := tc.header
+			if header == nil {
+				header = http.Header{}
+			}
+			err := checkAgainstDoc(doc, tc.method, tc.path, tc.status, header, []byte(tc.body))
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Errorf("conforming response rejected: %v", err)
+			case tc.wantErr != "" && err == nil:
+				t.Errorf("response breaking the document accepted; want an error about %q", tc.wantErr)
+			case tc.wantErr != "" && !strings.Contains(err.Error(), tc.wantErr):
+				t.Errorf("error = %v\nwant it to mention %q", err, tc.wantErr)
+			}
+		})
 	}
 }
