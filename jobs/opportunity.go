@@ -75,45 +75,45 @@ type Opportunity struct {
 
 // Place is where an opportunity happens.
 type Place struct {
-	Department string    `json:"department"`
-	Postcode   string    `json:"postcode"`
-	City       string    `json:"city,omitempty"`
+	Department string    `json:"department" validate:"required,departement"`
+	Postcode   string    `json:"postcode" validate:"omitempty,postcode"`
+	City       string    `json:"city,omitempty" validate:"max=100"`
 	Location   *GeoPoint `json:"location,omitempty"`
 }
 
 // GeoPoint is a WGS84 position in degrees.
 type GeoPoint struct {
-	Lat float64 `json:"lat"`
-	Lon float64 `json:"lon"`
+	Lat float64 `json:"lat" validate:"latitude"`
+	Lon float64 `json:"lon" validate:"longitude"`
 }
 
 // Contract describes a job offer's contract.
 type Contract struct {
-	Type string `json:"type"`
+	Type string `json:"type" validate:"required,oneof=cdi cdd interim alternance professionnalisation iae"`
 	// Months is the duration of a fixed-term contract; 0 for a CDI.
-	Months int `json:"months,omitempty"`
+	Months int `json:"months,omitempty" validate:"required_if=Type cdd,required_if=Type interim,min=0,max=36"`
 }
 
 // PMSMP holds what a PMSMP placement adds: the host and the purpose.
 type PMSMP struct {
-	HostID    string         `json:"hostId"`
-	Objective PMSMPObjective `json:"objective"`
-	Tutor     string         `json:"tutor,omitempty"`
+	HostID    string         `json:"hostId" validate:"required,max=60"`
+	Objective PMSMPObjective `json:"objective" validate:"required,oneof=discover confirm recruit"`
+	Tutor     string         `json:"tutor,omitempty" validate:"max=100"`
 }
 
 // FrenchRequirement is the minimum CEFR level per skill; an empty skill is not required.
 type FrenchRequirement struct {
-	OralComprehension    string `json:"oralComprehension,omitempty"`
-	WrittenComprehension string `json:"writtenComprehension,omitempty"`
-	OralProduction       string `json:"oralProduction,omitempty"`
-	WrittenProduction    string `json:"writtenProduction,omitempty"`
+	OralComprehension    string `json:"oralComprehension,omitempty" validate:"omitempty,cefr"`
+	WrittenComprehension string `json:"writtenComprehension,omitempty" validate:"omitempty,cefr"`
+	OralProduction       string `json:"oralProduction,omitempty" validate:"omitempty,cefr"`
+	WrittenProduction    string `json:"writtenProduction,omitempty" validate:"omitempty,cefr"`
 }
 
 // DiplomaRequirement is a diploma or licence an opportunity requires.
 type DiplomaRequirement struct {
-	Title    string `json:"title"`
-	MinLevel int    `json:"minLevel,omitempty"`
-	Field    string `json:"field,omitempty"`
+	Title    string `json:"title" validate:"required,max=200"`
+	MinLevel int    `json:"minLevel,omitempty" validate:"omitempty,min=3,max=8"`
+	Field    string `json:"field,omitempty" validate:"max=100"`
 	// Recognised says whether a foreign diploma must be recognised in France.
 	Recognised bool `json:"recognised,omitempty"`
 }

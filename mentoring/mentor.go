@@ -53,23 +53,23 @@ type Mentor struct {
 
 // MentorAvailability says when a mentor can meet.
 type MentorAvailability struct {
-	HoursPerMonth int      `json:"hoursPerMonth"`
-	Days          []string `json:"days"`
+	HoursPerMonth int      `json:"hoursPerMonth" validate:"min=0,max=100"`
+	Days          []string `json:"days" validate:"max=7,unique,dive,oneof=mon tue wed thu fri sat sun"`
 	Remote        bool     `json:"remote"`
 }
 
 // Place is where a mentor works or meets.
 type Place struct {
-	Department string    `json:"department"`
-	Postcode   string    `json:"postcode"`
-	City       string    `json:"city,omitempty"`
+	Department string    `json:"department" validate:"required,departement"`
+	Postcode   string    `json:"postcode" validate:"omitempty,postcode"`
+	City       string    `json:"city,omitempty" validate:"max=100"`
 	Location   *GeoPoint `json:"location,omitempty"`
 }
 
 // GeoPoint is a WGS84 position in degrees.
 type GeoPoint struct {
-	Lat float64 `json:"lat"`
-	Lon float64 `json:"lon"`
+	Lat float64 `json:"lat" validate:"latitude"`
+	Lon float64 `json:"lon" validate:"longitude"`
 }
 
 // Trained reports whether the mentor completed the initial training.

@@ -61,25 +61,25 @@ type ErasureStamp struct {
 
 // Enrolment is a beneficiary's place in a programme.
 type Enrolment struct {
-	Programme string     `json:"programme"`
-	EntryDate civil.Date `json:"entryDate"`
-	Cohort    string     `json:"cohort"`
+	Programme string     `json:"programme" validate:"required,max=40"`
+	EntryDate civil.Date `json:"entryDate" validate:"required,date"`
+	Cohort    string     `json:"cohort" validate:"max=60"`
 	// Referents are the user ids of the beneficiary's advisers.
-	Referents []string `json:"referents"`
+	Referents []string `json:"referents" validate:"max=4,dive,required,max=40"`
 }
 
 // Address is where a beneficiary lives.
 type Address struct {
-	Line     string    `json:"line"`
-	Postcode string    `json:"postcode"`
-	City     string    `json:"city"`
+	Line     string    `json:"line" validate:"max=200"`
+	Postcode string    `json:"postcode" validate:"omitempty,postcode"`
+	City     string    `json:"city" validate:"max=100"`
 	Location *GeoPoint `json:"location,omitempty"`
 }
 
 // GeoPoint is a WGS84 position in degrees.
 type GeoPoint struct {
-	Lat float64 `json:"lat"`
-	Lon float64 `json:"lon"`
+	Lat float64 `json:"lat" validate:"latitude"`
+	Lon float64 `json:"lon" validate:"longitude"`
 }
 
 // CEFR levels, per skill. "below-a1" exists at entry.
@@ -98,12 +98,12 @@ var Levels = []string{LevelBelowA1, LevelA1, LevelA2, LevelB1, LevelB2, LevelC1,
 
 // French is a French level assessed per skill, with its source and date.
 type French struct {
-	OralComprehension    string     `json:"oralComprehension"`
-	WrittenComprehension string     `json:"writtenComprehension"`
-	OralProduction       string     `json:"oralProduction"`
-	WrittenProduction    string     `json:"writtenProduction"`
-	Source               string     `json:"source"` // ofii, delf, tcf, dcl, adviser
-	AssessedOn           civil.Date `json:"assessedOn"`
+	OralComprehension    string     `json:"oralComprehension" validate:"omitempty,cefr"`
+	WrittenComprehension string     `json:"writtenComprehension" validate:"omitempty,cefr"`
+	OralProduction       string     `json:"oralProduction" validate:"omitempty,cefr"`
+	WrittenProduction    string     `json:"writtenProduction" validate:"omitempty,cefr"`
+	Source               string     `json:"source" validate:"omitempty,oneof=ofii delf tcf dcl adviser"`
+	AssessedOn           civil.Date `json:"assessedOn" validate:"omitempty,date"`
 }
 
 // Recognition of a foreign diploma (ENIC-NARIC).
@@ -116,44 +116,44 @@ const (
 
 // Diploma is a qualification with its French nomenclature level (3–8).
 type Diploma struct {
-	Title       string `json:"title"`
-	Level       int    `json:"level"`
-	Country     string `json:"country"`
-	Field       string `json:"field"`
-	Recognition string `json:"recognition"`
+	Title       string `json:"title" validate:"required,max=200"`
+	Level       int    `json:"level" validate:"omitempty,min=3,max=8"`
+	Country     string `json:"country" validate:"max=60"`
+	Field       string `json:"field" validate:"max=100"`
+	Recognition string `json:"recognition" validate:"omitempty,oneof=recognised comparability-pending comparability-obtained not-recognised"`
 }
 
 // Skill is a skill, as a ROME code and/or free text.
 type Skill struct {
-	ROME  string `json:"rome,omitempty"`
-	Label string `json:"label"`
+	ROME  string `json:"rome,omitempty" validate:"omitempty,rome"`
+	Label string `json:"label" validate:"required_without=ROME,max=200"`
 }
 
 // PastJob is a job held before, in France or abroad.
 type PastJob struct {
-	ROME    string `json:"rome"`
-	Title   string `json:"title"`
-	Country string `json:"country,omitempty"`
-	Years   int    `json:"years,omitempty"`
+	ROME    string `json:"rome" validate:"omitempty,rome"`
+	Title   string `json:"title" validate:"required,max=200"`
+	Country string `json:"country,omitempty" validate:"max=60"`
+	Years   int    `json:"years,omitempty" validate:"min=0,max=60"`
 }
 
 // Project is the professional project: the trades aimed at.
 type Project struct {
-	TargetROME  []string `json:"targetRome"`
-	Description string   `json:"description"`
+	TargetROME  []string `json:"targetRome" validate:"max=5,dive,rome"`
+	Description string   `json:"description" validate:"max=2000"`
 }
 
 // Availability says from when and how much a beneficiary can work or train.
 type Availability struct {
-	From         civil.Date `json:"from"`
-	HoursPerWeek int        `json:"hoursPerWeek"`
-	Days         []string   `json:"days"` // mon..sun
-	Constraints  string     `json:"constraints"`
+	From         civil.Date `json:"from" validate:"omitempty,date"`
+	HoursPerWeek int        `json:"hoursPerWeek" validate:"min=0,max=48"`
+	Days         []string   `json:"days" validate:"max=7,unique,dive,oneof=mon tue wed thu fri sat sun"`
+	Constraints  string     `json:"constraints" validate:"max=1000"`
 }
 
 // Mobility says how far a beneficiary can travel.
 type Mobility struct {
-	MaxKm           int  `json:"maxKm"`
+	MaxKm           int  `json:"maxKm" validate:"min=0,max=300"`
 	DrivingLicence  bool `json:"drivingLicence"`
 	Vehicle         bool `json:"vehicle"`
 	PublicTransport bool `json:"publicTransport"`

@@ -30,6 +30,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
+	case "dev", "serve", "keys":
+		cfg, err := loadConfig(getenv)
+		if err != nil {
+			return err
+		}
+		switch cmd {
+		case "dev":
+			return runServe(ctx, cfg, stdout, stderr, serveOptions{demo: true})
+		case "serve":
+			return runServe(ctx, cfg, stdout, stderr, serveOptions{})
+		default:
+			return runKeys(ctx, cfg, args, stdout, stderr)
+		}
 	case "solve":
 		return runSolve(args, stdin, stdout, stderr)
 	case "generate":

@@ -11,6 +11,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -143,4 +144,25 @@ type Store interface {
 	Keys(ctx context.Context, org string) ([]Key, error)
 	// RevokeKey marks the key revoked; apperr.NotFound if there is none.
 	RevokeKey(ctx context.Context, id string, at time.Time) error
+}
+
+// IssueKey creates a user of org with the role and a key for them, and
+// returns the secret, which is shown once and never stored.
+func IssueKey(ctx context.Context, s Store, org Organisation, role Role, name, label string, now time.Time, newID func(prefix string) string) (secret string, k Key, u User, err error) {
+	if !role.Valid() {
+		return "", Key{}, User{}, fmt.Errorf("unknown role %q (want coordinator, adviser, mentor or agency)", role)
+	}
+	u = User{ID: newID("usr"), OrganisationID: org.ID, Name: name, Role: role, CreatedAt: now}
+	if err := s.CreateUser(ctx, u); err != nil {
+		return "", Key{}, User{}, err
+	}
+	secret, hash, err := NewSecret()
+	if err != nil {
+		return "", Key{}, User{}, err
+	}
+	k = Key{ID: newID("key"), UserID: u.ID, OrganisationID: org.ID, Role: role, Label: label, Hash: hash, Prefix: Display(secret), CreatedAt: now}
+	if err := s.CreateKey(ctx, k); err != nil {
+		return "", Key{}, User{}, err
+	}
+	return secret, k, u, nil
 }

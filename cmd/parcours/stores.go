@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/parcours-emploi/parcours/internal/devstack"
+	"github.com/parcours-emploi/parcours/internal/mongodb"
+)
+
+// stores are the open connections of a process.
+type stores struct {
+	DB       *mongodb.DB
+	RedisURL string
+	Redis    *redis.Client
+	Embedded bool
+	closers  []func() error
+}
+
+// openStores connects to MongoDB and Redis, starting embedded ones where the
+// configuration names none.
+func openStores(ctx context.Context, cfg config, log *slog.Logger) (_ *stores, err error) {
+	s := &stores{RedisURL: cfg.RedisURL}
+	defer func() {
+		if err != nil {
+			s.Close()
+		}
+	}()
+	uri := cfg.MongoURI
+	if uri == "" {
+		dir := filepath.Join(cfg.DataDir, "mongo")
+		m, err := devstack.StartMongo(ctx, dir, log)
+		if err != nil {
+			return nil, fmt.Errorf("start embedded mongodb: %w", err)
+		}
+		s.closers = append(s.closers, m.Close)
+		uri, s.Embedded = m.URI(), true
+		abs, _ := filepath.Abs(dir)
+		log.Warn("DEV MODE: embedded FerretDB (SQLite) serves the MongoDB protocol; not for production", "dataDir", abs, "uri", uri)
+	}
+	s.DB, err = mongodb.Open(ctx, uri, cfg.MongoDatabase)
+	if err != nil {
+		return nil, err
+	}
+	s.closers = append(s.closers, func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return s.DB.Close(ctx)
+	})
+	if err := s.DB.EnsureIndexes(ctx); err != nil {
+		return nil, err
+	}
+	if s.RedisURL == "" {
+		r, err := devstack.StartRedis(log)
+		if err != nil {
+			return nil, err
+		}
+		s.closers = append(s.closers, r.Close)
+		s.RedisURL, s.Embedded = "redis://"+r.Addr(), true
+	}
+	opt, err := redis.ParseURL(s.RedisURL)
+	if err != nil {
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	s.Redis = redis.NewClient(opt)
+	s.closers = append(s.closers, s.Redis.Close)
+	return s, nil
+}
+
+// Close closes in reverse order of opening.
+func (s *stores) Close() {
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		_ = s.closers[i]()
+	}
+	s.closers = nil
+}

@@ -1,0 +1,90 @@
+package httpapi
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+
+	"github.com/parcours-emploi/parcours/internal/access"
+	"github.com/parcours-emploi/parcours/internal/apperr"
+)
+
+type principalLocal = access.Principal
+
+// authenticate resolves the bearer key to a principal. Unknown, malformed and
+// revoked keys all answer 401 alike.
+func (s *Server) authenticate(c *fiber.Ctx) error {
+	h := c.Get(fiber.HeaderAuthorization)
+	secret, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || !strings.HasPrefix(secret, access.SecretPrefix) || len(secret) > 128 {
+		return s.unauthorized(c)
+	}
+	key, err := s.Access.KeyByHash(c.UserContext(), access.HashSecret(secret))
+	if apperr.Is(err, apperr.NotFound) {
+		return s.unauthorized(c)
+	}
+	if err != nil {
+		return err
+	}
+	if !key.Matches(secret) || key.RevokedAt != nil {
+		return s.unauthorized(c)
+	}
+	c.Locals(localPrincipal, access.Principal{UserID: key.UserID, OrganisationID: key.OrganisationID, Role: key.Role, KeyID: key.ID})
+	return c.Next()
+}
+
+func (s *Server) unauthorized(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="parcours"`)
+	return newHTTPError(fiber.StatusUnauthorized,
+		"A valid API key is required: Authorization: Bearer prc_….",
+		"Une clé d'API valide est requise : Authorization: Bearer prc_….")
+}
+
+// rateLimit allows RateLimit requests per key and minute, then answers 429
+// with Retry-After.
+func (s *Server) rateLimit() fiber.Handler {
+	return limiter.New(limiter.Config{
+		Max:        s.RateLimit,
+		Expiration: time.Minute,
+		KeyGenerator: func(c *fiber.Ctx) string {
+			return principal(c).KeyID
+		},
+		LimiterMiddleware: limiter.SlidingWindow{},
+		LimitReached: func(c *fiber.Ctx) error {
+			return newHTTPError(fiber.StatusTooManyRequests,
+				"This key made too many requests; wait for the time Retry-After gives.",
+				"Cette clé a fait trop de requêtes ; attendez le délai indiqué par Retry-After.")
+		},
+	})
+}
+
+// allow lets through the roles given; others get 403. Object checks come
+// after, in the handlers.
+func (s *Server) allow(roles []access.Role) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if !principal(c).Is(roles...) {
+			return newHTTPError(fiber.StatusForbidden,
+				"Your role may not use this endpoint.",
+				"Votre rôle ne permet pas d'utiliser ce point d'accès.")
+		}
+		return c.Next()
+	}
+}
+
+// principal returns who is asking (set by authenticate).
+func principal(c *fiber.Ctx) access.Principal {
+	p, _ := c.Locals(localPrincipal).(access.Principal)
+	return p
+}
+
+// bodyLimit answers 413 for bodies over n bytes.
+func bodyLimit(n int) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if len(c.Body()) > n {
+			return fiber.ErrRequestEntityTooLarge
+		}
+		return c.Next()
+	}
+}

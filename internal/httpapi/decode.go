@@ -1,0 +1,260 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/parcours-emploi/parcours/internal/apperr"
+)
+
+// decodeBody reads the JSON body strictly into dst (a pointer to a struct):
+// it must be one JSON value with no trailing data, every member must be a
+// field of dst with the right type. Every bad member is named, not just the
+// first. Then dst is validated.
+func (s *Server) decodeBody(c *fiber.Ctx, dst any) error {
+	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
+	if mt, _, _ := strings.Cut(ct, ";"); !strings.HasSuffix(strings.TrimSpace(mt), "json") {
+		return newHTTPError(fiber.StatusUnsupportedMediaType,
+			"Send the body as JSON (Content-Type: application/json).",
+			"Envoyez le corps en JSON (Content-Type: application/json).")
+	}
+	return s.decodeJSON(c.Body(), dst, language(c))
+}
+
+func (s *Server) decodeJSON(body []byte, dst any, lang string) error {
+	tree, err := parseOne(body)
+	if err != nil {
+		return err
+	}
+	var fields []apperr.FieldError
+	checkShape(tree, reflect.TypeOf(dst).Elem(), "", &fields)
+	if len(fields) > 0 {
+		return apperr.Invalidf(fields, "The body has members this endpoint does not accept or of the wrong type.")
+	}
+	if err := json.Unmarshal(body, dst); err != nil {
+		return newHTTPError(fiber.StatusBadRequest, "The body is not valid JSON for this endpoint: "+err.Error(), "Le corps n'est pas un JSON valide pour ce point d'accès : "+err.Error())
+	}
+	return s.valid.check(dst, lang)
+}
+
+// parseOne parses exactly one JSON value.
+func parseOne(body []byte) (any, error) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, newHTTPError(fiber.StatusBadRequest, "A JSON body is required.", "Un corps JSON est requis.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var tree any
+	if err := dec.Decode(&tree); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, newHTTPError(fiber.StatusBadRequest,
+				"The body is not valid JSON (at byte "+strconv.FormatInt(se.Offset, 10)+": "+se.Error()+").",
+				"Le corps n'est pas un JSON valide (à l'octet "+strconv.FormatInt(se.Offset, 10)+" : "+se.Error()+").")
+		}
+		return nil, newHTTPError(fiber.StatusBadRequest, "The body is not valid JSON: "+err.Error(), "Le corps n'est pas un JSON valide : "+err.Error())
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, newHTTPError(fiber.StatusBadRequest, "The body has data after its JSON value.", "Le corps contient des données après sa valeur JSON.")
+	}
+	return tree, nil
+}
+
+var (
+	timeType      = reflect.TypeOf(time.Time{})
+	rawType       = reflect.TypeOf(json.RawMessage{})
+	unmarshalType = reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()
+)
+
+// checkShape walks a decoded JSON value beside the Go type it must fill and
+// records unknown members and type mismatches with their JSON pointers.
+func checkShape(v any, t reflect.Type, ptr string, out *[]apperr.FieldError) {
+	if v == nil { // null leaves the zero value
+		return
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	bad := func(want string) {
+		*out = append(*out, apperr.FieldError{Pointer: pointerOrRoot(ptr), Tag: "type", Param: want})
+	}
+	switch {
+	case t == timeType:
+		if _, ok := v.(string); !ok {
+			bad("string")
+		}
+		return
+	case t == rawType || t.Kind() == reflect.Interface:
+		return
+	case reflect.PointerTo(t).Implements(unmarshalType):
+		return
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		m, ok := v.(map[string]any)
+		if !ok {
+			bad("object")
+			return
+		}
+		fields := jsonFields(t)
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sortStrings(keys)
+		for _, k := range keys {
+			f, ok := fields[k]
+			if !ok {
+				*out = append(*out, apperr.FieldError{Pointer: ptr + "/" + escapePointer(k), Tag: "unknown"})
+				continue
+			}
+			checkShape(m[k], f, ptr+"/"+escapePointer(k), out)
+		}
+	case reflect.Slice, reflect.Array:
+		a, ok := v.([]any)
+		if !ok {
+			bad("array")
+			return
+		}
+		for i, x := range a {
+			checkShape(x, t.Elem(), ptr+"/"+strconv.Itoa(i), out)
+		}
+	case reflect.Map:
+		m, ok := v.(map[string]any)
+		if !ok {
+			bad("object")
+			return
+		}
+		for k, x := range m {
+			checkShape(x, t.Elem(), ptr+"/"+escapePointer(k), out)
+		}
+	case reflect.String:
+		if _, ok := v.(string); !ok {
+			bad("string")
+		}
+	case reflect.Bool:
+		if _, ok := v.(bool); !ok {
+			bad("boolean")
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		n, ok := v.(json.Number)
+		if !ok {
+			bad("integer")
+			return
+		}
+		i, err := n.Int64()
+		switch {
+		case err != nil:
+			bad("integer")
+		case t.Kind() >= reflect.Uint:
+			if i < 0 || reflect.Zero(t).OverflowUint(uint64(i)) {
+				bad("integer")
+			}
+		case reflect.Zero(t).OverflowInt(i):
+			bad("integer")
+		}
+	case reflect.Float32, reflect.Float64:
+		if _, ok := v.(json.Number); !ok {
+			bad("number")
+		}
+	}
+}
+
+func pointerOrRoot(p string) string {
+	if p == "" {
+		return "/"
+	}
+	return p
+}
+
+func escapePointer(k string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
+}
+
+// jsonFields maps JSON member names to field types, following embedded structs.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				for k, v := range jsonFields(ft) {
+					out[k] = v
+				}
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = f.Type
+	}
+	return out
+}
+
+func sortStrings(a []string) {
+	for i := 1; i < len(a); i++ {
+		for j := i; j > 0 && a[j] < a[j-1]; j-- {
+			a[j], a[j-1] = a[j-1], a[j]
+		}
+	}
+}
+
+// mergePatch applies an RFC 7396 JSON merge patch to the JSON document doc.
+func mergePatch(doc, patch []byte) ([]byte, error) {
+	p, err := parseOne(patch)
+	if err != nil {
+		return nil, err
+	}
+	pm, ok := p.(map[string]any)
+	if !ok {
+		return nil, newHTTPError(fiber.StatusBadRequest, "A merge patch must be a JSON object.", "Un correctif (merge patch) doit être un objet JSON.")
+	}
+	var target any
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	if err := dec.Decode(&target); err != nil {
+		return nil, err
+	}
+	return json.Marshal(merge(target, pm))
+}
+
+func merge(target any, patch map[string]any) any {
+	t, ok := target.(map[string]any)
+	if !ok {
+		t = map[string]any{}
+	}
+	for k, v := range patch {
+		if v == nil {
+			delete(t, k)
+			continue
+		}
+		if pm, ok := v.(map[string]any); ok {
+			t[k] = merge(t[k], pm)
+			continue
+		}
+		t[k] = v
+	}
+	return t
+}

@@ -1,0 +1,79 @@
+package httpapi
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/parcours-emploi/parcours/internal/apperr"
+)
+
+// etag is the entity tag of a record version.
+func etag(version int64) string { return `"v` + strconv.FormatInt(version, 10) + `"` }
+
+// sendRecord writes a record with its ETag; 304 when the caller has it already.
+func sendRecord(c *fiber.Ctx, status int, version int64, body any) error {
+	tag := etag(version)
+	c.Set(fiber.HeaderETag, tag)
+	if status == fiber.StatusOK && c.Method() == fiber.MethodGet {
+		for _, t := range strings.Split(c.Get(fiber.HeaderIfNoneMatch), ",") {
+			if strings.TrimSpace(t) == tag {
+				return c.SendStatus(fiber.StatusNotModified)
+			}
+		}
+	}
+	return c.Status(status).JSON(body)
+}
+
+// ifMatch returns the version a PATCH is based on. If-Match is required:
+// without it an edit could silently overwrite someone else's.
+func ifMatch(c *fiber.Ctx) (int64, error) {
+	h := strings.TrimSpace(c.Get(fiber.HeaderIfMatch))
+	if h == "" {
+		return 0, newHTTPError(fiber.StatusPreconditionRequired,
+			"Send If-Match with the ETag you read, so concurrent edits are not lost.",
+			"Envoyez If-Match avec l'ETag lu, pour ne pas écraser une modification concurrente.")
+	}
+	h = strings.TrimPrefix(h, "W/")
+	v, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(h, `"v`), `"`), 10, 64)
+	if err != nil || !strings.HasPrefix(h, `"v`) {
+		return 0, apperr.New(apperr.PreconditionFailed, "The If-Match value is not an ETag of this record.")
+	}
+	return v, nil
+}
+
+// checkVersion answers 412 when the record moved past the version the
+// caller read.
+func checkVersion(current, read int64) error {
+	if current != read {
+		return apperr.New(apperr.PreconditionFailed, "The record changed since it was read; read it again and retry.")
+	}
+	return nil
+}
+
+// page is a list response.
+type page[T any] struct {
+	Items []T `json:"items"`
+	// Next is the cursor of the next page; absent on the last page.
+	Next string `json:"next,omitempty"`
+}
+
+// listQuery is what every list accepts.
+type listQuery struct {
+	Cursor string `query:"cursor"`
+	Limit  int    `query:"limit" validate:"omitempty,min=1,max=200"`
+}
+
+// queryInt reads an optional integer query parameter.
+func queryLimit(c *fiber.Ctx) (int, error) {
+	raw := c.Query("limit")
+	if raw == "" {
+		return 50, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 || n > 200 {
+		return 0, apperr.Invalidf([]apperr.FieldError{{Pointer: "limit", Detail: "limit must be a whole number from 1 to 200."}}, "Bad query parameter.")
+	}
+	return n, nil
+}

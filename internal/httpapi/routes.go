@@ -1,0 +1,119 @@
+package httpapi
+
+import (
+	"context"
+	"sync"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/parcours-emploi/parcours/internal/access"
+	"github.com/parcours-emploi/parcours/jobs"
+	"github.com/parcours-emploi/parcours/mentoring"
+	"github.com/parcours-emploi/parcours/pathways"
+)
+
+// Role sets used by the routes.
+var (
+	staff      = []access.Role{access.Coordinator, access.Adviser}
+	publishers = []access.Role{access.Coordinator, access.Adviser, access.Agency}
+	agencies   = []access.Role{access.Agency, access.Coordinator}
+	mentors    = []access.Role{access.Mentor}
+)
+
+// routes is the whole HTTP surface. It registers the handlers and writes the
+// OpenAPI document: a route missing here exists nowhere.
+func (s *Server) routes() []route {
+	return []route{
+		{Method: "GET", Path: "/healthz", Summary: "Liveness: the process answers", Tag: "operations",
+			Responses: map[int]any{200: Health{}}, Handler: s.healthz},
+		{Method: "GET", Path: "/readyz", Summary: "Readiness: the database and the queue answer", Tag: "operations",
+			Responses: map[int]any{200: Health{}, 503: Health{}}, Handler: s.readyz},
+		{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This API's OpenAPI 3.1 document", Tag: "operations",
+			Responses: map[int]any{200: map[string]any{}}, Handler: s.openapi},
+
+		{Method: "POST", Path: "/api/v1/beneficiaries", Summary: "Create a beneficiary", Tag: "beneficiaries", Roles: staff,
+			Request: BeneficiaryInput{}, Responses: map[int]any{201: pathways.Beneficiary{}}, Handler: s.createBeneficiary},
+		{Method: "GET", Path: "/api/v1/beneficiaries", Summary: "List the organisation's beneficiaries (no sensitive field)", Tag: "beneficiaries", Roles: staff,
+			Query: BeneficiaryQuery{}, Responses: map[int]any{200: page[pathways.Summary]{}}, Handler: s.listBeneficiaries},
+		{Method: "GET", Path: "/api/v1/beneficiaries/:id", Summary: "Read a beneficiary file (audit-logged)", Tag: "beneficiaries", Roles: staff,
+			Responses: map[int]any{200: pathways.Beneficiary{}, 304: nil}, Handler: s.getBeneficiary},
+		{Method: "PATCH", Path: "/api/v1/beneficiaries/:id", Summary: "Change a beneficiary file (JSON merge patch, If-Match required)", Tag: "beneficiaries", Roles: staff,
+			Request: BeneficiaryInput{}, Responses: map[int]any{200: pathways.Beneficiary{}}, Handler: s.patchBeneficiary},
+		{Method: "DELETE", Path: "/api/v1/beneficiaries/:id", Summary: "Erase a beneficiary's personal data (GDPR); anonymous statistics stay", Tag: "beneficiaries", Roles: staff,
+			Responses: map[int]any{204: nil}, Handler: s.eraseBeneficiary},
+
+		{Method: "POST", Path: "/api/v1/opportunities", Summary: "Publish a job offer, PMSMP placement or training session", Tag: "opportunities", Roles: publishers,
+			Request: OpportunityInput{}, Responses: map[int]any{201: jobs.Opportunity{}}, Handler: s.createOpportunity},
+		{Method: "GET", Path: "/api/v1/opportunities", Summary: "List opportunities (agencies: their own)", Tag: "opportunities", Roles: publishers,
+			Query: OpportunityQuery{}, Responses: map[int]any{200: page[jobs.Opportunity]{}}, Handler: s.listOpportunities},
+		{Method: "GET", Path: "/api/v1/opportunities/:id", Summary: "Read an opportunity", Tag: "opportunities", Roles: publishers,
+			Responses: map[int]any{200: jobs.Opportunity{}, 304: nil}, Handler: s.getOpportunity},
+		{Method: "PATCH", Path: "/api/v1/opportunities/:id", Summary: "Change an own opportunity (JSON merge patch, If-Match required)", Tag: "opportunities", Roles: publishers,
+			Request: OpportunityInput{}, Responses: map[int]any{200: jobs.Opportunity{}}, Handler: s.patchOpportunity},
+		{Method: "POST", Path: "/api/v1/opportunities/:id/close", Summary: "Close an own opportunity", Tag: "opportunities", Roles: publishers,
+			Responses: map[int]any{200: jobs.Opportunity{}}, Handler: s.closeOpportunity},
+		{Method: "PUT", Path: "/api/v1/agency/openings/:externalRef", Summary: "Create or update an opening by the agency's own reference (idempotent)", Tag: "agency", Roles: agencies,
+			Request: OpportunityInput{}, Responses: map[int]any{200: jobs.Opportunity{}, 201: jobs.Opportunity{}}, Handler: s.putAgencyOpening},
+		{Method: "POST", Path: `/api/v1/agency/openings\:batch`, Summary: "Create or update up to 500 openings, one result per item", Tag: "agency", Roles: agencies,
+			Request: AgencyBatch{}, Responses: map[int]any{200: AgencyBatchResult{}}, Handler: s.batchAgencyOpenings},
+
+		{Method: "POST", Path: "/api/v1/mentors", Summary: "Register a mentor", Tag: "mentors", Roles: staff,
+			Request: MentorInput{}, Responses: map[int]any{201: mentoring.Mentor{}}, Handler: s.createMentor},
+		{Method: "GET", Path: "/api/v1/mentors", Summary: "List the organisation's mentors", Tag: "mentors", Roles: staff,
+			Query: MentorQuery{}, Responses: map[int]any{200: page[mentoring.Mentor]{}}, Handler: s.listMentors},
+		{Method: "GET", Path: "/api/v1/mentors/me", Summary: "The calling mentor's own profile", Tag: "mentors", Roles: mentors,
+			Responses: map[int]any{200: mentoring.Mentor{}, 304: nil}, Handler: s.getMyMentor},
+		{Method: "PATCH", Path: "/api/v1/mentors/me", Summary: "Change one's own mentor profile (skills, interests, languages, capacity, availability, pause)", Tag: "mentors", Roles: mentors,
+			Request: MentorSelfInput{}, Responses: map[int]any{200: mentoring.Mentor{}}, Handler: s.patchMyMentor},
+		{Method: "GET", Path: "/api/v1/mentors/:id", Summary: "Read a mentor", Tag: "mentors", Roles: staff,
+			Responses: map[int]any{200: mentoring.Mentor{}, 304: nil}, Handler: s.getMentor},
+		{Method: "PATCH", Path: "/api/v1/mentors/:id", Summary: "Change a mentor (JSON merge patch, If-Match required)", Tag: "mentors", Roles: staff,
+			Request: MentorInput{}, Responses: map[int]any{200: mentoring.Mentor{}}, Handler: s.patchMentor},
+	}
+}
+
+// MentorQuery filters GET /mentors.
+type MentorQuery struct {
+	Status     string `query:"status"`
+	Department string `query:"department"`
+	Cursor     string `query:"cursor"`
+	Limit      int    `query:"limit"`
+}
+
+// Health answers the probes.
+type Health struct {
+	Status string            `json:"status"`
+	Checks map[string]string `json:"checks,omitempty"`
+}
+
+func (s *Server) healthz(c *fiber.Ctx) error { return c.JSON(Health{Status: "ok"}) }
+
+func (s *Server) readyz(c *fiber.Ctx) error {
+	h := Health{Status: "ok", Checks: map[string]string{}}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for name, check := range s.Checks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(c.UserContext(), 2e9)
+			defer cancel()
+			res := "ok"
+			if err := check(ctx); err != nil {
+				res = "unavailable"
+				s.Logger.Warn("readiness check failed", "check", name, "error", err.Error())
+			}
+			mu.Lock()
+			h.Checks[name] = res
+			if res != "ok" {
+				h.Status = "unavailable"
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if h.Status != "ok" {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(h)
+	}
+	return c.JSON(h)
+}

@@ -1,0 +1,125 @@
+// Package httpapi serves Parcours' HTTP API with Fiber: the routes (all listed
+// in routes.go), bearer-key authentication and per-object access checks,
+// strict JSON decoding and validation with answers in French or English,
+// RFC 9457 problem documents, and the OpenAPI document generated from the same
+// route table.
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"github.com/parcours-emploi/parcours/internal/access"
+	"github.com/parcours-emploi/parcours/jobs"
+	"github.com/parcours-emploi/parcours/mentoring"
+	"github.com/parcours-emploi/parcours/pathways"
+)
+
+// Body limits: every JSON body up to DefaultBodyLimit, bulk agency openings
+// up to BatchBodyLimit.
+const (
+	DefaultBodyLimit = 1 << 20
+	BatchBodyLimit   = 8 << 20
+)
+
+// Deps are what the API needs. Stores are interfaces of the domain packages.
+type Deps struct {
+	Access        access.Store
+	Beneficiaries pathways.Store
+	Audit         pathways.AuditLog
+	Opportunities jobs.Store
+	Mentors       mentoring.MentorStore
+
+	// Checks are the readiness probes (database, queue) by name.
+	Checks map[string]func(context.Context) error
+
+	Logger *slog.Logger
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// RateLimit is the number of requests a key may make per minute (0: 600).
+	RateLimit int
+	// StoreTimeout bounds each request's store calls (0: 10 s).
+	StoreTimeout time.Duration
+}
+
+// Server holds the dependencies the handlers use.
+type Server struct {
+	Deps
+	valid *validation
+
+	docOnce sync.Once
+	doc     []byte
+	docErr  error
+}
+
+// New returns the Fiber app serving the API.
+func New(d Deps) *fiber.App {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.RateLimit <= 0 {
+		d.RateLimit = 600
+	}
+	if d.StoreTimeout <= 0 {
+		d.StoreTimeout = 10 * time.Second
+	}
+	s := &Server{Deps: d, valid: newValidation()}
+
+	app := fiber.New(fiber.Config{
+		AppName:               "parcours",
+		BodyLimit:             BatchBodyLimit,
+		ReadTimeout:           15 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           60 * time.Second,
+		Immutable:             true, // strings taken from requests outlive handlers safely
+		DisableStartupMessage: true,
+		ErrorHandler:          s.handleError,
+		CaseSensitive:         true,
+		StrictRouting:         false,
+	})
+	app.Use(s.requestID, s.accessLog)
+	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
+	app.Use(helmet.New())
+	app.Use(s.withDeadline)
+
+	for _, r := range s.routes() {
+		handlers := []fiber.Handler{}
+		if r.Roles != nil {
+			handlers = append(handlers, s.authenticate, s.rateLimit(), s.allow(r.Roles))
+		}
+		if r.Request != nil {
+			limit := DefaultBodyLimit
+			if strings.HasSuffix(r.Path, `openings\:batch`) {
+				limit = BatchBodyLimit
+			}
+			handlers = append(handlers, bodyLimit(limit))
+		}
+		handlers = append(handlers, r.Handler)
+		app.Add(r.Method, r.Path, handlers...)
+	}
+	app.Use(func(c *fiber.Ctx) error { return errNoRoute(c) })
+	return app
+}
+
+// withDeadline gives every request a context with a deadline for store calls;
+// handlers use c.UserContext(), never the fasthttp context.
+func (s *Server) withDeadline(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(context.Background(), s.StoreTimeout)
+	defer cancel()
+	c.SetUserContext(ctx)
+	return c.Next()
+}
+
+// now is the clock at the precision the store keeps (milliseconds), so a
+// record reads back exactly as it was written.
+func (s *Server) now() time.Time { return s.Now().UTC().Truncate(time.Millisecond) }
