@@ -40,8 +40,6 @@ func openStores(ctx context.Context, cfg config, log *slog.Logger) (_ *stores, e
 		}
 		s.closers = append(s.closers, m.Close)
 		uri, s.Embedded = m.URI(), true
-		abs, _ := filepath.Abs(dir)
-		log.Warn("DEV MODE: embedded FerretDB (SQLite) serves the MongoDB protocol; not for production", "dataDir", abs, "uri", uri)
 	}
 	s.DB, err = mongodb.Open(ctx, uri, cfg.MongoDatabase)
 	if err != nil {
