@@ -40,18 +40,21 @@ var oasProblemStatuses = map[int]string{
 	http.StatusConflict:              "Conflict",
 	http.StatusPreconditionFailed:    "PreconditionFailed",
 	http.StatusRequestEntityTooLarge: "ContentTooLarge",
+	http.StatusUnsupportedMediaType:  "UnsupportedMediaType",
 	http.StatusUnprocessableEntity:   "UnprocessableContent",
+	http.StatusPreconditionRequired:  "PreconditionRequired",
 	http.StatusTooManyRequests:       "TooManyRequests",
 	http.StatusInternalServerError:   "InternalServerError",
 }
 
-// oasProblemSchemaName is the component of the RFC 9457 problem details object.
-const oasProblemSchemaName = "Problem"
+// oasProblemType is the Go type of every problem+json body.
+var oasProblemType = reflect.TypeFor[Problem]()
 
 // buildOpenAPI writes the OpenAPI 3.1.0 document of routes as indented JSON
 // with sorted keys: the same table gives the same bytes.
 func buildOpenAPI(routes []route, info openAPIInfo) ([]byte, error) {
 	g := newOASGen()
+	problem := g.bodySchema(oasProblemType, oasResponse)
 	paths := map[string]map[string]any{}
 	tags := map[string]bool{}
 	opIDs := map[string]int{}
@@ -89,18 +92,14 @@ func buildOpenAPI(routes []route, info openAPIInfo) ([]byte, error) {
 	}
 
 	schemas := g.nameComponents()
-	if _, clash := schemas[oasProblemSchemaName]; clash {
-		return nil, fmt.Errorf("a Go type named %s clashes with the problem details schema", oasProblemSchemaName)
-	}
-	schemas[oasProblemSchemaName] = oasProblemSchema()
 
 	responses := map[string]any{}
 	for status, name := range oasProblemStatuses {
-		responses[name] = oasProblemResponse(status)
+		responses[name] = oasProblemResponse(status, problem)
 	}
 	responses["Problem"] = map[string]any{
-		"description": "Problem details (RFC 9457).",
-		"content":     map[string]any{oasMediaProblem: map[string]any{"schema": oasSchemaRef(oasProblemSchemaName)}},
+		"description": "Problem details (RFC 9457): what went wrong, each bad field, and the request's ID.",
+		"content":     map[string]any{oasMediaProblem: map[string]any{"schema": problem}},
 	}
 
 	tagList := []any{}
@@ -173,8 +172,8 @@ func oasOperation(g *oasGen, rt route, method, tmpl string, pathParams []string)
 	}
 	if method == "patch" {
 		params = append(params, map[string]any{
-			"name": "If-Match", "in": "header", "required": false,
-			"description": "The ETag of the representation the change is based on; 412 when it is stale.",
+			"name": "If-Match", "in": "header", "required": true,
+			"description": "The ETag of the representation the change is based on: 428 without it, 412 when it is stale.",
 			"schema":      map[string]any{"type": "string"},
 		})
 	}
@@ -183,10 +182,14 @@ func oasOperation(g *oasGen, rt route, method, tmpl string, pathParams []string)
 	}
 
 	if rt.Request != nil {
-		s := g.bodySchema(reflect.TypeOf(rt.Request), oasRequest)
-		content := map[string]any{oasMediaJSON: map[string]any{"schema": s}}
+		var content map[string]any
 		if method == "patch" {
-			content[oasMediaMergePatch] = map[string]any{"schema": s}
+			// Either media type carries a JSON merge patch of the input.
+			s := g.bodySchema(reflect.TypeOf(rt.Request), oasPatch)
+			content = map[string]any{oasMediaJSON: map[string]any{"schema": s}, oasMediaMergePatch: map[string]any{"schema": s}}
+		} else {
+			s := g.bodySchema(reflect.TypeOf(rt.Request), oasRequest)
+			content = map[string]any{oasMediaJSON: map[string]any{"schema": s}}
 		}
 		op["requestBody"] = map[string]any{"required": true, "content": content}
 	}
@@ -200,7 +203,7 @@ func oasOperation(g *oasGen, rt route, method, tmpl string, pathParams []string)
 		content := map[string]any{}
 		if body != nil {
 			mt := oasMediaJSON
-			if status >= 400 {
+			if t := reflect.TypeOf(body); t == oasProblemType || t == reflect.PointerTo(oasProblemType) {
 				mt = oasMediaProblem
 			}
 			content[mt] = map[string]any{"schema": g.bodySchema(reflect.TypeOf(body), oasResponse)}
@@ -214,7 +217,8 @@ func oasOperation(g *oasGen, rt route, method, tmpl string, pathParams []string)
 			resp["content"] = content
 		}
 		if status == http.StatusOK && (method == "get" || method == "patch") {
-			resp["headers"] = map[string]any{"ETag": oasETagHeader(tmpl)}
+			_, conditional := rt.Responses[http.StatusNotModified]
+			resp["headers"] = map[string]any{"ETag": oasETagHeader(method == "patch" || conditional)}
 		}
 		responses[strconv.Itoa(status)] = resp
 	}
@@ -235,7 +239,7 @@ func oasProblemsOf(rt route, method string, hasPathParams bool) []int {
 		out = append(out, http.StatusBadRequest, http.StatusUnprocessableEntity)
 	}
 	if rt.Request != nil {
-		out = append(out, http.StatusRequestEntityTooLarge)
+		out = append(out, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType)
 	}
 	if rt.Roles != nil {
 		out = append(out, http.StatusUnauthorized, http.StatusForbidden, http.StatusTooManyRequests)
@@ -248,17 +252,18 @@ func oasProblemsOf(rt route, method string, hasPathParams bool) []int {
 		out = append(out, http.StatusConflict)
 	}
 	if method == "patch" {
-		out = append(out, http.StatusPreconditionFailed)
+		out = append(out, http.StatusPreconditionFailed, http.StatusPreconditionRequired)
 	}
 	return out
 }
 
-// oasETagHeader documents the ETag of a 200 response. A single resource (a path
-// ending with a parameter) always has one; other representations may.
-func oasETagHeader(tmpl string) map[string]any {
+// oasETagHeader documents the ETag of a 200 response. It is required where
+// the route answers conditional requests: a PATCH (If-Match) or a GET that
+// documents 304 Not Modified (If-None-Match).
+func oasETagHeader(required bool) map[string]any {
 	return map[string]any{
 		"description": "Entity tag of the representation, for If-Match and If-None-Match.",
-		"required":    strings.HasSuffix(tmpl, "}"),
+		"required":    required,
 		"schema":      map[string]any{"type": "string", "pattern": `^(W/)?"[\x21\x23-\x7e]*"$`},
 	}
 }
@@ -390,57 +395,23 @@ func oasStatusDescription(status int) string {
 	return "Status " + strconv.Itoa(status) + "."
 }
 
-func oasSchemaRef(name string) map[string]any {
-	return map[string]any{"$ref": "#/components/schemas/" + name}
-}
-
 func oasResponseRef(name string) map[string]any {
 	return map[string]any{"$ref": "#/components/responses/" + name}
 }
 
-func oasProblemResponse(status int) map[string]any {
+func oasProblemResponse(status int, problem *oasSchema) map[string]any {
 	resp := map[string]any{
 		"description": oasStatusDescription(status),
-		"content":     map[string]any{oasMediaProblem: map[string]any{"schema": oasSchemaRef(oasProblemSchemaName)}},
+		"content":     map[string]any{oasMediaProblem: map[string]any{"schema": problem}},
 	}
 	if status == http.StatusTooManyRequests {
 		resp["headers"] = map[string]any{"Retry-After": map[string]any{
 			"description": "Seconds to wait before trying again.",
+			"required":    true,
 			"schema":      map[string]any{"type": "integer", "minimum": 0},
 		}}
 	}
 	return resp
-}
-
-// oasProblemSchema is the RFC 9457 problem details object, with the fields the
-// API adds: each bad field of the request, and the request's ID for support.
-func oasProblemSchema() *oasSchema {
-	str := func(desc string) *oasSchema { return &oasSchema{Type: "string", Description: desc} }
-	return &oasSchema{
-		Type:        "object",
-		Description: "Problem details (RFC 9457). Members other than those listed may appear.",
-		Properties: map[string]*oasSchema{
-			"type":     {Type: "string", Format: "uri-reference", Description: "A URI naming the problem type."},
-			"title":    str("A short summary of the problem type."),
-			"status":   {Type: "integer", Minimum: oasPtr(100.0), Maximum: oasPtr(599.0), Description: "The HTTP status."},
-			"detail":   str("What went wrong in this occurrence."),
-			"instance": {Type: "string", Format: "uri-reference", Description: "A URI naming this occurrence."},
-			"errors": {
-				Type:        "array",
-				Description: "Each bad field of the request.",
-				Items: &oasSchema{
-					Type: "object",
-					Properties: map[string]*oasSchema{
-						"pointer": str("JSON Pointer (RFC 6901) to the field in the request body, or the query parameter's name."),
-						"detail":  str("What is wrong with the field."),
-					},
-					Required: []string{"pointer", "detail"},
-				},
-			},
-			"requestId": str("The request's ID, to quote to support."),
-		},
-		Required: []string{"type", "title", "status"},
-	}
 }
 
 // oasCanonicalJSON encodes v as indented JSON with every object's keys sorted.

@@ -253,7 +253,7 @@ func oasSampleRoutes() []route {
 			Roles: adviser, Query: oasListQuery{},
 			Responses: map[int]any{200: oasPage[oasBeneficiary]{}}},
 		{Method: "GET", Path: "/api/v1/beneficiaries/:id", Summary: "Read a beneficiary", Tag: "beneficiaries",
-			Roles: adviser, Responses: map[int]any{200: oasBeneficiary{}}},
+			Roles: adviser, Responses: map[int]any{200: oasBeneficiary{}, 304: nil}},
 		{Method: "PATCH", Path: "/api/v1/beneficiaries/:id", Summary: "Change a beneficiary", Tag: "beneficiaries",
 			Roles: adviser, Request: oasPatchBeneficiary{}, Responses: map[int]any{200: &oasBeneficiary{}}},
 		{Method: "DELETE", Path: "/api/v1/beneficiaries/:id", Summary: "Erase a beneficiary", Tag: "beneficiaries",

@@ -22,12 +22,16 @@ import (
 // oasMode says which side of the wire a type is described for. The same Go
 // type reads differently on each side: a request body rejects unknown fields
 // and requires what `validate:"required"` requires, while a response always
-// carries every field that encoding/json writes (those without omitempty).
+// carries every field that encoding/json writes (those without omitempty). A
+// JSON merge patch (RFC 7396) of a request type requires nothing and may set
+// a member to null to remove it; objects inside it are patches too, arrays
+// are replaced whole.
 type oasMode int
 
 const (
 	oasRequest oasMode = iota
 	oasResponse
+	oasPatch
 )
 
 // oasSchema is one JSON Schema node. Only the keywords the generator writes
@@ -155,9 +159,9 @@ func (g *oasGen) valueSchema(t reflect.Type, mode oasMode, r *oasRules) *oasSche
 			s = &oasSchema{Type: "string", ContentEncoding: "base64"}
 			break
 		}
-		s = &oasSchema{Type: "array", Items: g.elemSchema(t.Elem(), mode, r.elems())}
+		s = &oasSchema{Type: "array", Items: g.elemSchema(t.Elem(), mode.whole(), r.elems())}
 	case reflect.Array:
-		s = &oasSchema{Type: "array", Items: g.elemSchema(t.Elem(), mode, r.elems()),
+		s = &oasSchema{Type: "array", Items: g.elemSchema(t.Elem(), mode.whole(), r.elems()),
 			MinItems: oasPtr(t.Len()), MaxItems: oasPtr(t.Len())}
 	case reflect.Map:
 		switch k := t.Key(); {
@@ -167,7 +171,11 @@ func (g *oasGen) valueSchema(t reflect.Type, mode oasMode, r *oasRules) *oasSche
 			g.fail("map key type %s cannot be written as JSON", k)
 			return &oasSchema{}
 		}
-		s = &oasSchema{Type: "object", AdditionalProperties: g.elemSchema(t.Elem(), mode, r.elems())}
+		elem := g.elemSchema(t.Elem(), mode, r.elems())
+		if mode == oasPatch {
+			elem = oasWithNull(elem) // null removes the key
+		}
+		s = &oasSchema{Type: "object", AdditionalProperties: elem}
 	case reflect.Struct:
 		if t.Name() == "" {
 			s = g.structSchema(t, mode)
@@ -189,6 +197,14 @@ func (g *oasGen) valueSchema(t reflect.Type, mode oasMode, r *oasRules) *oasSche
 	}
 	oasApplyRules(s, t, r)
 	return s
+}
+
+// whole is the mode of values that replace what they patch: array elements.
+func (m oasMode) whole() oasMode {
+	if m == oasPatch {
+		return oasRequest
+	}
+	return m
 }
 
 // elemSchema is the schema of a slice, array or map element: a nil pointer
@@ -223,7 +239,7 @@ func oasEncodesItself(t reflect.Type) bool {
 // structSchema describes the JSON object encoding/json writes for t.
 func (g *oasGen) structSchema(t reflect.Type, mode oasMode) *oasSchema {
 	s := &oasSchema{Type: "object", Properties: make(map[string]*oasSchema)}
-	if mode == oasRequest {
+	if mode != oasResponse {
 		// Bodies are decoded with unknown fields disallowed.
 		s.AdditionalProperties = false
 	}
@@ -239,6 +255,9 @@ func (g *oasGen) structSchema(t reflect.Type, mode oasMode) *oasSchema {
 			// promoted through a nil embedded pointer is the exception).
 			required = !f.omitEmpty && !f.viaPointer
 			nullable = f.typ.Kind() == reflect.Pointer && !f.omitEmpty
+		case oasPatch:
+			// null removes a member, which a required one cannot be.
+			nullable = !r.isRequired()
 		}
 		var fs *oasSchema
 		if f.asString {
@@ -658,6 +677,9 @@ func (g *oasGen) nameComponents() map[string]*oasSchema {
 		return a.mode < b.mode
 	})
 	suffix := func(k oasKey) string {
+		if k.mode == oasPatch {
+			return "Patch"
+		}
 		if k.mode == oasRequest {
 			if _, ok := g.components[oasKey{t: k.t, mode: oasResponse}]; ok {
 				return "Input"
