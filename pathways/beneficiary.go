@@ -35,17 +35,20 @@ type Beneficiary struct {
 	Department string    `json:"department"`
 	Address    Address   `json:"address"`
 
-	French       French        `json:"french"`
-	Diplomas     []Diploma     `json:"diplomas"`
-	Skills       []Skill       `json:"skills"`
-	PastJobs     []PastJob     `json:"pastJobs"`
-	Project      Project       `json:"project"`
-	Availability Availability  `json:"availability"`
-	Mobility     Mobility      `json:"mobility"`
-	Barriers     []Barrier     `json:"barriers"`
-	ConsentAt    civil.Date    `json:"consentDate"`
-	Notes        string        `json:"notes"`
-	Erased       *ErasureStamp `json:"erased,omitempty"`
+	French       French       `json:"french"`
+	Diplomas     []Diploma    `json:"diplomas"`
+	Skills       []Skill      `json:"skills"`
+	PastJobs     []PastJob    `json:"pastJobs"`
+	Project      Project      `json:"project"`
+	Availability Availability `json:"availability"`
+	Mobility     Mobility     `json:"mobility"`
+	Barriers     []Barrier    `json:"barriers"`
+	// Languages spoken (ISO 639 codes) and interests, used to match mentors.
+	Languages []string      `json:"languages"`
+	Interests []string      `json:"interests"`
+	ConsentAt civil.Date    `json:"consentDate"`
+	Notes     string        `json:"notes"`
+	Erased    *ErasureStamp `json:"erased,omitempty"`
 
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`

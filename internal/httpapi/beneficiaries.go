@@ -30,6 +30,8 @@ type BeneficiaryInput struct {
 	Availability pathways.Availability `json:"availability"`
 	Mobility     pathways.Mobility     `json:"mobility"`
 	Barriers     []pathways.Barrier    `json:"barriers" validate:"max=7,unique,dive,oneof=mobility health childcare housing digital administrative language"`
+	Languages    []string              `json:"languages" validate:"max=10,dive,required,max=20"`
+	Interests    []string              `json:"interests" validate:"max=20,dive,required,max=100"`
 	ConsentAt    civil.Date            `json:"consentDate" validate:"required,date"`
 	Notes        string                `json:"notes" validate:"max=10000"`
 }
@@ -40,6 +42,7 @@ func toBeneficiaryInput(b pathways.Beneficiary) BeneficiaryInput {
 		Enrolment: b.Enrolment, Department: b.Department, Address: b.Address, French: b.French,
 		Diplomas: b.Diplomas, Skills: b.Skills, PastJobs: b.PastJobs, Project: b.Project,
 		Availability: b.Availability, Mobility: b.Mobility, Barriers: b.Barriers, ConsentAt: b.ConsentAt, Notes: b.Notes,
+		Languages: b.Languages, Interests: b.Interests,
 	}
 }
 
@@ -49,6 +52,7 @@ func applyBeneficiaryInput(b pathways.Beneficiary, in BeneficiaryInput) pathways
 	b.Enrolment, b.Department, b.Address, b.French = in.Enrolment, in.Department, in.Address, in.French
 	b.Diplomas, b.Skills, b.PastJobs, b.Project = in.Diplomas, in.Skills, in.PastJobs, in.Project
 	b.Availability, b.Mobility, b.Barriers, b.ConsentAt, b.Notes = in.Availability, in.Mobility, in.Barriers, in.ConsentAt, in.Notes
+	b.Languages, b.Interests = in.Languages, in.Interests
 	return b
 }
 

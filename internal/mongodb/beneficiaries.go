@@ -35,6 +35,8 @@ type beneficiaryDoc struct {
 	Availability   pathways.Availability  `bson:"availability"`
 	Mobility       pathways.Mobility      `bson:"mobility"`
 	Barriers       []pathways.Barrier     `bson:"barriers"`
+	Languages      []string               `bson:"languages"`
+	Interests      []string               `bson:"interests"`
 	ConsentAt      civil.Date             `bson:"consentDate"`
 	Notes          string                 `bson:"notes"`
 	Erased         *pathways.ErasureStamp `bson:"erased,omitempty"`
@@ -49,6 +51,7 @@ func toBeneficiaryDoc(b pathways.Beneficiary) beneficiaryDoc {
 		BirthDate: b.BirthDate, Protection: b.Protection, Enrolment: b.Enrolment, Department: b.Department,
 		Address: b.Address, French: b.French, Diplomas: b.Diplomas, Skills: b.Skills, PastJobs: b.PastJobs,
 		Project: b.Project, Availability: b.Availability, Mobility: b.Mobility, Barriers: b.Barriers,
+		Languages: b.Languages, Interests: b.Interests,
 		ConsentAt: b.ConsentAt, Notes: b.Notes, Erased: b.Erased,
 		CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt, Version: b.Version,
 	}
@@ -60,6 +63,7 @@ func toBeneficiary(d beneficiaryDoc) pathways.Beneficiary {
 		BirthDate: d.BirthDate, Protection: d.Protection, Enrolment: d.Enrolment, Department: d.Department,
 		Address: d.Address, French: d.French, Diplomas: d.Diplomas, Skills: d.Skills, PastJobs: d.PastJobs,
 		Project: d.Project, Availability: d.Availability, Mobility: d.Mobility, Barriers: d.Barriers,
+		Languages: d.Languages, Interests: d.Interests,
 		ConsentAt: d.ConsentAt, Notes: d.Notes, Erased: d.Erased,
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), Version: d.Version,
 	}

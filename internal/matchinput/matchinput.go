@@ -1,0 +1,185 @@
+// Package matchinput converts stored records into the matching engine's
+// inputs: a beneficiary into a seeker, an opportunity or a mentor into an
+// opening. Only what matching may use crosses over: no name, birth date,
+// protection status, address line or note ever reaches the engine.
+package matchinput
+
+import (
+	"strings"
+	"time"
+
+	"github.com/parcours-emploi/parcours/jobs"
+	"github.com/parcours-emploi/parcours/matching"
+	"github.com/parcours-emploi/parcours/mentoring"
+	"github.com/parcours-emploi/parcours/pathways"
+)
+
+// DefaultDeclineCooldown is how long a declined pair is not proposed again.
+const DefaultDeclineCooldown = 90 * 24 * time.Hour
+
+// NewEngine returns the engine with the built-in ROME taxonomy and the
+// default weights.
+func NewEngine(cooldown time.Duration) *matching.Engine {
+	if cooldown <= 0 {
+		cooldown = DefaultDeclineCooldown
+	}
+	e, err := matching.NewEngine(matching.DefaultTaxonomy(), matching.DefaultWeights(), cooldown)
+	if err != nil {
+		panic("matchinput: default engine: " + err.Error()) // the defaults are valid by construction
+	}
+	return e
+}
+
+// SeekerExtras are facts about a beneficiary kept outside the record.
+type SeekerExtras struct {
+	PMSMPHistory []jobs.PMSMPConvention
+	// Declines maps an opening (opportunity or mentor) id to when that pair
+	// was declined.
+	Declines map[string]time.Time
+}
+
+// Seeker converts a beneficiary.
+func Seeker(b pathways.Beneficiary, x SeekerExtras) matching.Seeker {
+	s := matching.Seeker{
+		ID:              b.ID,
+		Project:         b.Project.TargetROME,
+		French:          french(b.French.OralComprehension, b.French.WrittenComprehension, b.French.OralProduction, b.French.WrittenProduction),
+		Place:           matching.Place{Department: b.Department, Postcode: b.Address.Postcode},
+		MaxKm:           float64(b.Mobility.MaxKm),
+		Vehicle:         b.Mobility.Vehicle,
+		PublicTransport: b.Mobility.PublicTransport,
+		AvailableFrom:   b.Availability.From.Time(),
+		HoursPerWeek:    b.Availability.HoursPerWeek,
+		Days:            weekdays(b.Availability.Days),
+		Languages:       b.Languages,
+		Interests:       b.Interests,
+		PMSMPHistory:    x.PMSMPHistory,
+		Declines:        x.Declines,
+	}
+	if l := b.Address.Location; l != nil {
+		s.Place.Coords = &matching.LatLon{Lat: l.Lat, Lon: l.Lon}
+	}
+	for _, j := range b.PastJobs {
+		if j.ROME != "" {
+			s.PastJobs = append(s.PastJobs, j.ROME)
+		}
+	}
+	for _, sk := range b.Skills {
+		if sk.Label != "" {
+			s.Skills = append(s.Skills, sk.Label)
+		}
+		if sk.ROME != "" {
+			s.Skills = append(s.Skills, sk.ROME)
+		}
+	}
+	for _, d := range b.Diplomas {
+		s.Diplomas = append(s.Diplomas, matching.Diploma{Level: d.Level, Field: romePrefix(d.Field), Recognition: matching.Recognition(d.Recognition)})
+	}
+	if b.Mobility.DrivingLicence {
+		s.Licences = append(s.Licences, "B")
+	}
+	return s
+}
+
+// Opening converts an opportunity; taken is how many of its positions are
+// already promised (accepted proposals), so Capacity is what is left.
+func Opening(o jobs.Opportunity, taken int) matching.Opening {
+	op := matching.Opening{
+		ID:           o.ID,
+		Kind:         matching.Kind(o.Kind),
+		Skills:       o.Skills,
+		French:       french(o.French.OralComprehension, o.French.WrittenComprehension, o.French.OralProduction, o.French.WrittenProduction),
+		Licences:     o.Licences,
+		Place:        matching.Place{Department: o.Place.Department, Postcode: o.Place.Postcode},
+		Start:        o.Start.Time(),
+		End:          o.End.Time(),
+		HoursPerWeek: o.HoursPerWeek,
+		Days:         weekdays(o.Days),
+		Capacity:     max(o.Positions-taken, 0),
+	}
+	if o.Status != jobs.StatusOpen {
+		op.Capacity = 0
+	}
+	if o.ROME != "" {
+		op.ROME = []string{o.ROME}
+	}
+	if l := o.Place.Location; l != nil {
+		op.Place.Coords = &matching.LatLon{Lat: l.Lat, Lon: l.Lon}
+	}
+	// The strictest diploma requirement stands for all of them.
+	for _, d := range o.Diplomas {
+		if d.MinLevel > op.Diploma.MinLevel {
+			op.Diploma.MinLevel = d.MinLevel
+			op.Diploma.Field = romePrefix(d.Field)
+		}
+		op.Diploma.Recognised = op.Diploma.Recognised || d.Recognised
+	}
+	if o.PMSMP != nil {
+		op.HostID, op.Objective = o.PMSMP.HostID, o.PMSMP.Objective
+	}
+	return op
+}
+
+// MentorOpening converts a mentor: an opening of kind mentor whose capacity
+// is the mentor's free places. A mentor who is not active has none.
+func MentorOpening(m mentoring.Mentor) matching.Opening {
+	op := matching.Opening{
+		ID:        m.ID,
+		Kind:      matching.KindMentor,
+		ROME:      m.ROME,
+		Skills:    m.Skills,
+		Place:     matching.Place{Department: m.Place.Department, Postcode: m.Place.Postcode},
+		Remote:    m.Availability.Remote,
+		Days:      weekdays(m.Availability.Days),
+		Capacity:  m.FreeCapacity(),
+		Trained:   m.Trained(),
+		Sector:    m.Sector,
+		Interests: m.Interests,
+		Languages: m.Languages,
+	}
+	if m.Status != mentoring.MentorActive {
+		op.Capacity = 0
+	}
+	if l := m.Place.Location; l != nil {
+		op.Place.Coords = &matching.LatLon{Lat: l.Lat, Lon: l.Lon}
+	}
+	return op
+}
+
+// french converts per-skill CEFR levels; a level not assessed counts as below A1.
+func french(oc, wc, op, wp string) matching.French {
+	var f matching.French
+	for i, s := range []string{oc, wc, op, wp} {
+		if l, err := matching.ParseLevel(s); err == nil {
+			f[i] = l
+		}
+	}
+	return f
+}
+
+var dayBits = map[string]matching.Weekdays{
+	"mon": matching.Monday, "tue": matching.Tuesday, "wed": matching.Wednesday, "thu": matching.Thursday,
+	"fri": matching.Friday, "sat": matching.Saturday, "sun": matching.Sunday,
+}
+
+func weekdays(days []string) matching.Weekdays {
+	var w matching.Weekdays
+	for _, d := range days {
+		w |= dayBits[strings.ToLower(d)]
+	}
+	return w
+}
+
+// romePrefix keeps a diploma field only when it is a ROME family, domain or code.
+func romePrefix(f string) string {
+	f = strings.ToUpper(strings.TrimSpace(f))
+	switch {
+	case len(f) == 1 && f[0] >= 'A' && f[0] <= 'N':
+		return f
+	case len(f) == 3 && f[0] >= 'A' && f[0] <= 'N' && f[1] >= '0' && f[1] <= '9' && f[2] >= '0' && f[2] <= '9':
+		return f
+	case matching.ValidCode(f):
+		return f
+	}
+	return ""
+}
