@@ -84,10 +84,10 @@ func (e *Engine) prepOpening(o *Opening) openingCtx {
 			oc.families |= familyBit(id.family())
 		}
 	}
-	if o.Kind == KindMentor && o.Sector != "" {
+	if o.Kind == KindMentor {
 		oc.sector = strings.ToUpper(strings.TrimSpace(o.Sector))
-		if f := oc.sector[0]; f >= 'A' && f <= 'N' {
-			oc.families |= familyBit(uint32(f-'A') + 1)
+		if oc.sector != "" && oc.sector[0] >= 'A' && oc.sector[0] <= 'N' {
+			oc.families |= familyBit(uint32(oc.sector[0]-'A') + 1)
 		}
 	}
 	oc.skills = normSet(o.Skills, NormalizeLabel)
