@@ -53,6 +53,7 @@ func applyBeneficiaryInput(b pathways.Beneficiary, in BeneficiaryInput) pathways
 	b.Diplomas, b.Skills, b.PastJobs, b.Project = in.Diplomas, in.Skills, in.PastJobs, in.Project
 	b.Availability, b.Mobility, b.Barriers, b.ConsentAt, b.Notes = in.Availability, in.Mobility, in.Barriers, in.ConsentAt, in.Notes
 	b.Languages, b.Interests = in.Languages, in.Interests
+	fillSlices(&b)
 	return b
 }
 

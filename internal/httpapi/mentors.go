@@ -59,6 +59,7 @@ func applyMentorInput(m mentoring.Mentor, in MentorInput) mentoring.Mentor {
 	if m.TrainedAt != nil && m.TrainedAt.IsZero() {
 		m.TrainedAt = nil
 	}
+	fillSlices(&m)
 	return m
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -81,6 +82,26 @@ func checkAgainstDoc(doc []byte, method, path string, status int, header http.He
 		Options: opts,
 	}
 	return openapi3filter.ValidateResponse(context.Background(), input)
+}
+
+// checkRequestAgainstDoc returns why a request (headers and body) to method
+// path breaks the document, or nil: its parameters, its body's media type and
+// schema. Security is not checked.
+func checkRequestAgainstDoc(doc []byte, method, path string, header http.Header, body []byte) error {
+	spec, err := loadOpenAPIDoc(doc)
+	if err != nil {
+		return err
+	}
+	req := httptest.NewRequest(method, path, bytes.NewReader(body))
+	maps.Copy(req.Header, header)
+	route, params, err := findDocOperation(spec, method, req.URL.Path)
+	if err != nil {
+		return err
+	}
+	return openapi3filter.ValidateRequest(context.Background(), &openapi3filter.RequestValidationInput{
+		Request: req, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+	})
 }
 
 var loadedOpenAPIDocs sync.Map // [sha256.Size]byte → *loadedOpenAPIDoc
@@ -442,6 +463,64 @@ func TestContractHelper(t *testing.T) {
 				t.Errorf("conforming response rejected: %v", err)
 			case tc.wantErr != "" && err == nil:
 				t.Errorf("response breaking the document accepted; want an error about %q", tc.wantErr)
+			case tc.wantErr != "" && !strings.Contains(err.Error(), tc.wantErr):
+				t.Errorf("error = %v\nwant it to mention %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestRequestsAgainstDoc(t *testing.T) {
+	doc := oasSampleDoc(t)
+	jsonCT := http.Header{"Content-Type": {"application/json"}}
+	patchCT := http.Header{"Content-Type": {"application/merge-patch+json"}, "If-Match": {`"v1"`}}
+	const create = `{"firstName":"Amal","departement":"69","birthDate":"1990-04-01","project":["H2913"],
+		"skills":[{"rome":"G1602","level":"a2"}],"mobilityKm":null}`
+	tests := []struct {
+		name    string
+		method  string
+		path    string
+		header  http.Header
+		body    string
+		wantErr string
+	}{
+		{name: "conforming body passes", method: "POST", path: "/api/v1/beneficiaries", header: jsonCT, body: create},
+		{name: "unknown member is rejected", method: "POST", path: "/api/v1/beneficiaries", header: jsonCT,
+			body:    `{"firstName":"Amal","departement":"69","birthDate":"1990-04-01","nationality":"x"}`,
+			wantErr: "nationality"},
+		{name: "unknown member of a nested object is rejected", method: "POST", path: "/api/v1/beneficiaries",
+			header:  jsonCT,
+			body:    `{"firstName":"Amal","departement":"69","birthDate":"1990-04-01","skills":[{"rome":"G1602","x":1}]}`,
+			wantErr: "x"},
+		{name: "missing required member is rejected", method: "POST", path: "/api/v1/beneficiaries", header: jsonCT,
+			body: `{"firstName":"Amal","birthDate":"1990-04-01"}`, wantErr: "departement"},
+		{name: "too many project codes are rejected", method: "POST", path: "/api/v1/beneficiaries", header: jsonCT,
+			body:    `{"firstName":"Amal","departement":"69","birthDate":"1990-04-01","project":["H2913","H2913","H2913","H2913"]}`,
+			wantErr: "project"},
+		{name: "merge patch of one member passes", method: "PATCH", path: "/api/v1/beneficiaries/b1", header: patchCT,
+			body: `{"postcode":"69003"}`},
+		{name: "merge patch removing a member passes", method: "PATCH", path: "/api/v1/beneficiaries/b1",
+			header: patchCT, body: `{"firstName":null}`},
+		{name: "merge patch as application/json passes", method: "PATCH", path: "/api/v1/beneficiaries/b1",
+			header: http.Header{"Content-Type": {"application/json"}, "If-Match": {`"v1"`}}, body: `{}`},
+		{name: "merge patch without If-Match is rejected", method: "PATCH", path: "/api/v1/beneficiaries/b1",
+			header: http.Header{"Content-Type": {"application/merge-patch+json"}}, body: `{}`, wantErr: "If-Match"},
+		{name: "merge patch with a bad value is rejected", method: "PATCH", path: "/api/v1/beneficiaries/b1",
+			header: patchCT, body: `{"postcode":"6900"}`, wantErr: "postcode"},
+		{name: "conforming query passes", method: "GET", path: "/api/v1/beneficiaries?from=2026-01-01&kind=job&rome=H2913&limit=10"},
+		{name: "missing required query parameter is rejected", method: "GET", path: "/api/v1/beneficiaries?kind=job",
+			wantErr: "from"},
+		{name: "query parameter outside its enum is rejected", method: "GET",
+			path: "/api/v1/beneficiaries?from=2026-01-01&kind=mentor", wantErr: "kind"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := checkRequestAgainstDoc(doc, tc.method, tc.path, tc.header, []byte(tc.body))
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Errorf("conforming request rejected: %v", err)
+			case tc.wantErr != "" && err == nil:
+				t.Errorf("request breaking the document accepted; want an error about %q", tc.wantErr)
 			case tc.wantErr != "" && !strings.Contains(err.Error(), tc.wantErr):
 				t.Errorf("error = %v\nwant it to mention %q", err, tc.wantErr)
 			}

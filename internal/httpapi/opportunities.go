@@ -100,6 +100,7 @@ func applyOpportunityInput(o jobs.Opportunity, in OpportunityInput) jobs.Opportu
 	if o.Status == "" {
 		o.Status = jobs.StatusOpen
 	}
+	fillSlices(&o)
 	return o
 }
 

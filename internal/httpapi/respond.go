@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -76,4 +77,32 @@ func queryLimit(c *fiber.Ctx) (int, error) {
 		return 0, apperr.Invalidf([]apperr.FieldError{{Pointer: "limit", Detail: "limit must be a whole number from 1 to 200."}}, "Bad query parameter.")
 	}
 	return n, nil
+}
+
+// fillSlices replaces every nil slice reachable in *v (through structs and
+// pointers) by an empty one, so records are written and answered with []
+// rather than null, exactly as the store gives them back.
+func fillSlices(v any) { fill(reflect.ValueOf(v)) }
+
+func fill(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			fill(v.Elem())
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				fill(v.Field(i))
+			}
+		}
+	case reflect.Slice:
+		if v.IsNil() && v.CanSet() {
+			v.Set(reflect.MakeSlice(v.Type(), 0, 0))
+			return
+		}
+		for i := 0; i < v.Len(); i++ {
+			fill(v.Index(i))
+		}
+	}
 }
