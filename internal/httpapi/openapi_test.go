@@ -21,6 +21,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/parcours-emploi/parcours/internal/access"
 	"github.com/parcours-emploi/parcours/internal/civil"
@@ -491,7 +492,7 @@ func TestRequestsAgainstDoc(t *testing.T) {
 		{name: "unknown member of a nested object is rejected", method: "POST", path: "/api/v1/beneficiaries",
 			header:  jsonCT,
 			body:    `{"firstName":"Amal","departement":"69","birthDate":"1990-04-01","skills":[{"rome":"G1602","x":1}]}`,
-			wantErr: "x"},
+			wantErr: `property "x"`},
 		{name: "missing required member is rejected", method: "POST", path: "/api/v1/beneficiaries", header: jsonCT,
 			body: `{"firstName":"Amal","birthDate":"1990-04-01"}`, wantErr: "departement"},
 		{name: "too many project codes are rejected", method: "POST", path: "/api/v1/beneficiaries", header: jsonCT,
@@ -525,5 +526,239 @@ func TestRequestsAgainstDoc(t *testing.T) {
 				t.Errorf("error = %v\nwant it to mention %q", err, tc.wantErr)
 			}
 		})
+	}
+}
+
+// docAt returns the value at the keys' path in a decoded document, failing t
+// when a key is missing.
+func docAt(t *testing.T, doc any, keys ...string) any {
+	t.Helper()
+	v := doc
+	for i, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok {
+			t.Fatalf("%v is not an object", keys[:i])
+		}
+		if v, ok = m[k]; !ok {
+			t.Fatalf("document has no %q", keys[:i+1])
+		}
+	}
+	return v
+}
+
+func TestOpenAPIDocumentShape(t *testing.T) {
+	doc := parseJSON(t, string(oasSampleDoc(t)))
+	tests := []struct {
+		name string
+		keys []string
+		want string
+	}{
+		{name: "info from the caller",
+			keys: []string{"info"},
+			want: `{"title":"Parcours","version":"1.0.0","description":"Test document."}`},
+		{name: "tags listed once, sorted",
+			keys: []string{"tags"},
+			want: `[{"name":"agency"},{"name":"beneficiaries"},{"name":"mentoring"},{"name":"reports"}]`},
+		{name: "path parameter is required text",
+			keys: []string{"paths", "/api/v1/beneficiaries/{id}", "get", "parameters"},
+			want: `[{"name":"id","in":"path","required":true,"schema":{"type":"string"}}]`},
+		{name: "roles need the bearer key and are named",
+			keys: []string{"paths", "/api/v1/beneficiaries/{id}", "get", "security"},
+			want: `[{"bearerAuth":[]}]`},
+		{name: "roles are described",
+			keys: []string{"paths", "/api/v1/beneficiaries/{id}", "get", "description"},
+			want: `"Roles: adviser, coordinator."`},
+		{name: "bearer scheme",
+			keys: []string{"components", "securitySchemes", "bearerAuth", "scheme"},
+			want: `"bearer"`},
+		{name: "conditional GET requires its ETag",
+			keys: []string{"paths", "/api/v1/beneficiaries/{id}", "get", "responses", "200", "headers", "ETag", "required"},
+			want: `true`},
+		{name: "list GET documents an optional ETag",
+			keys: []string{"paths", "/api/v1/beneficiaries", "get", "responses", "200", "headers", "ETag", "required"},
+			want: `false`},
+		{name: "GET problems: auth, not found, internal, default",
+			keys: []string{"paths", "/api/v1/beneficiaries/{id}", "get", "responses"},
+			want: `{
+				"200":{"description":"OK.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/oasBeneficiary"}}},
+					"headers":{"ETag":{"description":"Entity tag of the representation, for If-Match and If-None-Match.",
+						"required":true,"schema":{"type":"string","pattern":"^(W/)?\"[\\x21\\x23-\\x7e]*\"$"}}}},
+				"304":{"description":"Not Modified."},
+				"401":{"$ref":"#/components/responses/Unauthorized"},
+				"403":{"$ref":"#/components/responses/Forbidden"},
+				"404":{"$ref":"#/components/responses/NotFound"},
+				"429":{"$ref":"#/components/responses/TooManyRequests"},
+				"500":{"$ref":"#/components/responses/InternalServerError"},
+				"default":{"$ref":"#/components/responses/Problem"}}`},
+		{name: "PATCH takes a merge patch as either media type, with If-Match",
+			keys: []string{"paths", "/api/v1/beneficiaries/{id}", "patch", "requestBody"},
+			want: `{"required":true,"content":{
+				"application/json":{"schema":{"$ref":"#/components/schemas/oasPatchBeneficiaryPatch"}},
+				"application/merge-patch+json":{"schema":{"$ref":"#/components/schemas/oasPatchBeneficiaryPatch"}}}}`},
+		{name: "PATCH problems include stale and missing preconditions",
+			keys: []string{"paths", "/api/v1/beneficiaries/{id}", "patch", "responses", "412", "$ref"},
+			want: `"#/components/responses/PreconditionFailed"`},
+		{name: "PATCH without If-Match answers 428",
+			keys: []string{"paths", "/api/v1/beneficiaries/{id}", "patch", "responses", "428", "$ref"},
+			want: `"#/components/responses/PreconditionRequired"`},
+		{name: "body routes answer 413 and 415",
+			keys: []string{"paths", "/api/v1/beneficiaries", "post", "responses", "415", "$ref"},
+			want: `"#/components/responses/UnsupportedMediaType"`},
+		{name: "204 has no content",
+			keys: []string{"paths", "/api/v1/beneficiaries/{id}", "delete", "responses", "204"},
+			want: `{"description":"No Content."}`},
+		{name: "extra media types sit beside JSON",
+			keys: []string{"paths", "/api/v1/reports/positive-exits", "get", "responses", "200", "content"},
+			want: `{"application/json":{"schema":{"$ref":"#/components/schemas/oasReport"}},
+				"text/csv":{"schema":{"type":"string"}}}`},
+		{name: "unauthenticated route has no security",
+			keys: []string{"paths", "/healthz", "get"},
+			want: `{"operationId":"getHealthz","summary":"Liveness",
+				"responses":{"200":{"description":"OK.","content":{"application/json":{"schema":{"type":"object",
+					"additionalProperties":{"type":"string"}}}},
+					"headers":{"ETag":{"description":"Entity tag of the representation, for If-Match and If-None-Match.",
+						"required":false,"schema":{"type":"string","pattern":"^(W/)?\"[\\x21\\x23-\\x7e]*\"$"}}}},
+				"500":{"$ref":"#/components/responses/InternalServerError"},
+				"default":{"$ref":"#/components/responses/Problem"}}}`},
+		{name: "problems are problem+json of the Problem type",
+			keys: []string{"components", "responses", "NotFound"},
+			want: `{"description":"Not Found.","content":{"application/problem+json":{"schema":{"$ref":"#/components/schemas/Problem"}}}}`},
+		{name: "Problem is the error handler's type",
+			keys: []string{"components", "schemas", "Problem", "required"},
+			want: `["type","title","status"]`},
+		{name: "too many requests says when to retry",
+			keys: []string{"components", "responses", "TooManyRequests", "headers", "Retry-After", "required"},
+			want: `true`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(parseJSON(t, tc.want), docAt(t, doc, tc.keys...)); diff != "" {
+				t.Errorf("%v (-want +got):\n%s", tc.keys, diff)
+			}
+		})
+	}
+}
+
+func TestOpenAPIDocumentIsDeterministic(t *testing.T) {
+	first := oasSampleDoc(t)
+	for range 5 {
+		// The route table's maps iterate in a new order each time.
+		if diff := cmp.Diff(string(first), string(oasSampleDoc(t))); diff != "" {
+			t.Fatalf("second build differs (-first +again):\n%s", diff)
+		}
+	}
+	var generic any
+	if err := json.Unmarshal(first, &generic); err != nil {
+		t.Fatal(err)
+	}
+	sorted, err := json.MarshalIndent(generic, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(sorted)+"\n", string(first)); diff != "" {
+		t.Errorf("keys are not sorted (-sorted +document):\n%s", diff)
+	}
+}
+
+func TestOASPath(t *testing.T) {
+	tests := []struct {
+		name       string
+		fiber      string
+		want       string
+		wantParams []string
+		wantErr    string
+	}{
+		{name: "parameter", fiber: "/api/v1/beneficiaries/:id", want: "/api/v1/beneficiaries/{id}",
+			wantParams: []string{"id"}},
+		{name: "two parameters", fiber: "/api/v1/batches/:batchId/items/:itemId",
+			want: "/api/v1/batches/{batchId}/items/{itemId}", wantParams: []string{"batchId", "itemId"}},
+		{name: "escaped colon is literal", fiber: `/api/v1/agency/openings\:batch`,
+			want: "/api/v1/agency/openings:batch"},
+		{name: "parameter then escaped colon", fiber: `/api/v1/proposals/:id\:accept`,
+			want: "/api/v1/proposals/{id}:accept", wantParams: []string{"id"}},
+		{name: "parameter ends at a dash or dot", fiber: "/files/:name.:ext",
+			want: "/files/{name}.{ext}", wantParams: []string{"name", "ext"}},
+		{name: "no parameter", fiber: "/healthz", want: "/healthz"},
+		{name: "optional parameter has no OpenAPI form", fiber: "/api/v1/x/:id?", wantErr: "optional"},
+		{name: "wildcard has no OpenAPI form", fiber: "/static/*", wantErr: "wildcard"},
+		{name: "greedy parameter has no OpenAPI form", fiber: "/static/:path+", wantErr: "wildcard"},
+		{name: "repeated parameter", fiber: "/a/:id/b/:id", wantErr: "twice"},
+		{name: "relative path", fiber: "api/v1", wantErr: "start with /"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, params, err := oasPath(tc.fiber)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("oasPath(%q) error = %v, want one about %q", tc.fiber, err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("oasPath(%q): %v", tc.fiber, err)
+			}
+			if got != tc.want {
+				t.Errorf("oasPath(%q) = %q, want %q", tc.fiber, got, tc.want)
+			}
+			if diff := cmp.Diff(tc.wantParams, params); diff != "" {
+				t.Errorf("parameters (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestOASOperationID(t *testing.T) {
+	tests := []struct {
+		method, tmpl, want string
+	}{
+		{"get", "/api/v1/beneficiaries/{id}", "getBeneficiariesById"},
+		{"post", "/api/v1/agency/openings:batch", "postAgencyOpeningsBatch"},
+		{"get", "/api/v1/reports/positive-exits", "getReportsPositiveExits"},
+		{"get", "/api/v1/mentors/me/proposals", "getMentorsMeProposals"},
+		{"get", "/healthz", "getHealthz"},
+		{"put", "/api/v1/agency/openings/{externalRef}", "putAgencyOpeningsByExternalRef"},
+	}
+	for _, tc := range tests {
+		if got := oasOperationID(tc.method, tc.tmpl); got != tc.want {
+			t.Errorf("oasOperationID(%q, %q) = %q, want %q", tc.method, tc.tmpl, got, tc.want)
+		}
+	}
+}
+
+func TestBuildOpenAPIRefusesWhatItCannotDescribe(t *testing.T) {
+	ok := route{Method: "GET", Path: "/a", Responses: map[int]any{200: oasReport{}}}
+	tests := []struct {
+		name    string
+		routes  []route
+		wantErr string
+	}{
+		{name: "optional parameter", routes: []route{{Method: "GET", Path: "/a/:id?"}}, wantErr: "GET /a/:id?"},
+		{name: "same route twice", routes: []route{ok, ok}, wantErr: "listed twice"},
+		{name: "unknown method", routes: []route{{Method: "BREW", Path: "/coffee"}}, wantErr: "BREW"},
+		{name: "not a status", routes: []route{{Method: "GET", Path: "/a", Responses: map[int]any{42: nil}}},
+			wantErr: "42"},
+		{name: "body JSON cannot write", routes: []route{{Method: "GET", Path: "/a",
+			Responses: map[int]any{200: struct{ C chan int }{}}}}, wantErr: "chan"},
+		{name: "query that is not a struct", routes: []route{{Method: "GET", Path: "/a", Query: "x"}},
+			wantErr: "not a struct"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := buildOpenAPI(tc.routes, oasSampleInfo)
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("buildOpenAPI error = %v, want one about %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+// TestServedDocumentIsValid builds the document of the real route table.
+func TestServedDocumentIsValid(t *testing.T) {
+	doc, err := buildOpenAPI((&Server{}).routes(), openAPIInfo{Title: "Parcours API", Version: APIVersion})
+	if err != nil {
+		t.Fatalf("buildOpenAPI: %v", err)
+	}
+	if _, err := loadOpenAPIDoc(doc); err != nil {
+		t.Fatal(err)
 	}
 }
