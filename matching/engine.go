@@ -145,9 +145,9 @@ func (e *Engine) Score(s *Seeker, o *Opening, now time.Time) (score float64, ok 
 }
 
 func (e *Engine) quick(sc *seekerCtx, oc *openingCtx, now time.Time) (float64, bool) {
-	if !e.check(sc, oc, now, nil) {
+	var f facts
+	if !e.quickCheck(sc, oc, now, &f) {
 		return 0, false
 	}
-	var f facts
 	return e.score(sc, oc, now, &f), true
 }

@@ -29,7 +29,7 @@ func FuzzEvaluate(f *testing.F) {
 			AvailableFrom: testNow.AddDate(0, 0, int(margin))}
 		o := matching.Opening{ID: "o", Kind: []matching.Kind{matching.KindJob, matching.KindTraining, matching.KindPMSMP, matching.KindMentor}[kind%4],
 			ROME: []string{rome}, Skills: []string{skill, "autre"}, French: matching.French{matching.OralProduction: matching.Level(req % 8)},
-			Place: matching.Place{Department: "69", Coords: &matching.LatLon{Lat: 45 + math.Mod(dLat, 10), Lon: 4}},
+			Place:        matching.Place{Department: "69", Coords: &matching.LatLon{Lat: 45 + math.Mod(dLat, 10), Lon: 4}},
 			HoursPerWeek: oh, Start: testNow.AddDate(0, 0, startDays%1000), Capacity: 1, Trained: true, Sector: rome,
 			Languages: []string{lang}, Interests: []string{skill}, HostID: "h", Objective: "discover"}
 		ev := e.Evaluate(&s, &o, testNow)
@@ -76,4 +76,3 @@ func TestTopOpeningsIsDeterministic(t *testing.T) {
 		}
 	}
 }
-

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Origins of a seeker's ROME code.
@@ -30,22 +31,65 @@ type seekerCtx struct {
 	interests []string
 	maxLevel  Level
 	hasCoords bool
-	lat, lon  float64
+	lat, lon  float64 // radians
+	cosLat    float64
+	dept      string
+	availDay  int32 // day number of AvailableFrom, or noDay
 }
 
-// openingCtx is an opening prepared once for many pairs.
+// openingCtx is an opening prepared once for many pairs. The fields the
+// constraints read first come first, so that rejecting a pair mostly reads
+// one or two cache lines.
 type openingCtx struct {
+	lat, lon  float64 // radians
+	cosLat    float64
+	startDay  int32 // day numbers of Start and End, or noDay
+	endDay    int32
+	capacity  int32
+	hours     int32
+	families  uint16 // families of the codes (and a mentor's sector)
+	french    French
+	reqMax    Level
+	days      Weekdays
+	hasCoords bool
+	remote    bool
+	kindOK    bool
+	trained   bool
+	fixedDate bool // training or PMSMP: must start after the seeker is available
+	mentor    bool
+	pmsmp     bool
+	diploma   bool
+	dept      string
+
 	o         *Opening
 	codes     []romeID
-	families  uint16 // families of the codes (and a mentor's sector)
 	sector    string
 	skills    []string
 	licences  []string
 	languages []string
 	interests []string
-	reqMax    Level
-	hasCoords bool
-	lat, lon  float64
+}
+
+// noDay stands for a zero date in day numbers.
+const noDay = math.MinInt32
+
+// dayNum is the number of t's calendar day since 1 January 1970, or noDay
+// for the zero time.
+func dayNum(t time.Time) int32 {
+	if t.IsZero() {
+		return noDay
+	}
+	y, m, d := t.Date()
+	return int32(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+// distance is the great-circle distance between two prepared places with
+// coordinates.
+func distance(sc *seekerCtx, oc *openingCtx) float64 {
+	sl := math.Sin((oc.lat - sc.lat) / 2)
+	so := math.Sin((oc.lon - sc.lon) / 2)
+	a := sl*sl + sc.cosLat*oc.cosLat*so*so
+	return 2 * earthKm * math.Asin(math.Min(1, math.Sqrt(a)))
 }
 
 func familyBit(f uint32) uint16 { return 1 << (f - 1) }
@@ -72,7 +116,10 @@ func (e *Engine) prepSeeker(s *Seeker) seekerCtx {
 	sc.maxLevel = s.French.Max()
 	if c := s.Place.Coords; c != nil {
 		sc.hasCoords, sc.lat, sc.lon = true, c.Lat*math.Pi/180, c.Lon*math.Pi/180
+		sc.cosLat = math.Cos(sc.lat)
 	}
+	sc.dept = normDept(s.Place.Department)
+	sc.availDay = dayNum(s.AvailableFrom)
 	return sc
 }
 
@@ -97,7 +144,17 @@ func (e *Engine) prepOpening(o *Opening) openingCtx {
 	oc.reqMax = o.French.Max()
 	if c := o.Place.Coords; c != nil {
 		oc.hasCoords, oc.lat, oc.lon = true, c.Lat*math.Pi/180, c.Lon*math.Pi/180
+		oc.cosLat = math.Cos(oc.lat)
 	}
+	oc.dept = normDept(o.Place.Department)
+	oc.kindOK = o.Kind.Valid()
+	oc.capacity = int32(max(min(o.Capacity, math.MaxInt32), math.MinInt32))
+	oc.hours = int32(max(min(o.HoursPerWeek, math.MaxInt32), math.MinInt32))
+	oc.french, oc.days, oc.remote, oc.trained = o.French, o.Days, o.Remote, o.Trained
+	oc.fixedDate = o.Kind == KindTraining || o.Kind == KindPMSMP
+	oc.mentor, oc.pmsmp = o.Kind == KindMentor, o.Kind == KindPMSMP
+	oc.diploma = o.Diploma.MinLevel > 0
+	oc.startDay, oc.endDay = dayNum(o.Start), dayNum(o.End)
 	return oc
 }
 

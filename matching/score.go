@@ -173,6 +173,7 @@ type facts struct {
 	margin     float64
 	distBasis  string
 	km         float64
+	kmSet      bool // km already measured by the constraints
 	delayDays  float64
 	interests  int
 	languages  int
@@ -227,7 +228,9 @@ func (e *Engine) score(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) f
 	case o.Remote:
 		f.val[cDistance], f.distBasis = 1, "remote"
 	case sc.hasCoords && oc.hasCoords && s.MaxKm > 0:
-		f.km = haversine(sc.lat, sc.lon, oc.lat, oc.lon)
+		if !f.kmSet {
+			f.km = distance(sc, oc)
+		}
 		f.val[cDistance], f.distBasis = clamp01(1-0.9*f.km/s.MaxKm), "coordinates"
 	default:
 		f.val[cDistance], f.distBasis = 0.5, "department"
@@ -237,12 +240,10 @@ func (e *Engine) score(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) f
 	// days, linearly less well), and the share of the seeker's hours used.
 	startFit := 1.0
 	if o.Kind == KindJob {
-		start := day(now)
-		if !o.Start.IsZero() && day(o.Start).After(start) {
-			start = day(o.Start)
-		}
-		if d := availableFrom(s, now).Sub(start).Hours() / 24; d > 0 {
-			f.delayDays = math.Round(d)
+		today := dayNum(now)
+		start := max(today, oc.startDay)
+		if d := float64(max(today, sc.availDay) - start); d > 0 {
+			f.delayDays = d
 			startFit = clamp01(1 - d/60)
 		}
 	}

@@ -1,0 +1,97 @@
+package matching
+
+import (
+	"strings"
+	"time"
+
+	"github.com/parcours-emploi/parcours/jobs"
+)
+
+// quickCheck is check without explanations, for the index's many pairs: the
+// same constraints on prepared values, stopping at the first failure. It
+// records the distance it measures in f. The explained and fast paths are
+// held equal by tests (Score against Evaluate on every case and fuzzed
+// pairs).
+func (e *Engine) quickCheck(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) bool {
+	s := sc.s
+	if !oc.kindOK || oc.capacity <= 0 {
+		return false
+	}
+	if sc.families != 0 && oc.families != 0 && sc.families&oc.families == 0 {
+		return false
+	}
+	if !oc.remote {
+		if sc.hasCoords && oc.hasCoords && s.MaxKm > 0 {
+			// The latitude difference alone bounds the distance from below.
+			if dl := (oc.lat - sc.lat) * earthKm; dl > s.MaxKm || -dl > s.MaxKm {
+				return false
+			}
+			d := distance(sc, oc)
+			if d > s.MaxKm {
+				return false
+			}
+			f.km, f.kmSet = d, true
+		} else if sc.dept == "" || sc.dept != oc.dept {
+			return false
+		}
+	}
+	for k, req := range oc.french {
+		if req != LevelNone && max(s.French[k], BelowA1) < req {
+			return false
+		}
+	}
+	if oc.diploma && !diplomaOK(s, oc.o.Diploma) {
+		return false
+	}
+	for _, l := range oc.licences {
+		if !contains(sc.licences, l) {
+			return false
+		}
+	}
+	today := dayNum(now)
+	avail := max(today, sc.availDay)
+	if oc.endDay != noDay && oc.endDay < avail {
+		return false
+	}
+	if oc.fixedDate && oc.startDay != noDay && oc.startDay < avail {
+		return false
+	}
+	if oc.hours > 0 && s.HoursPerWeek > 0 && int(oc.hours) > s.HoursPerWeek {
+		return false
+	}
+	if oc.days != 0 && s.Days != 0 && oc.days&^s.Days != 0 {
+		return false
+	}
+	if oc.mentor && !oc.trained {
+		return false
+	}
+	if len(s.Declines) > 0 {
+		if at, ok := s.Declines[oc.o.ID]; ok && now.Before(at.Add(e.cooldown)) {
+			return false
+		}
+	}
+	if oc.pmsmp {
+		o := oc.o
+		end := o.End
+		if end.IsZero() {
+			end = jobs.PMSMPMaxEnd(o.Start)
+		}
+		proposed := jobs.PMSMPConvention{BeneficiaryID: s.ID, HostID: o.HostID, Objective: o.Objective, Start: o.Start, End: end}
+		if len(jobs.CheckPMSMP(proposed, s.PMSMPHistory)) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func diplomaOK(s *Seeker, d DiplomaRequirement) bool {
+	field := strings.ToUpper(strings.TrimSpace(d.Field))
+	for i := range s.Diplomas {
+		h := &s.Diplomas[i]
+		if h.Level >= d.MinLevel && strings.HasPrefix(strings.ToUpper(strings.TrimSpace(h.Field)), field) &&
+			(!d.Recognised || h.Recognition.Recognised()) {
+			return true
+		}
+	}
+	return false
+}
