@@ -409,3 +409,38 @@ func TestCustomTagPatterns(t *testing.T) {
 		}
 	}
 }
+
+type oasPlace struct {
+	Postcode string `json:"postcode" validate:"required,postcode"`
+	City     string `json:"city"`
+}
+
+type oasProfileInput struct {
+	Name   string            `json:"name" validate:"required,max=100"`
+	Place  oasPlace          `json:"place"`
+	Past   []oasPlace        `json:"past" validate:"max=3"`
+	Labels map[string]string `json:"labels"`
+	Hours  *int              `json:"hours" validate:"omitempty,min=1"`
+}
+
+func TestSchemaOfMergePatch(t *testing.T) {
+	_, components := schemaOf(t, oasProfileInput{}, oasPatch)
+	want := parseJSON(t, `{
+		"oasProfileInputPatch":{"type":"object","additionalProperties":false,"properties":{
+			"name":{"type":"string","maxLength":100},
+			"place":{"anyOf":[{"$ref":"#/components/schemas/oasPlacePatch"},{"type":"null"}]},
+			"past":{"type":["array","null"],"maxItems":3,"items":{"$ref":"#/components/schemas/oasPlace"}},
+			"labels":{"type":["object","null"],"additionalProperties":{"type":["string","null"]}},
+			"hours":{"type":["integer","null"],"format":"int64","minimum":1}}},
+		"oasPlacePatch":{"type":"object","additionalProperties":false,"properties":{
+			"postcode":{"type":"string","pattern":"^[0-9]{5}$"},
+			"city":{"type":["string","null"]}}},
+		"oasPlace":{"type":"object","additionalProperties":false,"required":["postcode"],"properties":{
+			"postcode":{"type":"string","pattern":"^[0-9]{5}$"},
+			"city":{"type":"string"}}}}`)
+	// A patch requires nothing, and null removes any member a value may lack;
+	// objects inside are patches too, array elements are whole values.
+	if diff := cmp.Diff(want, any(components)); diff != "" {
+		t.Errorf("components (-want +got):\n%s", diff)
+	}
+}
