@@ -113,10 +113,11 @@ type session struct {
 	p              *proxy
 	client, server net.Conn
 
-	mu      sync.Mutex
-	done    bool  // the reply side has stopped: nothing will release writeMu
-	holding bool  // this session holds p.writeMu
-	heldFor int32 // requestID of the write request holding it
+	mu           sync.Mutex
+	done         bool  // the reply side has stopped: nothing will release writeMu
+	requestsDone bool  // the request side has stopped
+	holding      bool  // this session holds p.writeMu
+	heldFor      int32 // requestID of the write request holding it
 }
 
 func (p *proxy) serve(client net.Conn) {
@@ -153,7 +154,8 @@ func (s *session) shutdown() {
 // relayRequests forwards client requests to the server, taking writeMu
 // before each write request.
 func (s *session) relayRequests() {
-	defer s.shutdown()
+	serverFailed := false
+	defer func() { s.endRequests(serverFailed) }()
 	r := bufio.NewReaderSize(s.client, prefixLen)
 	buf := make([]byte, prefixLen)
 	for {
@@ -171,17 +173,35 @@ func (s *session) relayRequests() {
 			}
 		}
 		if err := forward(s.server, r, h, buf, n); err != nil {
+			serverFailed = true
 			s.logEnd("forward request", err)
 			return
 		}
 	}
 }
 
+// endRequests closes the client connection and, unless a write is still
+// running on the server, the server connection. A client that gives up on a
+// write (a canceled context closes the connection) does not stop the server
+// from running it: the lock stays held until the server's reply has been
+// read, then relayReplies closes the server connection.
+func (s *session) endRequests(serverFailed bool) {
+	s.mu.Lock()
+	s.requestsDone = true
+	inFlight := s.holding
+	s.mu.Unlock()
+	s.client.Close()
+	if !inFlight || serverFailed {
+		s.server.Close()
+	}
+}
+
 // relayReplies forwards server replies to the client and releases writeMu
-// once the reply to the write request holding it has been relayed.
+// once the reply to the write request holding it has been read, relayed or
+// not.
 func (s *session) relayReplies() {
-	defer s.stop()
 	defer s.shutdown()
+	defer s.stop()
 	r := bufio.NewReaderSize(s.server, prefixLen)
 	buf := make([]byte, prefixLen)
 	for {
@@ -191,12 +211,18 @@ func (s *session) relayReplies() {
 			return
 		}
 		final := msgFlags(h, buf[:n])&flagMoreToCome == 0
-		if err := forward(s.client, r, h, buf, n); err != nil {
-			s.logEnd("forward reply", err)
+		err = forward(s.client, r, h, buf, n)
+		if err != nil && h.length > n {
+			// The rest of the reply was not read: drain it so the server
+			// has answered in full before the lock goes.
+			_, _ = io.CopyBuffer(io.Discard, io.LimitReader(r, int64(h.length-n)), buf)
+		}
+		if final && s.release(h.responseTo) {
 			return
 		}
-		if final {
-			s.release(h.responseTo)
+		if err != nil {
+			s.logEnd("forward reply", err)
+			return
 		}
 	}
 }
@@ -215,14 +241,17 @@ func (s *session) acquire(id int32) bool {
 	return true
 }
 
-// release gives writeMu back if it is held for the request answered.
-func (s *session) release(responseTo int32) {
+// release gives writeMu back if it is held for the request answered; it
+// reports whether the session is over (the client side has ended and no
+// write is in flight).
+func (s *session) release(responseTo int32) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.holding && s.heldFor == responseTo {
 		s.holding = false
 		s.p.writeMu.Unlock()
 	}
+	return s.requestsDone && !s.holding
 }
 
 // stop marks the reply side finished and gives writeMu back if held.
