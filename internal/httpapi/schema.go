@@ -744,6 +744,8 @@ func oasPkgName(path string) string {
 	return oasComponentSafe(path[strings.LastIndex(path, "/")+1:])
 }
 
+var oasComponentUnsafe = regexp.MustCompile(`[^A-Za-z0-9._\-]+`)
+
 func oasComponentSafe(s string) string {
-	return regexp.MustCompile(`[^A-Za-z0-9._\-]+`).ReplaceAllString(s, "_")
+	return oasComponentUnsafe.ReplaceAllString(s, "_")
 }

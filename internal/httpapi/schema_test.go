@@ -256,6 +256,15 @@ func TestSchemaOfFields(t *testing.T) {
 			if diff := cmp.Diff(parseJSON(t, tc.want), got); diff != "" {
 				t.Errorf("schema (-want +got):\n%s", diff)
 			}
+			// The schema is valid OpenAPI 3.1 on either side.
+			doc, err := buildOpenAPI([]route{{Method: "POST", Path: "/x", Request: tc.v,
+				Responses: map[int]any{200: tc.v}}}, oasSampleInfo)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := loadOpenAPIDoc(doc); err != nil {
+				t.Error(err)
+			}
 		})
 	}
 }
