@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/parcours-emploi/parcours/internal/httpapi"
+	"github.com/parcours-emploi/parcours/internal/matchinput"
+	"github.com/parcours-emploi/parcours/internal/suggest"
 )
 
 // serveOptions say what a serving process runs besides the API.
@@ -35,6 +37,10 @@ func runServe(ctx context.Context, cfg config, stdout, stderr io.Writer, opts se
 
 	app := httpapi.New(httpapi.Deps{
 		Access: st.DB, Beneficiaries: st.DB, Audit: st.DB, Opportunities: st.DB, Mentors: st.DB,
+		Suggest: &suggest.Service{
+			Engine: matchinput.NewEngine(matchinput.DefaultDeclineCooldown), Beneficiaries: st.DB,
+			Opportunities: st.DB, Mentors: st.DB, Cooldown: matchinput.DefaultDeclineCooldown, Now: time.Now,
+		},
 		Checks: map[string]func(context.Context) error{
 			"mongodb": st.DB.Ping,
 			"redis":   func(ctx context.Context) error { return st.Redis.Ping(ctx).Err() },

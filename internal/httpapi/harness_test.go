@@ -18,7 +18,9 @@ import (
 	"github.com/parcours-emploi/parcours/internal/access"
 	"github.com/parcours-emploi/parcours/internal/httpapi"
 	"github.com/parcours-emploi/parcours/internal/ids"
+	"github.com/parcours-emploi/parcours/internal/matchinput"
 	"github.com/parcours-emploi/parcours/internal/mongodb"
+	"github.com/parcours-emploi/parcours/internal/suggest"
 	"github.com/parcours-emploi/parcours/internal/testenv"
 )
 
@@ -60,6 +62,8 @@ func newWorld(t *testing.T, opts ...worldOption) *world {
 		Access: db, Beneficiaries: db, Audit: db, Opportunities: db, Mentors: db,
 		Checks: map[string]func(context.Context) error{"mongodb": db.Ping},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Suggest: &suggest.Service{Engine: matchinput.NewEngine(0), Beneficiaries: db, Opportunities: db, Mentors: db,
+			Cooldown: matchinput.DefaultDeclineCooldown, Now: time.Now},
 	}
 	for _, o := range opts {
 		o(&deps)

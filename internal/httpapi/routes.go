@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/parcours-emploi/parcours/internal/access"
+	"github.com/parcours-emploi/parcours/internal/suggest"
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/mentoring"
 	"github.com/parcours-emploi/parcours/pathways"
@@ -41,6 +42,10 @@ func (s *Server) routes() []route {
 			Request: BeneficiaryInput{}, Responses: map[int]any{200: pathways.Beneficiary{}}, Handler: s.patchBeneficiary},
 		{Method: "DELETE", Path: "/api/v1/beneficiaries/:id", Summary: "Erase a beneficiary's personal data (GDPR); anonymous statistics stay", Tag: "beneficiaries", Roles: staff,
 			Responses: map[int]any{204: nil}, Handler: s.eraseBeneficiary},
+		{Method: "GET", Path: "/api/v1/beneficiaries/:id/suggestions", Summary: "Rank the opportunities or mentors of a kind for a beneficiary, each with its explanation", Tag: "matching", Roles: staff,
+			Query: SuggestionQuery{}, Responses: map[int]any{200: suggest.Result{}}, Handler: s.suggestions},
+		{Method: "GET", Path: "/api/v1/beneficiaries/:id/evaluation", Summary: "Explain one pair: its score and components, or the constraints it fails and what to do next", Tag: "matching", Roles: staff,
+			Query: EvaluationQuery{}, Responses: map[int]any{200: PairEvaluation{}}, Handler: s.evaluation},
 
 		{Method: "POST", Path: "/api/v1/opportunities", Summary: "Publish a job offer, PMSMP placement or training session", Tag: "opportunities", Roles: publishers,
 			Request: OpportunityInput{}, Responses: map[int]any{201: jobs.Opportunity{}}, Handler: s.createOpportunity},

@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/parcours-emploi/parcours/internal/access"
+	"github.com/parcours-emploi/parcours/internal/suggest"
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/mentoring"
 	"github.com/parcours-emploi/parcours/pathways"
@@ -36,6 +37,8 @@ type Deps struct {
 	Audit         pathways.AuditLog
 	Opportunities jobs.Store
 	Mentors       mentoring.MentorStore
+	// Suggest ranks opportunities and mentors for a beneficiary.
+	Suggest *suggest.Service
 
 	// Checks are the readiness probes (database, queue) by name.
 	Checks map[string]func(context.Context) error

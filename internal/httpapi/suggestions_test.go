@@ -1,0 +1,90 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/parcours-emploi/parcours/internal/civil"
+	"github.com/parcours-emploi/parcours/internal/suggest"
+	"github.com/parcours-emploi/parcours/jobs"
+	"github.com/parcours-emploi/parcours/pathways"
+)
+
+// offer is a valid job offer body.
+func offer(title, rome, dept, postcode string, lat, lon float64, oral string) map[string]any {
+	start := civil.Of(time.Now().AddDate(0, 1, 0))
+	return map[string]any{
+		"kind": "job", "title": title, "rome": rome, "startDate": start, "hoursPerWeek": 30, "positions": 2,
+		"place":          map[string]any{"department": dept, "postcode": postcode, "location": map[string]any{"lat": lat, "lon": lon}},
+		"contract":       map[string]any{"type": "cdi"},
+		"frenchRequired": map[string]any{"oralComprehension": oral, "oralProduction": oral},
+	}
+}
+
+func TestSuggestionsRankEligibleOpeningsWithExplanations(t *testing.T) {
+	w := newWorld(t)
+	var b pathways.Beneficiary
+	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", amina(w.advA.user.ID)), http.StatusCreated).json(t, &b)
+
+	var near, nurse, far jobs.Opportunity
+	w.must(w.do(w.agencyK, "POST", "/api/v1/opportunities", offer("Commis de cuisine", "G1602", "69", "69002", 45.757, 4.832, "a2")), http.StatusCreated).json(t, &near)
+	w.must(w.do(w.advB, "POST", "/api/v1/opportunities", offer("Aide-soignant(e)", "J1501", "69", "69004", 45.778, 4.828, "b1")), http.StatusCreated).json(t, &nurse)
+	w.must(w.do(w.advB, "POST", "/api/v1/opportunities", offer("Commis de cuisine", "G1602", "13", "13001", 43.297, 5.381, "a2")), http.StatusCreated).json(t, &far)
+
+	var res suggest.Result
+	w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries/"+b.ID+"/suggestions?kind=job", nil), http.StatusOK).json(t, &res)
+	var got []string
+	for _, it := range res.Items {
+		got = append(got, it.Opening.ID)
+	}
+	if diff := cmp.Diff([]string{near.ID}, got); diff != "" {
+		t.Fatalf("suggested (-want +got):\n%s", diff)
+	}
+	top := res.Items[0]
+	if top.Score <= 0 || top.Score > 1 || len(top.Explanation.Components) == 0 || top.Explanation.WeightsVersion == "" {
+		t.Errorf("suggestion without a usable explanation: %+v", top)
+	}
+	var sum float64
+	for _, c := range top.Explanation.Components {
+		sum += c.Contribution
+	}
+	if d := sum - top.Score; d > 1e-9 || d < -1e-9 {
+		t.Errorf("components add up to %v, score is %v", sum, top.Score)
+	}
+
+	// Why not the nurse offer: French and trade, with a next step.
+	var ev struct {
+		Explanation struct {
+			Eligible bool `json:"eligible"`
+			Failures []struct {
+				Code     string            `json:"code"`
+				Skill    string            `json:"skill"`
+				NextStep map[string]string `json:"nextStep"`
+			} `json:"failures"`
+		} `json:"explanation"`
+	}
+	w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries/"+b.ID+"/evaluation?kind=job&opening="+nurse.ID, nil), http.StatusOK).json(t, &ev)
+	if ev.Explanation.Eligible {
+		t.Fatal("the B1 offer is eligible for an A2 speaker")
+	}
+	var frenchNext bool
+	for _, f := range ev.Explanation.Failures {
+		if f.Code == "french" && f.Skill == "oralProduction" && f.NextStep["fr"] != "" && f.NextStep["en"] != "" {
+			frenchNext = true
+		}
+	}
+	if !frenchNext {
+		t.Errorf("no French failure with a next step in %+v", ev.Explanation.Failures)
+	}
+
+	// Access: another organisation's beneficiary, a mentor, a bad kind.
+	w.must(w.do(w.advB, "GET", "/api/v1/beneficiaries/"+b.ID+"/suggestions?kind=job", nil), http.StatusNotFound)
+	w.must(w.do(w.mentorA, "GET", "/api/v1/beneficiaries/"+b.ID+"/suggestions?kind=job", nil), http.StatusForbidden)
+	p := w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries/"+b.ID+"/suggestions?kind=house", nil), http.StatusUnprocessableEntity).problem(t)
+	if len(p.Errors) != 1 || p.Errors[0].Pointer != "kind" {
+		t.Errorf("errors %+v", p.Errors)
+	}
+}
