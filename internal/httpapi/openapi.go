@@ -51,7 +51,27 @@ var oasProblemStatuses = map[int]string{
 var oasProblemType = reflect.TypeFor[Problem]()
 
 // buildOpenAPI writes the OpenAPI 3.1.0 document of routes as indented JSON
-// with sorted keys: the same table gives the same bytes.
+// with sorted keys: the same table gives the same bytes. What it reads from a
+// route:
+//
+//   - Path: ":id" becomes the required string parameter {id}, "\:" a literal
+//     colon; optional parameters and wildcards are refused.
+//   - Query: a struct whose `query` tags name the parameters (embedded structs
+//     are flattened); `validate` tags give their constraints.
+//   - Request: the body, which rejects unknown members. For PATCH, the body of
+//     either application/json or application/merge-patch+json is a JSON merge
+//     patch of Request, and If-Match is required (428 without, 412 stale).
+//   - Responses: a nil value documents no body; a Problem body is
+//     application/problem+json, any other application/json, with
+//     ContentTypes beside it (as plain strings) on 2xx statuses. A 200 of a
+//     GET or PATCH documents ETag, required for PATCH and for a GET that also
+//     lists 304.
+//   - Roles: non-nil means the bearerAuth scheme, the roles in the
+//     description, and 401, 403 and 429 problems.
+//
+// Every operation also documents the problems its shape can produce (400 and
+// 422 for input, 404 for path parameters, 409 for writes, 413 and 415 for
+// bodies, 500) and a default problem for any other status.
 func buildOpenAPI(routes []route, info openAPIInfo) ([]byte, error) {
 	g := newOASGen()
 	problem := g.bodySchema(oasProblemType, oasResponse)
