@@ -1,0 +1,223 @@
+package pathways
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/parcours-emploi/parcours/internal/apperr"
+	"github.com/parcours-emploi/parcours/internal/civil"
+)
+
+// Horizons are the months after programme entry at which outcomes are measured.
+var Horizons = []int{6, 12}
+
+// Enrolled is a beneficiary's enrolment as outcome measurement sees it: no
+// personal data, so it survives erasure.
+type Enrolled struct {
+	BeneficiaryID  string     `json:"beneficiaryId"`
+	OrganisationID string     `json:"organisationId"`
+	Programme      string     `json:"programme"`
+	Cohort         string     `json:"cohort"`
+	EntryDate      civil.Date `json:"entryDate"`
+}
+
+// HorizonDate is the day T+months after programme entry.
+func (e Enrolled) HorizonDate(months int) civil.Date { return e.EntryDate.AddDate(0, months, 0) }
+
+// Due reports whether the horizon date has passed on day today: a horizon
+// is measured the day after it, once the situations of that day are known.
+func (e Enrolled) Due(months int, today civil.Date) bool {
+	h := e.HorizonDate(months)
+	return h != "" && h < today
+}
+
+// Measurement is an immutable snapshot of one enrolment's outcome at one
+// horizon: who was in which cohort, the situations under way on the horizon
+// date, the one that decided and how the rule set classified it. Late data
+// never rewrites a measurement: it adds the next Version.
+type Measurement struct {
+	ID             string     `json:"id"`
+	OrganisationID string     `json:"organisationId"`
+	BeneficiaryID  string     `json:"beneficiaryId"`
+	Programme      string     `json:"programme"`
+	Cohort         string     `json:"cohort"`
+	EntryDate      civil.Date `json:"entryDate"`
+	Horizon        int        `json:"horizon"`
+	HorizonDate    civil.Date `json:"horizonDate"`
+	Version        int        `json:"version"`
+	RuleSet        string     `json:"ruleSet"`
+	RuleSetVersion string     `json:"ruleSetVersion"`
+	// Situations are the situations covering the horizon date, as they were
+	// known when measured; Decisive is the id of the one that decided.
+	Situations []Situation `json:"situations"`
+	Decisive   string      `json:"decisiveSituationId,omitempty"`
+	Category   string      `json:"category"`
+	Positive   bool        `json:"positive"`
+	MeasuredAt time.Time   `json:"measuredAt"`
+}
+
+// MeasurementID is the id of version v of an enrolment's measurement at a
+// horizon: one id per (beneficiary, horizon, version), so two schedulers
+// measuring at once cannot both insert the same version.
+func MeasurementID(beneficiaryID string, horizon, version int) string {
+	return fmt.Sprintf("%s:t%d:v%d", beneficiaryID, horizon, version)
+}
+
+// Measure classifies an enrolment at a horizon from its situations under rs.
+// The result has Version 0; Record numbers it.
+func Measure(e Enrolled, situations []Situation, horizon int, rs RuleSet, now time.Time) Measurement {
+	d := e.HorizonDate(horizon)
+	m := Measurement{
+		OrganisationID: e.OrganisationID, BeneficiaryID: e.BeneficiaryID, Programme: e.Programme,
+		Cohort: e.Cohort, EntryDate: e.EntryDate, Horizon: horizon, HorizonDate: d,
+		RuleSet: rs.Name, RuleSetVersion: rs.Version, Situations: []Situation{}, MeasuredAt: now,
+	}
+	for _, s := range situations {
+		if s.Covers(d) {
+			m.Situations = append(m.Situations, s)
+		}
+	}
+	chosen, c, ok := rs.Classify(m.Situations, d)
+	if ok {
+		m.Decisive = chosen.ID
+	}
+	m.Category, m.Positive = c.Category, c.Positive
+	return m
+}
+
+// Same reports whether m and n say the same thing: same cohort, rule set
+// version, situations on the horizon date and verdict. A new version is
+// recorded only when they differ.
+func (m Measurement) Same(n Measurement) bool {
+	if m.Programme != n.Programme || m.Cohort != n.Cohort || m.EntryDate != n.EntryDate ||
+		m.RuleSet != n.RuleSet || m.RuleSetVersion != n.RuleSetVersion ||
+		m.Decisive != n.Decisive || m.Category != n.Category || m.Positive != n.Positive ||
+		len(m.Situations) != len(n.Situations) {
+		return false
+	}
+	ids := map[string]bool{}
+	for _, s := range m.Situations {
+		ids[s.ID] = true
+	}
+	for _, s := range n.Situations {
+		if !ids[s.ID] {
+			return false
+		}
+	}
+	return true
+}
+
+// MeasurementFilter selects measurements of one organisation.
+type MeasurementFilter struct {
+	OrganisationID string
+	Programme      string
+	Cohort         string // empty: every cohort
+	Horizon        int
+}
+
+// EnrolmentFilter selects enrolments. Empty fields do not filter.
+type EnrolmentFilter struct {
+	OrganisationID string
+	Programme      string
+	Cohort         string
+	// EnteredBefore keeps enrolments whose entry date is strictly before it.
+	EnteredBefore civil.Date
+	After         string
+	Limit         int
+}
+
+// MeasurementStore keeps measurements; it never updates one.
+type MeasurementStore interface {
+	// LatestMeasurement returns the highest version measured for the
+	// enrolment at the horizon, or apperr.NotFound.
+	LatestMeasurement(ctx context.Context, beneficiaryID string, horizon int) (Measurement, error)
+	// InsertMeasurement inserts m; apperr.Conflict if that version exists.
+	InsertMeasurement(ctx context.Context, m Measurement) error
+	// Measurements returns the latest version of every matching
+	// measurement, by cohort then beneficiary.
+	Measurements(ctx context.Context, f MeasurementFilter) ([]Measurement, error)
+	// MeasurementHistory returns every version for an enrolment and horizon, oldest first.
+	MeasurementHistory(ctx context.Context, beneficiaryID string, horizon int) ([]Measurement, error)
+	// Enrolments returns a page of enrolments, erased beneficiaries
+	// included (their enrolment stays for anonymous statistics), in id
+	// order, and the position of the next page ("" at the end).
+	Enrolments(ctx context.Context, f EnrolmentFilter) ([]Enrolled, string, error)
+	// AllSituations returns the situations of a beneficiary whatever its organisation.
+	AllSituations(ctx context.Context, beneficiaryID string) ([]Situation, error)
+}
+
+// Record stores m as the next version unless the latest version says the
+// same. It reports whether it inserted. Two callers racing on the same
+// enrolment insert at most one version: the second insert of a version is a
+// conflict, after which Record compares again with what the winner wrote.
+func Record(ctx context.Context, st MeasurementStore, m Measurement) (bool, error) {
+	for attempt := 0; attempt < 3; attempt++ {
+		latest, err := st.LatestMeasurement(ctx, m.BeneficiaryID, m.Horizon)
+		switch {
+		case apperr.Is(err, apperr.NotFound):
+			m.Version = 1
+		case err != nil:
+			return false, err
+		case latest.Same(m):
+			return false, nil
+		default:
+			m.Version = latest.Version + 1
+		}
+		m.ID = MeasurementID(m.BeneficiaryID, m.Horizon, m.Version)
+		err = st.InsertMeasurement(ctx, m)
+		if err == nil {
+			return true, nil
+		}
+		if !apperr.Is(err, apperr.Conflict) {
+			return false, err
+		}
+	}
+	return false, apperr.Conflictf("measurement of %s at T+%d kept changing while recorded", m.BeneficiaryID, m.Horizon)
+}
+
+// MeasureDue measures, on day today, every enrolment of the store whose
+// horizon has passed, under its programme's rule set, and records what is
+// new. It returns how many measurements it inserted.
+func MeasureDue(ctx context.Context, st MeasurementStore, now time.Time) (int, error) {
+	today := civil.Of(now.UTC())
+	inserted := 0
+	after := ""
+	for {
+		// The earliest horizon is 6 months: only enrolments that entered
+		// 6 months before today can be due.
+		list, next, err := st.Enrolments(ctx, EnrolmentFilter{EnteredBefore: today.AddDate(0, -Horizons[0], 0), After: after, Limit: 200})
+		if err != nil {
+			return inserted, err
+		}
+		for _, e := range list {
+			if e.EntryDate == "" || !e.EntryDate.Valid() {
+				continue
+			}
+			var sits []Situation
+			loaded := false
+			for _, h := range Horizons {
+				if !e.Due(h, today) {
+					continue
+				}
+				if !loaded {
+					if sits, err = st.AllSituations(ctx, e.BeneficiaryID); err != nil {
+						return inserted, err
+					}
+					loaded = true
+				}
+				ok, err := Record(ctx, st, Measure(e, sits, h, RuleSetFor(e.Programme), now))
+				if err != nil {
+					return inserted, fmt.Errorf("measure %s at T+%d: %w", e.BeneficiaryID, h, err)
+				}
+				if ok {
+					inserted++
+				}
+			}
+		}
+		if next == "" {
+			return inserted, nil
+		}
+		after = next
+	}
+}

@@ -1,0 +1,102 @@
+package pathways
+
+import (
+	"encoding/csv"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"time"
+)
+
+// CohortOutcome is one cohort's line of a positive-exit report.
+type CohortOutcome struct {
+	Cohort string `json:"cohort"`
+	// Enrolled counts the cohort's enrolments; Measured those measured at
+	// the horizon; Positive those the rule set counts.
+	Enrolled int `json:"enrolled"`
+	Measured int `json:"measured"`
+	Positive int `json:"positive"`
+	// Rate is Positive / Measured (0 when none is measured); RatePercent is
+	// the same in percent, rounded to one decimal.
+	Rate        float64        `json:"rate"`
+	RatePercent float64        `json:"ratePercent"`
+	Breakdown   map[string]int `json:"breakdown"`
+}
+
+// Report is a positive-exit report: per cohort of a programme, at one
+// horizon, under one named and versioned rule set.
+type Report struct {
+	Programme      string          `json:"programme"`
+	Horizon        int             `json:"horizon"`
+	RuleSet        string          `json:"ruleSet"`
+	RuleSetVersion string          `json:"ruleSetVersion"`
+	Categories     []string        `json:"categories"`
+	Cohorts        []CohortOutcome `json:"cohorts"`
+	GeneratedAt    time.Time       `json:"generatedAt"`
+}
+
+// BuildReport counts enrolled, measured and positive per cohort. Each
+// measurement's situations are classified again under rs, so a report under
+// another rule set than the programme's own reads the same snapshots.
+func BuildReport(programme string, horizon int, rs RuleSet, enrolled []Enrolled, measured []Measurement, now time.Time) Report {
+	r := Report{Programme: programme, Horizon: horizon, RuleSet: rs.Name, RuleSetVersion: rs.Version,
+		Categories: rs.Categories(), Cohorts: []CohortOutcome{}, GeneratedAt: now}
+	by := map[string]*CohortOutcome{}
+	line := func(cohort string) *CohortOutcome {
+		c, ok := by[cohort]
+		if !ok {
+			c = &CohortOutcome{Cohort: cohort, Breakdown: map[string]int{}}
+			for _, cat := range r.Categories {
+				c.Breakdown[cat] = 0
+			}
+			by[cohort] = c
+		}
+		return c
+	}
+	for _, e := range enrolled {
+		line(e.Cohort).Enrolled++
+	}
+	for _, m := range measured {
+		c := line(m.Cohort)
+		c.Measured++
+		_, cl, _ := rs.Classify(m.Situations, m.HorizonDate)
+		c.Breakdown[cl.Category]++
+		if cl.Positive {
+			c.Positive++
+		}
+	}
+	for _, c := range by {
+		if c.Measured > 0 {
+			c.Rate = float64(c.Positive) / float64(c.Measured)
+			c.RatePercent = math.Round(c.Rate*1000) / 10
+		}
+		r.Cohorts = append(r.Cohorts, *c)
+	}
+	sort.Slice(r.Cohorts, func(i, j int) bool { return r.Cohorts[i].Cohort < r.Cohorts[j].Cohort })
+	return r
+}
+
+// WriteCSV writes the report as CSV: a header line, then one line per
+// cohort with the programme, horizon, rule set and version on every line.
+func (r Report) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	head := []string{"programme", "cohort", "horizon", "ruleSet", "ruleSetVersion", "enrolled", "measured", "positive", "ratePercent"}
+	head = append(head, r.Categories...)
+	if err := cw.Write(head); err != nil {
+		return err
+	}
+	for _, c := range r.Cohorts {
+		row := []string{r.Programme, c.Cohort, strconv.Itoa(r.Horizon), r.RuleSet, r.RuleSetVersion,
+			strconv.Itoa(c.Enrolled), strconv.Itoa(c.Measured), strconv.Itoa(c.Positive),
+			strconv.FormatFloat(c.RatePercent, 'f', 1, 64)}
+		for _, cat := range r.Categories {
+			row = append(row, strconv.Itoa(c.Breakdown[cat]))
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,166 @@
+package pathways
+
+import (
+	"context"
+	"time"
+
+	"github.com/parcours-emploi/parcours/internal/apperr"
+	"github.com/parcours-emploi/parcours/internal/civil"
+)
+
+// SituationKind is what a beneficiary was doing over a period: a contract, a
+// training, an internship, a job search, or the exit from the programme.
+type SituationKind string
+
+// Situation kinds (domain.md, "Outcomes").
+const (
+	// Employment.
+	SituationCDI              SituationKind = "cdi"
+	SituationCDD              SituationKind = "cdd"
+	SituationInterim          SituationKind = "interim"
+	SituationSubsidised       SituationKind = "subsidised-contract"
+	SituationBusinessCreation SituationKind = "business-creation"
+	SituationPublicSector     SituationKind = "public-sector"
+	// SituationInsertionHire is a hire by another insertion structure (SIAE).
+	SituationInsertionHire SituationKind = "insertion-hire"
+	// Training.
+	SituationQualifyingTraining    SituationKind = "qualifying-training"
+	SituationPreQualifyingTraining SituationKind = "pre-qualifying-training"
+	SituationFLE                   SituationKind = "fle-training"
+	// Work-based learning.
+	SituationInternship SituationKind = "internship"
+	SituationAlternance SituationKind = "alternance"
+	// No activity yet, or leaving the programme.
+	SituationJobSearch     SituationKind = "job-search"
+	SituationProgrammeExit SituationKind = "programme-exit"
+)
+
+// SituationKinds lists the accepted kinds.
+var SituationKinds = []SituationKind{
+	SituationCDI, SituationCDD, SituationInterim, SituationSubsidised, SituationBusinessCreation,
+	SituationPublicSector, SituationInsertionHire, SituationQualifyingTraining, SituationPreQualifyingTraining,
+	SituationFLE, SituationInternship, SituationAlternance, SituationJobSearch, SituationProgrammeExit,
+}
+
+// ExitReasons are the reasons a programme exit may give (BOOSTER's
+// vocabulary, shared by the other programmes).
+var ExitReasons = []string{"success", "re-orientation", "drop-out", "exclusion", "moved", "end-of-programme", "other"}
+
+// Situation is one dated situation of a beneficiary. Start is inclusive; End
+// is inclusive and optional (an open end means ongoing). A fixed-term
+// contract (CDD, intérim) carries its contracted duration in months; when it
+// has no End, it ends the day before Start + DurationMonths.
+type Situation struct {
+	ID             string        `json:"id"`
+	OrganisationID string        `json:"organisationId"`
+	BeneficiaryID  string        `json:"beneficiaryId"`
+	Kind           SituationKind `json:"kind"`
+	Start          civil.Date    `json:"startDate"`
+	End            civil.Date    `json:"endDate,omitempty"`
+	DurationMonths int           `json:"durationMonths,omitempty"`
+	// ExitReason is set on a programme exit.
+	ExitReason string `json:"exitReason,omitempty"`
+	// Employer or training body, and a short note; free text.
+	Employer string `json:"employer,omitempty"`
+	Note     string `json:"note,omitempty"`
+
+	RecordedAt time.Time `json:"recordedAt"`
+	RecordedBy string    `json:"recordedBy"`
+}
+
+// FixedTerm reports whether the kind is a fixed-term contract, whose
+// duration decides between durable and transitional employment.
+func (k SituationKind) FixedTerm() bool { return k == SituationCDD || k == SituationInterim }
+
+// Valid reports whether k is a known kind.
+func (k SituationKind) Valid() bool {
+	for _, v := range SituationKinds {
+		if k == v {
+			return true
+		}
+	}
+	return false
+}
+
+// EffectiveEnd is the last day of the situation: End, or for a fixed-term
+// contract without End the day before Start + DurationMonths, or "" when the
+// situation is ongoing.
+func (s Situation) EffectiveEnd() civil.Date {
+	if s.End != "" {
+		return s.End
+	}
+	if s.Kind.FixedTerm() && s.DurationMonths > 0 {
+		return s.Start.AddDate(0, s.DurationMonths, -1)
+	}
+	return ""
+}
+
+// Covers reports whether day d falls within [Start, EffectiveEnd], both
+// inclusive; an open end covers every day from Start on.
+func (s Situation) Covers(d civil.Date) bool {
+	if d < s.Start {
+		return false
+	}
+	end := s.EffectiveEnd()
+	return end == "" || d <= end
+}
+
+// Validate reports every rule the situation breaks as field errors whose
+// pointers name the input fields: a known kind, a real start date, an end
+// not before the start, a duration for a CDD or an intérim, a reason for a
+// programme exit (and only there).
+func (s Situation) Validate() error {
+	var bad []apperr.FieldError
+	add := func(ptr, detail, tag string) {
+		bad = append(bad, apperr.FieldError{Pointer: ptr, Detail: detail, Tag: tag})
+	}
+	if !s.Kind.Valid() {
+		add("/kind", "The kind of situation is not one Parcours knows.", "oneof")
+	}
+	if !s.Start.Valid() {
+		add("/startDate", "The start date must be a date written YYYY-MM-DD.", "date")
+	}
+	if s.End != "" {
+		if !s.End.Valid() {
+			add("/endDate", "The end date must be a date written YYYY-MM-DD.", "date")
+		} else if s.Start.Valid() && s.End < s.Start {
+			add("/endDate", "The end date cannot precede the start date.", "gtefield")
+		}
+	}
+	switch {
+	case s.Kind.FixedTerm() && s.DurationMonths <= 0:
+		add("/durationMonths", "A CDD or an intérim needs its duration in months.", "required")
+	case s.DurationMonths < 0 || s.DurationMonths > 120:
+		add("/durationMonths", "The duration must be from 1 to 120 months.", "max")
+	}
+	if s.Kind == SituationProgrammeExit {
+		if !contains(ExitReasons, s.ExitReason) {
+			add("/exitReason", "A programme exit needs a reason: success, re-orientation, drop-out, exclusion, moved, end-of-programme or other.", "oneof")
+		}
+	} else if s.ExitReason != "" {
+		add("/exitReason", "Only a programme exit has a reason.", "excluded")
+	}
+	if len(bad) > 0 {
+		return apperr.Invalidf(bad, "The situation is not valid.")
+	}
+	return nil
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// SituationStore keeps situations. Situations are only added: a correction
+// is a new situation, so that every measurement can be reproduced.
+type SituationStore interface {
+	// CreateSituation inserts s.
+	CreateSituation(ctx context.Context, s Situation) error
+	// Situations returns the situations of org's beneficiary, by start date
+	// then id.
+	Situations(ctx context.Context, org, beneficiaryID string) ([]Situation, error)
+}
