@@ -105,6 +105,14 @@ var indexes = []index{
 	{colOpportunities, "status_end", bson.D{{Key: "status", Value: 1}, {Key: "endDate", Value: 1}}, false},
 	{colMentors, "user_unique", bson.D{{Key: "userKey", Value: 1}}, true},
 	{colMentors, "org_status", bson.D{{Key: "organisationId", Value: 1}, {Key: "status", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colProposals, "once_unique", bson.D{{Key: "onceKey", Value: 1}}, true},
+	{colProposals, "open_slot_unique", bson.D{{Key: "openSlot", Value: 1}}, true},
+	{colProposals, "sent_slot_unique", bson.D{{Key: "sentSlot", Value: 1}}, true},
+	{colProposals, "org_id", bson.D{{Key: "organisationId", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colProposals, "org_beneficiary", bson.D{{Key: "organisationId", Value: 1}, {Key: "beneficiaryId", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colProposals, "org_opening_state", bson.D{{Key: "organisationId", Value: 1}, {Key: "openingId", Value: 1}, {Key: "state", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colProposals, "beneficiary_state_updated", bson.D{{Key: "beneficiaryId", Value: 1}, {Key: "state", Value: 1}, {Key: "updatedAt", Value: 1}}, false},
+	{colProposals, "state_expires", bson.D{{Key: "state", Value: 1}, {Key: "expiresAt", Value: 1}}, false},
 }
 
 // EnsureIndexes creates the indexes that are missing. It is safe to call at

@@ -1,0 +1,349 @@
+package mongodb
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/parcours-emploi/parcours/internal/apperr"
+	"github.com/parcours-emploi/parcours/pathways"
+)
+
+const colProposals = "proposals"
+
+var _ pathways.ProposalStore = (*DB)(nil)
+
+// proposalDoc is a proposal as stored. Three always-present keys carry the
+// invariants through unique indexes, since FerretDB has no partial index and
+// no transaction:
+//   - OnceKey is "batch|beneficiary|opening" for a batch's proposal, so a
+//     retried batch cannot write a pair twice ("id:"+ID otherwise);
+//   - OpenSlot is "beneficiary#n" (n < MaxOpenMentorProposals) while a mentor
+//     proposal is open, so a beneficiary never holds more open ones;
+//   - SentSlot is "mentor#n" (n < the limit given when sending) while a mentor
+//     proposal is sent, so a mentor is never sent more than the limit.
+//
+// A closed proposal gives its slots back by setting them to "id:"+ID.
+type proposalDoc struct {
+	ID             string                  `bson:"_id"`
+	OrganisationID string                  `bson:"organisationId"`
+	BeneficiaryID  string                  `bson:"beneficiaryId"`
+	Kind           pathways.OpeningKind    `bson:"kind"`
+	OpeningID      string                  `bson:"openingId"`
+	BatchID        string                  `bson:"batchId,omitempty"`
+	OnceKey        string                  `bson:"onceKey"`
+	OpenSlot       string                  `bson:"openSlot"`
+	SentSlot       string                  `bson:"sentSlot"`
+	Source         pathways.ProposalSource `bson:"source"`
+	State          pathways.ProposalState  `bson:"state"`
+	Score          float64                 `bson:"score"`
+	// Explanation is the engine's evaluation as JSON text, kept byte for byte.
+	Explanation   string                `bson:"explanation,omitempty"`
+	History       []pathways.Transition `bson:"history"`
+	DeclineReason string                `bson:"declineReason,omitempty"`
+	ExpiresAt     *time.Time            `bson:"expiresAt,omitempty"`
+	CreatedAt     time.Time             `bson:"createdAt"`
+	UpdatedAt     time.Time             `bson:"updatedAt"`
+	Version       int64                 `bson:"version"`
+}
+
+func onceKey(p pathways.Proposal) string {
+	if p.BatchID == "" {
+		return "id:" + p.ID
+	}
+	return p.BatchID + "|" + p.BeneficiaryID + "|" + p.OpeningID
+}
+
+// toProposalDoc converts p with its slots released; the store takes slots
+// when it writes.
+func toProposalDoc(p pathways.Proposal) proposalDoc {
+	d := proposalDoc{
+		ID: p.ID, OrganisationID: p.OrganisationID, BeneficiaryID: p.BeneficiaryID, Kind: p.Kind,
+		OpeningID: p.OpeningID, BatchID: p.BatchID, OnceKey: onceKey(p), OpenSlot: "id:" + p.ID, SentSlot: "id:" + p.ID,
+		Source: p.Source, State: p.State, Score: p.Score, Explanation: string(p.Explanation),
+		History: p.History, DeclineReason: p.DeclineReason, ExpiresAt: p.ExpiresAt,
+		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Version: p.Version,
+	}
+	if d.History == nil {
+		d.History = []pathways.Transition{}
+	}
+	return d
+}
+
+func toProposal(d proposalDoc) pathways.Proposal {
+	p := pathways.Proposal{
+		ID: d.ID, OrganisationID: d.OrganisationID, BeneficiaryID: d.BeneficiaryID, Kind: d.Kind,
+		OpeningID: d.OpeningID, BatchID: d.BatchID, Source: d.Source, State: d.State, Score: d.Score,
+		History: d.History, DeclineReason: d.DeclineReason,
+		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), Version: d.Version,
+	}
+	if d.Explanation != "" {
+		p.Explanation = json.RawMessage(d.Explanation)
+	}
+	if d.ExpiresAt != nil {
+		t := d.ExpiresAt.UTC()
+		p.ExpiresAt = &t
+	}
+	for i := range p.History {
+		p.History[i].At = p.History[i].At.UTC()
+	}
+	if p.History == nil {
+		p.History = []pathways.Transition{}
+	}
+	return p
+}
+
+// holdsOpenSlot reports whether a proposal in this kind and state takes one
+// of its beneficiary's open mentor places.
+func holdsOpenSlot(p pathways.Proposal) bool {
+	return p.Kind == pathways.OpeningMentor && p.State.Open()
+}
+
+func openSlot(beneficiaryID string, n int) string { return fmt.Sprintf("%s#%d", beneficiaryID, n) }
+func sentSlot(mentorID string, n int) string      { return fmt.Sprintf("%s#%d", mentorID, n) }
+
+// isDuplicate reports a unique index violation. FerretDB v1 answers one met
+// by an update with an internal error naming SQLite's constraint instead of
+// the duplicate key code, so both are recognised.
+func isDuplicate(err error) bool {
+	return err != nil && (mongo.IsDuplicateKeyError(err) || strings.Contains(err.Error(), "UNIQUE constraint failed"))
+}
+
+// CreateProposal inserts p.
+func (d *DB) CreateProposal(ctx context.Context, p pathways.Proposal) error {
+	_, err := d.insertProposal(ctx, p)
+	return err
+}
+
+// CreateProposalOnce inserts p unless its batch already proposed the pair.
+func (d *DB) CreateProposalOnce(ctx context.Context, p pathways.Proposal) (pathways.Proposal, bool, error) {
+	if p.BatchID == "" {
+		return pathways.Proposal{}, false, apperr.Invalidf([]apperr.FieldError{{Pointer: "/batchId", Detail: "A batch proposal needs its batch id."}}, "The proposal has no batch.")
+	}
+	if existing, err := d.proposalByOnceKey(ctx, onceKey(p)); err == nil {
+		return existing, false, nil
+	} else if !apperr.Is(err, apperr.NotFound) {
+		return pathways.Proposal{}, false, err
+	}
+	dup, err := d.insertProposal(ctx, p)
+	if dup {
+		existing, err := d.proposalByOnceKey(ctx, onceKey(p))
+		if err != nil {
+			return pathways.Proposal{}, false, err
+		}
+		return existing, false, nil
+	}
+	if err != nil {
+		return pathways.Proposal{}, false, err
+	}
+	return p, true, nil
+}
+
+func (d *DB) proposalByOnceKey(ctx context.Context, key string) (pathways.Proposal, error) {
+	var doc proposalDoc
+	if err := d.col(colProposals).FindOne(ctx, bson.D{{Key: "onceKey", Value: key}}).Decode(&doc); err != nil {
+		return pathways.Proposal{}, translate(err, "find proposal "+key)
+	}
+	return toProposal(doc), nil
+}
+
+// insertProposal inserts p, taking a free open slot for an open mentor
+// proposal. It reports dup when the batch key already exists (the caller
+// decides whether that is an error: for CreateProposal it is a Conflict).
+func (d *DB) insertProposal(ctx context.Context, p pathways.Proposal) (dup bool, err error) {
+	doc := toProposalDoc(p)
+	slots := 1
+	if holdsOpenSlot(p) {
+		slots = pathways.MaxOpenMentorProposals
+	}
+	for n := 0; n < slots; n++ {
+		if holdsOpenSlot(p) {
+			doc.OpenSlot = openSlot(p.BeneficiaryID, n)
+		}
+		_, err := d.col(colProposals).InsertOne(ctx, doc)
+		if err == nil {
+			return false, nil
+		}
+		if !mongo.IsDuplicateKeyError(err) {
+			return false, translate(err, "insert proposal "+p.ID)
+		}
+		// Which key was taken? The batch key ends the attempt; a slot
+		// sends us to the next one.
+		if p.BatchID != "" {
+			if _, ferr := d.proposalByOnceKey(ctx, doc.OnceKey); ferr == nil {
+				return true, apperr.Conflictf("This batch already proposed this pair.")
+			}
+		}
+		if !holdsOpenSlot(p) {
+			return false, translate(err, "insert proposal "+p.ID)
+		}
+	}
+	return false, apperr.Conflictf("The beneficiary already has %d open mentor proposals.", pathways.MaxOpenMentorProposals).
+		WithExtra("limit", pathways.MaxOpenMentorProposals)
+}
+
+// Proposal returns org's proposal id.
+func (d *DB) Proposal(ctx context.Context, org, id string) (pathways.Proposal, error) {
+	var doc proposalDoc
+	if err := d.col(colProposals).FindOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "organisationId", Value: org}}).Decode(&doc); err != nil {
+		return pathways.Proposal{}, translate(err, "find proposal "+id)
+	}
+	return toProposal(doc), nil
+}
+
+// Proposals returns a page of proposals.
+func (d *DB) Proposals(ctx context.Context, f pathways.ProposalFilter) ([]pathways.Proposal, string, error) {
+	if f.OrganisationID == "" {
+		return nil, "", fmt.Errorf("list proposals: no organisation")
+	}
+	filter := bson.D{{Key: "organisationId", Value: f.OrganisationID}}
+	if f.BeneficiaryID != "" {
+		filter = append(filter, bson.E{Key: "beneficiaryId", Value: f.BeneficiaryID})
+	}
+	if f.Kind != "" {
+		filter = append(filter, bson.E{Key: "kind", Value: f.Kind})
+	}
+	if f.OpeningID != "" {
+		filter = append(filter, bson.E{Key: "openingId", Value: f.OpeningID})
+	}
+	if len(f.States) == 1 {
+		filter = append(filter, bson.E{Key: "state", Value: f.States[0]})
+	} else if len(f.States) > 1 {
+		filter = append(filter, bson.E{Key: "state", Value: bson.D{{Key: "$in", Value: f.States}}})
+	}
+	if f.BatchID != "" {
+		filter = append(filter, bson.E{Key: "batchId", Value: f.BatchID})
+	}
+	docs, next, err := page(ctx, d.col(colProposals), filter, f.After, f.Limit, func(d proposalDoc) string { return d.ID }, "list proposals")
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]pathways.Proposal, len(docs))
+	for i, doc := range docs {
+		out[i] = toProposal(doc)
+	}
+	return out, next, nil
+}
+
+// TransitionProposal stores next if the proposal is still in state from at
+// version next.Version-1. An open mentor proposal keeps its open slot; a
+// sent one keeps its sent slot; a closed one gives both back.
+func (d *DB) TransitionProposal(ctx context.Context, from pathways.ProposalState, next pathways.Proposal) error {
+	cur, err := d.proposalGuarded(ctx, next.ID)
+	if err != nil {
+		return err
+	}
+	doc := toProposalDoc(next)
+	if holdsOpenSlot(next) {
+		doc.OpenSlot = cur.OpenSlot
+	}
+	if next.State == pathways.ProposalSent {
+		doc.SentSlot = cur.SentSlot
+	}
+	return d.replaceProposal(ctx, from, next, doc)
+}
+
+// SendProposal moves an approved proposal to sent, taking one of the
+// mentor's maxSent places for a mentor proposal.
+func (d *DB) SendProposal(ctx context.Context, next pathways.Proposal, maxSent int) error {
+	if next.Kind != pathways.OpeningMentor {
+		return d.TransitionProposal(ctx, pathways.ProposalApproved, next)
+	}
+	cur, err := d.proposalGuarded(ctx, next.ID)
+	if err != nil {
+		return err
+	}
+	doc := toProposalDoc(next)
+	doc.OpenSlot = cur.OpenSlot
+	for n := 0; n < maxSent; n++ {
+		doc.SentSlot = sentSlot(next.OpeningID, n)
+		err := d.replaceProposal(ctx, pathways.ProposalApproved, next, doc)
+		if err == nil || !isDuplicate(err) {
+			return err
+		}
+	}
+	return apperr.Conflictf("The mentor already has %d proposals waiting for an answer.", maxSent).WithExtra("limit", maxSent)
+}
+
+func (d *DB) proposalGuarded(ctx context.Context, id string) (proposalDoc, error) {
+	var doc proposalDoc
+	if err := d.col(colProposals).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&doc); err != nil {
+		return doc, translate(err, "find proposal "+id)
+	}
+	return doc, nil
+}
+
+// replaceProposal replaces the proposal guarded on state and version. A
+// duplicate slot comes back as a Conflict wrapping the driver's error.
+func (d *DB) replaceProposal(ctx context.Context, from pathways.ProposalState, next pathways.Proposal, doc proposalDoc) error {
+	filter := bson.D{{Key: "_id", Value: next.ID}, {Key: "organisationId", Value: next.OrganisationID},
+		{Key: "state", Value: from}, {Key: "version", Value: next.Version - 1}}
+	res, err := d.col(colProposals).ReplaceOne(ctx, filter, doc)
+	if isDuplicate(err) {
+		return apperr.Wrap(apperr.Conflict, err, "transition proposal %s: a unique key is taken", next.ID)
+	}
+	if err != nil {
+		return translate(err, "transition proposal "+next.ID)
+	}
+	if res.MatchedCount == 1 {
+		return nil
+	}
+	var cur proposalDoc
+	err = d.col(colProposals).FindOne(ctx, bson.D{{Key: "_id", Value: next.ID}, {Key: "organisationId", Value: next.OrganisationID}}).Decode(&cur)
+	if err != nil {
+		return translate(err, "find proposal "+next.ID)
+	}
+	return apperr.Conflictf("The proposal changed meanwhile: it is now %q.", cur.State).WithExtra("currentState", string(cur.State))
+}
+
+// DueProposals returns sent proposals whose answer is overdue.
+func (d *DB) DueProposals(ctx context.Context, before time.Time, limit int) ([]pathways.Proposal, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	filter := bson.D{{Key: "state", Value: pathways.ProposalSent}, {Key: "expiresAt", Value: bson.D{{Key: "$lt", Value: before}}}}
+	cur, err := d.col(colProposals).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "expiresAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, translate(err, "list due proposals")
+	}
+	var docs []proposalDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "list due proposals")
+	}
+	out := make([]pathways.Proposal, len(docs))
+	for i, doc := range docs {
+		out[i] = toProposal(doc)
+	}
+	return out, nil
+}
+
+// DeclinesOf maps the openings the beneficiary declined since the instant
+// to the latest decline.
+func (d *DB) DeclinesOf(ctx context.Context, beneficiaryID string, since time.Time) (map[string]time.Time, error) {
+	filter := bson.D{{Key: "beneficiaryId", Value: beneficiaryID}, {Key: "state", Value: pathways.ProposalDeclined},
+		{Key: "updatedAt", Value: bson.D{{Key: "$gte", Value: since}}}}
+	cur, err := d.col(colProposals).Find(ctx, filter, options.Find().SetProjection(bson.D{{Key: "openingId", Value: 1}, {Key: "updatedAt", Value: 1}}))
+	if err != nil {
+		return nil, translate(err, "list declines of "+beneficiaryID)
+	}
+	var docs []struct {
+		OpeningID string    `bson:"openingId"`
+		UpdatedAt time.Time `bson:"updatedAt"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "list declines of "+beneficiaryID)
+	}
+	out := make(map[string]time.Time, len(docs))
+	for _, doc := range docs {
+		if at := doc.UpdatedAt.UTC(); at.After(out[doc.OpeningID]) {
+			out[doc.OpeningID] = at
+		}
+	}
+	return out, nil
+}

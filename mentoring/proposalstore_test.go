@@ -1,0 +1,239 @@
+package mentoring_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/parcours-emploi/parcours/internal/apperr"
+	"github.com/parcours-emploi/parcours/internal/ids"
+	"github.com/parcours-emploi/parcours/internal/mongodb"
+	"github.com/parcours-emploi/parcours/internal/testenv"
+	"github.com/parcours-emploi/parcours/pathways"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+// openDB opens a fresh database with its indexes.
+func openDB(t *testing.T) *mongodb.DB {
+	t.Helper()
+	env := testenv.Get(t)
+	name := env.Database(t).Name()
+	ctx := context.Background()
+	db, err := mongodb.Open(ctx, env.MongoURI(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close(context.Background()) })
+	if err := db.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+
+func newProposal(org, ben, kind, opening, batch string) pathways.Proposal {
+	return pathways.Proposal{
+		ID: ids.New("pro"), OrganisationID: org, BeneficiaryID: ben, Kind: pathways.OpeningKind(kind), OpeningID: opening,
+		BatchID: batch, Source: pathways.SourceEngine, State: pathways.ProposalProposed, Score: 0.5,
+		Explanation: []byte(`{"eligible":true,"score":0.5}`), History: []pathways.Transition{},
+		CreatedAt: t0, UpdatedAt: t0, Version: 1,
+	}
+}
+
+func TestCreateProposalOnceIsIdempotentPerBatchPair(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	first := newProposal("org_a", "ben_1", "job", "opp_1", "bat_1")
+	got, created, err := db.CreateProposalOnce(ctx, first)
+	if err != nil || !created {
+		t.Fatalf("first CreateProposalOnce = created %v, %v; want created", created, err)
+	}
+	if diff := cmp.Diff(first, got); diff != "" {
+		t.Errorf("created proposal (-want +got):\n%s", diff)
+	}
+	// Concurrent retries of the same batch pair: one proposal, all answers name it.
+	var wg sync.WaitGroup
+	results := make([]pathways.Proposal, 8)
+	errs := make([]error, 8)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], _, errs[i] = db.CreateProposalOnce(ctx, newProposal("org_a", "ben_1", "job", "opp_1", "bat_1"))
+		}()
+	}
+	wg.Wait()
+	for i := range results {
+		if errs[i] != nil || results[i].ID != first.ID {
+			t.Errorf("retry %d = %s, %v; want %s, no error", i, results[i].ID, errs[i], first.ID)
+		}
+	}
+	list, _, err := db.Proposals(ctx, pathways.ProposalFilter{OrganisationID: "org_a", BatchID: "bat_1"})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("proposals of the batch = %d, %v; want 1", len(list), err)
+	}
+	// Another batch may propose the same pair.
+	if _, created, err := db.CreateProposalOnce(ctx, newProposal("org_a", "ben_1", "job", "opp_1", "bat_2")); err != nil || !created {
+		t.Errorf("other batch: created %v, %v; want created", created, err)
+	}
+}
+
+func TestOpenMentorProposalsPerBeneficiaryAreCapped(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make([]error, 10)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = db.CreateProposal(ctx, newProposal("org_a", "ben_1", "mentor", fmt.Sprintf("men_%d", i), ""))
+		}()
+	}
+	wg.Wait()
+	ok, conflicts := 0, 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case apperr.Is(err, apperr.Conflict):
+			conflicts++
+		default:
+			t.Errorf("unexpected error %v", err)
+		}
+	}
+	if ok != pathways.MaxOpenMentorProposals || conflicts != len(errs)-ok {
+		t.Fatalf("created %d, refused %d; want %d created, the rest refused", ok, conflicts, pathways.MaxOpenMentorProposals)
+	}
+	// Job proposals do not count; closing a mentor proposal frees a place.
+	if err := db.CreateProposal(ctx, newProposal("org_a", "ben_1", "job", "opp_1", "")); err != nil {
+		t.Errorf("job proposal refused: %v", err)
+	}
+	open, _, err := db.Proposals(ctx, pathways.ProposalFilter{OrganisationID: "org_a", BeneficiaryID: "ben_1", Kind: pathways.OpeningMentor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, err := open[0].Advance(pathways.ProposalWithdrawn, "usr_adv", "", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.TransitionProposal(ctx, pathways.ProposalProposed, next); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateProposal(ctx, newProposal("org_a", "ben_1", "mentor", "men_new", "")); err != nil {
+		t.Errorf("after a withdrawal, a new mentor proposal was refused: %v", err)
+	}
+}
+
+func TestTransitionProposalOnlyOneConcurrentWinner(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	p := newProposal("org_a", "ben_1", "job", "opp_1", "")
+	if err := db.CreateProposal(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	targets := []pathways.ProposalState{pathways.ProposalApproved, pathways.ProposalWithdrawn}
+	var wg sync.WaitGroup
+	errs := make([]error, 10)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			next, err := p.Advance(targets[i%2], "usr_adv", "", t0.Add(time.Minute))
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			errs[i] = db.TransitionProposal(ctx, pathways.ProposalProposed, next)
+		}()
+	}
+	wg.Wait()
+	wins := 0
+	for _, err := range errs {
+		if err == nil {
+			wins++
+			continue
+		}
+		e, ok := apperr.As(err)
+		if !ok || e.Code != apperr.Conflict || e.Extra["currentState"] == nil {
+			t.Errorf("loser got %v, want a conflict with currentState", err)
+		}
+	}
+	if wins != 1 {
+		t.Fatalf("%d transitions won, want exactly 1", wins)
+	}
+	got, err := db.Proposal(ctx, "org_a", p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.History) != 1 || got.Version != 2 {
+		t.Errorf("stored proposal has %d transitions at version %d, want 1 at version 2", len(got.History), got.Version)
+	}
+	if _, err := db.Proposal(ctx, "org_b", p.ID); !apperr.Is(err, apperr.NotFound) {
+		t.Errorf("another organisation read the proposal: %v", err)
+	}
+}
+
+func TestSendProposalCapsSentPerMentor(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	const maxSent = 3
+	var approved []pathways.Proposal
+	for i := range 5 {
+		p := newProposal("org_a", fmt.Sprintf("ben_%d", i), "mentor", "men_1", "")
+		p.State = pathways.ProposalApproved
+		if err := db.CreateProposal(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		approved = append(approved, p)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(approved))
+	for i, p := range approved {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			next, _ := p.Advance(pathways.ProposalSent, "usr_adv", "", t0)
+			errs[i] = db.SendProposal(ctx, next, maxSent)
+		}()
+	}
+	wg.Wait()
+	sent := 0
+	var refused pathways.Proposal
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			sent++
+		case apperr.Is(err, apperr.Conflict):
+			refused = approved[i]
+		default:
+			t.Errorf("unexpected error %v", err)
+		}
+	}
+	if sent != maxSent {
+		t.Fatalf("sent %d, want %d", sent, maxSent)
+	}
+	// An answer frees a place.
+	list, _, _ := db.Proposals(ctx, pathways.ProposalFilter{OrganisationID: "org_a", OpeningID: "men_1", States: []pathways.ProposalState{pathways.ProposalSent}})
+	declined, _ := list[0].Advance(pathways.ProposalDeclined, "usr_men", "not my trade", t0.Add(time.Hour))
+	if err := db.TransitionProposal(ctx, pathways.ProposalSent, declined); err != nil {
+		t.Fatal(err)
+	}
+	next, _ := refused.Advance(pathways.ProposalSent, "usr_adv", "", t0.Add(2*time.Hour))
+	if err := db.SendProposal(ctx, next, maxSent); err != nil {
+		t.Errorf("after a decline, sending was refused: %v", err)
+	}
+	declines, err := db.DeclinesOf(ctx, list[0].BeneficiaryID, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]time.Time{"men_1": t0.Add(time.Hour)}, declines); diff != "" {
+		t.Errorf("DeclinesOf (-want +got):\n%s", diff)
+	}
+}

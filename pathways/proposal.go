@@ -1,0 +1,207 @@
+package pathways
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/parcours-emploi/parcours/internal/apperr"
+)
+
+// OpeningKind is what a proposal offers a beneficiary: a mentor, or an
+// opportunity of one of the jobs kinds.
+type OpeningKind string
+
+// Opening kinds of a proposal.
+const (
+	OpeningMentor   OpeningKind = "mentor"
+	OpeningJob      OpeningKind = "job"
+	OpeningPMSMP    OpeningKind = "pmsmp"
+	OpeningTraining OpeningKind = "training"
+)
+
+// OpeningKinds lists the accepted kinds.
+var OpeningKinds = []OpeningKind{OpeningMentor, OpeningJob, OpeningPMSMP, OpeningTraining}
+
+// ProposalSource says who proposed a pair.
+type ProposalSource string
+
+// Proposal sources.
+const (
+	SourceEngine  ProposalSource = "engine"
+	SourceAdviser ProposalSource = "adviser"
+)
+
+// ProposalState is where a proposal is in its lifecycle.
+type ProposalState string
+
+// Proposal states. Proposed, approved and sent are open; the others are final.
+const (
+	ProposalProposed  ProposalState = "proposed"
+	ProposalApproved  ProposalState = "approved"
+	ProposalSent      ProposalState = "sent"
+	ProposalAccepted  ProposalState = "accepted"
+	ProposalDeclined  ProposalState = "declined"
+	ProposalExpired   ProposalState = "expired"
+	ProposalWithdrawn ProposalState = "withdrawn"
+)
+
+// ProposalStates lists every state in lifecycle order.
+var ProposalStates = []ProposalState{ProposalProposed, ProposalApproved, ProposalSent, ProposalAccepted, ProposalDeclined, ProposalExpired, ProposalWithdrawn}
+
+// MaxOpenMentorProposals is the most open mentor proposals a beneficiary may
+// have at once; the store refuses one more with apperr.Conflict.
+const MaxOpenMentorProposals = 3
+
+// OpenProposalStates are the states of a proposal still waiting for a decision.
+var OpenProposalStates = []ProposalState{ProposalProposed, ProposalApproved, ProposalSent}
+
+// Open reports whether a proposal in state s still waits for a decision.
+func (s ProposalState) Open() bool {
+	return s == ProposalProposed || s == ProposalApproved || s == ProposalSent
+}
+
+// SystemActor is the By of transitions made by the platform itself (expiry,
+// withdrawal after another acceptance).
+const SystemActor = "system"
+
+// nextStates is the lifecycle: proposed → approved (human oversight) → sent
+// (to the mentor or the beneficiary) → accepted | declined | expired;
+// staff may withdraw any open proposal.
+var nextStates = map[ProposalState][]ProposalState{
+	ProposalProposed: {ProposalApproved, ProposalWithdrawn},
+	ProposalApproved: {ProposalSent, ProposalWithdrawn},
+	ProposalSent:     {ProposalAccepted, ProposalDeclined, ProposalExpired, ProposalWithdrawn},
+}
+
+// Transition is one change of a proposal's state, with who made it and when.
+type Transition struct {
+	From ProposalState `json:"from"`
+	To   ProposalState `json:"to"`
+	At   time.Time     `json:"at"`
+	// By is the user id of the person who made the change, or SystemActor.
+	By     string `json:"by"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// Proposal pairs one beneficiary with one opening (a mentor or an
+// opportunity). Batches and advisers share this one lifecycle; the engine
+// only proposes, people decide.
+type Proposal struct {
+	ID string `json:"id"`
+	// OrganisationID is the beneficiary's organisation: its staff oversee the proposal.
+	OrganisationID string      `json:"organisationId"`
+	BeneficiaryID  string      `json:"beneficiaryId"`
+	Kind           OpeningKind `json:"kind"`
+	// OpeningID is the mentor's id (kind mentor) or the opportunity's.
+	OpeningID string `json:"openingId"`
+	// BatchID is the matching batch that proposed the pair, if any.
+	BatchID string         `json:"batchId,omitempty"`
+	Source  ProposalSource `json:"source"`
+	State   ProposalState  `json:"state"`
+	Score   float64        `json:"score"`
+	// Explanation is the engine's evaluation of the pair when it was proposed
+	// (components, weights version, taxonomy version, instant), kept so that
+	// every proposal can be explained and reproduced.
+	Explanation json.RawMessage `json:"explanation,omitempty"`
+	History     []Transition    `json:"history"`
+	// DeclineReason is set when the proposal was declined.
+	DeclineReason string `json:"declineReason,omitempty"`
+	// ExpiresAt is when a sent proposal without an answer expires.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+	CreatedAt time.Time  `json:"createdAt"`
+	UpdatedAt time.Time  `json:"updatedAt"`
+	// Version counts changes; every transition is guarded on it.
+	Version int64 `json:"version"`
+}
+
+// CheckTransition returns nil if a proposal may go from one state to the
+// other, and otherwise apperr.Conflict carrying currentState.
+func CheckTransition(from, to ProposalState) error {
+	for _, s := range nextStates[from] {
+		if s == to {
+			return nil
+		}
+	}
+	return apperr.Conflictf("A proposal in state %q cannot become %q.", from, to).WithExtra("currentState", string(from))
+}
+
+// Advance returns p moved to state to by the actor at the instant, with the
+// transition recorded, the version incremented and, for a decline, the
+// reason kept. It returns apperr.Conflict (with currentState) for a
+// transition the lifecycle forbids. Setting ExpiresAt when sending is the
+// caller's business: the delay is configuration.
+func (p Proposal) Advance(to ProposalState, by, reason string, at time.Time) (Proposal, error) {
+	if err := CheckTransition(p.State, to); err != nil {
+		return p, err
+	}
+	next := p
+	next.History = append(append([]Transition(nil), p.History...), Transition{From: p.State, To: to, At: at, By: by, Reason: reason})
+	next.State = to
+	if to == ProposalDeclined {
+		next.DeclineReason = reason
+	}
+	next.UpdatedAt = at
+	next.Version = p.Version + 1
+	return next, nil
+}
+
+// LastTransition returns the most recent transition, or false for a new proposal.
+func (p Proposal) LastTransition() (Transition, bool) {
+	if len(p.History) == 0 {
+		return Transition{}, false
+	}
+	return p.History[len(p.History)-1], true
+}
+
+// ProposalFilter selects proposals. Empty fields do not filter.
+type ProposalFilter struct {
+	OrganisationID string
+	BeneficiaryID  string
+	Kind           OpeningKind
+	// OpeningID selects the proposals of one mentor or opportunity.
+	OpeningID string
+	States    []ProposalState
+	BatchID   string
+	// After is the opaque position of the last item of the previous page.
+	After string
+	Limit int
+}
+
+// ProposalStore keeps proposals.
+type ProposalStore interface {
+	// CreateProposal inserts p; apperr.Conflict if its id (or its batch key)
+	// exists already, or if p is an open mentor proposal and the beneficiary
+	// already has MaxOpenMentorProposals open ones (checked atomically).
+	CreateProposal(ctx context.Context, p Proposal) error
+	// CreateProposalOnce inserts p unless a proposal with the same BatchID,
+	// BeneficiaryID and OpeningID exists; then it returns that one and
+	// created false, with no error. BatchID must be set (apperr.Invalid).
+	// Batches use it so that a retried task never duplicates a proposal. The
+	// open mentor proposal limit applies as for CreateProposal.
+	CreateProposalOnce(ctx context.Context, p Proposal) (stored Proposal, created bool, err error)
+	// Proposal returns apperr.NotFound if org has no such proposal.
+	Proposal(ctx context.Context, org, id string) (Proposal, error)
+	// Proposals returns a page ordered by id and the position of the next one
+	// ("" at the end). OrganisationID is required.
+	Proposals(ctx context.Context, f ProposalFilter) ([]Proposal, string, error)
+	// TransitionProposal stores next, the result of Advance on a proposal
+	// read in state from at version next.Version-1, only if the stored
+	// proposal is still in that state at that version: of two concurrent
+	// transitions only one wins. It returns apperr.NotFound if the proposal
+	// is gone and apperr.Conflict carrying currentState if it changed.
+	TransitionProposal(ctx context.Context, from ProposalState, next Proposal) error
+	// SendProposal is TransitionProposal from approved to sent that, for a
+	// mentor proposal, also takes one of maxSent places of the mentor
+	// atomically: apperr.Conflict when the mentor already has maxSent sent
+	// proposals.
+	SendProposal(ctx context.Context, next Proposal, maxSent int) error
+	// DueProposals returns up to limit sent proposals, of every organisation,
+	// whose ExpiresAt is before the instant, oldest first.
+	DueProposals(ctx context.Context, before time.Time, limit int) ([]Proposal, error)
+	// DeclinesOf maps each opening (mentor or opportunity) the beneficiary
+	// declined (or was declined by) since the instant to when it happened:
+	// matching's Declines, so a declined pair is not proposed again within
+	// the cooldown.
+	DeclinesOf(ctx context.Context, beneficiaryID string, since time.Time) (map[string]time.Time, error)
+}
