@@ -99,6 +99,7 @@ func BenchmarkInsertOne(b *testing.B) {
 			coll := connect(b, r.uri).Database("bench").Collection(fmt.Sprint("insert_", r.name, runs.Add(1)))
 			var n atomic.Int64
 			b.ReportAllocs()
+			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					doc := bson.D{{Key: "_id", Value: n.Add(1)}, {Key: "rome", Value: "G1602"}, {Key: "positions", Value: 2}}
@@ -124,6 +125,7 @@ func BenchmarkFindOne(b *testing.B) {
 			}
 			var n atomic.Int64
 			b.ReportAllocs()
+			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					id := n.Add(1) % docs
@@ -143,7 +145,7 @@ func BenchmarkFindOne(b *testing.B) {
 func BenchmarkGuardedIncrements(b *testing.B) {
 	for _, r := range routes(b) {
 		b.Run(r.name, func(b *testing.B) {
-			coll := connect(b, r.uri).Database("bench").Collection("quota_" + r.name)
+			coll := connect(b, r.uri).Database("bench").Collection(fmt.Sprint("quota_", r.name, runs.Add(1)))
 			var modified, final, wrong, i int
 			for b.Loop() {
 				i++
@@ -167,6 +169,7 @@ func BenchmarkPing(b *testing.B) {
 		b.Run(r.name, func(b *testing.B) {
 			db := connect(b, r.uri).Database("admin")
 			b.ReportAllocs()
+			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					if err := db.RunCommand(context.Background(), bson.D{{Key: "ping", Value: 1}}).Err(); err != nil {

@@ -36,10 +36,14 @@ var newFerretMu sync.Mutex
 // written through one Mongo is found by the next one started on the same dir.
 //
 // FerretDB makes no outbound connection: its telemetry is disabled and its
-// state is kept in memory. Its own log lines below Error are dropped.
+// state is kept in memory. Its own log lines below Error are dropped. A nil
+// logger means slog.Default().
 func StartMongo(ctx context.Context, dir string, logger *slog.Logger) (*Mongo, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if logger == nil {
+		logger = slog.Default()
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {

@@ -27,8 +27,11 @@ func WithRedisAddr(addr string) RedisOption {
 }
 
 // StartRedis starts the server, on a free port of 127.0.0.1 unless
-// WithRedisAddr says otherwise.
+// WithRedisAddr says otherwise. A nil logger means slog.Default().
 func StartRedis(logger *slog.Logger, opts ...RedisOption) (*Redis, error) {
+	if logger == nil {
+		logger = slog.Default()
+	}
 	cfg := redisConfig{addr: "127.0.0.1:0"}
 	for _, o := range opts {
 		o(&cfg)
