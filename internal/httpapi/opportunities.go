@@ -260,6 +260,12 @@ type AgencyBatch struct {
 	Items []AgencyOpening `json:"items" validate:"required,min=1,max=500"`
 }
 
+// rawAgencyBatch is AgencyBatch with its items left undecoded, so each is
+// decoded and answered on its own.
+type rawAgencyBatch struct {
+	Items []rawJSON `json:"items" validate:"required,min=1,max=500"`
+}
+
 // AgencyResult is the outcome of one item.
 type AgencyResult struct {
 	Index       int                 `json:"index"`
@@ -334,9 +340,7 @@ func (s *Server) upsertOpening(c *fiber.Ctx, ref string, in OpportunityInput) (j
 func (s *Server) batchAgencyOpenings(c *fiber.Ctx) error {
 	// Items are checked one by one so one bad item does not reject the rest:
 	// the outer shape is decoded strictly, each item on its own.
-	var raw struct {
-		Items []rawJSON `json:"items" validate:"required,min=1,max=500"`
-	}
+	var raw rawAgencyBatch
 	if err := s.decodeBody(c, &raw); err != nil {
 		return err
 	}
@@ -346,7 +350,14 @@ func (s *Server) batchAgencyOpenings(c *fiber.Ctx) error {
 	for i, item := range raw.Items {
 		r := AgencyResult{Index: i}
 		var it AgencyOpening
+		var ref struct {
+			ExternalRef string `json:"externalRef"`
+		}
+		_ = json.Unmarshal(item, &ref) // named in the result even when the item is invalid
 		err := s.decodeJSON(item, &it, lang)
+		if it.ExternalRef == "" {
+			it.ExternalRef = ref.ExternalRef
+		}
 		if err == nil {
 			err = it.checkRules(lang)
 		}
