@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a buffer safe to write from the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+var secretRE = regexp.MustCompile(`prc_[A-Za-z0-9_-]{43}`)
+
+// startDev runs dev on dir until the returned stop is called.
+func startDev(t *testing.T, dir string) (base string, stdout *syncBuffer, stop func() error) {
+	t.Helper()
+	cfg, err := loadConfig(envOf(map[string]string{"PARCOURS_ADDR": "127.0.0.1:0", "PARCOURS_DATA_DIR": dir, "PARCOURS_LOG_LEVEL": "warn"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout = &syncBuffer{}
+	ready := make(chan string, 1)
+	errc := make(chan error, 1)
+	go func() {
+		errc <- runServe(ctx, cfg, stdout, io.Discard, serveOptions{demo: true, ready: func(a string) { ready <- a }})
+	}()
+	select {
+	case addr := <-ready:
+		base = "http://" + addr
+	case err := <-errc:
+		cancel()
+		t.Fatalf("dev stopped at start: %v", err)
+	case <-time.After(60 * time.Second):
+		cancel()
+		t.Fatal("dev did not start in 60 s")
+	}
+	return base, stdout, func() error {
+		cancel()
+		select {
+		case err := <-errc:
+			return err
+		case <-time.After(30 * time.Second):
+			t.Fatal("dev did not stop in 30 s after cancel")
+			return nil
+		}
+	}
+}
+
+func get(t *testing.T, url, secret string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	if secret != "" {
+		req.Header.Set("Authorization", "Bearer "+secret)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func TestDevServesDemoDataAndKeepsItAcrossRestarts(t *testing.T) {
+	dir := t.TempDir()
+	base, out, stop := startDev(t, dir)
+	keys := secretRE.FindAllString(out.String(), -1)
+	if len(keys) != 5 {
+		t.Fatalf("dev printed %d demo keys, want 5:\n%s", len(keys), out.String())
+	}
+	adviser := keys[1]
+	if code, body := get(t, base+"/readyz", ""); code != 200 {
+		t.Fatalf("readyz %d %s", code, body)
+	}
+	code, body := get(t, base+"/api/v1/beneficiaries?limit=200", adviser)
+	if code != 200 || strings.Count(body, `"id":"ben_`) != 10 {
+		t.Fatalf("beneficiaries: %d %s", code, body)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("dev returned %v on shutdown", err)
+	}
+	if info, err := os.Stat(filepath.Join(dir, "demo-keys.txt")); err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("demo keys file: %v %v", info, err)
+	}
+
+	// Restart on the same data: same records, not seeded twice, the same keys work.
+	base, out, stop = startDev(t, dir)
+	defer func() {
+		if err := stop(); err != nil {
+			t.Error(err)
+		}
+	}()
+	code, body = get(t, base+"/api/v1/beneficiaries?limit=200", adviser)
+	if code != 200 || strings.Count(body, `"id":"ben_`) != 10 {
+		t.Fatalf("after restart: %d %s", code, body)
+	}
+	if !strings.Contains(out.String(), adviser) {
+		t.Errorf("the restart does not remind the demo keys")
+	}
+}
+
+func TestKeysCreateListRevoke(t *testing.T) {
+	env := envOf(map[string]string{"PARCOURS_DATA_DIR": t.TempDir(), "PARCOURS_LOG_LEVEL": "warn"})
+	ctx := context.Background()
+	var out bytes.Buffer
+	if err := run(ctx, []string{"keys", "create", "-org", "Agence Test", "-org-kind", "agency", "-role", "agency", "-name", "Intégration"}, env, nil, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	secret := secretRE.FindString(out.String())
+	keyID := regexp.MustCompile(`key (key_[0-9a-z]+)`).FindStringSubmatch(out.String())
+	if secret == "" || keyID == nil {
+		t.Fatalf("create printed no secret or key id:\n%s", out.String())
+	}
+	out.Reset()
+	if err := run(ctx, []string{"keys", "list", "-org", "Agence Test"}, env, nil, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), keyID[1]) || strings.Contains(out.String(), secret) {
+		t.Fatalf("list must show the key and never the secret:\n%s", out.String())
+	}
+	if err := run(ctx, []string{"keys", "revoke", keyID[1]}, env, nil, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	_ = run(ctx, []string{"keys", "list"}, env, nil, &out, io.Discard)
+	if !regexp.MustCompile(keyID[1] + `.*\d{4}-\d\d-\d\dT`).MatchString(strings.ReplaceAll(out.String(), "\n", " ")) {
+		t.Errorf("revoked key not shown revoked:\n%s", out.String())
+	}
+	if err := run(ctx, []string{"keys", "create", "-org", "X", "-role", "boss", "-name", "Y"}, env, nil, io.Discard, io.Discard); err == nil {
+		t.Error("an unknown role was accepted")
+	}
+	if err := run(ctx, []string{"frobnicate"}, env, nil, io.Discard, io.Discard); err == nil {
+		t.Error("an unknown command was accepted")
+	}
+}
+
+func TestConfigMasksSecrets(t *testing.T) {
+	cfg, err := loadConfig(envOf(map[string]string{"MONGODB_URI": "mongodb://app:s3cret@db:27017/", "REDIS_URL": "redis://:hunter2@cache:6379/0"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	newLogger(&b, cfg.LogLevel).Info("start", cfg.logAttrs()...)
+	if strings.Contains(b.String(), "s3cret") || strings.Contains(b.String(), "hunter2") || !strings.Contains(b.String(), "db:27017") {
+		t.Errorf("config log %s", b.String())
+	}
+	if _, err := loadConfig(envOf(map[string]string{"PARCOURS_LOG_LEVEL": "loud"})); err == nil {
+		t.Error("a bad log level was accepted")
+	}
+}
