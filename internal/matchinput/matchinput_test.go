@@ -1,0 +1,85 @@
+package matchinput_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/parcours-emploi/parcours/internal/civil"
+	"github.com/parcours-emploi/parcours/internal/matchinput"
+	"github.com/parcours-emploi/parcours/jobs"
+	"github.com/parcours-emploi/parcours/matching"
+	"github.com/parcours-emploi/parcours/mentoring"
+	"github.com/parcours-emploi/parcours/pathways"
+)
+
+func beneficiary() pathways.Beneficiary {
+	return pathways.Beneficiary{
+		ID: "ben_1", FirstName: "Amina", LastName: "Haidari", BirthDate: "1991-04-12", Protection: pathways.ProtectionRefugee,
+		Department: "69", Address: pathways.Address{Line: "12 rue Garibaldi", Postcode: "69007", Location: &pathways.GeoPoint{Lat: 45.7, Lon: 4.8}},
+		French:       pathways.French{OralComprehension: "b1", WrittenComprehension: "a1", OralProduction: "a2", WrittenProduction: "below-a1"},
+		Diplomas:     []pathways.Diploma{{Title: "Bac", Level: 4, Field: "j15", Recognition: "comparability-obtained"}, {Title: "Licence", Level: 6, Field: "biologie"}},
+		Skills:       []pathways.Skill{{ROME: "G1602", Label: "Cuisine traditionnelle"}},
+		PastJobs:     []pathways.PastJob{{ROME: "G1602", Title: "Cuisinière"}, {Title: "Couturière"}},
+		Project:      pathways.Project{TargetROME: []string{"G1603"}},
+		Availability: pathways.Availability{From: "2026-04-01", HoursPerWeek: 24, Days: []string{"mon", "wed"}},
+		Mobility:     pathways.Mobility{MaxKm: 15, DrivingLicence: true, PublicTransport: true},
+		Languages:    []string{"ps", "fr"}, Interests: []string{"football"},
+		Notes: "Suivi santé en cours.",
+	}
+}
+
+func TestSeekerCarriesOnlyWhatMatchingMayUse(t *testing.T) {
+	b := beneficiary()
+	s := matchinput.Seeker(b, matchinput.SeekerExtras{Declines: map[string]time.Time{"men_1": time.Unix(0, 0)}})
+	want := matching.Seeker{
+		ID: "ben_1", Project: []string{"G1603"}, PastJobs: []string{"G1602"},
+		Skills:   []string{"Cuisine traditionnelle", "G1602"},
+		French:   matching.French{matching.B1, matching.A1, matching.A2, matching.BelowA1},
+		Diplomas: []matching.Diploma{{Level: 4, Field: "J15", Recognition: "comparability-obtained"}, {Level: 6, Field: ""}},
+		Licences: []string{"B"},
+		Place:    matching.Place{Department: "69", Postcode: "69007", Coords: &matching.LatLon{Lat: 45.7, Lon: 4.8}},
+		MaxKm:    15, PublicTransport: true,
+		AvailableFrom: civil.Date("2026-04-01").Time(), HoursPerWeek: 24, Days: matching.Monday | matching.Wednesday,
+		Languages: []string{"ps", "fr"}, Interests: []string{"football"},
+		Declines: map[string]time.Time{"men_1": time.Unix(0, 0)},
+	}
+	if diff := cmp.Diff(want, s); diff != "" {
+		t.Errorf("seeker (-want +got):\n%s", diff)
+	}
+	raw, _ := json.Marshal(s)
+	for _, personal := range []string{"Amina", "Haidari", "1991", "refugee", "Garibaldi", "santé", "Couturière"} {
+		if strings.Contains(string(raw), personal) {
+			t.Errorf("the seeker carries %q: %s", personal, raw)
+		}
+	}
+}
+
+func TestOpeningCapacityFollowsStatusAndTakenPlaces(t *testing.T) {
+	o := jobs.Opportunity{ID: "opp_1", Kind: jobs.KindPMSMP, Status: jobs.StatusOpen, ROME: "A1414", Positions: 3,
+		Start: "2026-05-04", End: "2026-05-15", PMSMP: &jobs.PMSMP{HostID: "h", Objective: "discover"},
+		Diplomas: []jobs.DiplomaRequirement{{Title: "CAP", MinLevel: 3}, {Title: "BTS", MinLevel: 5, Field: "A14", Recognised: true}}}
+	op := matchinput.Opening(o, 1)
+	if op.Capacity != 2 || op.HostID != "h" || op.Objective != "discover" || op.Diploma != (matching.DiplomaRequirement{MinLevel: 5, Field: "A14", Recognised: true}) {
+		t.Errorf("opening %+v", op)
+	}
+	if got := matchinput.Opening(o, 5).Capacity; got != 0 {
+		t.Errorf("over-taken capacity %d", got)
+	}
+	o.Status = jobs.StatusFilled
+	if got := matchinput.Opening(o, 0).Capacity; got != 0 {
+		t.Errorf("a filled opening has capacity %d", got)
+	}
+	trained := civil.Date("2026-01-01")
+	m := mentoring.Mentor{ID: "men_1", Capacity: 3, Active: 1, Status: mentoring.MentorActive, TrainedAt: &trained}
+	if mo := matchinput.MentorOpening(m); mo.Capacity != 2 || !mo.Trained || mo.Kind != matching.KindMentor {
+		t.Errorf("mentor opening %+v", mo)
+	}
+	m.Status = mentoring.MentorPaused
+	if mo := matchinput.MentorOpening(m); mo.Capacity != 0 {
+		t.Errorf("a paused mentor has capacity %d", mo.Capacity)
+	}
+}
