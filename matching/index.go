@@ -131,10 +131,18 @@ func queryFamilies(fams uint16, buf []int) []int {
 
 // scratch is one query's working memory.
 type scratch struct {
-	seen []uint32
-	gen  uint32
-	fams []int
-	top  []scored
+	seen    []uint32
+	gen     uint32
+	fams    []int
+	top     []scored
+	buckets []placeBucket
+}
+
+// placeBucket is a bucket a query visits and the best distance value of its
+// openings for the seeker.
+type placeBucket struct {
+	b    *codeBucket
+	dist float64
 }
 
 type scored struct {
@@ -181,8 +189,8 @@ func offer(top []scored, k int, c scored, id func(int32) string) []scored {
 }
 
 // cellsWithin calls fn for every grid cell with a point within km of
-// (lat, lon) in degrees.
-func cellsWithin(latDeg, lonDeg, km float64, fn func(cellKey)) {
+// (lat, lon) in degrees, with the distance to the cell's nearest point.
+func cellsWithin(latDeg, lonDeg, km float64, fn func(cellKey, float64)) {
 	dLat := km / 111.19
 	lat0, lat1 := math.Floor((latDeg-dLat)/cellDeg), math.Floor((latDeg+dLat)/cellDeg)
 	maxLat := math.Min(89, math.Max(math.Abs(latDeg-dLat), math.Abs(latDeg+dLat)))
@@ -194,21 +202,66 @@ func cellsWithin(latDeg, lonDeg, km float64, fn func(cellKey)) {
 			// Skip cells whose nearest point is out of reach.
 			nl := math.Max(a*cellDeg, math.Min(latDeg, (a+1)*cellDeg))
 			no := math.Max(o*cellDeg, math.Min(lonDeg, (o+1)*cellDeg))
-			if haversine(latDeg*r, lonDeg*r, nl*r, no*r) > km {
+			d := haversine(latDeg*r, lonDeg*r, nl*r, no*r)
+			if d > km {
 				continue
 			}
-			fn(cellKey(int64(a)<<32 | int64(uint32(int32(o)))))
+			fn(cellKey(int64(a)<<32|int64(uint32(int32(o)))), d)
 		}
 	}
 }
 
+// codeBucket lists a place's openings grouped by ROME code (0: no code),
+// codes in increasing order, each group ordered by the French level required.
+type codeBucket struct {
+	codes []romeID
+	start []int32 // group i is ids[start[i]:start[i+1]]
+	ids   []int32
+	lv    []Level
+}
+
+type codeEntry struct {
+	code romeID
+	lv   Level
+	id   int32
+}
+
+func newCodeBucket(es []codeEntry) *codeBucket {
+	slices.SortFunc(es, func(a, b codeEntry) int {
+		if c := cmp.Compare(a.code, b.code); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.lv, b.lv); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	b := &codeBucket{ids: make([]int32, len(es)), lv: make([]Level, len(es))}
+	for i, e := range es {
+		if i == 0 || e.code != es[i-1].code {
+			b.codes = append(b.codes, e.code)
+			b.start = append(b.start, int32(i))
+		}
+		b.ids[i], b.lv[i] = e.id, e.lv
+	}
+	b.start = append(b.start, int32(len(es)))
+	return b
+}
+
 // OpeningIndex finds the best openings for a seeker. Build it once per set
 // of openings (capacities included); it is safe for concurrent queries.
+//
+// Besides pruning by trade, place and level, it visits openings from the
+// closest ROME codes to the farthest (no code, same code, mobility link,
+// same domain, same family, other families the trade constraint allows)
+// and stops as soon as the k-th best score found beats what any farther
+// class could reach, so most remote candidates are never scored.
 type OpeningIndex struct {
 	e        *Engine
 	openings []Opening
 	prep     []openingCtx
-	buckets  map[any]*bucket
+	buckets  map[any]*codeBucket
+	norm     float64 // the largest score normaliser among the openings' kinds
 	pool     sync.Pool
 	scored   atomic.Int64
 }
@@ -216,30 +269,62 @@ type OpeningIndex struct {
 // NewIndex indexes openings for TopOpenings. Openings without capacity left
 // are left out. The index keeps the slice: do not modify it while in use.
 func (e *Engine) NewIndex(openings []Opening) *OpeningIndex {
-	ix := &OpeningIndex{e: e, openings: openings, prep: make([]openingCtx, len(openings))}
-	bb := bucketBuilder{}
+	ix := &OpeningIndex{e: e, openings: openings, prep: make([]openingCtx, len(openings)), norm: e.norm[0]}
+	bb := map[any][]codeEntry{}
+	add := func(key any, oc *openingCtx, id int32) {
+		if len(oc.codes) == 0 {
+			bb[key] = append(bb[key], codeEntry{0, oc.reqMax, id})
+		}
+		for _, c := range oc.codes {
+			bb[key] = append(bb[key], codeEntry{c, oc.reqMax, id})
+		}
+		// A mentor's sector also admits seekers of its family: index it
+		// under a code of its domain or family (F16 as F1600, F as F0000),
+		// which is never farther than the mentor's own codes.
+		if c, ok := sectorCode(oc.sector); ok && !slices.Contains(oc.codes, c) {
+			bb[key] = append(bb[key], codeEntry{c, oc.reqMax, id})
+		}
+	}
 	for i := range openings {
 		o := &openings[i]
 		ix.prep[i] = e.prepOpening(o)
 		if o.Capacity <= 0 {
 			continue
 		}
+		if o.Kind == KindMentor {
+			ix.norm = max(ix.norm, e.norm[1])
+		}
 		oc := &ix.prep[i]
 		id := int32(i)
 		switch {
 		case o.Remote:
-			bb.add(remoteKey{}, oc.families, oc.reqMax, id)
+			add(remoteKey{}, oc, id)
 		case oc.hasCoords:
-			bb.add(cellOf(o.Place.Coords.Lat, o.Place.Coords.Lon), oc.families, oc.reqMax, id)
-			bb.add(deptKey(normDept(o.Place.Department)), oc.families, oc.reqMax, id)
+			add(cellOf(o.Place.Coords.Lat, o.Place.Coords.Lon), oc, id)
+			add(deptKey(oc.dept), oc, id)
 		default:
-			bb.add(deptKey(normDept(o.Place.Department)), oc.families, oc.reqMax, id)
-			bb.add(noCoordsKey(normDept(o.Place.Department)), oc.families, oc.reqMax, id)
+			add(deptKey(oc.dept), oc, id)
+			add(noCoordsKey(oc.dept), oc, id)
 		}
 	}
-	ix.buckets = bb.build(false)
+	ix.buckets = make(map[any]*codeBucket, len(bb))
+	for k, es := range bb {
+		ix.buckets[k] = newCodeBucket(es)
+	}
 	ix.pool.New = func() any { return &scratch{} }
 	return ix
+}
+
+func sectorCode(sector string) (romeID, bool) {
+	switch len(sector) {
+	case 1:
+		return parseCode(sector + "0000")
+	case 3:
+		return parseCode(sector + "00")
+	case 5:
+		return parseCode(sector)
+	}
+	return 0, false
 }
 
 func normDept(d string) string { return strings.ToUpper(strings.TrimSpace(d)) }
@@ -260,6 +345,15 @@ func (ix *OpeningIndex) TopOpenings(s *Seeker, k int, now time.Time) []Suggestio
 	return out
 }
 
+// bestProximity is the ROME class of an opening code for the seeker.
+func (ix *OpeningIndex) bestProximity(sc *seekerCtx, c romeID) Proximity {
+	best := ProximityNone
+	for _, s := range sc.codes {
+		best = max(best, ix.e.tax.proximity(s.id, c))
+	}
+	return best
+}
+
 // top runs a query and returns the k best (opening index, score); when dst
 // is given it is reused.
 func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) []scored {
@@ -270,36 +364,119 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 	defer ix.pool.Put(scr)
 	scr.reset(len(ix.openings))
 	lvl := max(sc.maxLevel, BelowA1)
-	scr.fams = queryFamilies(sc.families, scr.fams)
 	id := func(i int32) string { return ix.openings[i].ID }
-	n := int64(0)
-	visit := func(b *bucket) {
-		if b == nil {
-			return
+
+	// The place buckets the seeker reaches, with the best distance value
+	// their openings can have, nearest first.
+	bs := scr.buckets[:0]
+	if b := ix.buckets[remoteKey{}]; b != nil {
+		bs = append(bs, placeBucket{b, 1})
+	}
+	if sc.hasCoords && sc.s.MaxKm > 0 {
+		c := sc.s.Place.Coords
+		maxKm := sc.s.MaxKm
+		cellsWithin(c.Lat, c.Lon, maxKm, func(k cellKey, d float64) {
+			if b := ix.buckets[k]; b != nil {
+				bs = append(bs, placeBucket{b, clamp01(1 - 0.9*d/maxKm)})
+			}
+		})
+		if b := ix.buckets[noCoordsKey(sc.dept)]; b != nil {
+			bs = append(bs, placeBucket{b, 0.5})
 		}
-		for _, f := range scr.fams {
-			lo, hi := b.family(f)
-			for j := lo; j < hi && b.lv[j] <= lvl; j++ {
-				oi := b.ids[j]
-				if scr.seen[oi] == scr.gen {
-					continue
-				}
-				scr.seen[oi] = scr.gen
-				n++
-				if score, ok := ix.e.quick(sc, &ix.prep[oi], now); ok {
-					scr.top = offer(scr.top, k, scored{oi, score}, id)
-				}
+	} else if b := ix.buckets[deptKey(sc.dept)]; b != nil {
+		bs = append(bs, placeBucket{b, 0.5})
+	}
+	slices.SortStableFunc(bs, func(a, b placeBucket) int { return cmp.Compare(b.dist, a.dist) })
+	scr.buckets = bs
+
+	n := int64(0)
+	group := func(b *codeBucket, g int) {
+		for j := b.start[g]; j < b.start[g+1] && b.lv[j] <= lvl; j++ {
+			oi := b.ids[j]
+			if scr.seen[oi] == scr.gen {
+				continue
+			}
+			scr.seen[oi] = scr.gen
+			n++
+			if score, ok := ix.e.quick(sc, &ix.prep[oi], now); ok {
+				scr.top = offer(scr.top, k, scored{oi, score}, id)
 			}
 		}
 	}
-	visit(ix.buckets[remoteKey{}])
-	dept := normDept(sc.s.Place.Department)
-	if sc.hasCoords && sc.s.MaxKm > 0 {
-		c := sc.s.Place.Coords
-		cellsWithin(c.Lat, c.Lon, sc.s.MaxKm, func(k cellKey) { visit(ix.buckets[k]) })
-		visit(ix.buckets[noCoordsKey(dept)])
+	// beaten reports whether no opening of ROME class p at distance value
+	// at most dist can enter the top k: every other component counts 1.
+	wRome, wDist := ix.e.w[cROME], ix.e.w[cDistance]
+	beaten := func(p Proximity, dist float64) bool {
+		if len(scr.top) < k {
+			return false
+		}
+		ub := 1 - (wRome*(1-p.value())+wDist*(1-dist))/ix.norm
+		return scr.top[k-1].score > ub+1e-9
+	}
+	done := func(p Proximity) bool { return beaten(p, 1) }
+	// visitRange visits, in every bucket, the code groups in [lo, hi] whose
+	// class for the seeker is p.
+	visitRange := func(lo, hi romeID, p Proximity) {
+		for _, pb := range bs {
+			if beaten(p, pb.dist) {
+				continue
+			}
+			b := pb.b
+			g, _ := slices.BinarySearch(b.codes, lo)
+			for ; g < len(b.codes) && b.codes[g] <= hi; g++ {
+				if b.codes[g] != 0 && ix.bestProximity(sc, b.codes[g]) != p {
+					continue
+				}
+				group(b, g)
+			}
+		}
+	}
+
+	visitRange(0, 0, ProximitySame) // openings for any trade score 1 on ROME
+	if len(sc.codes) == 0 {
+		// No project nor past job: every trade is allowed, none is close.
+		visitRange(1, romeID(15*10000), ProximityNone)
 	} else {
-		visit(ix.buckets[deptKey(dept)])
+		if !done(ProximitySame) {
+			for _, c := range sc.codes {
+				visitRange(c.id, c.id, ProximitySame)
+			}
+		}
+		if !done(ProximityMobility) {
+			for _, c := range sc.codes {
+				for _, l := range ix.e.tax.linkedFrom(c.id) {
+					visitRange(l, l, ProximityMobility)
+				}
+			}
+		}
+		if !done(ProximityDomain) {
+			for i, c := range sc.codes {
+				if !slices.ContainsFunc(sc.codes[:i], func(x seekerCode) bool { return x.id.domain() == c.id.domain() }) {
+					d := romeID(c.id.domain() * 100)
+					visitRange(d, d+99, ProximityDomain)
+				}
+			}
+		}
+		if !done(ProximityFamily) {
+			for i, c := range sc.codes {
+				if !slices.ContainsFunc(sc.codes[:i], func(x seekerCode) bool { return x.id.family() == c.id.family() }) {
+					f := romeID(c.id.family() * 10000)
+					visitRange(f, f+9999, ProximityFamily)
+				}
+			}
+		}
+		if !done(ProximityNone) {
+			// Families reached only through mobility links.
+			var own uint16
+			for _, c := range sc.codes {
+				own |= familyBit(c.id.family())
+			}
+			for f := uint32(1); f <= 14; f++ {
+				if sc.families&familyBit(f) != 0 && own&familyBit(f) == 0 {
+					visitRange(romeID(f*10000), romeID(f*10000+9999), ProximityNone)
+				}
+			}
+		}
 	}
 	ix.scored.Add(n)
 	return append(dst[:0], scr.top...)
@@ -382,13 +559,13 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 			}
 		}
 	}
-	dept := normDept(o.Place.Department)
+	dept := oc.dept
 	switch {
 	case o.Remote:
 		visit(ix.buckets[allKey{}])
 	case oc.hasCoords:
 		c := o.Place.Coords
-		cellsWithin(c.Lat, c.Lon, ix.maxKm, func(k cellKey) { visit(ix.buckets[k]) })
+		cellsWithin(c.Lat, c.Lon, ix.maxKm, func(k cellKey, _ float64) { visit(ix.buckets[k]) })
 		visit(ix.buckets[noCoordsKey(dept)])
 	default:
 		visit(ix.buckets[deptKey(dept)])
