@@ -113,6 +113,12 @@ var indexes = []index{
 	{colProposals, "org_opening_state", bson.D{{Key: "organisationId", Value: 1}, {Key: "openingId", Value: 1}, {Key: "state", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colProposals, "beneficiary_state_updated", bson.D{{Key: "beneficiaryId", Value: 1}, {Key: "state", Value: 1}, {Key: "updatedAt", Value: 1}}, false},
 	{colProposals, "state_expires", bson.D{{Key: "state", Value: 1}, {Key: "expiresAt", Value: 1}}, false},
+	{colMentorships, "proposal_unique", bson.D{{Key: "proposalId", Value: 1}}, true},
+	{colMentorships, "mentee_unique", bson.D{{Key: "menteeKey", Value: 1}}, true},
+	{colMentorships, "org_mentor", bson.D{{Key: "organisationId", Value: 1}, {Key: "mentorId", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colMentorships, "org_beneficiary", bson.D{{Key: "organisationId", Value: 1}, {Key: "beneficiaryId", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colMentorships, "state_updated", bson.D{{Key: "state", Value: 1}, {Key: "updatedAt", Value: 1}}, false},
+	{colMentorships, "mentor_state", bson.D{{Key: "mentorId", Value: 1}, {Key: "state", Value: 1}}, false},
 }
 
 // EnsureIndexes creates the indexes that are missing. It is safe to call at

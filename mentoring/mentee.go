@@ -1,0 +1,117 @@
+package mentoring
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/parcours-emploi/parcours/internal/civil"
+	"github.com/parcours-emploi/parcours/pathways"
+)
+
+// MenteeView is all a mentor sees of a beneficiary: what co-training needs
+// and nothing more. Protection status, birth date, address, notes, barriers,
+// diplomas' countries and the last name never appear: the first name is
+// enough to meet, and the last name adds identification without use (data
+// minimisation, GDPR art. 5).
+type MenteeView struct {
+	FirstName string   `json:"firstName"`
+	Languages []string `json:"languages"`
+	Interests []string `json:"interests"`
+	Skills    []string `json:"skills"`
+	// Project is the professional project: target ROME codes and its text.
+	Project MenteeProject `json:"project"`
+	French  MenteeFrench  `json:"french"`
+	// Availability is when the mentee can meet; free-text constraints
+	// (health, childcare) are left out.
+	Availability MenteeAvailability `json:"availability"`
+}
+
+// MenteeProject is the professional project as a mentor sees it.
+type MenteeProject struct {
+	TargetROME  []string `json:"targetRome"`
+	Description string   `json:"description"`
+}
+
+// MenteeFrench is the French level per language skill.
+type MenteeFrench struct {
+	OralComprehension    string `json:"oralComprehension"`
+	WrittenComprehension string `json:"writtenComprehension"`
+	OralProduction       string `json:"oralProduction"`
+	WrittenProduction    string `json:"writtenProduction"`
+}
+
+// MenteeAvailability is when a mentee is free.
+type MenteeAvailability struct {
+	From         civil.Date `json:"from"`
+	HoursPerWeek int        `json:"hoursPerWeek"`
+	Days         []string   `json:"days"`
+}
+
+// ToMenteeView copies the fields a mentor may see from b, one by one; a
+// field added to Beneficiary stays hidden until added here on purpose.
+func ToMenteeView(b pathways.Beneficiary) MenteeView {
+	v := MenteeView{
+		FirstName: b.FirstName,
+		Languages: append([]string{}, b.Languages...),
+		Interests: append([]string{}, b.Interests...),
+		Skills:    []string{},
+		Project:   MenteeProject{TargetROME: append([]string{}, b.Project.TargetROME...), Description: b.Project.Description},
+		French: MenteeFrench{
+			OralComprehension: b.French.OralComprehension, WrittenComprehension: b.French.WrittenComprehension,
+			OralProduction: b.French.OralProduction, WrittenProduction: b.French.WrittenProduction,
+		},
+		Availability: MenteeAvailability{From: b.Availability.From, HoursPerWeek: b.Availability.HoursPerWeek, Days: append([]string{}, b.Availability.Days...)},
+	}
+	for _, s := range b.Skills {
+		switch {
+		case s.Label != "":
+			v.Skills = append(v.Skills, s.Label)
+		case s.ROME != "":
+			v.Skills = append(v.Skills, s.ROME)
+		}
+	}
+	return v
+}
+
+// MentorProposal is a proposal as its mentor sees it.
+type MentorProposal struct {
+	ID    string                 `json:"id"`
+	State pathways.ProposalState `json:"state"`
+	Score float64                `json:"score"`
+	// Explanation is the engine's evaluation that produced the proposal.
+	Explanation   json.RawMessage `json:"explanation,omitempty"`
+	Mentee        MenteeView      `json:"mentee"`
+	SentAt        *time.Time      `json:"sentAt,omitempty"`
+	ExpiresAt     *time.Time      `json:"expiresAt,omitempty"`
+	DeclineReason string          `json:"declineReason,omitempty"`
+	// MentorshipID is set once the proposal is accepted.
+	MentorshipID string `json:"mentorshipId,omitempty"`
+}
+
+// ToMentorProposal builds the mentor's view of p about the beneficiary b.
+func ToMentorProposal(p pathways.Proposal, b pathways.Beneficiary) MentorProposal {
+	v := MentorProposal{
+		ID: p.ID, State: p.State, Score: p.Score, Explanation: p.Explanation, Mentee: ToMenteeView(b),
+		ExpiresAt: p.ExpiresAt, DeclineReason: p.DeclineReason,
+	}
+	if at, ok := SentAt(p); ok {
+		v.SentAt = &at
+	}
+	return v
+}
+
+// SentAt returns when p was sent to its mentor, or false if it never was.
+func SentAt(p pathways.Proposal) (time.Time, bool) {
+	for _, t := range p.History {
+		if t.To == pathways.ProposalSent {
+			return t.At, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// MentorMentorship is a mentorship as its mentor sees it.
+type MentorMentorship struct {
+	Mentorship
+	Mentee MenteeView `json:"mentee"`
+}
