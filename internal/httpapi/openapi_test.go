@@ -297,7 +297,7 @@ func oasSampleRoutes() []route {
 var oasSampleInfo = openAPIInfo{Title: "Parcours", Version: "1.0.0", Description: "Test document."}
 
 // oasSampleDoc builds the document of the sample routes, failing t on error.
-func oasSampleDoc(t *testing.T) []byte {
+func oasSampleDoc(t testing.TB) []byte {
 	t.Helper()
 	doc, err := buildOpenAPI(oasSampleRoutes(), oasSampleInfo)
 	if err != nil {
@@ -760,5 +760,32 @@ func TestServedDocumentIsValid(t *testing.T) {
 	}
 	if _, err := loadOpenAPIDoc(doc); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func BenchmarkBuildOpenAPI(b *testing.B) {
+	routes := (&Server{}).routes()
+	info := openAPIInfo{Title: "Parcours API", Version: APIVersion}
+	b.ReportAllocs()
+	for b.Loop() {
+		doc, err := buildOpenAPI(routes, info)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(int64(len(doc)))
+	}
+}
+
+func BenchmarkValidateAgainstDoc(b *testing.B) {
+	doc := oasSampleDoc(b)
+	header := http.Header{"Content-Type": {"application/json"}, "Etag": {`"v1"`}}
+	body := []byte(`{"id":"b1","firstName":"Amal","status":"active","departement":"2A",
+		"birthDate":"1990-04-01","exitDate":null,"skills":[{"rome":"H2913","level":"a2"}],
+		"createdAt":"2026-01-02T10:00:00Z","updatedBy":"u1"}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := checkAgainstDoc(doc, "GET", "/api/v1/beneficiaries/b1", 200, header, body); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
