@@ -283,6 +283,10 @@ func (g *oasGen) structSchema(t reflect.Type, mode oasMode) *oasSchema {
 // oasWithNull returns s also accepting null.
 func oasWithNull(s *oasSchema) *oasSchema {
 	switch typ := s.Type.(type) {
+	case []string:
+		if slices.Contains(typ, "null") {
+			return s
+		}
 	case nil:
 		if s.key == nil && s.Ref == "" && len(s.AnyOf) == 0 && len(s.AllOf) == 0 && s.Enum == nil && s.Const == nil {
 			return s // the empty schema accepts null already
@@ -295,6 +299,11 @@ func oasWithNull(s *oasSchema) *oasSchema {
 		if s.Enum != nil && s.Const == nil {
 			s.Type = []string{typ, "null"}
 			s.Enum = append(s.Enum, nil)
+			return s
+		}
+	}
+	for _, alt := range s.AnyOf {
+		if alt.Type == "null" {
 			return s
 		}
 	}

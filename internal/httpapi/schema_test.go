@@ -425,11 +425,12 @@ type oasPlace struct {
 }
 
 type oasProfileInput struct {
-	Name   string            `json:"name" validate:"required,max=100"`
-	Place  oasPlace          `json:"place"`
-	Past   []oasPlace        `json:"past" validate:"max=3"`
-	Labels map[string]string `json:"labels"`
-	Hours  *int              `json:"hours" validate:"omitempty,min=1"`
+	Name   string               `json:"name" validate:"required,max=100"`
+	Place  oasPlace             `json:"place"`
+	Past   []oasPlace           `json:"past" validate:"max=3"`
+	Labels map[string]string    `json:"labels"`
+	Hours  *int                 `json:"hours" validate:"omitempty,min=1"`
+	Places map[string]*oasPlace `json:"places"`
 }
 
 func TestSchemaOfMergePatch(t *testing.T) {
@@ -440,7 +441,9 @@ func TestSchemaOfMergePatch(t *testing.T) {
 			"place":{"anyOf":[{"$ref":"#/components/schemas/oasPlacePatch"},{"type":"null"}]},
 			"past":{"type":["array","null"],"maxItems":3,"items":{"$ref":"#/components/schemas/oasPlace"}},
 			"labels":{"type":["object","null"],"additionalProperties":{"type":["string","null"]}},
-			"hours":{"type":["integer","null"],"format":"int64","minimum":1}}},
+			"hours":{"type":["integer","null"],"format":"int64","minimum":1},
+			"places":{"type":["object","null"],"additionalProperties":{
+				"anyOf":[{"$ref":"#/components/schemas/oasPlacePatch"},{"type":"null"}]}}}},
 		"oasPlacePatch":{"type":"object","additionalProperties":false,"properties":{
 			"postcode":{"type":"string","pattern":"^[0-9]{5}$"},
 			"city":{"type":["string","null"]}}},
