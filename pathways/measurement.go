@@ -180,7 +180,12 @@ func Record(ctx context.Context, st MeasurementStore, m Measurement) (bool, erro
 // horizon has passed, under its programme's rule set, and records what is
 // new. It returns how many measurements it inserted.
 func MeasureDue(ctx context.Context, st MeasurementStore, now time.Time) (int, error) {
-	today := civil.Of(now.UTC())
+	return MeasureDueOn(ctx, st, civil.Of(now.UTC()), now)
+}
+
+// MeasureDueOn is MeasureDue for the day today, measured at the instant now
+// (a task may carry the day it measures for).
+func MeasureDueOn(ctx context.Context, st MeasurementStore, today civil.Date, now time.Time) (int, error) {
 	inserted := 0
 	after := ""
 	for {

@@ -11,6 +11,7 @@ import (
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/mentoring"
 	"github.com/parcours-emploi/parcours/pathways"
+	"github.com/parcours-emploi/parcours/workers"
 )
 
 // Role sets used by the routes.
@@ -74,6 +75,20 @@ func (s *Server) routes() []route {
 			Responses: map[int]any{200: mentoring.Mentor{}, 304: nil}, Handler: s.getMentor},
 		{Method: "PATCH", Path: "/api/v1/mentors/:id", Summary: "Change a mentor (JSON merge patch, If-Match required)", Tag: "mentors", Roles: staff,
 			Request: MentorInput{}, Responses: map[int]any{200: mentoring.Mentor{}}, Handler: s.patchMentor},
+
+		// Background work: matching batches, situations, outcome reports.
+		{Method: "POST", Path: "/api/v1/matching/batches", Summary: "Start a matching batch: recorded as queued, then run in the background", Tag: "matching", Roles: staff,
+			Request: BatchInput{}, Responses: map[int]any{202: workers.Batch{}}, Handler: s.createBatch},
+		{Method: "GET", Path: "/api/v1/matching/batches/:id", Summary: "Read a matching batch: status, progress, objective, counts, durations", Tag: "matching", Roles: staff,
+			Responses: map[int]any{200: workers.Batch{}}, Handler: s.getBatch},
+		{Method: "GET", Path: "/api/v1/matching/batches/:id/dimacs", Summary: "The exact instance a batch solved, as a DIMACS min-cost-flow problem", Tag: "matching", Roles: staff,
+			Responses: map[int]any{200: nil}, ContentTypes: []string{"text/plain"}, Handler: s.getBatchInstance},
+		{Method: "POST", Path: "/api/v1/beneficiaries/:id/situations", Summary: "Record a dated situation (contract, training, internship, job search, programme exit)", Tag: "outcomes", Roles: staff,
+			Request: SituationInput{}, Responses: map[int]any{201: pathways.Situation{}}, Handler: s.createSituation},
+		{Method: "GET", Path: "/api/v1/beneficiaries/:id/situations", Summary: "List a beneficiary's situations by start date (audit-logged)", Tag: "outcomes", Roles: staff,
+			Responses: map[int]any{200: page[pathways.Situation]{}}, Handler: s.listSituations},
+		{Method: "GET", Path: "/api/v1/reports/positive-exits", Summary: "Positive exits per cohort at T+6 or T+12 under a named, versioned rule set (JSON, or CSV with Accept: text/csv)", Tag: "outcomes", Roles: staff,
+			Query: ReportQuery{}, Responses: map[int]any{200: pathways.Report{}}, ContentTypes: []string{"text/csv"}, Handler: s.positiveExits},
 	}
 }
 

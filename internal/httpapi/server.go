@@ -40,6 +40,16 @@ type Deps struct {
 	// Suggest ranks opportunities and mentors for a beneficiary.
 	Suggest *suggest.Service
 
+	// Batches submits and reads matching batches.
+	Batches BatchService
+	// Situations and Measurements keep dated situations and T+6/T+12
+	// outcome measurements (reports read them).
+	Situations   pathways.SituationStore
+	Measurements pathways.MeasurementStore
+	// Changes hears of beneficiary and opportunity changes (suggestion
+	// refresh); nil means nobody listens.
+	Changes pathways.ChangeNotifier
+
 	// Checks are the readiness probes (database, queue) by name.
 	Checks map[string]func(context.Context) error
 

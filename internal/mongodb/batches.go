@@ -1,0 +1,241 @@
+package mongodb
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/parcours-emploi/parcours/internal/apperr"
+	"github.com/parcours-emploi/parcours/matching"
+	"github.com/parcours-emploi/parcours/workers"
+)
+
+var _ workers.BatchStore = (*DB)(nil)
+
+// Collections of matching batches.
+const (
+	colBatches   = "matching_batches"
+	colInstances = "matching_instances"
+)
+
+// batchIndexes back the sweeper's query and the instance chunks' order.
+var batchIndexes = []index{
+	{colBatches, "status_enqueued_created", bson.D{{Key: "status", Value: 1}, {Key: "enqueuedAt", Value: 1}, {Key: "createdAt", Value: 1}}, false},
+	{colBatches, "org_id", bson.D{{Key: "organisationId", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colInstances, "batch_chunk", bson.D{{Key: "batchId", Value: 1}, {Key: "n", Value: 1}}, true},
+}
+
+// batchDoc is a batch as stored. EnqueuedAt is always present (null until
+// enqueued) so the sweeper can find the batches without it.
+type batchDoc struct {
+	ID              string                 `bson:"_id"`
+	OrganisationID  string                 `bson:"organisationId"`
+	Kind            matching.Kind          `bson:"kind"`
+	Scope           workers.BatchScope     `bson:"scope"`
+	MinScore        float64                `bson:"minScore"`
+	Status          workers.BatchStatus    `bson:"status"`
+	CreatedBy       string                 `bson:"createdBy"`
+	CreatedAt       time.Time              `bson:"createdAt"`
+	EnqueuedAt      *time.Time             `bson:"enqueuedAt"`
+	StartedAt       *time.Time             `bson:"startedAt,omitempty"`
+	FinishedAt      *time.Time             `bson:"finishedAt,omitempty"`
+	Attempts        int                    `bson:"attempts"`
+	Progress        workers.BatchProgress  `bson:"progress"`
+	Counts          workers.BatchCounts    `bson:"counts"`
+	Objective       int64                  `bson:"objective"`
+	Durations       workers.BatchDurations `bson:"durations"`
+	WeightsVersion  string                 `bson:"weightsVersion,omitempty"`
+	TaxonomyVersion string                 `bson:"taxonomyVersion,omitempty"`
+	Error           string                 `bson:"error,omitempty"`
+}
+
+func toBatchDoc(b workers.Batch) batchDoc {
+	return batchDoc{
+		ID: b.ID, OrganisationID: b.OrganisationID, Kind: b.Kind, Scope: b.Scope, MinScore: b.MinScore,
+		Status: b.Status, CreatedBy: b.CreatedBy, CreatedAt: b.CreatedAt, EnqueuedAt: b.EnqueuedAt,
+		StartedAt: b.StartedAt, FinishedAt: b.FinishedAt, Attempts: b.Attempts, Progress: b.Progress,
+		Counts: b.Counts, Objective: b.Objective, Durations: b.Durations,
+		WeightsVersion: b.WeightsVersion, TaxonomyVersion: b.TaxonomyVersion, Error: b.Error,
+	}
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func toBatch(d batchDoc) workers.Batch {
+	return workers.Batch{
+		ID: d.ID, OrganisationID: d.OrganisationID, Kind: d.Kind, Scope: d.Scope, MinScore: d.MinScore,
+		Status: d.Status, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt.UTC(), EnqueuedAt: utcPtr(d.EnqueuedAt),
+		StartedAt: utcPtr(d.StartedAt), FinishedAt: utcPtr(d.FinishedAt), Attempts: d.Attempts, Progress: d.Progress,
+		Counts: d.Counts, Objective: d.Objective, Durations: d.Durations,
+		WeightsVersion: d.WeightsVersion, TaxonomyVersion: d.TaxonomyVersion, Error: d.Error,
+	}
+}
+
+// CreateBatch inserts b.
+func (d *DB) CreateBatch(ctx context.Context, b workers.Batch) error {
+	_, err := d.col(colBatches).InsertOne(ctx, toBatchDoc(b))
+	return translate(err, "insert batch "+b.ID)
+}
+
+// Batch returns org's batch id.
+func (d *DB) Batch(ctx context.Context, org, id string) (workers.Batch, error) {
+	return d.findBatch(ctx, bson.D{{Key: "_id", Value: id}, {Key: "organisationId", Value: org}}, id)
+}
+
+// BatchByID returns batch id of any organisation.
+func (d *DB) BatchByID(ctx context.Context, id string) (workers.Batch, error) {
+	return d.findBatch(ctx, bson.D{{Key: "_id", Value: id}}, id)
+}
+
+func (d *DB) findBatch(ctx context.Context, filter bson.D, id string) (workers.Batch, error) {
+	var doc batchDoc
+	if err := d.col(colBatches).FindOne(ctx, filter).Decode(&doc); err != nil {
+		return workers.Batch{}, translate(err, "find batch "+id)
+	}
+	return toBatch(doc), nil
+}
+
+// MarkEnqueued sets enqueuedAt once.
+func (d *DB) MarkEnqueued(ctx context.Context, id string, at time.Time) error {
+	_, err := d.col(colBatches).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: id}, {Key: "enqueuedAt", Value: nil}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "enqueuedAt", Value: at.UTC()}}}})
+	return translate(err, "mark batch "+id+" enqueued")
+}
+
+// StartBatch moves a queued or running batch to running and counts the attempt.
+func (d *DB) StartBatch(ctx context.Context, id string, at time.Time) (workers.Batch, error) {
+	var doc batchDoc
+	err := d.col(colBatches).FindOneAndUpdate(ctx,
+		bson.D{{Key: "_id", Value: id}, {Key: "status", Value: bson.D{{Key: "$in", Value: bson.A{workers.BatchQueued, workers.BatchRunning}}}}},
+		bson.D{
+			{Key: "$set", Value: bson.D{{Key: "status", Value: workers.BatchRunning}, {Key: "startedAt", Value: at.UTC()}, {Key: "error", Value: ""}}},
+			{Key: "$inc", Value: bson.D{{Key: "attempts", Value: 1}}},
+		},
+		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&doc)
+	if err == nil {
+		return toBatch(doc), nil
+	}
+	b, ferr := d.BatchByID(ctx, id)
+	if ferr != nil {
+		return workers.Batch{}, ferr
+	}
+	if b.Status != workers.BatchQueued && b.Status != workers.BatchRunning {
+		return b, apperr.Conflictf("The batch is %s.", b.Status).WithExtra("currentState", string(b.Status))
+	}
+	return workers.Batch{}, translate(err, "start batch "+id)
+}
+
+// RecordProgress stores a running batch's progress; written never goes down.
+func (d *DB) RecordProgress(ctx context.Context, id string, p workers.BatchProgress) error {
+	_, err := d.col(colBatches).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: id}, {Key: "status", Value: workers.BatchRunning}},
+		bson.D{
+			{Key: "$set", Value: bson.D{{Key: "progress.phase", Value: p.Phase}, {Key: "progress.total", Value: p.Total}}},
+			{Key: "$max", Value: bson.D{{Key: "progress.written", Value: p.Written}}},
+		})
+	return translate(err, "record progress of batch "+id)
+}
+
+// FinishBatch stores the final state of a running batch.
+func (d *DB) FinishBatch(ctx context.Context, b workers.Batch) error {
+	res, err := d.col(colBatches).ReplaceOne(ctx,
+		bson.D{{Key: "_id", Value: b.ID}, {Key: "status", Value: workers.BatchRunning}}, toBatchDoc(b))
+	if err != nil {
+		return translate(err, "finish batch "+b.ID)
+	}
+	if res.MatchedCount == 0 {
+		return apperr.Conflictf("The batch %s is not running.", b.ID)
+	}
+	return nil
+}
+
+// UnqueuedBatches returns queued batches never enqueued, oldest first.
+func (d *DB) UnqueuedBatches(ctx context.Context, createdBefore time.Time, limit int) ([]workers.Batch, error) {
+	cur, err := d.col(colBatches).Find(ctx,
+		bson.D{{Key: "status", Value: workers.BatchQueued}, {Key: "enqueuedAt", Value: nil}, {Key: "createdAt", Value: bson.D{{Key: "$lte", Value: createdBefore.UTC()}}}},
+		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, translate(err, "list unqueued batches")
+	}
+	var docs []batchDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "list unqueued batches")
+	}
+	out := make([]workers.Batch, len(docs))
+	for i, x := range docs {
+		out[i] = toBatch(x)
+	}
+	return out, nil
+}
+
+// instanceChunk is how many bytes of DIMACS text one document holds, well
+// under the 16 MiB document limit.
+const instanceChunk = 4 << 20
+
+type instanceDoc struct {
+	ID      string `bson:"_id"`
+	BatchID string `bson:"batchId"`
+	N       int    `bson:"n"`
+	Of      int    `bson:"of"`
+	Data    []byte `bson:"data"`
+}
+
+// SaveInstance stores the DIMACS text in chunks, replacing an earlier
+// attempt's (upserts by chunk id, then drops chunks beyond the new count).
+func (d *DB) SaveInstance(ctx context.Context, id string, dimacs []byte) error {
+	c := d.col(colInstances)
+	of := (len(dimacs) + instanceChunk - 1) / instanceChunk
+	if of == 0 {
+		of = 1
+	}
+	for n := 0; n < of; n++ {
+		lo, hi := n*instanceChunk, min((n+1)*instanceChunk, len(dimacs))
+		doc := instanceDoc{ID: fmt.Sprintf("%s#%d", id, n), BatchID: id, N: n, Of: of, Data: dimacs[lo:hi]}
+		if _, err := c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: doc.ID}}, doc, options.Replace().SetUpsert(true)); err != nil {
+			return translate(err, "save instance of batch "+id)
+		}
+	}
+	_, err := c.DeleteMany(ctx, bson.D{{Key: "batchId", Value: id}, {Key: "n", Value: bson.D{{Key: "$gte", Value: of}}}})
+	return translate(err, "save instance of batch "+id)
+}
+
+// WriteInstance writes the stored DIMACS text to w.
+func (d *DB) WriteInstance(ctx context.Context, id string, w io.Writer) error {
+	cur, err := d.col(colInstances).Find(ctx, bson.D{{Key: "batchId", Value: id}}, options.Find().SetSort(bson.D{{Key: "n", Value: 1}}))
+	if err != nil {
+		return translate(err, "read instance of batch "+id)
+	}
+	defer cur.Close(ctx)
+	n := 0
+	for cur.Next(ctx) {
+		var doc instanceDoc
+		if err := cur.Decode(&doc); err != nil {
+			return translate(err, "read instance of batch "+id)
+		}
+		if doc.N != n {
+			return fmt.Errorf("instance of batch %s: chunk %d missing", id, n)
+		}
+		if _, err := w.Write(doc.Data); err != nil {
+			return err
+		}
+		n++
+	}
+	if err := cur.Err(); err != nil {
+		return translate(err, "read instance of batch "+id)
+	}
+	if n == 0 {
+		return apperr.NotFoundf("The batch has not built its instance yet.")
+	}
+	return nil
+}

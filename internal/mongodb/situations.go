@@ -1,0 +1,84 @@
+package mongodb
+
+import (
+	"context"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/parcours-emploi/parcours/internal/civil"
+	"github.com/parcours-emploi/parcours/pathways"
+)
+
+var _ pathways.SituationStore = (*DB)(nil)
+
+const colSituations = "situations"
+
+var situationIndexes = []index{
+	{colSituations, "beneficiary_start", bson.D{{Key: "beneficiaryId", Value: 1}, {Key: "startDate", Value: 1}, {Key: "_id", Value: 1}}, false},
+}
+
+// situationDoc is a situation as stored; situations are only inserted.
+type situationDoc struct {
+	ID             string                 `bson:"_id"`
+	OrganisationID string                 `bson:"organisationId"`
+	BeneficiaryID  string                 `bson:"beneficiaryId"`
+	Kind           pathways.SituationKind `bson:"kind"`
+	Start          civil.Date             `bson:"startDate"`
+	End            civil.Date             `bson:"endDate"`
+	DurationMonths int                    `bson:"durationMonths"`
+	ExitReason     string                 `bson:"exitReason"`
+	Employer       string                 `bson:"employer"`
+	Note           string                 `bson:"note"`
+	RecordedAt     time.Time              `bson:"recordedAt"`
+	RecordedBy     string                 `bson:"recordedBy"`
+}
+
+func toSituationDoc(s pathways.Situation) situationDoc {
+	return situationDoc{
+		ID: s.ID, OrganisationID: s.OrganisationID, BeneficiaryID: s.BeneficiaryID, Kind: s.Kind,
+		Start: s.Start, End: s.End, DurationMonths: s.DurationMonths, ExitReason: s.ExitReason,
+		Employer: s.Employer, Note: s.Note, RecordedAt: s.RecordedAt, RecordedBy: s.RecordedBy,
+	}
+}
+
+func toSituation(d situationDoc) pathways.Situation {
+	return pathways.Situation{
+		ID: d.ID, OrganisationID: d.OrganisationID, BeneficiaryID: d.BeneficiaryID, Kind: d.Kind,
+		Start: d.Start, End: d.End, DurationMonths: d.DurationMonths, ExitReason: d.ExitReason,
+		Employer: d.Employer, Note: d.Note, RecordedAt: d.RecordedAt.UTC(), RecordedBy: d.RecordedBy,
+	}
+}
+
+// CreateSituation inserts s.
+func (d *DB) CreateSituation(ctx context.Context, s pathways.Situation) error {
+	_, err := d.col(colSituations).InsertOne(ctx, toSituationDoc(s))
+	return translate(err, "insert situation "+s.ID)
+}
+
+// Situations returns org's beneficiary's situations by start date then id.
+func (d *DB) Situations(ctx context.Context, org, beneficiaryID string) ([]pathways.Situation, error) {
+	return d.situations(ctx, bson.D{{Key: "beneficiaryId", Value: beneficiaryID}, {Key: "organisationId", Value: org}})
+}
+
+// AllSituations returns a beneficiary's situations whatever the organisation.
+func (d *DB) AllSituations(ctx context.Context, beneficiaryID string) ([]pathways.Situation, error) {
+	return d.situations(ctx, bson.D{{Key: "beneficiaryId", Value: beneficiaryID}})
+}
+
+func (d *DB) situations(ctx context.Context, filter bson.D) ([]pathways.Situation, error) {
+	cur, err := d.col(colSituations).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "startDate", Value: 1}, {Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, translate(err, "list situations")
+	}
+	var docs []situationDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "list situations")
+	}
+	out := make([]pathways.Situation, len(docs))
+	for i, x := range docs {
+		out[i] = toSituation(x)
+	}
+	return out, nil
+}

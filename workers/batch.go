@@ -1,0 +1,207 @@
+package workers
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/parcours-emploi/parcours/internal/apperr"
+	"github.com/parcours-emploi/parcours/internal/ids"
+	"github.com/parcours-emploi/parcours/matching"
+)
+
+// BatchStatus is where a matching batch is.
+type BatchStatus string
+
+// Batch statuses: queued (recorded, maybe not yet on the queue), running,
+// done, failed (a permanent failure: bad scope, gone organisation).
+const (
+	BatchQueued  BatchStatus = "queued"
+	BatchRunning BatchStatus = "running"
+	BatchDone    BatchStatus = "done"
+	BatchFailed  BatchStatus = "failed"
+)
+
+// BatchScope selects the seekers of a batch: the organisation's
+// beneficiaries of a programme and/or a département; the département, when
+// given, also selects the openings.
+type BatchScope struct {
+	Department string `json:"department,omitempty" validate:"omitempty,departement"`
+	Programme  string `json:"programme,omitempty" validate:"max=40"`
+}
+
+// BatchProgress says how far a running batch got: its phase (load, build,
+// solve, write, done) and how many proposals it wrote out of Total.
+type BatchProgress struct {
+	Phase   string `json:"phase"`
+	Written int    `json:"written"`
+	Total   int    `json:"total"`
+}
+
+// BatchCounts are the sizes of a batch.
+type BatchCounts struct {
+	Seekers    int `json:"seekers"`
+	Openings   int `json:"openings"`
+	Candidates int `json:"candidatePairs"`
+	Assigned   int `json:"assigned"`
+	// Created counts proposals this batch inserted; Existing those an
+	// earlier attempt had inserted already; Skipped those the proposal
+	// store refused (e.g. a beneficiary's open mentor proposals limit).
+	Created  int `json:"proposalsCreated"`
+	Existing int `json:"proposalsExisting"`
+	Skipped  int `json:"proposalsSkipped"`
+}
+
+// BatchDurations are the milliseconds each phase took in the last attempt.
+type BatchDurations struct {
+	LoadMs  int64 `json:"loadMs"`
+	BuildMs int64 `json:"buildMs"`
+	SolveMs int64 `json:"solveMs"`
+	WriteMs int64 `json:"writeMs"`
+	TotalMs int64 `json:"totalMs"`
+}
+
+// Batch is one matching batch: what was asked, and what the worker did.
+type Batch struct {
+	ID             string        `json:"id"`
+	OrganisationID string        `json:"organisationId"`
+	Kind           matching.Kind `json:"kind"`
+	Scope          BatchScope    `json:"scope"`
+	MinScore       float64       `json:"minScore"`
+	Status         BatchStatus   `json:"status"`
+	CreatedBy      string        `json:"createdBy"`
+	CreatedAt      time.Time     `json:"createdAt"`
+	// EnqueuedAt is empty while the task is not on the queue (Redis was
+	// unreachable); the sweeper enqueues such batches.
+	EnqueuedAt *time.Time `json:"enqueuedAt,omitempty"`
+	StartedAt  *time.Time `json:"startedAt,omitempty"`
+	FinishedAt *time.Time `json:"finishedAt,omitempty"`
+	Attempts   int        `json:"attempts"`
+
+	Progress  BatchProgress  `json:"progress"`
+	Counts    BatchCounts    `json:"counts"`
+	Objective int64          `json:"objective"`
+	Durations BatchDurations `json:"durations"`
+	// WeightsVersion and TaxonomyVersion are the engine's, for reproduction.
+	WeightsVersion  string `json:"weightsVersion,omitempty"`
+	TaxonomyVersion string `json:"taxonomyVersion,omitempty"`
+	Error           string `json:"error,omitempty"`
+}
+
+// BatchStore keeps batches and the exact instance each one solved.
+type BatchStore interface {
+	// CreateBatch inserts b.
+	CreateBatch(ctx context.Context, b Batch) error
+	// Batch returns org's batch, or apperr.NotFound.
+	Batch(ctx context.Context, org, id string) (Batch, error)
+	// BatchByID returns the batch whatever its organisation, or apperr.NotFound.
+	BatchByID(ctx context.Context, id string) (Batch, error)
+	// MarkEnqueued sets EnqueuedAt if it is not set.
+	MarkEnqueued(ctx context.Context, id string, at time.Time) error
+	// StartBatch moves a queued or running batch to running, counts the
+	// attempt and returns it; apperr.Conflict (currentState) if it is done
+	// or failed, apperr.NotFound if gone.
+	StartBatch(ctx context.Context, id string, at time.Time) (Batch, error)
+	// RecordProgress stores the progress of a running batch; Written never
+	// goes down.
+	RecordProgress(ctx context.Context, id string, p BatchProgress) error
+	// FinishBatch stores the final state of a running batch (done or failed).
+	FinishBatch(ctx context.Context, b Batch) error
+	// UnqueuedBatches returns up to limit queued batches never enqueued,
+	// created before the instant, oldest first.
+	UnqueuedBatches(ctx context.Context, createdBefore time.Time, limit int) ([]Batch, error)
+	// SaveInstance stores the DIMACS text of the instance the batch solved,
+	// replacing an earlier attempt's.
+	SaveInstance(ctx context.Context, id string, dimacs []byte) error
+	// WriteInstance writes the stored DIMACS text to w; apperr.NotFound
+	// while the batch has not built it.
+	WriteInstance(ctx context.Context, id string, w io.Writer) error
+}
+
+// BatchRequest is what a user asks for.
+type BatchRequest struct {
+	OrganisationID string
+	UserID         string
+	Kind           matching.Kind
+	Scope          BatchScope
+	MinScore       float64
+}
+
+// Enqueuer puts a batch on the queue; a second enqueue of the same batch is
+// a no-op.
+type Enqueuer interface {
+	EnqueueBatch(ctx context.Context, batchID string) error
+}
+
+// Batches records batches and puts them on the queue: what httpapi calls.
+type Batches struct {
+	Store BatchStore
+	Queue Enqueuer
+	Now   func() time.Time
+	// OnEnqueueError is told when the queue is unreachable (the batch stays
+	// recorded for the sweeper); it may be nil.
+	OnEnqueueError func(batchID string, err error)
+}
+
+// Submit records the batch as queued, then enqueues it. A failure to
+// enqueue does not fail Submit: the batch stays queued with no EnqueuedAt
+// and the sweeper enqueues it when the queue answers again.
+func (s *Batches) Submit(ctx context.Context, r BatchRequest) (Batch, error) {
+	if !r.Kind.Valid() {
+		return Batch{}, apperr.Invalidf([]apperr.FieldError{{Pointer: "/kind", Detail: "The kind must be job, pmsmp, training or mentor.", Tag: "oneof"}}, "Unknown kind.")
+	}
+	now := s.Now().UTC().Truncate(time.Millisecond)
+	b := Batch{
+		ID: ids.NewAt("bat", now), OrganisationID: r.OrganisationID, Kind: r.Kind, Scope: r.Scope,
+		MinScore: r.MinScore, Status: BatchQueued, CreatedBy: r.UserID, CreatedAt: now,
+		Progress: BatchProgress{Phase: "queued"},
+	}
+	if err := s.Store.CreateBatch(ctx, b); err != nil {
+		return Batch{}, err
+	}
+	if err := s.Queue.EnqueueBatch(ctx, b.ID); err != nil {
+		if s.OnEnqueueError != nil {
+			s.OnEnqueueError(b.ID, err)
+		}
+		return b, nil
+	}
+	if err := s.Store.MarkEnqueued(ctx, b.ID, now); err != nil {
+		// The task is on the queue; the mark only spares the sweeper a no-op.
+		return b, nil
+	}
+	b.EnqueuedAt = &now
+	return b, nil
+}
+
+// Batch returns org's batch.
+func (s *Batches) Batch(ctx context.Context, org, id string) (Batch, error) {
+	return s.Store.Batch(ctx, org, id)
+}
+
+// WriteInstance writes org's batch's DIMACS instance to w.
+func (s *Batches) WriteInstance(ctx context.Context, org, id string, w io.Writer) error {
+	if _, err := s.Store.Batch(ctx, org, id); err != nil {
+		return err
+	}
+	return s.Store.WriteInstance(ctx, id, w)
+}
+
+// Sweep enqueues the batches recorded but never enqueued, created before
+// olderThan ago, and returns how many it enqueued.
+func Sweep(ctx context.Context, st BatchStore, q Enqueuer, now time.Time, olderThan time.Duration) (int, error) {
+	list, err := st.UnqueuedBatches(ctx, now.Add(-olderThan), 500)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, b := range list {
+		if err := q.EnqueueBatch(ctx, b.ID); err != nil {
+			return n, err
+		}
+		if err := st.MarkEnqueued(ctx, b.ID, now); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}

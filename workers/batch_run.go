@@ -1,0 +1,265 @@
+package workers
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/parcours-emploi/parcours/internal/apperr"
+	"github.com/parcours-emploi/parcours/internal/ids"
+	"github.com/parcours-emploi/parcours/internal/matchinput"
+	"github.com/parcours-emploi/parcours/jobs"
+	"github.com/parcours-emploi/parcours/matching"
+	"github.com/parcours-emploi/parcours/mentoring"
+	"github.com/parcours-emploi/parcours/pathways"
+)
+
+// ProposalWriter writes a batch's proposals; pathways.ProposalStore is one.
+type ProposalWriter interface {
+	CreateProposalOnce(ctx context.Context, p pathways.Proposal) (stored pathways.Proposal, created bool, err error)
+}
+
+// DeclineSource tells which openings a beneficiary declined lately;
+// pathways.ProposalStore is one.
+type DeclineSource interface {
+	DeclinesOf(ctx context.Context, beneficiaryID string, since time.Time) (map[string]time.Time, error)
+}
+
+// BatchRunner runs matching batches: load, build, solve, write.
+type BatchRunner struct {
+	Batches       BatchStore
+	Beneficiaries pathways.Store
+	Opportunities jobs.Store
+	Mentors       mentoring.MentorStore
+	Proposals     ProposalWriter
+	// Declines, when set, keeps recently declined pairs out of the batch.
+	Declines DeclineSource
+	Engine   *matching.Engine
+	Logger   *slog.Logger
+	Now      func() time.Time
+	// ProgressEvery is how many proposal writes pass between two progress
+	// records (0: 200).
+	ProgressEvery int
+}
+
+// pageSize is how many records one store read returns while loading.
+const pageSize = 1000
+
+// Run runs batch id. A batch already done or failed is left as it is (nil),
+// so a task delivered twice does nothing the second time. A canceled ctx
+// stops it between two proposal writes; running it again recomputes the
+// same assignment (the batch evaluates at its creation instant) and writes
+// only the proposals still missing. Invalid batches fail for good with an
+// apperr.Invalid or apperr.NotFound error.
+func (r *BatchRunner) Run(ctx context.Context, id string) error {
+	b, err := r.Batches.StartBatch(ctx, id, r.Now())
+	if apperr.Is(err, apperr.Conflict) {
+		return nil // done or failed already
+	}
+	if err != nil {
+		return err
+	}
+	log := r.logger().With("batch", b.ID, "attempt", b.Attempts)
+	start := time.Now()
+	err = r.run(ctx, &b, start)
+	switch {
+	case err == nil:
+		return nil
+	case apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.NotFound):
+		b.Status, b.Error = BatchFailed, err.Error()
+		now := r.Now()
+		b.FinishedAt = &now
+		if ferr := r.Batches.FinishBatch(context.WithoutCancel(ctx), b); ferr != nil {
+			log.Error("record failed batch", "error", ferr.Error())
+		}
+		log.Warn("batch failed for good", "error", err.Error())
+		return err
+	default:
+		log.Warn("batch interrupted; it will be retried", "error", err.Error(), "written", b.Progress.Written)
+		return err
+	}
+}
+
+func (r *BatchRunner) logger() *slog.Logger {
+	if r.Logger == nil {
+		return slog.Default()
+	}
+	return r.Logger
+}
+
+func (r *BatchRunner) run(ctx context.Context, b *Batch, start time.Time) error {
+	// The engine evaluates at the batch's creation instant, so every attempt
+	// computes the same candidates from the same records.
+	at := b.CreatedAt
+	phase := func(name string) {
+		b.Progress.Phase = name
+		_ = r.Batches.RecordProgress(ctx, b.ID, b.Progress)
+	}
+
+	phase("load")
+	t := time.Now()
+	seekers, err := r.loadSeekers(ctx, b, at)
+	if err != nil {
+		return err
+	}
+	openings, err := r.loadOpenings(ctx, b)
+	if err != nil {
+		return err
+	}
+	b.Durations.LoadMs = time.Since(t).Milliseconds()
+	b.Counts.Seekers, b.Counts.Openings = len(seekers), len(openings)
+
+	phase("build")
+	t = time.Now()
+	p, _, err := r.Engine.BuildProblemWith(seekers, openings, b.MinScore, at, matching.BatchOptions{SkipEvaluations: true})
+	if err != nil {
+		return apperr.Wrap(apperr.Invalid, err, "The batch cannot be built.")
+	}
+	var inst bytes.Buffer
+	if err := matching.WriteDIMACS(&inst, p); err != nil {
+		return err
+	}
+	if err := r.Batches.SaveInstance(ctx, b.ID, inst.Bytes()); err != nil {
+		return err
+	}
+	b.Durations.BuildMs = time.Since(t).Milliseconds()
+	b.Counts.Candidates = len(p.Arcs)
+
+	phase("solve")
+	t = time.Now()
+	sol, err := matching.Solve(p)
+	if err != nil {
+		return apperr.Wrap(apperr.Invalid, err, "The batch cannot be solved.")
+	}
+	b.Durations.SolveMs = time.Since(t).Milliseconds()
+	b.Objective = sol.Objective
+	b.WeightsVersion, b.TaxonomyVersion = r.Engine.Weights().Version, r.Engine.Taxonomy().Version()
+
+	// Write in seeker order: the same order on every attempt.
+	t = time.Now()
+	var pairs [][2]int32
+	for s, o := range sol.Assigned {
+		if o >= 0 {
+			pairs = append(pairs, [2]int32{int32(s), o})
+		}
+	}
+	b.Counts.Assigned = len(pairs)
+	b.Counts.Created, b.Counts.Existing, b.Counts.Skipped = 0, 0, 0
+	b.Progress = BatchProgress{Phase: "write", Total: len(pairs)}
+	_ = r.Batches.RecordProgress(ctx, b.ID, b.Progress)
+	every := r.ProgressEvery
+	if every <= 0 {
+		every = 200
+	}
+	for i, pair := range pairs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		s, o := &seekers[pair[0]], &openings[pair[1]]
+		ev := r.Engine.Evaluate(s, o, at)
+		expl, err := json.Marshal(ev)
+		if err != nil {
+			return err
+		}
+		now := r.Now().UTC().Truncate(time.Millisecond)
+		_, created, err := r.Proposals.CreateProposalOnce(ctx, pathways.Proposal{
+			ID: ids.NewAt("prp", now), OrganisationID: b.OrganisationID, BeneficiaryID: s.ID,
+			Kind: pathways.OpeningKind(b.Kind), OpeningID: o.ID, BatchID: b.ID,
+			Source: pathways.SourceEngine, State: pathways.ProposalProposed, Score: ev.Score,
+			Explanation: expl, History: []pathways.Transition{}, CreatedAt: now, UpdatedAt: now, Version: 1,
+		})
+		switch {
+		case apperr.Is(err, apperr.Conflict):
+			b.Counts.Skipped++
+		case err != nil:
+			return fmt.Errorf("write proposal %s → %s: %w", s.ID, o.ID, err)
+		case created:
+			b.Counts.Created++
+		default:
+			b.Counts.Existing++
+		}
+		b.Progress.Written = i + 1
+		if (i+1)%every == 0 {
+			if err := r.Batches.RecordProgress(ctx, b.ID, b.Progress); err != nil && !errors.Is(err, context.Canceled) {
+				r.logger().Warn("record batch progress", "batch", b.ID, "error", err.Error())
+			}
+		}
+	}
+	b.Durations.WriteMs = time.Since(t).Milliseconds()
+	b.Durations.TotalMs = time.Since(start).Milliseconds()
+	b.Progress.Phase = "done"
+	b.Status = BatchDone
+	now := r.Now()
+	b.FinishedAt = &now
+	return r.Batches.FinishBatch(ctx, *b)
+}
+
+// loadSeekers converts the organisation's live beneficiaries in scope.
+func (r *BatchRunner) loadSeekers(ctx context.Context, b *Batch, at time.Time) ([]matching.Seeker, error) {
+	var out []matching.Seeker
+	after := ""
+	for {
+		list, next, err := r.Beneficiaries.Beneficiaries(ctx, pathways.Filter{
+			OrganisationID: b.OrganisationID, Programme: b.Scope.Programme, Department: b.Scope.Department,
+			After: after, Limit: pageSize,
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, ben := range list {
+			var x matchinput.SeekerExtras
+			if r.Declines != nil {
+				if x.Declines, err = r.Declines.DeclinesOf(ctx, ben.ID, at.Add(-matchinput.DefaultDeclineCooldown)); err != nil {
+					return nil, err
+				}
+			}
+			out = append(out, matchinput.Seeker(ben, x))
+		}
+		if next == "" {
+			return out, nil
+		}
+		after = next
+	}
+}
+
+// loadOpenings converts the open opportunities of the batch's kind (in the
+// scope's département when it names one), or the organisation's active
+// mentors.
+func (r *BatchRunner) loadOpenings(ctx context.Context, b *Batch) ([]matching.Opening, error) {
+	var out []matching.Opening
+	after := ""
+	for {
+		var next string
+		if b.Kind == matching.KindMentor {
+			list, n, err := r.Mentors.Mentors(ctx, mentoring.MentorFilter{
+				OrganisationID: b.OrganisationID, Status: mentoring.MentorActive, Department: b.Scope.Department, After: after, Limit: pageSize,
+			})
+			if err != nil {
+				return nil, err
+			}
+			for _, m := range list {
+				out = append(out, matchinput.MentorOpening(m))
+			}
+			next = n
+		} else {
+			list, n, err := r.Opportunities.Opportunities(ctx, jobs.Filter{
+				Published: true, Kind: jobs.Kind(b.Kind), Status: jobs.StatusOpen, Department: b.Scope.Department, After: after, Limit: pageSize,
+			})
+			if err != nil {
+				return nil, err
+			}
+			for _, o := range list {
+				out = append(out, matchinput.Opening(o, 0))
+			}
+			next = n
+		}
+		if next == "" {
+			return out, nil
+		}
+		after = next
+	}
+}

@@ -1,0 +1,160 @@
+// Package workers runs Parcours' background work on Asynq: matching batches,
+// suggestion refreshes, daily outcome measurement and housekeeping. It holds
+// the task types and payloads, their handlers, the periodic schedule, and a
+// client that implements the "enqueue" side the API needs (Enqueuer,
+// pathways.ChangeNotifier).
+//
+// Every handler is idempotent: batches write proposals once per (batch,
+// seeker, opening), measurements once per (enrolment, horizon, version),
+// refreshes recompute a snapshot. Malformed payloads wrap asynq.SkipRetry;
+// other failures are retried.
+package workers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/parcours-emploi/parcours/internal/civil"
+)
+
+// Task types.
+const (
+	TypeBatch   = "matching:batch"
+	TypeRefresh = "matching:refresh"
+	TypeMeasure = "outcomes:measure"
+	TypeExpire  = "jobs:expire"
+	TypeRemind  = "mentoring:remind"
+	TypeSweep   = "matching:sweep"
+)
+
+// BatchPayload names the batch to run; the batch itself is in MongoDB.
+type BatchPayload struct {
+	BatchID string `json:"batchId"`
+}
+
+// RefreshPayload names what changed: a beneficiary or an opportunity.
+type RefreshPayload struct {
+	OrganisationID string `json:"organisationId"`
+	BeneficiaryID  string `json:"beneficiaryId,omitempty"`
+	OpportunityID  string `json:"opportunityId,omitempty"`
+}
+
+// MeasurePayload may name the day to measure for; empty means the day the
+// task runs (the handler's clock).
+type MeasurePayload struct {
+	Date civil.Date `json:"date,omitempty"`
+}
+
+// NewBatchTask returns the task of batch id. Its task id is the batch id,
+// so enqueuing a batch twice leaves one task.
+func NewBatchTask(id string) (*asynq.Task, []asynq.Option, error) {
+	if id == "" {
+		return nil, nil, errors.New("new batch task: no batch id")
+	}
+	b, err := json.Marshal(BatchPayload{BatchID: id})
+	if err != nil {
+		return nil, nil, err
+	}
+	return asynq.NewTask(TypeBatch, b), []asynq.Option{asynq.TaskID(id), asynq.MaxRetry(10), asynq.Timeout(2 * time.Hour)}, nil
+}
+
+// NewRefreshTask returns the refresh task of a change. Its task id names
+// the changed record and the task waits debounce before it runs, so a burst
+// of changes within debounce makes one task (later enqueues conflict).
+func NewRefreshTask(p RefreshPayload, debounce time.Duration) (*asynq.Task, []asynq.Option, error) {
+	var key string
+	switch {
+	case p.BeneficiaryID != "" && p.OpportunityID == "":
+		key = "refresh:ben:" + p.BeneficiaryID
+	case p.OpportunityID != "" && p.BeneficiaryID == "":
+		key = "refresh:opp:" + p.OpportunityID
+	default:
+		return nil, nil, errors.New("new refresh task: name a beneficiary or an opportunity")
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	return asynq.NewTask(TypeRefresh, b), []asynq.Option{asynq.TaskID(key), asynq.ProcessIn(debounce), asynq.MaxRetry(5)}, nil
+}
+
+// decode reads a payload strictly; a bad one is not worth retrying.
+func decode(t *asynq.Task, v any) error {
+	if err := json.Unmarshal(t.Payload(), v); err != nil {
+		return fmt.Errorf("%s: malformed payload: %v: %w", t.Type(), err, asynq.SkipRetry)
+	}
+	return nil
+}
+
+// Client enqueues tasks. It implements Enqueuer and pathways.ChangeNotifier.
+type Client struct {
+	c     *asynq.Client
+	queue string
+	// Debounce is how long a refresh waits for more changes (0: 2 s).
+	Debounce time.Duration
+	Logger   *slog.Logger
+}
+
+// NewClient returns a client enqueuing on queue ("" is "default").
+func NewClient(r asynq.RedisConnOpt, queue string, log *slog.Logger) *Client {
+	if queue == "" {
+		queue = "default"
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Client{c: asynq.NewClient(r), queue: queue, Logger: log}
+}
+
+// Close closes the connection.
+func (c *Client) Close() error { return c.c.Close() }
+
+// EnqueueBatch puts batch id on the queue; it is a no-op if it is there
+// already (or ran and is retained).
+func (c *Client) EnqueueBatch(ctx context.Context, id string) error {
+	t, opts, err := NewBatchTask(id)
+	if err != nil {
+		return err
+	}
+	_, err = c.c.EnqueueContext(ctx, t, append(opts, asynq.Queue(c.queue))...)
+	if errors.Is(err, asynq.ErrTaskIDConflict) {
+		return nil
+	}
+	return err
+}
+
+func (c *Client) refresh(ctx context.Context, p RefreshPayload) error {
+	d := c.Debounce
+	if d <= 0 {
+		d = 2 * time.Second
+	}
+	t, opts, err := NewRefreshTask(p, d)
+	if err != nil {
+		return err
+	}
+	_, err = c.c.EnqueueContext(ctx, t, append(opts, asynq.Queue(c.queue))...)
+	if errors.Is(err, asynq.ErrTaskIDConflict) {
+		return nil // a refresh is already waiting: it will see this change too
+	}
+	return err
+}
+
+// BeneficiaryChanged enqueues a refresh of the beneficiary's suggestions.
+func (c *Client) BeneficiaryChanged(ctx context.Context, org, id string) {
+	if err := c.refresh(ctx, RefreshPayload{OrganisationID: org, BeneficiaryID: id}); err != nil {
+		c.Logger.Warn("enqueue suggestion refresh", "beneficiary", id, "error", err.Error())
+	}
+}
+
+// OpportunityChanged enqueues a refresh of the suggestions an opportunity concerns.
+func (c *Client) OpportunityChanged(ctx context.Context, org, id string) {
+	if err := c.refresh(ctx, RefreshPayload{OrganisationID: org, OpportunityID: id}); err != nil {
+		c.Logger.Warn("enqueue suggestion refresh", "opportunity", id, "error", err.Error())
+	}
+}
