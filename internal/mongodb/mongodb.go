@@ -124,7 +124,7 @@ var indexes = []index{
 // EnsureIndexes creates the indexes that are missing. It is safe to call at
 // every start and from several processes.
 func (d *DB) EnsureIndexes(ctx context.Context) error {
-	return d.ensure(ctx, indexes)
+	return d.ensure(ctx, append(append([]index(nil), indexes...), workIndexes...))
 }
 
 func (d *DB) ensure(ctx context.Context, list []index) error {
