@@ -9,7 +9,7 @@ import (
 
 // quickCheck is check without explanations, for the index's many pairs: the
 // same constraints on prepared values, stopping at the first failure. It
-// records the distance it measures in f. The explained and fast paths are
+// reads today's day number from f and records there the distance it measures. The explained and fast paths are
 // held equal by tests (Score against Evaluate on every case and fuzzed
 // pairs).
 func (e *Engine) quickCheck(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) bool {
@@ -48,8 +48,7 @@ func (e *Engine) quickCheck(sc *seekerCtx, oc *openingCtx, now time.Time, f *fac
 			return false
 		}
 	}
-	today := dayNum(now)
-	avail := max(today, sc.availDay)
+	avail := max(f.today, sc.availDay)
 	if oc.endDay != noDay && oc.endDay < avail {
 		return false
 	}

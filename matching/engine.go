@@ -129,7 +129,7 @@ func (e *Engine) evaluate(sc *seekerCtx, oc *openingCtx, now time.Time) Evaluati
 		return ev
 	}
 	ev.Eligible = true
-	var f facts
+	f := facts{today: dayNum(now)}
 	ev.Score = e.score(sc, oc, now, &f)
 	ev.Components = e.components(oc, &f)
 	ev.Unmet = unmet(sc, oc, &f)
@@ -141,11 +141,12 @@ func (e *Engine) evaluate(sc *seekerCtx, oc *openingCtx, now time.Time) Evaluati
 func (e *Engine) Score(s *Seeker, o *Opening, now time.Time) (score float64, ok bool) {
 	sc := e.prepSeeker(s)
 	oc := e.prepOpening(o)
-	return e.quick(&sc, &oc, now)
+	return e.quick(&sc, &oc, now, dayNum(now))
 }
 
-func (e *Engine) quick(sc *seekerCtx, oc *openingCtx, now time.Time) (float64, bool) {
-	var f facts
+// quick is Score on prepared values; today is now's day number.
+func (e *Engine) quick(sc *seekerCtx, oc *openingCtx, now time.Time, today int32) (float64, bool) {
+	f := facts{today: today}
 	if !e.quickCheck(sc, oc, now, &f) {
 		return 0, false
 	}

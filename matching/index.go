@@ -364,6 +364,7 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 	defer ix.pool.Put(scr)
 	scr.reset(len(ix.openings))
 	lvl := max(sc.maxLevel, BelowA1)
+	today := dayNum(now)
 	id := func(i int32) string { return ix.openings[i].ID }
 
 	// The place buckets the seeker reaches, with the best distance value
@@ -398,7 +399,7 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 			}
 			scr.seen[oi] = scr.gen
 			n++
-			if score, ok := ix.e.quick(sc, &ix.prep[oi], now); ok {
+			if score, ok := ix.e.quick(sc, &ix.prep[oi], now, today); ok {
 				scr.top = offer(scr.top, k, scored{oi, score}, id)
 			}
 		}
@@ -538,6 +539,7 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 	scr.reset(len(ix.seekers))
 	scr.fams = queryFamilies(oc.families, scr.fams)
 	req := oc.reqMax
+	today := dayNum(now)
 	id := func(i int32) string { return ix.seekers[i].ID }
 	n := int64(0)
 	visit := func(b *bucket) {
@@ -553,7 +555,7 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 				}
 				scr.seen[si] = scr.gen
 				n++
-				if score, ok := ix.e.quick(&ix.prep[si], &oc, now); ok {
+				if score, ok := ix.e.quick(&ix.prep[si], &oc, now, today); ok {
 					scr.top = offer(scr.top, k, scored{si, score}, id)
 				}
 			}

@@ -173,7 +173,8 @@ type facts struct {
 	margin     float64
 	distBasis  string
 	km         float64
-	kmSet      bool // km already measured by the constraints
+	kmSet      bool  // km already measured by the constraints
+	today      int32 // now's day number
 	delayDays  float64
 	interests  int
 	languages  int
@@ -240,9 +241,8 @@ func (e *Engine) score(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) f
 	// days, linearly less well), and the share of the seeker's hours used.
 	startFit := 1.0
 	if o.Kind == KindJob {
-		today := dayNum(now)
-		start := max(today, oc.startDay)
-		if d := float64(max(today, sc.availDay) - start); d > 0 {
+		start := max(f.today, oc.startDay)
+		if d := float64(max(f.today, sc.availDay) - start); d > 0 {
 			f.delayDays = d
 			startFit = clamp01(1 - d/60)
 		}
