@@ -219,7 +219,7 @@ var ErrNoCapacity = errors.New("no free capacity")
 // recomputes it), a pending mentorship (after 2 or 3: Repair accepts the
 // proposal if it is still sent and activates, or cancels and gives the
 // place back) or open proposals of a matched beneficiary (after 4: Repair
-// withdraws them). Accept itself is safe to call again.
+// withdraws them). Accepting an accepted proposal is a conflict.
 func (s *Service) Accept(ctx context.Context, org, id string, mentor Mentor, by string, now time.Time) (pathways.Proposal, Mentorship, error) {
 	p, err := s.Proposals.Proposal(ctx, org, id)
 	if err != nil {
@@ -227,11 +227,6 @@ func (s *Service) Accept(ctx context.Context, org, id string, mentor Mentor, by 
 	}
 	if p.Kind != pathways.OpeningMentor || p.OpeningID != mentor.ID {
 		return p, Mentorship{}, apperr.NotFoundf("proposal %s", id)
-	}
-	if p.State == pathways.ProposalAccepted {
-		// A retry: finish what a crash may have left.
-		ms, err := s.settleAccepted(ctx, p, now)
-		return p, ms, err
 	}
 	next, err := p.Advance(pathways.ProposalAccepted, by, "", now)
 	if err != nil {
@@ -337,24 +332,6 @@ func (s *Service) withdrawOthers(ctx context.Context, accepted pathways.Proposal
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// settleAccepted finishes an accepted proposal: its mentorship exists and is
-// active, the beneficiary's other mentor proposals are withdrawn.
-func (s *Service) settleAccepted(ctx context.Context, p pathways.Proposal, now time.Time) (Mentorship, error) {
-	ms, err := s.Mentorships.MentorshipOfProposal(ctx, p.OrganisationID, p.ID)
-	if apperr.Is(err, apperr.NotFound) {
-		return Mentorship{}, fmt.Errorf("accepted proposal %s has no mentorship", p.ID)
-	}
-	if err != nil {
-		return ms, err
-	}
-	if ms.State == MentorshipPending {
-		if ms, err = s.activate(ctx, ms, now); err != nil {
-			return ms, err
-		}
-	}
-	return ms, s.withdrawOthers(ctx, p, now)
 }
 
 // CheckIn logs a meeting of an active mentorship.

@@ -41,6 +41,7 @@ func runServe(ctx context.Context, cfg config, stdout, stderr io.Writer, opts se
 			Engine: matchinput.NewEngine(matchinput.DefaultDeclineCooldown), Beneficiaries: st.DB,
 			Opportunities: st.DB, Mentors: st.DB, Cooldown: matchinput.DefaultDeclineCooldown, Now: time.Now,
 		},
+		Proposals: st.DB, Mentorships: st.DB, MentorPlaces: st.DB,
 		Checks: map[string]func(context.Context) error{
 			"mongodb": st.DB.Ping,
 			"redis":   func(ctx context.Context) error { return st.Redis.Ping(ctx).Err() },

@@ -20,6 +20,8 @@ var (
 	publishers = []access.Role{access.Coordinator, access.Adviser, access.Agency}
 	agencies   = []access.Role{access.Agency, access.Coordinator}
 	mentors    = []access.Role{access.Mentor}
+	// mentorsAndStaff act on mentorships: staff of the organisation, or the mentor of one.
+	mentorsAndStaff = []access.Role{access.Coordinator, access.Adviser, access.Mentor}
 )
 
 // routes is the whole HTTP surface. It registers the handlers and writes the
@@ -75,6 +77,38 @@ func (s *Server) routes() []route {
 			Responses: map[int]any{200: mentoring.Mentor{}, 304: nil}, Handler: s.getMentor},
 		{Method: "PATCH", Path: "/api/v1/mentors/:id", Summary: "Change a mentor (JSON merge patch, If-Match required)", Tag: "mentors", Roles: staff,
 			Request: MentorInput{}, Responses: map[int]any{200: mentoring.Mentor{}}, Handler: s.patchMentor},
+
+		// Proposals (every kind) and co-training mentorships.
+		{Method: "POST", Path: "/api/v1/proposals", Summary: "Propose a pair: the server re-evaluates it and refuses an ineligible one (422) or one declined within the cooldown (409)", Tag: "proposals", Roles: staff,
+			Request: ProposalInput{}, Responses: map[int]any{201: pathways.Proposal{}}, Handler: s.createProposal},
+		{Method: "GET", Path: "/api/v1/proposals", Summary: "List the organisation's proposals", Tag: "proposals", Roles: staff,
+			Query: ProposalQuery{}, Responses: map[int]any{200: page[pathways.Proposal]{}}, Handler: s.listProposals},
+		{Method: "GET", Path: "/api/v1/proposals/:id", Summary: "Read a proposal with its history and explanation", Tag: "proposals", Roles: staff,
+			Responses: map[int]any{200: pathways.Proposal{}, 304: nil}, Handler: s.getProposal},
+		{Method: "POST", Path: "/api/v1/proposals/:id/approve", Summary: "Approve a proposed pair (human oversight)", Tag: "proposals", Roles: staff,
+			Responses: map[int]any{200: pathways.Proposal{}}, Handler: s.approveProposal},
+		{Method: "POST", Path: "/api/v1/proposals/:id/send", Summary: "Send an approved proposal (to the mentor); it expires without an answer", Tag: "proposals", Roles: staff,
+			Responses: map[int]any{200: pathways.Proposal{}}, Handler: s.sendProposal},
+		{Method: "POST", Path: "/api/v1/proposals/:id/withdraw", Summary: "Withdraw an open proposal", Tag: "proposals", Roles: staff,
+			Request: ReasonInput{}, Responses: map[int]any{200: pathways.Proposal{}}, Handler: s.withdrawProposal},
+		{Method: "POST", Path: "/api/v1/proposals/:id/answer", Summary: "Record the answer to a job, PMSMP or training proposal", Tag: "proposals", Roles: staff,
+			Request: AnswerInput{}, Responses: map[int]any{200: pathways.Proposal{}}, Handler: s.answerProposal},
+		{Method: "GET", Path: "/api/v1/mentors/me/proposals", Summary: "The proposals sent to the calling mentor, with the mentee view only", Tag: "mentoring", Roles: mentors,
+			Query: MentorProposalQuery{}, Responses: map[int]any{200: page[mentoring.MentorProposal]{}}, Handler: s.listMyProposals},
+		{Method: "POST", Path: "/api/v1/proposals/:id/accept", Summary: "Accept a proposal sent to the calling mentor (409 when no capacity is left)", Tag: "mentoring", Roles: mentors,
+			Responses: map[int]any{200: Acceptance{}}, Handler: s.acceptProposal},
+		{Method: "POST", Path: "/api/v1/proposals/:id/decline", Summary: "Decline a proposal sent to the calling mentor, with a reason", Tag: "mentoring", Roles: mentors,
+			Request: DeclineInput{}, Responses: map[int]any{200: mentoring.MentorProposal{}}, Handler: s.declineProposal},
+		{Method: "GET", Path: "/api/v1/mentors/me/mentorships", Summary: "The calling mentor's mentorships, with the mentee view only", Tag: "mentoring", Roles: mentors,
+			Query: MyMentorshipQuery{}, Responses: map[int]any{200: page[mentoring.MentorMentorship]{}}, Handler: s.listMyMentorships},
+		{Method: "GET", Path: "/api/v1/mentorships", Summary: "List the organisation's mentorships with their follow-up state", Tag: "mentoring", Roles: staff,
+			Query: MentorshipQuery{}, Responses: map[int]any{200: page[mentoring.Mentorship]{}}, Handler: s.listMentorships},
+		{Method: "GET", Path: "/api/v1/mentorships/:id", Summary: "Read a mentorship (staff, or its mentor)", Tag: "mentoring", Roles: mentorsAndStaff,
+			Responses: map[int]any{200: mentoring.Mentorship{}, 304: nil}, Handler: s.getMentorship},
+		{Method: "POST", Path: "/api/v1/mentorships/:id/checkins", Summary: "Log a check-in of an active mentorship (its mentor or staff)", Tag: "mentoring", Roles: mentorsAndStaff,
+			Request: CheckInInput{}, Responses: map[int]any{201: mentoring.Mentorship{}}, Handler: s.addCheckIn},
+		{Method: "POST", Path: "/api/v1/mentorships/:id/end", Summary: "End an active mentorship with a reason (its mentor or staff)", Tag: "mentoring", Roles: mentorsAndStaff,
+			Request: EndInput{}, Responses: map[int]any{200: mentoring.Mentorship{}}, Handler: s.endMentorship},
 
 		// Background work: matching batches, situations, outcome reports.
 		{Method: "POST", Path: "/api/v1/matching/batches", Summary: "Start a matching batch: recorded as queued, then run in the background", Tag: "matching", Roles: staff,

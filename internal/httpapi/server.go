@@ -17,8 +17,10 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/parcours-emploi/parcours/internal/access"
+	"github.com/parcours-emploi/parcours/internal/matchinput"
 	"github.com/parcours-emploi/parcours/internal/suggest"
 	"github.com/parcours-emploi/parcours/jobs"
+	"github.com/parcours-emploi/parcours/matching"
 	"github.com/parcours-emploi/parcours/mentoring"
 	"github.com/parcours-emploi/parcours/pathways"
 )
@@ -49,6 +51,20 @@ type Deps struct {
 	// Changes hears of beneficiary and opportunity changes (suggestion
 	// refresh); nil means nobody listens.
 	Changes pathways.ChangeNotifier
+
+	// Proposals, Mentorships and MentorPlaces keep proposals of every kind
+	// and co-training mentorships; MatchEngine re-evaluates a pair an
+	// adviser proposes (nil: the default engine with DeclineCooldown).
+	Proposals    pathways.ProposalStore
+	Mentorships  mentoring.MentorshipStore
+	MentorPlaces mentoring.PlaceStore
+	MatchEngine  *matching.Engine
+	// ProposalExpiryDays is how long a sent proposal waits for an answer
+	// (0: 14); MentorshipMonths a mentorship's length (0: 6);
+	// DeclineCooldown how long a declined pair is not proposed again (0: 90 days).
+	ProposalExpiryDays int
+	MentorshipMonths   int
+	DeclineCooldown    time.Duration
 
 	// Checks are the readiness probes (database, queue) by name.
 	Checks map[string]func(context.Context) error
@@ -85,6 +101,9 @@ func New(d Deps) *fiber.App {
 	}
 	if d.StoreTimeout <= 0 {
 		d.StoreTimeout = 10 * time.Second
+	}
+	if d.MatchEngine == nil {
+		d.MatchEngine = matchinput.NewEngine(d.DeclineCooldown)
 	}
 	s := &Server{Deps: d, valid: newValidation()}
 

@@ -1,0 +1,248 @@
+package httpapi_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/parcours-emploi/parcours/internal/access"
+	"github.com/parcours-emploi/parcours/internal/httpapi"
+	"github.com/parcours-emploi/parcours/internal/ids"
+	"github.com/parcours-emploi/parcours/internal/mongodb"
+	"github.com/parcours-emploi/parcours/mentoring"
+	"github.com/parcours-emploi/parcours/pathways"
+)
+
+// clock is an injected clock tests move by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// withMentoring wires the proposal and mentorship stores of the world's
+// database and the clock.
+func withMentoring(c *clock) worldOption {
+	return func(d *httpapi.Deps) {
+		db := d.Access.(*mongodb.DB)
+		d.Proposals, d.Mentorships, d.MentorPlaces = db, db, db
+		d.Now = c.Now
+	}
+}
+
+// mworld is a world with proposals, a clock and more mentor keys: mentorA2
+// in organisation A and mentorB in organisation B.
+type mworld struct {
+	*world
+	clock              *clock
+	mentorA2, mentorB  key
+	mentorIDs          map[string]string // user id → mentor id
+	service            *mentoring.Service
+	beneficiaryNumber  int
+	lastBeneficiaryDoc map[string]any
+}
+
+func newMWorld(t *testing.T) *mworld {
+	t.Helper()
+	c := &clock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
+	w := &mworld{world: newWorld(t, withMentoring(c)), clock: c, mentorIDs: map[string]string{}}
+	w.mentorA2, w.mentorB = w.mentorKey(w.orgA), w.mentorKey(w.orgB)
+	w.service = &mentoring.Service{Proposals: w.db, Mentorships: w.db, Mentors: w.db, Places: w.db}
+	return w
+}
+
+// mentorKey issues a key for a new mentor user of the organisation.
+func (w *mworld) mentorKey(o access.Organisation) key {
+	w.t.Helper()
+	secret, _, u, err := access.IssueKey(context.Background(), w.db, o, access.Mentor, "Mentor", "test", time.Now(), ids.New)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return key{secret, u}
+}
+
+// beneficiary creates a beneficiary of staff's organisation.
+func (w *mworld) beneficiary(staff key) string {
+	w.t.Helper()
+	w.beneficiaryNumber++
+	body := amina(staff.user.ID)
+	body["firstName"] = fmt.Sprintf("Amina%d", w.beneficiaryNumber)
+	var b pathways.Beneficiary
+	w.must(w.do(staff, "POST", "/api/v1/beneficiaries", body), http.StatusCreated).json(w.t, &b)
+	return b.ID
+}
+
+// mentor registers the mentor profile of the user with a capacity.
+func (w *mworld) mentor(staff, user key, capacity int) string {
+	w.t.Helper()
+	body := mentorBody(user.user.ID)
+	body["capacity"] = capacity
+	var m mentoring.Mentor
+	w.must(w.do(staff, "POST", "/api/v1/mentors", body), http.StatusCreated).json(w.t, &m)
+	w.mentorIDs[user.user.ID] = m.ID
+	return m.ID
+}
+
+func (w *mworld) propose(staff key, beneficiaryID, kind, openingID string) pathways.Proposal {
+	w.t.Helper()
+	var p pathways.Proposal
+	w.must(w.do(staff, "POST", "/api/v1/proposals", map[string]any{"beneficiaryId": beneficiaryID, "kind": kind, "openingId": openingID}), http.StatusCreated).json(w.t, &p)
+	return p
+}
+
+// act posts an action on a proposal and returns the response.
+func (w *mworld) act(k key, id, action string, body any) resp {
+	w.t.Helper()
+	return w.do(k, "POST", "/api/v1/proposals/"+id+"/"+action, body)
+}
+
+// sent proposes, approves and sends a mentor proposal by advA.
+func (w *mworld) sent(beneficiaryID, mentorID string) pathways.Proposal {
+	w.t.Helper()
+	p := w.propose(w.advA, beneficiaryID, "mentor", mentorID)
+	w.must(w.act(w.advA, p.ID, "approve", nil), http.StatusOK)
+	w.must(w.act(w.advA, p.ID, "send", nil), http.StatusOK).json(w.t, &p)
+	return p
+}
+
+// wantProblem checks the status and the current state of a problem answer.
+func wantProblem(t *testing.T, r resp, status int, state string) {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
+	}
+	if p := r.problem(t); p.CurrentState != state {
+		t.Errorf("currentState %q, want %q (%s)", p.CurrentState, state, r.Body)
+	}
+}
+
+func TestProposalTransitionsPerRole(t *testing.T) {
+	w := newMWorld(t)
+	w.mentor(w.advA, w.mentorA2, 2)
+	w.mentor(w.advB, w.mentorB, 2)
+	var own key // the mentor of the case's proposal, fresh for each case
+	tests := []struct {
+		name string
+		// setup brings a fresh proposal to a state: "proposed", "approved", "sent", "accepted", "withdrawn".
+		setup  string
+		key    func() key
+		action string
+		body   any
+		status int
+		state  string // currentState of a 409
+	}{
+		{name: "adviser approves a proposed pair", setup: "proposed", key: func() key { return w.advA }, action: "approve", status: 200},
+		{name: "coordinator approves a proposed pair", setup: "proposed", key: func() key { return w.coordA }, action: "approve", status: 200},
+		{name: "adviser of another organisation cannot see it", setup: "proposed", key: func() key { return w.advB }, action: "approve", status: 404},
+		{name: "a mentor may not approve", setup: "proposed", key: func() key { return w.mentorA }, action: "approve", status: 403},
+		{name: "an agency may not approve", setup: "proposed", key: func() key { return w.agencyK }, action: "approve", status: 403},
+		{name: "sending before approval is refused", setup: "proposed", key: func() key { return w.advA }, action: "send", status: 409, state: "proposed"},
+		{name: "approving twice is refused", setup: "approved", key: func() key { return w.advA }, action: "approve", status: 409, state: "approved"},
+		{name: "adviser sends an approved pair", setup: "approved", key: func() key { return w.advA }, action: "send", status: 200},
+		{name: "adviser of another organisation cannot send", setup: "approved", key: func() key { return w.advB }, action: "send", status: 404},
+		{name: "the mentor cannot accept before it is sent", setup: "approved", key: func() key { return own }, action: "accept", status: 404},
+		{name: "the mentor accepts a sent proposal", setup: "sent", key: func() key { return own }, action: "accept", status: 200},
+		{name: "another mentor of the organisation cannot accept it", setup: "sent", key: func() key { return w.mentorA2 }, action: "accept", status: 404},
+		{name: "a mentor of another organisation cannot accept it", setup: "sent", key: func() key { return w.mentorB }, action: "accept", status: 404},
+		{name: "staff cannot accept in the mentor's place", setup: "sent", key: func() key { return w.advA }, action: "accept", status: 403},
+		{name: "another mentor cannot decline it", setup: "sent", key: func() key { return w.mentorA2 }, action: "decline", body: map[string]any{"reason": "no"}, status: 404},
+		{name: "the mentor declines with a reason", setup: "sent", key: func() key { return own }, action: "decline", body: map[string]any{"reason": "Pas disponible ce trimestre"}, status: 200},
+		{name: "a decline without a reason is refused", setup: "sent", key: func() key { return own }, action: "decline", body: map[string]any{}, status: 422},
+		{name: "staff withdraw a sent proposal", setup: "sent", key: func() key { return w.advA }, action: "withdraw", body: map[string]any{"reason": "Le projet a changé"}, status: 200},
+		{name: "accepting twice is refused", setup: "accepted", key: func() key { return own }, action: "accept", status: 409, state: "accepted"},
+		{name: "declining an accepted proposal is refused", setup: "accepted", key: func() key { return own }, action: "decline", body: map[string]any{"reason": "finalement non"}, status: 409, state: "accepted"},
+		{name: "withdrawing an accepted proposal is refused", setup: "accepted", key: func() key { return w.advA }, action: "withdraw", body: map[string]any{}, status: 409, state: "accepted"},
+		{name: "accepting a withdrawn proposal is refused", setup: "withdrawn", key: func() key { return own }, action: "accept", status: 409, state: "withdrawn"},
+		{name: "staff record no mentor's answer", setup: "sent", key: func() key { return w.advA }, action: "answer", body: map[string]any{"answer": "accepted"}, status: 403},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w.t = t
+			own = w.mentorKey(w.orgA)
+			men := w.mentor(w.advA, own, 2)
+			ben := w.beneficiary(w.advA)
+			p := w.propose(w.advA, ben, "mentor", men)
+			steps := map[string][]string{"proposed": nil, "approved": {"approve"}, "sent": {"approve", "send"},
+				"accepted": {"approve", "send", "accept"}, "withdrawn": {"approve", "send", "withdraw"}}[tt.setup]
+			for _, s := range steps {
+				k := w.advA
+				var body any
+				switch s {
+				case "accept":
+					k = own
+				case "withdraw":
+					body = map[string]any{}
+				}
+				w.must(w.act(k, p.ID, s, body), http.StatusOK)
+			}
+			w.clock.Add(time.Minute)
+			r := w.act(tt.key(), p.ID, tt.action, tt.body)
+			if tt.status == http.StatusConflict {
+				wantProblem(t, r, tt.status, tt.state)
+			} else {
+				w.must(r, tt.status)
+			}
+			if tt.status != http.StatusOK {
+				return
+			}
+			// Every transition is recorded with who made it and when.
+			var got pathways.Proposal
+			w.must(w.do(w.advA, "GET", "/api/v1/proposals/"+p.ID, nil), http.StatusOK).json(t, &got)
+			last, _ := got.LastTransition()
+			if last.By != tt.key().user.ID || !last.At.Equal(w.clock.Now()) {
+				t.Errorf("last transition %+v, want by %s at %s", last, tt.key().user.ID, w.clock.Now())
+			}
+			if len(got.History) != len(steps)+1 {
+				t.Errorf("history has %d transitions, want %d", len(got.History), len(steps)+1)
+			}
+		})
+	}
+}
+
+func TestMentorSeesOnlyTheProposalsSentToThem(t *testing.T) {
+	w := newMWorld(t)
+	menA := w.mentor(w.advA, w.mentorA, 2)
+	menA2 := w.mentor(w.advA, w.mentorA2, 2)
+	b1, b2, b3 := w.beneficiary(w.advA), w.beneficiary(w.advA), w.beneficiary(w.advA)
+	sentA := w.sent(b1, menA)
+	w.propose(w.advA, b2, "mentor", menA) // still under review: invisible to the mentor
+	w.sent(b3, menA2)
+
+	var list struct{ Items []mentoring.MentorProposal }
+	w.must(w.do(w.mentorA, "GET", "/api/v1/mentors/me/proposals", nil), http.StatusOK).json(t, &list)
+	var got []string
+	for _, p := range list.Items {
+		got = append(got, p.ID)
+	}
+	if diff := cmp.Diff([]string{sentA.ID}, got); diff != "" {
+		t.Errorf("mentor A's proposals (-want +got):\n%s", diff)
+	}
+	if len(list.Items) == 1 && (list.Items[0].Mentee.FirstName == "" || len(list.Items[0].Explanation) == 0) {
+		t.Errorf("the mentee view lacks the first name or the explanation: %+v", list.Items[0])
+	}
+	// The staff routes stay closed to mentors.
+	w.must(w.do(w.mentorA, "GET", "/api/v1/proposals/"+sentA.ID, nil), http.StatusForbidden)
+	w.must(w.do(w.mentorA, "GET", "/api/v1/proposals", nil), http.StatusForbidden)
+	// A mentor of another organisation sees nothing.
+	w.mentor(w.advB, w.mentorB, 2)
+	w.must(w.do(w.mentorB, "GET", "/api/v1/mentors/me/proposals", nil), http.StatusOK).json(t, &list)
+	if len(list.Items) != 0 {
+		t.Errorf("mentor B sees %d proposals of organisation A", len(list.Items))
+	}
+}
