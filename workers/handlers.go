@@ -209,6 +209,9 @@ func (h *Handlers) HandleRemind(ctx context.Context, _ *asynq.Task) error {
 
 // HandleSweep enqueues the batches recorded while the queue was unreachable.
 func (h *Handlers) HandleSweep(ctx context.Context, _ *asynq.Task) error {
+	if h.Batches == nil || h.Queue == nil {
+		return nil
+	}
 	n, err := Sweep(ctx, h.Batches, h.Queue, h.now(), SweepAge)
 	if n > 0 {
 		h.log().Info("batches recorded but not queued were enqueued", "count", n)

@@ -122,12 +122,18 @@ func (c *Client) EnqueueBatch(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
+	ctx, cancel := context.WithTimeout(ctx, EnqueueTimeout)
+	defer cancel()
 	_, err = c.c.EnqueueContext(ctx, t, append(opts, asynq.Queue(c.queue))...)
 	if errors.Is(err, asynq.ErrTaskIDConflict) {
 		return nil
 	}
 	return err
 }
+
+// EnqueueTimeout bounds one enqueue: a queue that does not answer must not
+// hold an API request (the batch is recorded; the sweeper enqueues it).
+const EnqueueTimeout = 2 * time.Second
 
 func (c *Client) refresh(ctx context.Context, p RefreshPayload) error {
 	d := c.Debounce
@@ -138,6 +144,8 @@ func (c *Client) refresh(ctx context.Context, p RefreshPayload) error {
 	if err != nil {
 		return err
 	}
+	ctx, cancel := context.WithTimeout(ctx, EnqueueTimeout)
+	defer cancel()
 	_, err = c.c.EnqueueContext(ctx, t, append(opts, asynq.Queue(c.queue))...)
 	if errors.Is(err, asynq.ErrTaskIDConflict) {
 		return nil // a refresh is already waiting: it will see this change too
