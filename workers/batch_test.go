@@ -109,7 +109,7 @@ func TestBatchInterruptedThenRetriedWritesTheSameProposals(t *testing.T) {
 // of the test unless the test does it.
 func serve(t *testing.T, queue string, h *workers.Handlers, shutdown time.Duration) *workers.Server {
 	t.Helper()
-	srv := workers.NewServer(workers.Config{Redis: redisOpt(t), Queue: queue, Concurrency: 2, ShutdownTimeout: shutdown, Logger: quiet}, h)
+	srv := workers.NewServer(workers.Config{Redis: redisOpt(t), Queue: queue, Concurrency: 2, ShutdownTimeout: shutdown, Logger: quiet, DelayedCheck: 200 * time.Millisecond}, h)
 	if err := srv.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}

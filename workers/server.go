@@ -21,6 +21,9 @@ type Config struct {
 	// it cancels them and hands them back to the queue (0: 20 s).
 	ShutdownTimeout time.Duration
 	Logger          *slog.Logger
+	// DelayedCheck is how often delayed tasks (debounced refreshes, retries)
+	// are moved to the queue (0: Asynq's 5 s).
+	DelayedCheck time.Duration
 }
 
 func (c Config) queue() string {
@@ -50,11 +53,12 @@ func NewServer(cfg Config, h *Handlers) *Server {
 	}
 	log := cfg.Logger
 	srv := asynq.NewServer(cfg.Redis, asynq.Config{
-		Concurrency:     cfg.Concurrency,
-		Queues:          map[string]int{cfg.queue(): 1},
-		ShutdownTimeout: cfg.ShutdownTimeout,
-		Logger:          slogAdapter{log},
-		LogLevel:        asynq.WarnLevel,
+		Concurrency:              cfg.Concurrency,
+		Queues:                   map[string]int{cfg.queue(): 1},
+		ShutdownTimeout:          cfg.ShutdownTimeout,
+		DelayedTaskCheckInterval: cfg.DelayedCheck,
+		Logger:                   slogAdapter{log},
+		LogLevel:                 asynq.WarnLevel,
 		IsFailure: func(err error) bool {
 			// A task interrupted by shutdown is handed back, not a failure.
 			return !errors.Is(err, context.Canceled)
