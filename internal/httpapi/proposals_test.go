@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -244,5 +245,110 @@ func TestMentorSeesOnlyTheProposalsSentToThem(t *testing.T) {
 	w.must(w.do(w.mentorB, "GET", "/api/v1/mentors/me/proposals", nil), http.StatusOK).json(t, &list)
 	if len(list.Items) != 0 {
 		t.Errorf("mentor B sees %d proposals of organisation A", len(list.Items))
+	}
+}
+
+// forbiddenKeys may never appear, at any depth, in what a mentor receives.
+// lastName is among them: a mentor needs a first name to meet a mentee, and
+// the last name would only add identification (data minimisation).
+var forbiddenKeys = []string{"protection", "birthDate", "address", "notes", "lastName", "barriers", "constraints"}
+
+// leaks walks a JSON document and names every forbidden key and every value
+// that equals (or, for values of 5 characters or more, contains) one of the
+// sensitive values.
+func leaks(doc any, sensitive []string) []string {
+	var found []string
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				for _, f := range forbiddenKeys {
+					if strings.EqualFold(k, f) {
+						found = append(found, path+"/"+k+" (key)")
+					}
+				}
+				walk(path+"/"+k, x)
+			}
+		case []any:
+			for i, x := range v {
+				walk(fmt.Sprintf("%s/%d", path, i), x)
+			}
+		case string:
+			for _, s := range sensitive {
+				if v == s || len(s) >= 5 && strings.Contains(strings.ToLower(v), strings.ToLower(s)) {
+					found = append(found, fmt.Sprintf("%s = %q (value)", path, v))
+				}
+			}
+		}
+	}
+	walk("", doc)
+	return found
+}
+
+func TestLeaksFindsNestedKeysAndValues(t *testing.T) {
+	doc := map[string]any{"items": []any{map[string]any{"mentee": map[string]any{"BirthDate": "1991-04-12"}}, map[string]any{"text": "lives at 12 rue Garibaldi"}}}
+	got := leaks(doc, []string{"12 rue Garibaldi"})
+	want := []string{"/items/0/mentee/BirthDate (key)", `/items/1/text = "lives at 12 rue Garibaldi" (value)`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("leaks (-want +got):\n%s", diff)
+	}
+}
+
+func TestMentorFacingResponsesCarryNoSensitiveField(t *testing.T) {
+	w := newMWorld(t)
+	men := w.mentor(w.advA, w.mentorA, 3)
+	body := amina(w.advA.user.ID)
+	body["availability"].(map[string]any)["constraints"] = "Garde d'enfant le mercredi"
+	body["languages"], body["interests"] = []string{"fa", "fr"}, []string{"football"}
+	var b pathways.Beneficiary
+	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", body), http.StatusCreated).json(t, &b)
+	sensitive := []string{string(b.Protection), string(b.BirthDate), b.Address.Line, b.Address.Postcode, b.Address.City, b.Notes, b.LastName, b.Availability.Constraints}
+
+	second, third := w.beneficiary(w.advA), w.beneficiary(w.advA)
+	accepted := w.sent(b.ID, men)
+	declined := w.sent(second, men)
+	w.sent(third, men)
+
+	var responses []resp
+	keep := func(r resp) resp { responses = append(responses, r); return r }
+	var acc struct{ Mentorship mentoring.Mentorship }
+	w.must(keep(w.act(w.mentorA, accepted.ID, "accept", nil)), http.StatusOK).json(t, &acc)
+	w.must(keep(w.act(w.mentorA, declined.ID, "decline", map[string]any{"reason": "Trop loin"})), http.StatusOK)
+	w.must(keep(w.do(w.mentorA, "GET", "/api/v1/mentors/me/proposals", nil)), http.StatusOK)
+	w.must(keep(w.do(w.mentorA, "GET", "/api/v1/mentors/me/mentorships", nil)), http.StatusOK)
+	path := "/api/v1/mentorships/" + acc.Mentorship.ID
+	w.must(keep(w.do(w.mentorA, "GET", path, nil)), http.StatusOK)
+	w.must(keep(w.do(w.mentorA, "POST", path+"/checkins", map[string]any{"date": "2026-11-02", "minutes": 45, "topics": []string{"projet"}})), http.StatusCreated)
+	w.must(keep(w.do(w.mentorA, "POST", path+"/end", map[string]any{"reason": "completed"})), http.StatusOK)
+
+	for _, r := range responses {
+		var doc any
+		r.json(t, &doc)
+		if found := leaks(doc, sensitive); len(found) > 0 {
+			t.Errorf("a mentor-facing response leaks %v:\n%s", found, r.Body)
+		}
+	}
+	// What the mentor needs is there.
+	var list struct{ Items []mentoring.MentorProposal }
+	responses[2].json(t, &list)
+	if len(list.Items) != 3 {
+		t.Fatalf("%d proposals, want 3", len(list.Items))
+	}
+	var mine mentoring.MentorProposal
+	for _, p := range list.Items {
+		if p.ID == accepted.ID {
+			mine = p
+		}
+	}
+	want := mentoring.MenteeView{FirstName: "Amina", Languages: []string{"fa", "fr"}, Interests: []string{"football"}, Skills: []string{"cuisine traditionnelle"},
+		Project: mentoring.MenteeProject{TargetROME: []string{"G1602"}, Description: "Travailler en restauration collective"},
+		French:  mentoring.MenteeFrench{OralComprehension: "a2", WrittenComprehension: "a1", OralProduction: "a2", WrittenProduction: "a1"},
+		Availability: mentoring.MenteeAvailability{From: "2026-04-01", HoursPerWeek: 30, Days: []string{"mon", "tue", "wed", "thu"}}}
+	if diff := cmp.Diff(want, mine.Mentee); diff != "" {
+		t.Errorf("mentee view (-want +got):\n%s", diff)
+	}
+	if mine.MentorshipID != acc.Mentorship.ID || len(mine.Explanation) == 0 {
+		t.Errorf("accepted proposal view %+v lacks its mentorship or explanation", mine)
 	}
 }
