@@ -342,8 +342,8 @@ func TestMentorFacingResponsesCarryNoSensitiveField(t *testing.T) {
 		}
 	}
 	want := mentoring.MenteeView{FirstName: "Amina", Languages: []string{"fa", "fr"}, Interests: []string{"football"}, Skills: []string{"cuisine traditionnelle"},
-		Project: mentoring.MenteeProject{TargetROME: []string{"G1602"}, Description: "Travailler en restauration collective"},
-		French:  mentoring.MenteeFrench{OralComprehension: "a2", WrittenComprehension: "a1", OralProduction: "a2", WrittenProduction: "a1"},
+		Project:      mentoring.MenteeProject{TargetROME: []string{"G1602"}, Description: "Travailler en restauration collective"},
+		French:       mentoring.MenteeFrench{OralComprehension: "a2", WrittenComprehension: "a1", OralProduction: "a2", WrittenProduction: "a1"},
 		Availability: mentoring.MenteeAvailability{From: "2026-04-01", HoursPerWeek: 30, Days: []string{"mon", "tue", "wed", "thu"}}}
 	if diff := cmp.Diff(want, mine.Mentee); diff != "" {
 		t.Errorf("mentee view (-want +got):\n%s", diff)
