@@ -30,16 +30,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
-	case "dev", "serve", "keys":
+	case "dev", "serve", "work", "keys":
 		cfg, err := loadConfig(getenv)
 		if err != nil {
 			return err
 		}
 		switch cmd {
 		case "dev":
-			return runServe(ctx, cfg, stdout, stderr, serveOptions{demo: true})
+			return runServe(ctx, cfg, stdout, stderr, serveOptions{demo: true, work: true})
 		case "serve":
 			return runServe(ctx, cfg, stdout, stderr, serveOptions{})
+		case "work":
+			return runWork(ctx, cfg, stderr)
 		default:
 			return runKeys(ctx, cfg, args, stdout, stderr)
 		}

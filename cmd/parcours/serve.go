@@ -16,6 +16,8 @@ import (
 // serveOptions say what a serving process runs besides the API.
 type serveOptions struct {
 	demo bool // seed demo data (dev)
+	// work runs the workers and the scheduler in the same process (dev).
+	work bool
 	// ready, when set, receives the address the API listens on.
 	ready func(addr string)
 }
@@ -35,6 +37,18 @@ func runServe(ctx context.Context, cfg config, stdout, stderr io.Writer, opts se
 		}
 	}
 
+	bg, err := newBackground(st, log)
+	if err != nil {
+		return err
+	}
+	defer bg.close()
+	if opts.work {
+		if err := bg.start(ctx); err != nil {
+			return err
+		}
+		defer bg.stop() // after the API has drained its requests
+	}
+
 	app := httpapi.New(httpapi.Deps{
 		Access: st.DB, Beneficiaries: st.DB, Audit: st.DB, Opportunities: st.DB, Mentors: st.DB,
 		Suggest: &suggest.Service{
@@ -42,6 +56,7 @@ func runServe(ctx context.Context, cfg config, stdout, stderr io.Writer, opts se
 			Opportunities: st.DB, Mentors: st.DB, Cooldown: matchinput.DefaultDeclineCooldown, Now: time.Now,
 		},
 		Proposals: st.DB, Mentorships: st.DB, MentorPlaces: st.DB,
+		Batches: bg.batches, Situations: st.DB, Measurements: st.DB, Changes: bg.client,
 		Checks: map[string]func(context.Context) error{
 			"mongodb": st.DB.Ping,
 			"redis":   func(ctx context.Context) error { return st.Redis.Ping(ctx).Err() },
