@@ -21,6 +21,7 @@ type Mongo struct {
 	ferret *ferretdb.FerretDB
 	cancel context.CancelFunc
 	done   chan struct{} // closed when FerretDB has stopped
+	unlock func()        // releases the data directory
 
 	closeOnce sync.Once
 	closeErr  error
@@ -31,7 +32,8 @@ type Mongo struct {
 var newFerretMu sync.Mutex
 
 // StartMongo starts FerretDB with its SQLite files in dir (created if
-// missing) and the write-serializing proxy in front of it, both on free ports
+// missing, and locked: a second store on the same dir fails to start) and the
+// write-serializing proxy in front of it, both on free ports
 // of 127.0.0.1. ctx bounds the start only; Close stops the store. Data
 // written through one Mongo is found by the next one started on the same dir.
 //
@@ -52,6 +54,10 @@ func StartMongo(ctx context.Context, dir string, logger *slog.Logger) (*Mongo, e
 	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return nil, fmt.Errorf("embedded mongo data dir: %w", err)
 	}
+	unlock, err := lockDir(abs)
+	if err != nil {
+		return nil, err
+	}
 
 	sqliteURL := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/"}).String()
 	newFerretMu.Lock()
@@ -64,11 +70,12 @@ func StartMongo(ctx context.Context, dir string, logger *slog.Logger) (*Mongo, e
 	})
 	newFerretMu.Unlock()
 	if err != nil {
+		unlock()
 		return nil, fmt.Errorf("start embedded ferretdb: %w", err)
 	}
 
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	m := &Mongo{dir: abs, ferret: f, cancel: cancel, done: make(chan struct{})}
+	m := &Mongo{dir: abs, ferret: f, cancel: cancel, done: make(chan struct{}), unlock: unlock}
 	go func() {
 		defer close(m.done)
 		_ = f.Run(runCtx) // always nil; it returns once runCtx is canceled
@@ -115,6 +122,7 @@ func (m *Mongo) directURI() string { return m.ferret.MongoDBURI() }
 func (m *Mongo) stopFerret() {
 	m.cancel()
 	<-m.done
+	m.unlock()
 }
 
 // minLevel drops records below min; FerretDB logs every connection at Info

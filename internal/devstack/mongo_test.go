@@ -191,3 +191,16 @@ func TestCloseTwiceIsHarmless(t *testing.T) {
 		t.Errorf("second Close: %v", err)
 	}
 }
+
+func TestASecondStoreOnTheSameDirIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	startMongo(t, dir)
+	second, err := devstack.StartMongo(context.Background(), dir, quietLogger())
+	if err == nil {
+		second.Close()
+		t.Fatal("second StartMongo on a dir in use succeeded, want an error")
+	}
+	if !strings.Contains(err.Error(), "in use") {
+		t.Errorf("error = %q, want it to say the dir is in use", err)
+	}
+}
