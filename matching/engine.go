@@ -129,7 +129,7 @@ func (e *Engine) evaluate(sc *seekerCtx, oc *openingCtx, now time.Time) Evaluati
 		return ev
 	}
 	ev.Eligible = true
-	f := facts{today: dayNum(now)}
+	f := facts{today: dayNum(now), romeHint: noHint}
 	ev.Score = e.score(sc, oc, now, &f)
 	ev.Components = e.components(oc, &f)
 	ev.Unmet = unmet(sc, oc, &f)
@@ -141,12 +141,16 @@ func (e *Engine) evaluate(sc *seekerCtx, oc *openingCtx, now time.Time) Evaluati
 func (e *Engine) Score(s *Seeker, o *Opening, now time.Time) (score float64, ok bool) {
 	sc := e.prepSeeker(s)
 	oc := e.prepOpening(o)
-	return e.quick(&sc, &oc, now, dayNum(now))
+	return e.quick(&sc, &oc, now, dayNum(now), noHint)
 }
 
-// quick is Score on prepared values; today is now's day number.
-func (e *Engine) quick(sc *seekerCtx, oc *openingCtx, now time.Time, today int32) (float64, bool) {
-	f := facts{today: today}
+// noHint says the ROME proximity of a pair is not known in advance.
+const noHint Proximity = -1
+
+// quick is Score on prepared values; today is now's day number and hint
+// the pair's ROME proximity if the caller knows it, or noHint.
+func (e *Engine) quick(sc *seekerCtx, oc *openingCtx, now time.Time, today int32, hint Proximity) (float64, bool) {
+	f := facts{today: today, romeHint: hint}
 	if !e.quickCheck(sc, oc, now, &f) {
 		return 0, false
 	}

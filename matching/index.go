@@ -136,6 +136,8 @@ type scratch struct {
 	fams    []int
 	top     []scored
 	buckets []placeBucket
+	clsGen  []uint32    // per ROME code: the query that cached its class
+	cls     []Proximity // the cached class
 }
 
 // placeBucket is a bucket a query visits and the best distance value of its
@@ -153,11 +155,14 @@ type scored struct {
 func (sc *scratch) reset(n int) {
 	if len(sc.seen) < n {
 		sc.seen = make([]uint32, n)
+		sc.clsGen = make([]uint32, 15*10000)
+		sc.cls = make([]Proximity, 15*10000)
 		sc.gen = 0
 	}
 	sc.gen++
 	if sc.gen == 0 {
 		clear(sc.seen)
+		clear(sc.clsGen)
 		sc.gen = 1
 	}
 	sc.top = sc.top[:0]
@@ -218,12 +223,14 @@ type codeBucket struct {
 	start []int32 // group i is ids[start[i]:start[i+1]]
 	ids   []int32
 	lv    []Level
+	fr    []French // the levels required, checked before the opening is read
 }
 
 type codeEntry struct {
 	code romeID
 	lv   Level
 	id   int32
+	fr   French
 }
 
 func newCodeBucket(es []codeEntry) *codeBucket {
@@ -236,13 +243,13 @@ func newCodeBucket(es []codeEntry) *codeBucket {
 		}
 		return cmp.Compare(a.id, b.id)
 	})
-	b := &codeBucket{ids: make([]int32, len(es)), lv: make([]Level, len(es))}
+	b := &codeBucket{ids: make([]int32, len(es)), lv: make([]Level, len(es)), fr: make([]French, len(es))}
 	for i, e := range es {
 		if i == 0 || e.code != es[i-1].code {
 			b.codes = append(b.codes, e.code)
 			b.start = append(b.start, int32(i))
 		}
-		b.ids[i], b.lv[i] = e.id, e.lv
+		b.ids[i], b.lv[i], b.fr[i] = e.id, e.lv, e.fr
 	}
 	b.start = append(b.start, int32(len(es)))
 	return b
@@ -273,16 +280,17 @@ func (e *Engine) NewIndex(openings []Opening) *OpeningIndex {
 	bb := map[any][]codeEntry{}
 	add := func(key any, oc *openingCtx, id int32) {
 		if len(oc.codes) == 0 {
-			bb[key] = append(bb[key], codeEntry{0, oc.reqMax, id})
+			bb[key] = append(bb[key], codeEntry{0, oc.reqMax, id, oc.french})
 		}
 		for _, c := range oc.codes {
-			bb[key] = append(bb[key], codeEntry{c, oc.reqMax, id})
+			bb[key] = append(bb[key], codeEntry{c, oc.reqMax, id, oc.french})
 		}
 		// A mentor's sector also admits seekers of its family: index it
 		// under a code of its domain or family (F16 as F1600, F as F0000),
 		// which is never farther than the mentor's own codes.
 		if c, ok := sectorCode(oc.sector); ok && !slices.Contains(oc.codes, c) {
-			bb[key] = append(bb[key], codeEntry{c, oc.reqMax, id})
+			bb[key] = append(bb[key], codeEntry{c, oc.reqMax, id, oc.french})
+			oc.noHint = true
 		}
 	}
 	for i := range openings {
@@ -345,13 +353,30 @@ func (ix *OpeningIndex) TopOpenings(s *Seeker, k int, now time.Time) []Suggestio
 	return out
 }
 
-// bestProximity is the ROME class of an opening code for the seeker.
-func (ix *OpeningIndex) bestProximity(sc *seekerCtx, c romeID) Proximity {
+// bestProximity is the ROME class of an opening code for the seeker,
+// cached for the query in scr.
+func (ix *OpeningIndex) bestProximity(sc *seekerCtx, scr *scratch, c romeID) Proximity {
+	if int(c) < len(scr.clsGen) && scr.clsGen[c] == scr.gen {
+		return scr.cls[c]
+	}
 	best := ProximityNone
 	for _, s := range sc.codes {
 		best = max(best, ix.e.tax.proximity(s.id, c))
 	}
+	if int(c) < len(scr.clsGen) {
+		scr.clsGen[c], scr.cls[c] = scr.gen, best
+	}
 	return best
+}
+
+// frenchOK is the French constraint on levels alone.
+func frenchOK(held, req French) bool {
+	for k, r := range req {
+		if r != LevelNone && max(held[k], BelowA1) < r {
+			return false
+		}
+	}
+	return true
 }
 
 // top runs a query and returns the k best (opening index, score); when dst
@@ -391,15 +416,21 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 	scr.buckets = bs
 
 	n := int64(0)
-	group := func(b *codeBucket, g int) {
+	held := sc.s.French
+	group := func(b *codeBucket, g int, p Proximity) {
 		for j := b.start[g]; j < b.start[g+1] && b.lv[j] <= lvl; j++ {
 			oi := b.ids[j]
-			if scr.seen[oi] == scr.gen {
+			if scr.seen[oi] == scr.gen || !frenchOK(held, b.fr[j]) {
 				continue
 			}
 			scr.seen[oi] = scr.gen
 			n++
-			if score, ok := ix.e.quick(sc, &ix.prep[oi], now, today); ok {
+			oc := &ix.prep[oi]
+			hint := p
+			if oc.noHint {
+				hint = noHint
+			}
+			if score, ok := ix.e.quick(sc, oc, now, today, hint); ok {
 				scr.top = offer(scr.top, k, scored{oi, score}, id)
 			}
 		}
@@ -425,10 +456,10 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 			b := pb.b
 			g, _ := slices.BinarySearch(b.codes, lo)
 			for ; g < len(b.codes) && b.codes[g] <= hi; g++ {
-				if b.codes[g] != 0 && ix.bestProximity(sc, b.codes[g]) != p {
+				if b.codes[g] != 0 && ix.bestProximity(sc, scr, b.codes[g]) != p {
 					continue
 				}
-				group(b, g)
+				group(b, g, p)
 			}
 		}
 	}
@@ -555,7 +586,7 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 				}
 				scr.seen[si] = scr.gen
 				n++
-				if score, ok := ix.e.quick(&ix.prep[si], &oc, now, today); ok {
+				if score, ok := ix.e.quick(&ix.prep[si], &oc, now, today, noHint); ok {
 					scr.top = offer(scr.top, k, scored{si, score}, id)
 				}
 			}

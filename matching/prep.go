@@ -59,6 +59,7 @@ type openingCtx struct {
 	mentor    bool
 	pmsmp     bool
 	diploma   bool
+	noHint    bool // indexed under a mentor's sector: its group's class is no ROME proximity
 	dept      string
 
 	o         *Opening

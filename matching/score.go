@@ -175,6 +175,9 @@ type facts struct {
 	km         float64
 	kmSet      bool  // km already measured by the constraints
 	today      int32 // now's day number
+	// romeHint is the pair's ROME proximity when the index already knows
+	// it (then romeCode and romeBasis stay empty), or noHint.
+	romeHint   Proximity
 	delayDays  float64
 	interests  int
 	languages  int
@@ -186,11 +189,14 @@ type facts struct {
 func (e *Engine) score(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) float64 {
 	s, o := sc.s, oc.o
 	// ROME proximity: the best over the seeker's codes and the opening's.
-	var best Proximity
-	for _, c := range sc.codes {
-		for _, g := range oc.codes {
-			if p := e.tax.proximity(c.id, g); p > best || (p == best && f.romeCode == "") && p > 0 {
-				best, f.romeCode, f.romeBasis = p, c.code, c.origin
+	best := f.romeHint
+	if best == noHint {
+		best = ProximityNone
+		for _, c := range sc.codes {
+			for _, g := range oc.codes {
+				if p := e.tax.proximity(c.id, g); p > best || (p == best && f.romeCode == "") && p > 0 {
+					best, f.romeCode, f.romeBasis = p, c.code, c.origin
+				}
 			}
 		}
 	}
