@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/parcours-emploi/parcours/internal/httpapi"
 	"github.com/parcours-emploi/parcours/internal/ids"
 	"github.com/parcours-emploi/parcours/mentoring"
 	"github.com/parcours-emploi/parcours/pathways"
@@ -53,7 +54,9 @@ func (w *mworld) mentorRecord(id string) mentoring.Mentor {
 }
 
 func TestConcurrentAcceptsNeverExceedCapacity(t *testing.T) {
-	w := newMWorld(t)
+	// 50 requests at once queue on the store (more so under -race on a
+	// shared machine): a generous deadline keeps this a test of atomicity.
+	w := newMWorld(t, func(d *httpapi.Deps) { d.StoreTimeout = 2 * time.Minute })
 	men := w.mentor(w.advA, w.mentorA, 3)
 	props := w.seedSent(men, 50)
 

@@ -59,10 +59,10 @@ type mworld struct {
 	lastBeneficiaryDoc map[string]any
 }
 
-func newMWorld(t *testing.T) *mworld {
+func newMWorld(t *testing.T, opts ...worldOption) *mworld {
 	t.Helper()
 	c := &clock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
-	w := &mworld{world: newWorld(t, withMentoring(c)), clock: c, mentorIDs: map[string]string{}}
+	w := &mworld{world: newWorld(t, append([]worldOption{withMentoring(c)}, opts...)...), clock: c, mentorIDs: map[string]string{}}
 	w.mentorA2, w.mentorB = w.mentorKey(w.orgA), w.mentorKey(w.orgB)
 	w.service = &mentoring.Service{Proposals: w.db, Mentorships: w.db, Mentors: w.db, Places: w.db}
 	return w
