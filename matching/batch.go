@@ -80,7 +80,7 @@ func (e *Engine) BuildProblemWith(seekers []Seeker, openings []Opening, minScore
 					return
 				}
 				for si := lo; si < min(lo+chunk, len(seekers)); si++ {
-					sc := e.prepSeeker(&seekers[si])
+					sc := ix.prepSeeker(&seekers[si])
 					top := ix.top(&sc, k, now, nil)
 					kept := top[:0]
 					for _, t := range top {
@@ -92,7 +92,7 @@ func (e *Engine) BuildProblemWith(seekers []Seeker, openings []Opening, minScore
 					if evs != nil && len(kept) > 0 {
 						row := make([]Evaluation, len(kept))
 						for j, t := range kept {
-							row[j] = e.evaluate(&sc, &ix.prep[t.id], now)
+							row[j] = e.evaluateEligible(&sc, &ix.prep[t.id], now)
 						}
 						evs[si] = row
 					}

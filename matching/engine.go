@@ -128,12 +128,31 @@ func (e *Engine) evaluate(sc *seekerCtx, oc *openingCtx, now time.Time) Evaluati
 	if len(ev.Failures) > 0 {
 		return ev
 	}
+	e.explainScore(sc, oc, now, &ev)
+	return ev
+}
+
+// evaluateEligible is evaluate for a pair the fast path has already found
+// eligible: the constraints are not checked again.
+func (e *Engine) evaluateEligible(sc *seekerCtx, oc *openingCtx, now time.Time) Evaluation {
+	ev := Evaluation{
+		SeekerID:        sc.s.ID,
+		OpeningID:       oc.o.ID,
+		Kind:            oc.o.Kind,
+		WeightsVersion:  e.weights.Version,
+		TaxonomyVersion: e.tax.version,
+		At:              now,
+	}
+	e.explainScore(sc, oc, now, &ev)
+	return ev
+}
+
+func (e *Engine) explainScore(sc *seekerCtx, oc *openingCtx, now time.Time, ev *Evaluation) {
 	ev.Eligible = true
 	f := facts{today: dayNum(now), romeHint: noHint}
 	ev.Score = e.score(sc, oc, now, &f)
 	ev.Components = e.components(oc, &f)
 	ev.Unmet = unmet(sc, oc, &f)
-	return ev
 }
 
 // Score checks the hard constraints and returns the score of an eligible

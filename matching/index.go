@@ -269,6 +269,7 @@ type OpeningIndex struct {
 	prep     []openingCtx
 	buckets  map[any]*codeBucket
 	norm     float64 // the largest score normaliser among the openings' kinds
+	dict     *labelDict
 	pool     sync.Pool
 	scored   atomic.Int64
 }
@@ -276,7 +277,8 @@ type OpeningIndex struct {
 // NewIndex indexes openings for TopOpenings. Openings without capacity left
 // are left out. The index keeps the slice: do not modify it while in use.
 func (e *Engine) NewIndex(openings []Opening) *OpeningIndex {
-	ix := &OpeningIndex{e: e, openings: openings, prep: make([]openingCtx, len(openings)), norm: e.norm[0]}
+	ix := &OpeningIndex{e: e, openings: openings, prep: make([]openingCtx, len(openings)), norm: e.norm[0],
+		dict: &labelDict{ids: map[string]uint32{}}}
 	bb := map[any][]codeEntry{}
 	add := func(key any, oc *openingCtx, id int32) {
 		if len(oc.codes) == 0 {
@@ -296,6 +298,7 @@ func (e *Engine) NewIndex(openings []Opening) *OpeningIndex {
 	for i := range openings {
 		o := &openings[i]
 		ix.prep[i] = e.prepOpening(o)
+		ix.prep[i].skillIDs, ix.prep[i].dict = ix.dict.add(ix.prep[i].skills), ix.dict
 		if o.Capacity <= 0 {
 			continue
 		}
@@ -344,13 +347,20 @@ func (ix *OpeningIndex) PairsScored() int64 { return ix.scored.Load() }
 // TopOpenings returns the k eligible openings with the best scores for s,
 // best first (score descending, then opening ID), fully evaluated.
 func (ix *OpeningIndex) TopOpenings(s *Seeker, k int, now time.Time) []Suggestion {
-	sc := ix.e.prepSeeker(s)
+	sc := ix.prepSeeker(s)
 	top := ix.top(&sc, k, now, nil)
 	out := make([]Suggestion, len(top))
 	for i, t := range top {
-		out[i] = Suggestion{Index: int(t.id), Evaluation: ix.e.evaluate(&sc, &ix.prep[t.id], now)}
+		out[i] = Suggestion{Index: int(t.id), Evaluation: ix.e.evaluateEligible(&sc, &ix.prep[t.id], now)}
 	}
 	return out
+}
+
+// prepSeeker prepares a seeker for this index's queries.
+func (ix *OpeningIndex) prepSeeker(s *Seeker) seekerCtx {
+	sc := ix.e.prepSeeker(s)
+	sc.skillIDs, sc.dict = ix.dict.lookup(sc.skills, nil), ix.dict
+	return sc
 }
 
 // bestProximity is the ROME class of an opening code for the seeker,
@@ -522,6 +532,7 @@ type SeekerIndex struct {
 	prep    []seekerCtx
 	buckets map[any]*bucket
 	maxKm   float64
+	dict    *labelDict
 	pool    sync.Pool
 	scored  atomic.Int64
 }
@@ -531,12 +542,13 @@ type allKey struct{}
 // NewSeekerIndex indexes seekers for TopSeekers. The index keeps the
 // slice: do not modify it while in use.
 func (e *Engine) NewSeekerIndex(seekers []Seeker) *SeekerIndex {
-	ix := &SeekerIndex{e: e, seekers: seekers, prep: make([]seekerCtx, len(seekers))}
+	ix := &SeekerIndex{e: e, seekers: seekers, prep: make([]seekerCtx, len(seekers)), dict: &labelDict{ids: map[string]uint32{}}}
 	bb := bucketBuilder{}
 	for i := range seekers {
 		s := &seekers[i]
 		ix.prep[i] = e.prepSeeker(s)
 		sc := &ix.prep[i]
+		sc.skillIDs, sc.dict = ix.dict.add(sc.skills), ix.dict
 		id := int32(i)
 		lvl := max(sc.maxLevel, BelowA1)
 		bb.add(allKey{}, sc.families, lvl, id)
@@ -565,6 +577,7 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 		return nil
 	}
 	oc := ix.e.prepOpening(o)
+	oc.skillIDs, oc.dict = ix.dict.lookup(oc.skills, nil), ix.dict
 	scr := ix.pool.Get().(*scratch)
 	defer ix.pool.Put(scr)
 	scr.reset(len(ix.seekers))
@@ -606,7 +619,7 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 	ix.scored.Add(n)
 	out := make([]Suggestion, len(scr.top))
 	for i, t := range scr.top {
-		out[i] = Suggestion{Index: int(t.id), Evaluation: ix.e.evaluate(&ix.prep[t.id], &oc, now)}
+		out[i] = Suggestion{Index: int(t.id), Evaluation: ix.e.evaluateEligible(&ix.prep[t.id], &oc, now)}
 	}
 	return out
 }

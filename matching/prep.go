@@ -26,6 +26,8 @@ type seekerCtx struct {
 	codes     []seekerCode
 	families  uint16 // families of the codes and of the codes they link to
 	skills    []string
+	skillIDs  []uint32   // skills in dict's numbering, sorted
+	dict      *labelDict // set when skillIDs is valid
 	licences  []string
 	languages []string
 	interests []string
@@ -66,9 +68,64 @@ type openingCtx struct {
 	codes     []romeID
 	sector    string
 	skills    []string
+	skillIDs  []uint32
+	dict      *labelDict
 	licences  []string
 	languages []string
 	interests []string
+}
+
+// labelDict numbers the skill labels of one index, so that its queries
+// compare skills as integers. It is read-only once the index is built;
+// a label it does not know gets no number (it matches nothing there).
+type labelDict struct {
+	ids map[string]uint32
+}
+
+// add numbers labels, adding the new ones.
+func (d *labelDict) add(labels []string) []uint32 {
+	out := make([]uint32, 0, len(labels))
+	for _, l := range labels {
+		id, ok := d.ids[l]
+		if !ok {
+			id = uint32(len(d.ids))
+			d.ids[l] = id
+		}
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// lookup numbers the labels it knows; unknown ones match nothing and are
+// left out (so only intersections with indexed labels may use the result).
+func (d *labelDict) lookup(labels []string, dst []uint32) []uint32 {
+	dst = dst[:0]
+	for _, l := range labels {
+		if id, ok := d.ids[l]; ok {
+			dst = append(dst, id)
+		}
+	}
+	slices.Sort(dst)
+	return dst
+}
+
+// intersectIDs counts the common elements of two sorted sets.
+func intersectIDs(a, b []uint32) int {
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			n++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return n
 }
 
 // noDay stands for a zero date in day numbers.

@@ -209,7 +209,11 @@ func (e *Engine) score(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) f
 	// Skills overlap: the share of the skills asked that the seeker holds.
 	f.val[cSkills] = 1
 	if len(oc.skills) > 0 {
-		f.skillsHeld = intersect(oc.skills, sc.skills, nil)
+		if sc.dict != nil && sc.dict == oc.dict {
+			f.skillsHeld = intersectIDs(oc.skillIDs, sc.skillIDs)
+		} else {
+			f.skillsHeld = intersect(oc.skills, sc.skills, nil)
+		}
 		f.val[cSkills] = float64(f.skillsHeld) / float64(len(oc.skills))
 	}
 
