@@ -53,6 +53,7 @@ func TestRedisOptAndRedisURLNameTheSameDatabase(t *testing.T) {
 	env := testenv.Get(t)
 	ctx := context.Background()
 	o := env.RedisOpt(t)
+	t.Logf("redis database %d at %s", o.DB, o.Addr)
 	if o.Addr != env.RedisAddr() {
 		t.Errorf("RedisOpt address %q, RedisAddr %q", o.Addr, env.RedisAddr())
 	}
