@@ -172,7 +172,7 @@ func (s *session) relayRequests() {
 				return
 			}
 		}
-		if err := forward(s.server, r, h, buf, n); err != nil {
+		if _, err := forward(s.server, r, h, buf, n); err != nil {
 			serverFailed = true
 			s.logEnd("forward request", err)
 			return
@@ -211,11 +211,11 @@ func (s *session) relayReplies() {
 			return
 		}
 		final := msgFlags(h, buf[:n])&flagMoreToCome == 0
-		err = forward(s.client, r, h, buf, n)
-		if err != nil && h.length > n {
-			// The rest of the reply was not read: drain it so the server
-			// has answered in full before the lock goes.
-			_, _ = io.CopyBuffer(io.Discard, io.LimitReader(r, int64(h.length-n)), buf)
+		unread, err := forward(s.client, r, h, buf, n)
+		if err != nil && unread > 0 {
+			// The client is gone: read the rest of the reply anyway, so
+			// that the server has answered in full before the lock goes.
+			_, _ = io.CopyBuffer(io.Discard, io.LimitReader(r, unread), buf)
 		}
 		if final && s.release(h.responseTo) {
 			return

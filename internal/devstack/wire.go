@@ -77,25 +77,25 @@ func readPrefix(r *bufio.Reader, buf []byte) (header, int, error) {
 }
 
 // forward writes the n bytes of prefix already in buf to w, then streams the
-// rest of the message (h.length-n bytes) from r through buf.
-func forward(w io.Writer, r *bufio.Reader, h header, buf []byte, n int) error {
+// rest of the message (h.length-n bytes) from r through buf. On error it
+// returns how many bytes of the message were left unread in r.
+func forward(w io.Writer, r *bufio.Reader, h header, buf []byte, n int) (unread int64, err error) {
+	rest := &io.LimitedReader{R: r, N: int64(h.length - n)}
 	if _, err := w.Write(buf[:n]); err != nil {
-		return err
+		return rest.N, err
 	}
-	rest := int64(h.length - n)
-	if rest == 0 {
-		return nil
+	if rest.N == 0 {
+		return 0, nil
 	}
 	// writerOnly hides w's ReadFrom so that CopyBuffer uses buf instead of
 	// allocating its own.
-	copied, err := io.CopyBuffer(writerOnly{w}, io.LimitReader(r, rest), buf)
-	if err != nil {
-		return err
+	if _, err := io.CopyBuffer(writerOnly{w}, rest, buf); err != nil {
+		return rest.N, err
 	}
-	if copied != rest {
-		return io.ErrUnexpectedEOF
+	if rest.N != 0 {
+		return rest.N, io.ErrUnexpectedEOF
 	}
-	return nil
+	return 0, nil
 }
 
 type writerOnly struct{ io.Writer }

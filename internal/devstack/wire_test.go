@@ -1,7 +1,11 @@
 package devstack
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/binary"
+	"errors"
+	"io"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -111,6 +115,81 @@ func TestIsWrite(t *testing.T) {
 			h := parseHeader(b)
 			if got := isWrite(h, b); got != tt.want {
 				t.Errorf("isWrite = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// failingWriter accepts limit bytes, then fails.
+type failingWriter struct {
+	got   []byte
+	limit int
+}
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	room := w.limit - len(w.got)
+	if len(p) > room {
+		w.got = append(w.got, p[:room]...)
+		return room, errors.New("client gone")
+	}
+	w.got = append(w.got, p...)
+	return len(p), nil
+}
+
+func TestForward(t *testing.T) {
+	message := func(size int) []byte {
+		b := make([]byte, size)
+		binary.LittleEndian.PutUint32(b, uint32(size))
+		binary.LittleEndian.PutUint32(b[12:], opMsg)
+		for i := headerLen; i < size; i++ {
+			b[i] = byte(i)
+		}
+		return b
+	}
+	const next = "NEXT" // the start of the following message, never consumed
+	tests := []struct {
+		name       string
+		size       int
+		bufLen     int
+		writeLimit int // bytes the writer takes before failing; 0 = no failure
+		wantUnread int64
+		wantErr    bool
+	}{
+		{name: "message within the buffer", size: 100, bufLen: 64 << 10},
+		{name: "message streamed through a small buffer", size: 100_000, bufLen: 1 << 10},
+		{name: "writer fails on the prefix: the whole rest is unread", size: 10_000, bufLen: 1 << 10, writeLimit: 10, wantUnread: 10_000 - 1<<10, wantErr: true},
+		{name: "writer fails while streaming: unread counts what was not read", size: 10_000, bufLen: 1 << 10, writeLimit: 3 << 10, wantUnread: 10_000 - 4<<10, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msg := message(tt.size)
+			r := bufio.NewReaderSize(bytes.NewReader(append(append([]byte{}, msg...), next...)), 16)
+			buf := make([]byte, tt.bufLen)
+			h, n, err := readPrefix(r, buf)
+			if err != nil {
+				t.Fatalf("readPrefix: %v", err)
+			}
+			w := &failingWriter{limit: tt.writeLimit}
+			if tt.writeLimit == 0 {
+				w.limit = 1 << 30
+			}
+			unread, err := forward(w, r, h, buf, n)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("forward error = %v, want error %v", err, tt.wantErr)
+			}
+			if unread != tt.wantUnread {
+				t.Errorf("unread = %d, want %d", unread, tt.wantUnread)
+			}
+			if !tt.wantErr && !bytes.Equal(w.got, msg) {
+				t.Errorf("forwarded %d bytes differing from the %d-byte message", len(w.got), len(msg))
+			}
+			// Draining what is unread must land exactly on the next message.
+			if _, err := io.CopyN(io.Discard, r, unread); err != nil {
+				t.Fatalf("drain: %v", err)
+			}
+			rest, _ := io.ReadAll(r)
+			if string(rest) != next {
+				t.Errorf("after the message the reader holds %q, want %q", rest, next)
 			}
 		})
 	}
