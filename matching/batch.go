@@ -116,7 +116,7 @@ func (e *Engine) BuildProblemWith(seekers []Seeker, openings []Opening, minScore
 	}
 	for si, top := range perSeeker {
 		for _, t := range top {
-			p.Arcs = append(p.Arcs, Arc{Seeker: int32(si), Opening: t.id, Score: int32(math.Round(t.score * 1000))})
+			p.Arcs = append(p.Arcs, Arc{Seeker: int32(si), Opening: ix.order[t.id], Score: int32(math.Round(t.score * 1000))})
 		}
 		if evs != nil {
 			out = append(out, evs[si]...)

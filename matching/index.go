@@ -2,6 +2,7 @@ package matching
 
 import (
 	"cmp"
+	"hash/fnv"
 	"math"
 	"slices"
 	"strings"
@@ -270,6 +271,7 @@ type OpeningIndex struct {
 	buckets  map[any]*codeBucket
 	norm     float64 // the largest score normaliser among the openings' kinds
 	dict     *labelDict
+	order    []int32 // internal position -> position in openings
 	pool     sync.Pool
 	scored   atomic.Int64
 }
@@ -295,18 +297,61 @@ func (e *Engine) NewIndex(openings []Opening) *OpeningIndex {
 			oc.noHint = true
 		}
 	}
+	// Prepared openings are laid out by place, then code, so that a query
+	// reads them mostly in sequence; ix.order maps back to the caller's
+	// positions.
+	type sortKey struct {
+		place int64
+		code  romeID
+		i     int32
+	}
+	keys := make([]sortKey, len(openings))
 	for i := range openings {
 		o := &openings[i]
-		ix.prep[i] = e.prepOpening(o)
-		ix.prep[i].skillIDs, ix.prep[i].dict = ix.dict.add(ix.prep[i].skills), ix.dict
+		k := sortKey{i: int32(i)}
+		switch {
+		case o.Remote:
+			k.place = math.MinInt64
+		case o.Place.Coords != nil:
+			k.place = int64(cellOf(o.Place.Coords.Lat, o.Place.Coords.Lon))
+		default:
+			h := fnv.New64a()
+			h.Write([]byte(normDept(o.Place.Department)))
+			k.place = math.MaxInt64 - int64(h.Sum64()>>2)
+		}
+		for _, c := range o.ROME {
+			if id, ok := parseCode(c); ok {
+				k.code = id
+				break
+			}
+		}
+		keys[i] = k
+	}
+	slices.SortFunc(keys, func(a, b sortKey) int {
+		if c := cmp.Compare(a.place, b.place); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.code, b.code); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+	ix.order = make([]int32, len(openings))
+	for internal, k := range keys {
+		ix.order[internal] = k.i
+	}
+	for internal, orig := range ix.order {
+		o := &openings[orig]
+		ix.prep[internal] = e.prepOpening(o)
+		ix.prep[internal].skillIDs, ix.prep[internal].dict = ix.dict.add(ix.prep[internal].skills), ix.dict
 		if o.Capacity <= 0 {
 			continue
 		}
 		if o.Kind == KindMentor {
 			ix.norm = max(ix.norm, e.norm[1])
 		}
-		oc := &ix.prep[i]
-		id := int32(i)
+		oc := &ix.prep[internal]
+		id := int32(internal)
 		switch {
 		case o.Remote:
 			add(remoteKey{}, oc, id)
@@ -351,7 +396,7 @@ func (ix *OpeningIndex) TopOpenings(s *Seeker, k int, now time.Time) []Suggestio
 	top := ix.top(&sc, k, now, nil)
 	out := make([]Suggestion, len(top))
 	for i, t := range top {
-		out[i] = Suggestion{Index: int(t.id), Evaluation: ix.e.evaluateEligible(&sc, &ix.prep[t.id], now)}
+		out[i] = Suggestion{Index: int(ix.order[t.id]), Evaluation: ix.e.evaluateEligible(&sc, &ix.prep[t.id], now)}
 	}
 	return out
 }
@@ -389,8 +434,8 @@ func frenchOK(held, req French) bool {
 	return true
 }
 
-// top runs a query and returns the k best (opening index, score); when dst
-// is given it is reused.
+// top runs a query and returns the k best (internal opening position,
+// score); when dst is given it is reused.
 func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) []scored {
 	if k <= 0 {
 		return dst[:0]
@@ -400,7 +445,7 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 	scr.reset(len(ix.openings))
 	lvl := max(sc.maxLevel, BelowA1)
 	today := dayNum(now)
-	id := func(i int32) string { return ix.openings[i].ID }
+	id := func(i int32) string { return ix.prep[i].o.ID }
 
 	// The place buckets the seeker reaches, with the best distance value
 	// their openings can have, nearest first.
