@@ -183,4 +183,7 @@ type PlaceStore interface {
 	// SetMentorActive sets Active if the mentor is still at version:
 	// apperr.PreconditionFailed otherwise.
 	SetMentorActive(ctx context.Context, org, mentorID string, version int64, active int, at time.Time) error
+	// MentorsHoldingPlaces returns a page, across organisations, of the
+	// mentors whose Active count is above zero, and the next position.
+	MentorsHoldingPlaces(ctx context.Context, after string, limit int) ([]Mentor, string, error)
 }

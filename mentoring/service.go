@@ -533,3 +533,29 @@ func (s *Service) Reconcile(ctx context.Context, org, mentorID string, now time.
 	}
 	return held, nil
 }
+
+// ReconcileAll runs Reconcile on every mentor, of every organisation, whose
+// count is above zero (a crash can only leave a count too high) and returns
+// how many counts it corrected. Run it after Repair.
+func (s *Service) ReconcileAll(ctx context.Context, now time.Time) (int, error) {
+	n, after := 0, ""
+	for {
+		list, next, err := s.Places.MentorsHoldingPlaces(ctx, after, 200)
+		if err != nil {
+			return n, err
+		}
+		for _, m := range list {
+			got, err := s.Reconcile(ctx, m.OrganisationID, m.ID, now)
+			if err != nil && !apperr.Is(err, apperr.PreconditionFailed) {
+				return n, err
+			}
+			if err == nil && got != m.Active {
+				n++
+			}
+		}
+		if next == "" {
+			return n, nil
+		}
+		after = next
+	}
+}

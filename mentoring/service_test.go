@@ -197,8 +197,8 @@ func TestReconcileRecountsPlacesACrashLeftTaken(t *testing.T) {
 	if n, err := cw.svc.Reconcile(ctx, "org_a", cw.mentor.ID, t0.Add(time.Minute)); err != nil || n != 1 {
 		t.Errorf("within the grace period Reconcile = %d, %v; want the count left at 1", n, err)
 	}
-	if n, err := cw.svc.Reconcile(ctx, "org_a", cw.mentor.ID, t0.Add(11*time.Minute)); err != nil || n != 0 {
-		t.Errorf("after the grace period Reconcile = %d, %v; want 0", n, err)
+	if n, err := cw.svc.ReconcileAll(ctx, t0.Add(11*time.Minute)); err != nil || n != 1 {
+		t.Errorf("after the grace period ReconcileAll = %d, %v; want 1 count corrected", n, err)
 	}
 	m, err := cw.db.Mentor(ctx, "org_a", cw.mentor.ID)
 	if err != nil {

@@ -61,3 +61,18 @@ func (d *DB) SetMentorActive(ctx context.Context, org, mentorID string, version 
 	}
 	return nil
 }
+
+// MentorsHoldingPlaces returns a page, across organisations, of the mentors
+// whose active count is above zero, ordered by id.
+func (d *DB) MentorsHoldingPlaces(ctx context.Context, after string, limit int) ([]mentoring.Mentor, string, error) {
+	filter := bson.D{{Key: "active", Value: bson.D{{Key: "$gt", Value: 0}}}}
+	docs, next, err := page(ctx, d.col(colMentors), filter, after, limit, func(d mentorDoc) string { return d.ID }, "list mentors holding places")
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]mentoring.Mentor, len(docs))
+	for i, doc := range docs {
+		out[i] = toMentor(doc)
+	}
+	return out, next, nil
+}

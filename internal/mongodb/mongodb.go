@@ -120,6 +120,7 @@ var indexes = []index{
 	{colMentorships, "org_beneficiary", bson.D{{Key: "organisationId", Value: 1}, {Key: "beneficiaryId", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colMentorships, "state_updated", bson.D{{Key: "state", Value: 1}, {Key: "updatedAt", Value: 1}}, false},
 	{colMentorships, "mentor_state", bson.D{{Key: "mentorId", Value: 1}, {Key: "state", Value: 1}}, false},
+	{colMentors, "active_id", bson.D{{Key: "active", Value: 1}, {Key: "_id", Value: 1}}, false},
 }
 
 // EnsureIndexes creates the indexes that are missing. It is safe to call at
