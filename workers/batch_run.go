@@ -19,7 +19,13 @@ import (
 )
 
 // ProposalWriter writes a batch's proposals; pathways.ProposalStore is one.
+// The runner inserts with CreateProposal, a single write, and only when
+// that meets a conflict (the pair was written by an earlier attempt, or a
+// limit of the store) asks CreateProposalOnce which it was. On the embedded
+// store a lookup by batch key scans the collection, so looking up before
+// every insert would make a batch quadratic in its size.
 type ProposalWriter interface {
+	CreateProposal(ctx context.Context, p pathways.Proposal) error
 	CreateProposalOnce(ctx context.Context, p pathways.Proposal) (stored pathways.Proposal, created bool, err error)
 }
 
@@ -166,12 +172,17 @@ func (r *BatchRunner) run(ctx context.Context, b *Batch, start time.Time) error 
 			return err
 		}
 		now := r.Now().UTC().Truncate(time.Millisecond)
-		_, created, err := r.Proposals.CreateProposalOnce(ctx, pathways.Proposal{
+		prop := pathways.Proposal{
 			ID: ids.NewAt("prp", now), OrganisationID: b.OrganisationID, BeneficiaryID: s.ID,
 			Kind: pathways.OpeningKind(b.Kind), OpeningID: o.ID, BatchID: b.ID,
 			Source: pathways.SourceEngine, State: pathways.ProposalProposed, Score: ev.Score,
 			Explanation: expl, History: []pathways.Transition{}, CreatedAt: now, UpdatedAt: now, Version: 1,
-		})
+		}
+		created := true
+		err = r.Proposals.CreateProposal(ctx, prop)
+		if apperr.Is(err, apperr.Conflict) {
+			_, created, err = r.Proposals.CreateProposalOnce(ctx, prop)
+		}
 		switch {
 		case apperr.Is(err, apperr.Conflict):
 			b.Counts.Skipped++

@@ -25,12 +25,16 @@ type interrupting struct {
 	cancel context.CancelFunc
 }
 
-func (x *interrupting) CreateProposalOnce(ctx context.Context, p pathways.Proposal) (pathways.Proposal, bool, error) {
-	stored, created, err := x.w.CreateProposalOnce(ctx, p)
+func (x *interrupting) CreateProposal(ctx context.Context, p pathways.Proposal) error {
+	err := x.w.CreateProposal(ctx, p)
 	if x.n.Add(1) == x.after {
 		x.cancel()
 	}
-	return stored, created, err
+	return err
+}
+
+func (x *interrupting) CreateProposalOnce(ctx context.Context, p pathways.Proposal) (pathways.Proposal, bool, error) {
+	return x.w.CreateProposalOnce(ctx, p)
 }
 
 func uniquePairs(ps []pair) bool {
@@ -127,14 +131,18 @@ type stalling struct {
 	stuck chan struct{}
 }
 
-func (x *stalling) CreateProposalOnce(ctx context.Context, p pathways.Proposal) (pathways.Proposal, bool, error) {
+func (x *stalling) CreateProposal(ctx context.Context, p pathways.Proposal) error {
 	if x.n.Add(1) > x.after {
 		if x.n.Load() == x.after+1 {
 			close(x.stuck)
 		}
 		<-ctx.Done()
-		return pathways.Proposal{}, false, ctx.Err()
+		return ctx.Err()
 	}
+	return x.w.CreateProposal(ctx, p)
+}
+
+func (x *stalling) CreateProposalOnce(ctx context.Context, p pathways.Proposal) (pathways.Proposal, bool, error) {
 	return x.w.CreateProposalOnce(ctx, p)
 }
 
