@@ -240,14 +240,20 @@ func (s *Service) Accept(ctx context.Context, org, id string, mentor Mentor, by 
 		State: MentorshipPending, StartedOn: civil.Of(now), EndsOn: civil.Of(now).AddDate(0, s.months(), 0),
 		CheckIns: []CheckIn{}, CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
+	// A place is given back only when it is certain nothing holds it: after
+	// an unclear failure (a timeout) the count stays high, which is safe,
+	// and Repair and ReconcileAll settle it.
 	if err := s.Mentorships.CreateMentorship(ctx, ms); err != nil {
-		s.releasePlace(ctx, org, mentor.ID, now)
 		if apperr.Is(err, apperr.Conflict) {
+			s.releasePlace(ctx, org, mentor.ID, now)
 			return p, Mentorship{}, apperr.Conflictf("The beneficiary already has a mentor.").WithExtra("currentState", string(p.State))
 		}
 		return p, Mentorship{}, err
 	}
 	if err := s.Proposals.TransitionProposal(ctx, pathways.ProposalSent, next); err != nil {
+		if !apperr.Is(err, apperr.Conflict) && !apperr.Is(err, apperr.NotFound) {
+			return p, Mentorship{}, err // the pending mentorship is Repair's
+		}
 		if cerr := s.cancelPending(ctx, ms, now); cerr != nil {
 			return p, Mentorship{}, errors.Join(err, cerr)
 		}

@@ -92,12 +92,12 @@ func (s *Server) createProposal(c *fiber.Ctx) error {
 	if err := s.audit(c, "propose", b.ID); err != nil {
 		return err
 	}
-	// A declined pair waits for the cooldown whatever the engine says.
-	if err := svc.CheckCooldown(ctx, b.ID, in.OpeningID, now); err != nil {
-		return err
-	}
 	opening, err := s.openingOf(c, p.OrganisationID, in.Kind, in.OpeningID)
 	if err != nil {
+		return err
+	}
+	// A declined pair waits for the cooldown whatever the engine says.
+	if err := svc.CheckCooldown(ctx, b.ID, in.OpeningID, now); err != nil {
 		return err
 	}
 	declines, err := s.Proposals.DeclinesOf(ctx, b.ID, now.Add(-svc.DeclineCooldown()))

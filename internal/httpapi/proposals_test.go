@@ -165,6 +165,13 @@ func TestProposalTransitionsPerRole(t *testing.T) {
 		{name: "another mentor cannot decline it", setup: "sent", key: func() key { return w.mentorA2 }, action: "decline", body: map[string]any{"reason": "no"}, status: 404},
 		{name: "the mentor declines with a reason", setup: "sent", key: func() key { return own }, action: "decline", body: map[string]any{"reason": "Pas disponible ce trimestre"}, status: 200},
 		{name: "a decline without a reason is refused", setup: "sent", key: func() key { return own }, action: "decline", body: map[string]any{}, status: 422},
+		{name: "coordinator withdraws a proposed pair", setup: "proposed", key: func() key { return w.coordA }, action: "withdraw", body: map[string]any{}, status: 200},
+		{name: "adviser withdraws an approved pair", setup: "approved", key: func() key { return w.advA }, action: "withdraw", body: map[string]any{"reason": "Doublon"}, status: 200},
+		{name: "adviser of another organisation cannot withdraw", setup: "approved", key: func() key { return w.advB }, action: "withdraw", body: map[string]any{}, status: 404},
+		{name: "a mentor may not withdraw", setup: "sent", key: func() key { return own }, action: "withdraw", body: map[string]any{}, status: 403},
+		{name: "the mentor cannot decline before it is sent", setup: "approved", key: func() key { return own }, action: "decline", body: map[string]any{"reason": "non"}, status: 404},
+		{name: "withdrawing twice is refused", setup: "withdrawn", key: func() key { return w.advA }, action: "withdraw", body: map[string]any{}, status: 409, state: "withdrawn"},
+		{name: "sending twice is refused", setup: "sent", key: func() key { return w.advA }, action: "send", status: 409, state: "sent"},
 		{name: "staff withdraw a sent proposal", setup: "sent", key: func() key { return w.advA }, action: "withdraw", body: map[string]any{"reason": "Le projet a changé"}, status: 200},
 		{name: "accepting twice is refused", setup: "accepted", key: func() key { return own }, action: "accept", status: 409, state: "accepted"},
 		{name: "declining an accepted proposal is refused", setup: "accepted", key: func() key { return own }, action: "decline", body: map[string]any{"reason": "finalement non"}, status: 409, state: "accepted"},
@@ -351,4 +358,31 @@ func TestMentorFacingResponsesCarryNoSensitiveField(t *testing.T) {
 	if mine.MentorshipID != acc.Mentorship.ID || len(mine.Explanation) == 0 {
 		t.Errorf("accepted proposal view %+v lacks its mentorship or explanation", mine)
 	}
+}
+
+func TestOpportunityProposalAnswersAreRecordedByStaff(t *testing.T) {
+	w := newMWorld(t)
+	ben := w.beneficiary(w.advA)
+	var job struct{ ID string }
+	w.must(w.do(w.agencyK, "POST", "/api/v1/opportunities", offer("Commis de cuisine", "G1602", "69", "69002", 45.757, 4.832, "a2")), http.StatusCreated).json(t, &job)
+	for _, answer := range []map[string]any{{"answer": "accepted"}, {"answer": "declined", "reason": "Horaires incompatibles"}} {
+		p := w.propose(w.advA, ben, "job", job.ID)
+		if p.Kind != pathways.OpeningJob || p.Score <= 0 {
+			t.Fatalf("job proposal %+v", p)
+		}
+		w.must(w.act(w.advA, p.ID, "answer", answer), http.StatusConflict) // not sent yet
+		w.must(w.act(w.advA, p.ID, "approve", nil), http.StatusOK)
+		w.must(w.act(w.advA, p.ID, "send", nil), http.StatusOK)
+		w.must(w.act(w.advB, p.ID, "answer", answer), http.StatusNotFound)
+		var got pathways.Proposal
+		w.must(w.act(w.advA, p.ID, "answer", answer), http.StatusOK).json(t, &got)
+		if string(got.State) != answer["answer"] {
+			t.Errorf("answer %v left the proposal %s", answer, got.State)
+		}
+		wantProblem(t, w.act(w.advA, p.ID, "answer", answer), http.StatusConflict, string(got.State))
+	}
+	// A declined opportunity is in cooldown for this beneficiary too.
+	w.must(w.do(w.advA, "POST", "/api/v1/proposals", map[string]any{"beneficiaryId": ben, "kind": "job", "openingId": job.ID}), http.StatusConflict)
+	// A kind that does not match the opening is not found.
+	w.must(w.do(w.advA, "POST", "/api/v1/proposals", map[string]any{"beneficiaryId": ben, "kind": "training", "openingId": job.ID}), http.StatusNotFound)
 }
