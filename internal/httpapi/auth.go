@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -21,18 +22,58 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	if !ok || !strings.HasPrefix(secret, access.SecretPrefix) || len(secret) > 128 {
 		return s.unauthorized(c)
 	}
-	key, err := s.Access.KeyByHash(c.UserContext(), access.HashSecret(secret))
-	if apperr.Is(err, apperr.NotFound) {
-		return s.unauthorized(c)
+	hash := access.HashSecret(secret)
+	p, ok := s.keys.get(hash, s.Now())
+	if !ok {
+		key, err := s.Access.KeyByHash(c.UserContext(), hash)
+		if apperr.Is(err, apperr.NotFound) {
+			return s.unauthorized(c)
+		}
+		if err != nil {
+			return err
+		}
+		if !key.Matches(secret) || key.RevokedAt != nil {
+			return s.unauthorized(c)
+		}
+		p = access.Principal{UserID: key.UserID, OrganisationID: key.OrganisationID, Role: key.Role, KeyID: key.ID}
+		s.keys.put(hash, p, s.Now().Add(s.KeyCacheTTL))
 	}
-	if err != nil {
-		return err
-	}
-	if !key.Matches(secret) || key.RevokedAt != nil {
-		return s.unauthorized(c)
-	}
-	c.Locals(localPrincipal, access.Principal{UserID: key.UserID, OrganisationID: key.OrganisationID, Role: key.Role, KeyID: key.ID})
+	c.Locals(localPrincipal, p)
 	return c.Next()
+}
+
+// keyCache remembers valid keys for a short time, so a request costs no key
+// lookup in the store. A revoked key stops working within the cache's TTL.
+// Only valid keys are kept, at most keyCacheMax of them.
+type keyCache struct {
+	mu sync.Mutex
+	m  map[string]cachedKey
+}
+
+type cachedKey struct {
+	p       access.Principal
+	expires time.Time
+}
+
+const keyCacheMax = 10000
+
+func (kc *keyCache) get(hash string, now time.Time) (access.Principal, bool) {
+	kc.mu.Lock()
+	defer kc.mu.Unlock()
+	e, ok := kc.m[hash]
+	if !ok || !now.Before(e.expires) {
+		return access.Principal{}, false
+	}
+	return e.p, true
+}
+
+func (kc *keyCache) put(hash string, p access.Principal, expires time.Time) {
+	kc.mu.Lock()
+	defer kc.mu.Unlock()
+	if kc.m == nil || len(kc.m) >= keyCacheMax {
+		kc.m = map[string]cachedKey{}
+	}
+	kc.m[hash] = cachedKey{p, expires}
 }
 
 func (s *Server) unauthorized(c *fiber.Ctx) error {

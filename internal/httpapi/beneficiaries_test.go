@@ -1,8 +1,12 @@
 package httpapi_test
 
 import (
+	"sync"
+	"time"
+
 	"context"
 	"encoding/json"
+	"github.com/parcours-emploi/parcours/internal/httpapi"
 	"net/http"
 	"strings"
 	"testing"
@@ -270,8 +274,9 @@ func TestBeneficiaryAccess(t *testing.T) {
 	}
 }
 
-func TestRevokedKeyIsRefused(t *testing.T) {
-	w := newWorld(t)
+func TestRevokedKeyIsRefusedOnceTheCacheExpires(t *testing.T) {
+	clock := &fakeClock{t: time.Now()}
+	w := newWorld(t, func(d *httpapi.Deps) { d.Now = clock.Now })
 	w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries", nil), http.StatusOK)
 	keys, err := w.db.Keys(context.Background(), w.orgA.ID)
 	if err != nil {
@@ -284,7 +289,29 @@ func TestRevokedKeyIsRefused(t *testing.T) {
 			}
 		}
 	}
+	// Trusted from the cache until its TTL (30 s by default) runs out, then refused.
+	w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries", nil), http.StatusOK)
+	clock.advance(31 * time.Second)
 	w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries", nil), http.StatusUnauthorized)
+	w.must(w.do(w.advA2, "GET", "/api/v1/beneficiaries", nil), http.StatusOK)
+}
+
+// fakeClock is a clock tests move by hand.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }
 
 func TestErasureKeepsOnlyAnonymousData(t *testing.T) {

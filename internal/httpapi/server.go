@@ -76,12 +76,16 @@ type Deps struct {
 	RateLimit int
 	// StoreTimeout bounds each request's store calls (0: 10 s).
 	StoreTimeout time.Duration
+	// KeyCacheTTL is how long a valid key is trusted without a lookup, hence
+	// how long a revocation may take to apply (0: 30 s; negative: no cache).
+	KeyCacheTTL time.Duration
 }
 
 // Server holds the dependencies the handlers use.
 type Server struct {
 	Deps
 	valid *validation
+	keys  keyCache
 
 	docOnce sync.Once
 	doc     []byte
@@ -98,6 +102,9 @@ func New(d Deps) *fiber.App {
 	}
 	if d.RateLimit <= 0 {
 		d.RateLimit = 600
+	}
+	if d.KeyCacheTTL == 0 {
+		d.KeyCacheTTL = 30 * time.Second
 	}
 	if d.StoreTimeout <= 0 {
 		d.StoreTimeout = 10 * time.Second
