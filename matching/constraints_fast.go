@@ -22,8 +22,16 @@ func (e *Engine) quickCheck(sc *seekerCtx, oc *openingCtx, now time.Time, f *fac
 	}
 	if !oc.remote {
 		if sc.hasCoords && oc.hasCoords && s.MaxKm > 0 {
-			// The latitude difference alone bounds the distance from below.
-			if dl := (oc.lat - sc.lat) * earthKm; dl > s.MaxKm || -dl > s.MaxKm {
+			// The latitude difference alone bounds the distance from below;
+			// a flat-earth estimate rejects the clearly distant pairs
+			// without trigonometry (2% margin, far above its error below
+			// 500 km).
+			dy := (oc.lat - sc.lat) * earthKm
+			if dy > s.MaxKm || -dy > s.MaxKm {
+				return false
+			}
+			dx := (oc.lon - sc.lon) * earthKm * min(sc.cosLat, oc.cosLat)
+			if lim := s.MaxKm * 1.02; s.MaxKm <= 500 && dx*dx+dy*dy > lim*lim {
 				return false
 			}
 			d := distance(sc, oc)

@@ -60,6 +60,7 @@ type openingCtx struct {
 	fixedDate bool // training or PMSMP: must start after the seeker is available
 	mentor    bool
 	pmsmp     bool
+	job       bool
 	diploma   bool
 	noHint    bool // indexed under a mentor's sector: its group's class is no ROME proximity
 	dept      string
@@ -210,7 +211,7 @@ func (e *Engine) prepOpening(o *Opening) openingCtx {
 	oc.hours = int32(max(min(o.HoursPerWeek, math.MaxInt32), math.MinInt32))
 	oc.french, oc.days, oc.remote, oc.trained = o.French, o.Days, o.Remote, o.Trained
 	oc.fixedDate = o.Kind == KindTraining || o.Kind == KindPMSMP
-	oc.mentor, oc.pmsmp = o.Kind == KindMentor, o.Kind == KindPMSMP
+	oc.mentor, oc.pmsmp, oc.job = o.Kind == KindMentor, o.Kind == KindPMSMP, o.Kind == KindJob
 	oc.diploma = o.Diploma.MinLevel > 0
 	oc.startDay, oc.endDay = dayNum(o.Start), dayNum(o.End)
 	return oc

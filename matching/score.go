@@ -187,7 +187,7 @@ type facts struct {
 // score computes the component values of an eligible pair into f and
 // returns the weighted score in [0, 1].
 func (e *Engine) score(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) float64 {
-	s, o := sc.s, oc.o
+	s := sc.s
 	// ROME proximity: the best over the seeker's codes and the opening's.
 	best := f.romeHint
 	if best == noHint {
@@ -222,7 +222,7 @@ func (e *Engine) score(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) f
 	f.val[cFrench] = 1
 	sum := 0.0
 	for _, k := range LanguageSkills {
-		if req := o.French[k]; req != LevelNone {
+		if req := oc.french[k]; req != LevelNone {
 			m := float64(max(s.French[k], BelowA1) - req)
 			f.frenchN++
 			f.margin += m
@@ -236,7 +236,7 @@ func (e *Engine) score(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) f
 
 	// Distance decay: 1 next door, 0.1 at the seeker's limit.
 	switch {
-	case o.Remote:
+	case oc.remote:
 		f.val[cDistance], f.distBasis = 1, "remote"
 	case sc.hasCoords && oc.hasCoords && s.MaxKm > 0:
 		if !f.kmSet {
@@ -250,7 +250,7 @@ func (e *Engine) score(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) f
 	// Availability fit: available by the start (a job may wait up to 60
 	// days, linearly less well), and the share of the seeker's hours used.
 	startFit := 1.0
-	if o.Kind == KindJob {
+	if oc.job {
 		start := max(f.today, oc.startDay)
 		if d := float64(max(f.today, sc.availDay) - start); d > 0 {
 			f.delayDays = d
@@ -258,13 +258,13 @@ func (e *Engine) score(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) f
 		}
 	}
 	hoursFit := 1.0
-	if o.HoursPerWeek > 0 && s.HoursPerWeek > 0 {
-		hoursFit = clamp01(float64(o.HoursPerWeek) / float64(s.HoursPerWeek))
+	if oc.hours > 0 && s.HoursPerWeek > 0 {
+		hoursFit = clamp01(float64(oc.hours) / float64(s.HoursPerWeek))
 	}
 	f.val[cAvailability] = 0.7*startFit + 0.3*hoursFit
 
 	norm := e.norm[0]
-	if o.Kind == KindMentor {
+	if oc.mentor {
 		norm = e.norm[1]
 		// Sector: the mentor's sector against the project (and past jobs).
 		if oc.sector != "" {
@@ -298,7 +298,7 @@ func (e *Engine) score(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) f
 	}
 	total := 0.0
 	n := numCommonComponents
-	if o.Kind == KindMentor {
+	if oc.mentor {
 		n = numComponents
 	}
 	for i := 0; i < n; i++ {
