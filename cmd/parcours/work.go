@@ -12,6 +12,7 @@ import (
 
 	"github.com/parcours-emploi/parcours/internal/matchinput"
 	"github.com/parcours-emploi/parcours/internal/suggest"
+	"github.com/parcours-emploi/parcours/mentoring"
 	"github.com/parcours-emploi/parcours/workers"
 )
 
@@ -60,6 +61,9 @@ func newBackground(st *stores, log *slog.Logger) (*background, error) {
 		}),
 		Seekers: st.DB, Opportunities: st.DB, Engine: engine,
 		Expire: st.DB.ExpireOpportunities,
+		Remind: workers.MentoringHousekeeping(&mentoring.Service{
+			Proposals: st.DB, Mentorships: st.DB, Mentors: st.DB, Places: st.DB,
+		}, log),
 		Now:    time.Now, Logger: log,
 	}
 	bg.handlers = h
