@@ -64,7 +64,7 @@ func newBackground(st *stores, log *slog.Logger) (*background, error) {
 		Remind: workers.MentoringHousekeeping(&mentoring.Service{
 			Proposals: st.DB, Mentorships: st.DB, Mentors: st.DB, Places: st.DB,
 		}, log),
-		Now:    time.Now, Logger: log,
+		Now: time.Now, Logger: log,
 	}
 	bg.handlers = h
 	bg.cfg = workers.Config{Redis: redisOpt, Logger: log, ShutdownTimeout: 20 * time.Second}
