@@ -213,6 +213,30 @@ func (m *memStore) Enrolments(_ context.Context, f pathways.EnrolmentFilter) ([]
 	return out, "", nil
 }
 
+func (m *memStore) SituationsOf(ctx context.Context, ids []string) (map[string][]pathways.Situation, error) {
+	out := map[string][]pathways.Situation{}
+	for _, id := range ids {
+		s, _ := m.AllSituations(ctx, id)
+		out[id] = s
+	}
+	return out, nil
+}
+
+func (m *memStore) LatestMeasurementsOf(ctx context.Context, ids []string) (map[string]map[int]pathways.Measurement, error) {
+	out := map[string]map[int]pathways.Measurement{}
+	for _, id := range ids {
+		for _, h := range pathways.Horizons {
+			if x, err := m.LatestMeasurement(ctx, id, h); err == nil {
+				if out[id] == nil {
+					out[id] = map[int]pathways.Measurement{}
+				}
+				out[id][h] = x
+			}
+		}
+	}
+	return out, nil
+}
+
 func (m *memStore) AllSituations(_ context.Context, ben string) ([]pathways.Situation, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -145,6 +145,12 @@ type MeasurementStore interface {
 	Enrolments(ctx context.Context, f EnrolmentFilter) ([]Enrolled, string, error)
 	// AllSituations returns the situations of a beneficiary whatever its organisation.
 	AllSituations(ctx context.Context, beneficiaryID string) ([]Situation, error)
+	// SituationsOf returns the situations of several beneficiaries, by
+	// beneficiary id, each list by start date then id.
+	SituationsOf(ctx context.Context, beneficiaryIDs []string) (map[string][]Situation, error)
+	// LatestMeasurementsOf returns the latest version of every measurement
+	// of several beneficiaries, by beneficiary id then horizon.
+	LatestMeasurementsOf(ctx context.Context, beneficiaryIDs []string) (map[string]map[int]Measurement, error)
 }
 
 // Record stores m as the next version unless the latest version says the
@@ -190,39 +196,79 @@ func MeasureDueOn(ctx context.Context, st MeasurementStore, today civil.Date, no
 	after := ""
 	for {
 		// The earliest horizon is 6 months: only enrolments that entered
-		// 6 months before today can be due.
-		list, next, err := st.Enrolments(ctx, EnrolmentFilter{EnteredBefore: today.AddDate(0, -Horizons[0], 0), After: after, Limit: 200})
+		// about 6 months before today can be due (a few days more, for the
+		// ends of months; Due decides).
+		list, next, err := st.Enrolments(ctx, EnrolmentFilter{EnteredBefore: today.AddDate(0, -Horizons[0], 3), After: after, Limit: 200})
 		if err != nil {
 			return inserted, err
 		}
-		for _, e := range list {
-			if e.EntryDate == "" || !e.EntryDate.Valid() {
-				continue
-			}
-			var sits []Situation
-			loaded := false
-			for _, h := range Horizons {
-				if !e.Due(h, today) {
-					continue
-				}
-				if !loaded {
-					if sits, err = st.AllSituations(ctx, e.BeneficiaryID); err != nil {
-						return inserted, err
-					}
-					loaded = true
-				}
-				ok, err := Record(ctx, st, Measure(e, sits, h, RuleSetFor(e.Programme), now))
-				if err != nil {
-					return inserted, fmt.Errorf("measure %s at T+%d: %w", e.BeneficiaryID, h, err)
-				}
-				if ok {
-					inserted++
-				}
-			}
+		n, err := measurePage(ctx, st, list, today, now)
+		inserted += n
+		if err != nil {
+			return inserted, err
 		}
 		if next == "" {
 			return inserted, nil
 		}
 		after = next
 	}
+}
+
+// measurePage measures one page of enrolments with two reads for the whole
+// page (their situations and their latest measurements), then one insert
+// per measurement that says something new.
+func measurePage(ctx context.Context, st MeasurementStore, list []Enrolled, today civil.Date, now time.Time) (int, error) {
+	var due []Enrolled
+	var ids []string
+	for _, e := range list {
+		if !e.EntryDate.Valid() {
+			continue
+		}
+		for _, h := range Horizons {
+			if e.Due(h, today) {
+				due = append(due, e)
+				ids = append(ids, e.BeneficiaryID)
+				break
+			}
+		}
+	}
+	if len(due) == 0 {
+		return 0, nil
+	}
+	sits, err := st.SituationsOf(ctx, ids)
+	if err != nil {
+		return 0, err
+	}
+	latest, err := st.LatestMeasurementsOf(ctx, ids)
+	if err != nil {
+		return 0, err
+	}
+	inserted := 0
+	for _, e := range due {
+		for _, h := range Horizons {
+			if !e.Due(h, today) {
+				continue
+			}
+			m := Measure(e, sits[e.BeneficiaryID], h, RuleSetFor(e.Programme), now)
+			prev, seen := latest[e.BeneficiaryID][h]
+			if seen && prev.Same(m) {
+				continue
+			}
+			m.Version = prev.Version + 1 // 1 when none was seen
+			m.ID = MeasurementID(m.BeneficiaryID, h, m.Version)
+			err := st.InsertMeasurement(ctx, m)
+			ok := err == nil
+			if apperr.Is(err, apperr.Conflict) {
+				// Another run inserted meanwhile: compare with what it wrote.
+				ok, err = Record(ctx, st, m)
+			}
+			if err != nil {
+				return inserted, fmt.Errorf("measure %s at T+%d: %w", e.BeneficiaryID, h, err)
+			}
+			if ok {
+				inserted++
+			}
+		}
+	}
+	return inserted, nil
 }

@@ -111,6 +111,27 @@ func (d *DB) Measurements(ctx context.Context, f pathways.MeasurementFilter) ([]
 	return out, nil
 }
 
+// LatestMeasurementsOf returns the latest version per beneficiary and
+// horizon of several beneficiaries in one read.
+func (d *DB) LatestMeasurementsOf(ctx context.Context, beneficiaryIDs []string) (map[string]map[int]pathways.Measurement, error) {
+	docs, err := d.measurementDocs(ctx, bson.D{{Key: "beneficiaryId", Value: bson.D{{Key: "$in", Value: beneficiaryIDs}}}})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]map[int]pathways.Measurement, len(beneficiaryIDs))
+	for _, x := range docs {
+		byH := out[x.BeneficiaryID]
+		if byH == nil {
+			byH = map[int]pathways.Measurement{}
+			out[x.BeneficiaryID] = byH
+		}
+		if cur, ok := byH[x.Horizon]; !ok || x.Version > cur.Version {
+			byH[x.Horizon] = toMeasurement(x)
+		}
+	}
+	return out, nil
+}
+
 // MeasurementHistory returns every version, oldest first.
 func (d *DB) MeasurementHistory(ctx context.Context, beneficiaryID string, horizon int) ([]pathways.Measurement, error) {
 	docs, err := d.measurementDocs(ctx, bson.D{{Key: "beneficiaryId", Value: beneficiaryID}, {Key: "horizon", Value: horizon}})

@@ -67,6 +67,19 @@ func (d *DB) AllSituations(ctx context.Context, beneficiaryID string) ([]pathway
 	return d.situations(ctx, bson.D{{Key: "beneficiaryId", Value: beneficiaryID}})
 }
 
+// SituationsOf returns the situations of several beneficiaries in one read.
+func (d *DB) SituationsOf(ctx context.Context, beneficiaryIDs []string) (map[string][]pathways.Situation, error) {
+	list, err := d.situations(ctx, bson.D{{Key: "beneficiaryId", Value: bson.D{{Key: "$in", Value: beneficiaryIDs}}}})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]pathways.Situation, len(beneficiaryIDs))
+	for _, s := range list {
+		out[s.BeneficiaryID] = append(out[s.BeneficiaryID], s)
+	}
+	return out, nil
+}
+
 func (d *DB) situations(ctx context.Context, filter bson.D) ([]pathways.Situation, error) {
 	cur, err := d.col(colSituations).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "startDate", Value: 1}, {Key: "_id", Value: 1}}))
 	if err != nil {
