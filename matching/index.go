@@ -40,101 +40,14 @@ func cellOf(latDeg, lonDeg float64) cellKey {
 	return cellKey(int64(math.Floor(latDeg/cellDeg))<<32 | int64(uint32(int32(math.Floor(lonDeg/cellDeg)))))
 }
 
-// bucket lists entries grouped by family key (0 = no family, 1..14 = A..N),
-// each group ordered by level key.
-type bucket struct {
-	ids      []int32
-	lv       []Level
-	famStart [16]int32
-}
-
-type entry struct {
-	fam uint8
-	lv  Level
-	id  int32
-}
-
-// newBucket orders entries by family, then level (ascending, or descending
-// when desc), then id.
-func newBucket(es []entry, desc bool) *bucket {
-	slices.SortFunc(es, func(a, b entry) int {
-		if c := cmp.Compare(a.fam, b.fam); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.lv, b.lv); c != 0 {
-			if desc {
-				return -c
-			}
-			return c
-		}
-		return cmp.Compare(a.id, b.id)
-	})
-	b := &bucket{ids: make([]int32, len(es)), lv: make([]Level, len(es))}
-	for i, e := range es {
-		b.ids[i], b.lv[i] = e.id, e.lv
-	}
-	f := 0
-	for i := 0; i < 16; i++ {
-		for f < len(es) && int(es[f].fam) < i {
-			f++
-		}
-		b.famStart[i] = int32(f)
-	}
-	return b
-}
-
-func (b *bucket) family(f int) (lo, hi int) {
-	lo = int(b.famStart[f])
-	hi = len(b.ids)
-	if f < 15 {
-		hi = int(b.famStart[f+1])
-	}
-	return lo, hi
-}
-
-type bucketBuilder map[any][]entry
-
-func (bb bucketBuilder) add(key any, fams uint16, lv Level, id int32) {
-	if fams == 0 {
-		bb[key] = append(bb[key], entry{0, lv, id})
-		return
-	}
-	for f := 1; f <= 14; f++ {
-		if fams&familyBit(uint32(f)) != 0 {
-			bb[key] = append(bb[key], entry{uint8(f), lv, id})
-		}
-	}
-}
-
-func (bb bucketBuilder) build(desc bool) map[any]*bucket {
-	out := make(map[any]*bucket, len(bb))
-	for k, es := range bb {
-		out[k] = newBucket(es, desc)
-	}
-	return out
-}
-
 type deptKey string
 type remoteKey struct{}
 type noCoordsKey string
-
-// queryFamilies lists the family groups a query visits: its own families
-// and group 0 (no family), or every group when it has none.
-func queryFamilies(fams uint16, buf []int) []int {
-	buf = append(buf[:0], 0)
-	for f := 1; f <= 14; f++ {
-		if fams == 0 || fams&familyBit(uint32(f)) != 0 {
-			buf = append(buf, f)
-		}
-	}
-	return buf
-}
 
 // scratch is one query's working memory.
 type scratch struct {
 	seen    []uint32
 	gen     uint32
-	fams    []int
 	top     []scored
 	buckets []placeBucket
 	clsGen  []uint32    // per ROME code: the query that cached its class
@@ -570,12 +483,15 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 }
 
 // SeekerIndex finds the best seekers for an opening. Build it once per set
-// of seekers; it is safe for concurrent queries.
+// of seekers; it is safe for concurrent queries. It works as OpeningIndex
+// does, from the other side: seekers grouped by place and by each of their
+// ROME codes, visited from the closest codes to the opening's to the
+// farthest, nearest places first, until the k-th best beats what is left.
 type SeekerIndex struct {
 	e       *Engine
 	seekers []Seeker
 	prep    []seekerCtx
-	buckets map[any]*bucket
+	buckets map[any]*codeBucket
 	maxKm   float64
 	dict    *labelDict
 	pool    sync.Pool
@@ -588,7 +504,17 @@ type allKey struct{}
 // slice: do not modify it while in use.
 func (e *Engine) NewSeekerIndex(seekers []Seeker) *SeekerIndex {
 	ix := &SeekerIndex{e: e, seekers: seekers, prep: make([]seekerCtx, len(seekers)), dict: &labelDict{ids: map[string]uint32{}}}
-	bb := bucketBuilder{}
+	bb := map[any][]codeEntry{}
+	add := func(key any, sc *seekerCtx, lvl Level, id int32) {
+		if len(sc.codes) == 0 {
+			bb[key] = append(bb[key], codeEntry{0, lvl, id, sc.s.French})
+		}
+		for i, c := range sc.codes {
+			if !slices.ContainsFunc(sc.codes[:i], func(x seekerCode) bool { return x.id == c.id }) {
+				bb[key] = append(bb[key], codeEntry{c.id, lvl, id, sc.s.French})
+			}
+		}
+	}
 	for i := range seekers {
 		s := &seekers[i]
 		ix.prep[i] = e.prepSeeker(s)
@@ -596,17 +522,19 @@ func (e *Engine) NewSeekerIndex(seekers []Seeker) *SeekerIndex {
 		sc.skillIDs, sc.dict = ix.dict.add(sc.skills), ix.dict
 		id := int32(i)
 		lvl := max(sc.maxLevel, BelowA1)
-		bb.add(allKey{}, sc.families, lvl, id)
-		dept := normDept(s.Place.Department)
-		bb.add(deptKey(dept), sc.families, lvl, id)
+		add(allKey{}, sc, lvl, id)
+		add(deptKey(sc.dept), sc, lvl, id)
 		if sc.hasCoords && s.MaxKm > 0 {
-			bb.add(cellOf(s.Place.Coords.Lat, s.Place.Coords.Lon), sc.families, lvl, id)
+			add(cellOf(s.Place.Coords.Lat, s.Place.Coords.Lon), sc, lvl, id)
 			ix.maxKm = max(ix.maxKm, s.MaxKm)
 		} else {
-			bb.add(noCoordsKey(dept), sc.families, lvl, id)
+			add(noCoordsKey(sc.dept), sc, lvl, id)
 		}
 	}
-	ix.buckets = bb.build(true)
+	ix.buckets = make(map[any]*codeBucket, len(bb))
+	for k, es := range bb {
+		ix.buckets[k] = newCodeBucket(es)
+	}
 	ix.pool.New = func() any { return &scratch{} }
 	return ix
 }
@@ -626,40 +554,146 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 	scr := ix.pool.Get().(*scratch)
 	defer ix.pool.Put(scr)
 	scr.reset(len(ix.seekers))
-	scr.fams = queryFamilies(oc.families, scr.fams)
-	req := oc.reqMax
 	today := dayNum(now)
 	id := func(i int32) string { return ix.seekers[i].ID }
-	n := int64(0)
-	visit := func(b *bucket) {
-		if b == nil {
-			return
+	tax := ix.e.tax
+
+	// The opening's codes, and a mentor's sector as one more code that is
+	// never farther than the real ones (then the class is only a bound).
+	codes := oc.codes
+	hintOK := true
+	if c, ok := sectorCode(oc.sector); ok && !slices.Contains(codes, c) {
+		codes = append(slices.Clip(codes), c)
+		hintOK = false
+	}
+	class := func(c romeID) Proximity {
+		if int(c) < len(scr.clsGen) && scr.clsGen[c] == scr.gen {
+			return scr.cls[c]
 		}
-		for _, f := range scr.fams {
-			lo, hi := b.family(f)
-			for j := lo; j < hi && b.lv[j] >= req; j++ {
-				si := b.ids[j]
-				if scr.seen[si] == scr.gen {
-					continue
-				}
-				scr.seen[si] = scr.gen
-				n++
-				if score, ok := ix.e.quick(&ix.prep[si], &oc, now, today, noHint); ok {
-					scr.top = offer(scr.top, k, scored{si, score}, id)
-				}
+		best := ProximityNone
+		for _, g := range codes {
+			best = max(best, tax.proximity(c, g))
+		}
+		if int(c) < len(scr.clsGen) {
+			scr.clsGen[c], scr.cls[c] = scr.gen, best
+		}
+		return best
+	}
+
+	// The place buckets that may hold seekers in reach, nearest first.
+	bs := scr.buckets[:0]
+	switch {
+	case o.Remote:
+		if b := ix.buckets[allKey{}]; b != nil {
+			bs = append(bs, placeBucket{b, 1})
+		}
+	case oc.hasCoords:
+		c := o.Place.Coords
+		cellsWithin(c.Lat, c.Lon, ix.maxKm, func(k cellKey, d float64) {
+			if b := ix.buckets[k]; b != nil {
+				bs = append(bs, placeBucket{b, clamp01(1 - 0.9*d/ix.maxKm)})
+			}
+		})
+		if b := ix.buckets[noCoordsKey(oc.dept)]; b != nil {
+			bs = append(bs, placeBucket{b, 0.5})
+		}
+	default:
+		if b := ix.buckets[deptKey(oc.dept)]; b != nil {
+			bs = append(bs, placeBucket{b, 0.5})
+		}
+	}
+	slices.SortStableFunc(bs, func(a, b placeBucket) int { return cmp.Compare(b.dist, a.dist) })
+	scr.buckets = bs
+
+	norm := ix.e.norm[0]
+	if oc.mentor {
+		norm = ix.e.norm[1]
+	}
+	wRome, wDist := ix.e.w[cROME], ix.e.w[cDistance]
+	beaten := func(p Proximity, dist float64) bool {
+		if len(scr.top) < k {
+			return false
+		}
+		ub := 1 - (wRome*(1-p.value())+wDist*(1-dist))/norm
+		return scr.top[k-1].score > ub+1e-9
+	}
+	req := oc.french
+	n := int64(0)
+	group := func(b *codeBucket, g int, p Proximity) {
+		// Seekers are in increasing level: walk down while they reach the
+		// highest level required.
+		for j := b.start[g+1] - 1; j >= b.start[g] && b.lv[j] >= oc.reqMax; j-- {
+			si := b.ids[j]
+			if scr.seen[si] == scr.gen || !frenchOK(b.fr[j], req) {
+				continue
+			}
+			scr.seen[si] = scr.gen
+			n++
+			hint := p
+			if !hintOK {
+				hint = noHint
+			}
+			if score, ok := ix.e.quick(&ix.prep[si], &oc, now, today, hint); ok {
+				scr.top = offer(scr.top, k, scored{si, score}, id)
 			}
 		}
 	}
-	dept := oc.dept
+	visitRange := func(lo, hi romeID, p Proximity) {
+		for _, pb := range bs {
+			if beaten(p, pb.dist) {
+				continue
+			}
+			b := pb.b
+			g, _ := slices.BinarySearch(b.codes, lo)
+			for ; g < len(b.codes) && b.codes[g] <= hi; g++ {
+				if c := b.codes[g]; c != 0 && len(oc.codes) > 0 && class(c) != p {
+					continue
+				}
+				group(b, g, p)
+			}
+		}
+	}
+
 	switch {
-	case o.Remote:
-		visit(ix.buckets[allKey{}])
-	case oc.hasCoords:
-		c := o.Place.Coords
-		cellsWithin(c.Lat, c.Lon, ix.maxKm, func(k cellKey, _ float64) { visit(ix.buckets[k]) })
-		visit(ix.buckets[noCoordsKey(dept)])
+	case len(oc.codes) == 0:
+		// An opening for any trade: ROME counts 1 for every seeker.
+		visitRange(0, romeID(15*10000), ProximitySame)
 	default:
-		visit(ix.buckets[deptKey(dept)])
+		for _, p := range []Proximity{ProximitySame, ProximityMobility, ProximityDomain, ProximityFamily} {
+			if beaten(p, 1) {
+				break
+			}
+			for i, g := range codes {
+				switch p {
+				case ProximitySame:
+					visitRange(g, g, p)
+				case ProximityMobility:
+					for _, c := range tax.linkedTo(g) {
+						visitRange(c, c, p)
+					}
+				case ProximityDomain:
+					if !slices.ContainsFunc(codes[:i], func(x romeID) bool { return x.domain() == g.domain() }) {
+						visitRange(romeID(g.domain()*100), romeID(g.domain()*100+99), p)
+					}
+				case ProximityFamily:
+					if !slices.ContainsFunc(codes[:i], func(x romeID) bool { return x.family() == g.family() }) {
+						visitRange(romeID(g.family()*10000), romeID(g.family()*10000+9999), p)
+					}
+				}
+			}
+		}
+		if !beaten(ProximityNone, 1) {
+			// Seekers without a code, and those whose codes reach the
+			// opening's families only through mobility links.
+			visitRange(0, 0, ProximityNone)
+			for f := uint32(1); f <= 14; f++ {
+				if oc.families&familyBit(f) != 0 {
+					for _, c := range tax.intoFamily(f) {
+						visitRange(c, c, ProximityNone)
+					}
+				}
+			}
+		}
 	}
 	ix.scored.Add(n)
 	out := make([]Suggestion, len(scr.top))

@@ -105,6 +105,8 @@ type Taxonomy struct {
 	labels  map[string]string
 	links   map[uint64]LinkKind
 	adj     map[romeID][]romeID // targets of each code's links, sorted
+	radj    map[romeID][]romeID // sources of the links to each code, sorted
+	into    [15][]romeID        // codes outside family f linking into it, sorted
 }
 
 func linkKey(from, to romeID) uint64 { return uint64(from)<<32 | uint64(to) }
@@ -183,14 +185,33 @@ func (t *Taxonomy) proximity(f, g romeID) Proximity {
 // linkedFrom lists the codes f links to.
 func (t *Taxonomy) linkedFrom(f romeID) []romeID { return t.adj[f] }
 
+// linkedTo lists the codes that link to g.
+func (t *Taxonomy) linkedTo(g romeID) []romeID { return t.radj[g] }
+
+// intoFamily lists the codes outside family f that link to a code of f.
+func (t *Taxonomy) intoFamily(f uint32) []romeID { return t.into[f] }
+
 func (t *Taxonomy) buildAdjacency() {
 	t.adj = make(map[romeID][]romeID)
+	t.radj = make(map[romeID][]romeID)
+	t.into = [15][]romeID{}
 	for k := range t.links {
-		f := romeID(k >> 32)
-		t.adj[f] = append(t.adj[f], romeID(uint32(k)))
+		f, g := romeID(k>>32), romeID(uint32(k))
+		t.adj[f] = append(t.adj[f], g)
+		t.radj[g] = append(t.radj[g], f)
+		if f.family() != g.family() {
+			t.into[g.family()] = append(t.into[g.family()], f)
+		}
 	}
 	for _, v := range t.adj {
 		slices.Sort(v)
+	}
+	for _, v := range t.radj {
+		slices.Sort(v)
+	}
+	for i := range t.into {
+		slices.Sort(t.into[i])
+		t.into[i] = slices.Compact(t.into[i])
 	}
 }
 
