@@ -118,14 +118,27 @@ func (h *Handlers) HandleRefresh(ctx context.Context, t *asynq.Task) error {
 		h.log().Info("suggestion refresh skipped: no refresher configured")
 		return nil
 	}
+	var err error
 	switch {
 	case p.BeneficiaryID != "":
-		return permanent(h.Refresher.Refresh(ctx, p.OrganisationID, p.BeneficiaryID))
+		err = h.Refresher.Refresh(ctx, p.OrganisationID, p.BeneficiaryID)
 	case p.OpportunityID != "":
-		return permanent(h.refreshOpportunity(ctx, p.OpportunityID))
+		err = h.refreshOpportunity(ctx, p.OpportunityID)
 	default:
 		return fmt.Errorf("%s: names nothing to refresh: %w", t.Type(), asynq.SkipRetry)
 	}
+	if err == nil || apperr.Is(err, apperr.NotFound) {
+		return nil // a record gone has nothing left to refresh
+	}
+	// A refresh that failed its last try ends without error: an archived
+	// task would keep its id and swallow every later change of the record.
+	retried, _ := asynq.GetRetryCount(ctx)
+	maxRetry, ok := asynq.GetMaxRetry(ctx)
+	if ok && retried >= maxRetry {
+		h.log().Error("suggestion refresh given up", "beneficiary", p.BeneficiaryID, "opportunity", p.OpportunityID, "error", err.Error())
+		return nil
+	}
+	return err
 }
 
 // refreshOpportunity refreshes the seekers the opportunity suits best among
