@@ -49,12 +49,15 @@ func runServe(ctx context.Context, cfg config, stdout, stderr io.Writer, opts se
 		defer bg.stop() // after the API has drained its requests
 	}
 
+	// One engine serves suggestions and proposals, so both explain alike.
+	engine := matchinput.NewEngine(matchinput.DefaultDeclineCooldown)
 	app := httpapi.New(httpapi.Deps{
 		Access: st.DB, Beneficiaries: st.DB, Audit: st.DB, Opportunities: st.DB, Mentors: st.DB,
 		Suggest: &suggest.Service{
-			Engine: matchinput.NewEngine(matchinput.DefaultDeclineCooldown), Beneficiaries: st.DB,
-			Opportunities: st.DB, Mentors: st.DB, Cooldown: matchinput.DefaultDeclineCooldown, Now: time.Now,
+			Engine: engine, Beneficiaries: st.DB, Opportunities: st.DB, Mentors: st.DB,
+			Declines: st.DB, Cooldown: matchinput.DefaultDeclineCooldown, Now: time.Now,
 		},
+		MatchEngine: engine, DeclineCooldown: matchinput.DefaultDeclineCooldown,
 		Proposals: st.DB, Mentorships: st.DB, MentorPlaces: st.DB,
 		Batches: bg.batches, Situations: st.DB, Measurements: st.DB, Changes: bg.client,
 		Checks: map[string]func(context.Context) error{

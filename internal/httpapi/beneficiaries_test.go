@@ -1,18 +1,16 @@
 package httpapi_test
 
 import (
-	"sync"
-	"time"
-
 	"context"
 	"encoding/json"
-	"github.com/parcours-emploi/parcours/internal/httpapi"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/parcours-emploi/parcours/internal/httpapi"
 	"github.com/parcours-emploi/parcours/pathways"
 )
 
@@ -275,8 +273,8 @@ func TestBeneficiaryAccess(t *testing.T) {
 }
 
 func TestRevokedKeyIsRefusedOnceTheCacheExpires(t *testing.T) {
-	clock := &fakeClock{t: time.Now()}
-	w := newWorld(t, func(d *httpapi.Deps) { d.Now = clock.Now })
+	clk := &clock{t: time.Now()}
+	w := newWorld(t, func(d *httpapi.Deps) { d.Now = clk.Now })
 	w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries", nil), http.StatusOK)
 	keys, err := w.db.Keys(context.Background(), w.orgA.ID)
 	if err != nil {
@@ -291,27 +289,9 @@ func TestRevokedKeyIsRefusedOnceTheCacheExpires(t *testing.T) {
 	}
 	// Trusted from the cache until its TTL (30 s by default) runs out, then refused.
 	w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries", nil), http.StatusOK)
-	clock.advance(31 * time.Second)
+	clk.Add(31 * time.Second)
 	w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries", nil), http.StatusUnauthorized)
 	w.must(w.do(w.advA2, "GET", "/api/v1/beneficiaries", nil), http.StatusOK)
-}
-
-// fakeClock is a clock tests move by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
 }
 
 func TestErasureKeepsOnlyAnonymousData(t *testing.T) {

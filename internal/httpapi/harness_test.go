@@ -60,13 +60,17 @@ func newWorld(t *testing.T, opts ...worldOption) *world {
 	}
 	deps := httpapi.Deps{
 		Access: db, Beneficiaries: db, Audit: db, Opportunities: db, Mentors: db,
+		Proposals: db, Mentorships: db, MentorPlaces: db, Situations: db, Measurements: db,
 		Checks: map[string]func(context.Context) error{"mongodb": db.Ping},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Suggest: &suggest.Service{Engine: matchinput.NewEngine(0), Beneficiaries: db, Opportunities: db, Mentors: db,
-			Cooldown: matchinput.DefaultDeclineCooldown, Now: time.Now},
+			Declines: db, Cooldown: matchinput.DefaultDeclineCooldown, Now: time.Now},
 	}
 	for _, o := range opts {
 		o(&deps)
+	}
+	if deps.Now != nil {
+		deps.Suggest.Now = deps.Now
 	}
 	w := &world{t: t, app: httpapi.New(deps), db: db}
 	w.doc, err = httpapi.BuildOpenAPIForApp(deps)

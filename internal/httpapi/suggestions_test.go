@@ -88,3 +88,36 @@ func TestSuggestionsRankEligibleOpeningsWithExplanations(t *testing.T) {
 		t.Errorf("errors %+v", p.Errors)
 	}
 }
+
+func TestMentorSuggestionsLeaveOutADeclinedPairDuringTheCooldown(t *testing.T) {
+	w := newWorld(t)
+	var b pathways.Beneficiary
+	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", amina(w.advA.user.ID)), http.StatusCreated).json(t, &b)
+	var m struct {
+		ID string `json:"id"`
+	}
+	w.must(w.do(w.advA, "POST", "/api/v1/mentors", mentorBody(w.mentorA.user.ID)), http.StatusCreated).json(t, &m)
+
+	mentorIDs := func() []string {
+		var res suggest.Result
+		w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries/"+b.ID+"/suggestions?kind=mentor", nil), http.StatusOK).json(t, &res)
+		var ids []string
+		for _, it := range res.Items {
+			ids = append(ids, it.Opening.ID)
+		}
+		return ids
+	}
+	if diff := cmp.Diff([]string{m.ID}, mentorIDs()); diff != "" {
+		t.Fatalf("mentor suggestions before the decline (-want +got):\n%s", diff)
+	}
+	var p struct {
+		ID string `json:"id"`
+	}
+	w.must(w.do(w.advA, "POST", "/api/v1/proposals", map[string]any{"beneficiaryId": b.ID, "kind": "mentor", "openingId": m.ID}), http.StatusCreated).json(t, &p)
+	w.must(w.do(w.advA, "POST", "/api/v1/proposals/"+p.ID+"/approve", nil), http.StatusOK)
+	w.must(w.do(w.advA, "POST", "/api/v1/proposals/"+p.ID+"/send", nil), http.StatusOK)
+	w.must(w.do(w.mentorA, "POST", "/api/v1/proposals/"+p.ID+"/decline", map[string]any{"reason": "Pas disponible ce trimestre"}), http.StatusOK)
+	if got := mentorIDs(); len(got) != 0 {
+		t.Errorf("a declined mentor is still suggested: %v", got)
+	}
+}
