@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// dev runs the workers beside the API: a batch posted over HTTP is done a
+// moment later, with the demo data's proposals.
+func TestDevRunsBatchesInProcess(t *testing.T) {
+	cfg, err := loadConfig(envOf(map[string]string{"PARCOURS_ADDR": "127.0.0.1:0", "PARCOURS_DATA_DIR": t.TempDir(), "PARCOURS_LOG_LEVEL": "error"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout := &syncBuffer{}
+	ready := make(chan string, 1)
+	errc := make(chan error, 1)
+	go func() {
+		errc <- runServe(ctx, cfg, stdout, io.Discard, serveOptions{demo: true, work: true, ready: func(a string) { ready <- a }})
+	}()
+	var base string
+	select {
+	case addr := <-ready:
+		base = "http://" + addr
+	case err := <-errc:
+		cancel()
+		t.Fatalf("dev stopped at start: %v", err)
+	case <-time.After(60 * time.Second):
+		cancel()
+		t.Fatal("dev did not start in 60 s")
+	}
+	defer func() {
+		cancel()
+		select {
+		case err := <-errc:
+			if err != nil {
+				t.Errorf("dev stopped with %v", err)
+			}
+		case <-time.After(40 * time.Second):
+			t.Error("dev did not stop in 40 s")
+		}
+	}()
+	coordinator := secretRE.FindString(stdout.String()) // the first demo key printed
+	if coordinator == "" {
+		t.Fatalf("no demo key printed:\n%s", stdout.String())
+	}
+
+	req, _ := http.NewRequest("POST", base+"/api/v1/matching/batches", strings.NewReader(`{"kind":"job","scope":{"department":"69"},"minScore":0.1}`))
+	req.Header.Set("Authorization", "Bearer "+coordinator)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b struct {
+		ID     string `json:"id"`
+		Status string `json:"status"`
+		Counts struct {
+			Seekers, Assigned int
+			Created           int `json:"proposalsCreated"`
+		} `json:"counts"`
+	}
+	err = json.NewDecoder(res.Body).Decode(&b)
+	res.Body.Close()
+	if err != nil || res.StatusCode != http.StatusAccepted {
+		t.Fatalf("POST batch: %d, %v", res.StatusCode, err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for b.Status != "done" {
+		if time.Now().After(deadline) {
+			t.Fatalf("batch still %s after 30 s", b.Status)
+		}
+		time.Sleep(100 * time.Millisecond)
+		status, body := get(t, base+"/api/v1/matching/batches/"+b.ID, coordinator)
+		if status != http.StatusOK {
+			t.Fatalf("GET batch: %d %s", status, body)
+		}
+		if err := json.Unmarshal([]byte(body), &b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if b.Counts.Seekers == 0 || b.Counts.Assigned == 0 || b.Counts.Created != b.Counts.Assigned {
+		t.Errorf("demo batch counts %+v: want seekers, and one proposal per assignment", b.Counts)
+	}
+}
+
+func TestWorkNeedsSharedStores(t *testing.T) {
+	err := run(context.Background(), []string{"work"}, envOf(map[string]string{"REDIS_URL": "redis://127.0.0.1:6379"}), nil, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "MONGODB_URI") {
+		t.Errorf("work without MONGODB_URI: %v, want an error naming it", err)
+	}
+}
