@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -59,71 +61,71 @@ func (e *Engine) BuildProblemWith(seekers []Seeker, openings []Opening, minScore
 	// Seekers are scored in chunks by a few workers; each seeker's arcs go
 	// to its own slot, so the result does not depend on scheduling.
 	perSeeker := make([][]scored, len(seekers))
-	var evs [][]Evaluation
-	if !opt.SkipEvaluations {
-		evs = make([][]Evaluation, len(seekers))
-	}
-	const chunk = 256
-	var next int
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				lo := next
-				next += chunk
-				mu.Unlock()
-				if lo >= len(seekers) {
-					return
-				}
-				for si := lo; si < min(lo+chunk, len(seekers)); si++ {
-					sc := ix.prepSeeker(&seekers[si])
-					top := ix.top(&sc, k, now, nil)
-					kept := top[:0]
-					for _, t := range top {
-						if t.score >= minScore {
-							kept = append(kept, t)
-						}
-					}
-					perSeeker[si] = kept
-					if evs != nil && len(kept) > 0 {
-						row := make([]Evaluation, len(kept))
-						for j, t := range kept {
-							row[j] = e.evaluateEligible(&sc, &ix.prep[t.id], now)
-						}
-						evs[si] = row
-					}
-				}
+	inChunks(len(seekers), workers, func(si int) {
+		sc := ix.prepSeeker(&seekers[si])
+		top := ix.top(&sc, k, now, nil)
+		kept := top[:0]
+		for _, t := range top {
+			if t.score >= minScore {
+				kept = append(kept, t)
 			}
-		}()
-	}
-	wg.Wait()
+		}
+		perSeeker[si] = slices.Clip(kept)
+	})
 
-	n := 0
-	for _, t := range perSeeker {
-		n += len(t)
+	first := make([]int, len(seekers)+1) // seeker si's arcs are [first[si], first[si+1])
+	for si, t := range perSeeker {
+		first[si+1] = first[si] + len(t)
 	}
+	n := first[len(seekers)]
 	p := &Problem{Seekers: len(seekers), Capacities: make([]int32, len(openings)), Arcs: make([]Arc, 0, n)}
 	for i := range openings {
 		p.Capacities[i] = int32(max(0, min(openings[i].Capacity, math.MaxInt32)))
-	}
-	var out []Evaluation
-	if evs != nil {
-		out = make([]Evaluation, 0, n)
 	}
 	for si, top := range perSeeker {
 		for _, t := range top {
 			p.Arcs = append(p.Arcs, Arc{Seeker: int32(si), Opening: ix.order[t.id], Score: int32(math.Round(t.score * 1000))})
 		}
-		if evs != nil {
-			out = append(out, evs[si]...)
-			evs[si] = nil
-		}
 	}
+	if opt.SkipEvaluations {
+		return p, nil, nil
+	}
+
+	// Evaluations are written in place, in arc order.
+	out := make([]Evaluation, n)
+	inChunks(len(seekers), workers, func(si int) {
+		if len(perSeeker[si]) == 0 {
+			return
+		}
+		sc := ix.prepSeeker(&seekers[si])
+		for j, t := range perSeeker[si] {
+			out[first[si]+j] = e.evaluateEligible(&sc, &ix.prep[t.id], now)
+		}
+	})
 	return p, out, nil
+}
+
+// inChunks calls fn(i) for i in [0, n) on workers goroutines, in chunks.
+func inChunks(n, workers int, fn func(i int)) {
+	const chunk = 256
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+chunk, n); i++ {
+					fn(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func checkBatchInput(seekers []Seeker, openings []Opening) error {

@@ -231,7 +231,7 @@ func (e *Engine) tradeFailure(sc *seekerCtx, oc *openingCtx) Failure {
 func distanceFailure(sc *seekerCtx, oc *openingCtx, explain bool) (Failure, bool) {
 	s, o := sc.s, oc.o
 	if sc.hasCoords && oc.hasCoords && s.MaxKm > 0 {
-		d := haversine(sc.lat, sc.lon, oc.lat, oc.lon)
+		d := distance(sc, oc)
 		if d <= s.MaxKm {
 			return Failure{}, false
 		}
