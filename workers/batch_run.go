@@ -29,10 +29,11 @@ type ProposalWriter interface {
 	CreateProposalOnce(ctx context.Context, p pathways.Proposal) (stored pathways.Proposal, created bool, err error)
 }
 
-// DeclineSource tells which openings a beneficiary declined lately;
-// pathways.ProposalStore is one.
+// DeclineSource lists proposals, to find the pairs declined lately;
+// pathways.ProposalStore is one. A batch reads its organisation's declined
+// proposals at once rather than asking for each beneficiary's.
 type DeclineSource interface {
-	DeclinesOf(ctx context.Context, beneficiaryID string, since time.Time) (map[string]time.Time, error)
+	Proposals(ctx context.Context, f pathways.ProposalFilter) ([]pathways.Proposal, string, error)
 }
 
 // BatchRunner runs matching batches: load, build, solve, write.
@@ -213,6 +214,10 @@ func (r *BatchRunner) run(ctx context.Context, b *Batch, start time.Time) error 
 
 // loadSeekers converts the organisation's live beneficiaries in scope.
 func (r *BatchRunner) loadSeekers(ctx context.Context, b *Batch, at time.Time) ([]matching.Seeker, error) {
+	declines, err := r.declines(ctx, b.OrganisationID, at.Add(-matchinput.DefaultDeclineCooldown))
+	if err != nil {
+		return nil, err
+	}
 	var out []matching.Seeker
 	after := ""
 	for {
@@ -224,13 +229,42 @@ func (r *BatchRunner) loadSeekers(ctx context.Context, b *Batch, at time.Time) (
 			return nil, err
 		}
 		for _, ben := range list {
-			var x matchinput.SeekerExtras
-			if r.Declines != nil {
-				if x.Declines, err = r.Declines.DeclinesOf(ctx, ben.ID, at.Add(-matchinput.DefaultDeclineCooldown)); err != nil {
-					return nil, err
-				}
+			out = append(out, matchinput.Seeker(ben, matchinput.SeekerExtras{Declines: declines[ben.ID]}))
+		}
+		if next == "" {
+			return out, nil
+		}
+		after = next
+	}
+}
+
+// declines maps each beneficiary of org to the openings of the proposals
+// declined since the instant, and when (the engine's Declines).
+func (r *BatchRunner) declines(ctx context.Context, org string, since time.Time) (map[string]map[string]time.Time, error) {
+	out := map[string]map[string]time.Time{}
+	if r.Declines == nil {
+		return out, nil
+	}
+	after := ""
+	for {
+		list, next, err := r.Declines.Proposals(ctx, pathways.ProposalFilter{
+			OrganisationID: org, States: []pathways.ProposalState{pathways.ProposalDeclined}, After: after, Limit: pageSize,
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range list {
+			if p.UpdatedAt.Before(since) {
+				continue
 			}
-			out = append(out, matchinput.Seeker(ben, x))
+			m := out[p.BeneficiaryID]
+			if m == nil {
+				m = map[string]time.Time{}
+				out[p.BeneficiaryID] = m
+			}
+			if at := p.UpdatedAt.UTC(); at.After(m[p.OpeningID]) {
+				m[p.OpeningID] = at
+			}
 		}
 		if next == "" {
 			return out, nil

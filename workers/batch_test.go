@@ -270,3 +270,33 @@ func TestBatchOfAGoneBatchIsNotRetried(t *testing.T) {
 		t.Errorf("error %v, want it to wrap asynq.SkipRetry", err)
 	}
 }
+
+// A pair declined within the cooldown is not proposed again by a batch.
+func TestBatchLeavesOutDeclinedPairs(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	const org = "org-a"
+	seed(t, db, org, 30, 20, 4)
+	first := newBatch(t, db, org)
+	if err := runner(db, db).Run(ctx, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	before := proposalsOf(t, db, org, first.ID)
+	declined := before[0]
+	if err := db.CreateProposal(ctx, pathways.Proposal{
+		ID: "prp_declined", OrganisationID: org, BeneficiaryID: declined.Seeker, Kind: pathways.OpeningJob, OpeningID: declined.Opening,
+		Source: pathways.SourceAdviser, State: pathways.ProposalDeclined, History: []pathways.Transition{},
+		CreatedAt: t0.Add(-time.Hour), UpdatedAt: t0.Add(-time.Hour), Version: 4,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	second := newBatch(t, db, org)
+	if err := runner(db, db).Run(ctx, second.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range proposalsOf(t, db, org, second.ID) {
+		if p == declined {
+			t.Fatalf("the declined pair %v was proposed again", declined)
+		}
+	}
+}
