@@ -47,6 +47,16 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// benchSizes are the pool sizes benchmarked: 10k, and 100k when
+// MATCHING_BENCH_LARGE is set (a 100k run takes minutes and, with per-arc
+// evaluations, over 3 GB).
+func benchSizes() []int {
+	if os.Getenv("MATCHING_BENCH_LARGE") != "" {
+		return []int{10_000, 100_000}
+	}
+	return []int{10_000}
+}
+
 // parallel runs fn(i) for i in [0, n) on GOMAXPROCS goroutines.
 func parallel(n int, fn func(i int)) {
 	var wg sync.WaitGroup
@@ -77,7 +87,7 @@ func parallel(n int, fn func(i int)) {
 // n × n pool: one op is the whole pool. Reported: pairs scored per op, the
 // fraction of all pairs that is, and the index build time.
 func BenchmarkSuggestions(b *testing.B) {
-	for _, n := range []int{10_000, 100_000} {
+	for _, n := range benchSizes() {
 		b.Run(fmt.Sprintf("%dx%d", n, n), func(b *testing.B) {
 			p := poolOf(n)
 			e := newEngine(b)
@@ -104,7 +114,7 @@ func BenchmarkSuggestions(b *testing.B) {
 
 // BenchmarkTopSeekers computes the top 20 seekers of every opening.
 func BenchmarkTopSeekers(b *testing.B) {
-	for _, n := range []int{10_000, 100_000} {
+	for _, n := range benchSizes() {
 		b.Run(fmt.Sprintf("%dx%d", n, n), func(b *testing.B) {
 			p := poolOf(n)
 			e := newEngine(b)
@@ -130,7 +140,7 @@ func BenchmarkTopSeekers(b *testing.B) {
 // MATCHING_DIMACS_OUT set, the 100k instance is written there in DIMACS for
 // timing an independent solver on it.
 func BenchmarkBatchPipeline(b *testing.B) {
-	for _, n := range []int{10_000, 100_000} {
+	for _, n := range benchSizes() {
 		for _, skip := range []bool{false, true} {
 			name := fmt.Sprintf("%dx%d/evaluations", n, n)
 			if skip {

@@ -83,3 +83,19 @@ func TestSkillNames(t *testing.T) {
 		t.Errorf("skill names (-want +got):\n%s", diff)
 	}
 }
+
+func TestNormalizeLabel(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Soudure TIG", "soudure tig"},
+		{"  Lecture   de plans ", "lecture de plans"},
+		{"Électricité-bâtiment", "electricite batiment"},
+		{"Gros œuvre", "gros oeuvre"},
+		{"CACES R489/3", "caces r489 3"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := matching.NormalizeLabel(tt.in); got != tt.want {
+			t.Errorf("NormalizeLabel(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
