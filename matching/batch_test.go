@@ -139,3 +139,24 @@ func TestBuildProblemOnAPool(t *testing.T) {
 		}
 	}
 }
+
+// Candidates < 0 keeps every eligible opening of every seeker, best first.
+func TestBuildProblemWithAllCandidates(t *testing.T) {
+	e := newEngine(t)
+	seekers, openings := makePool(5, poolShape{seekers: 60, openings: 200, odd: true}, testNow)
+	p, _, err := e.BuildProblemWith(seekers, openings, 0, testNow, matching.BatchOptions{Candidates: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int32][]ranked{}
+	for _, a := range p.Arcs {
+		score, _ := e.Score(&seekers[a.Seeker], &openings[a.Opening], testNow)
+		got[a.Seeker] = append(got[a.Seeker], ranked{openings[a.Opening].ID, score})
+	}
+	for si := range seekers {
+		want := bruteOpenings(e, &seekers[si], openings, len(openings))
+		if diff := gocmp.Diff(want, got[int32(si)]); diff != "" {
+			t.Fatalf("arcs of %s (-every eligible opening +batch):\n%s", seekers[si].ID, diff)
+		}
+	}
+}

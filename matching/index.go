@@ -359,6 +359,9 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 	lvl := max(sc.maxLevel, BelowA1)
 	today := dayNum(now)
 	id := func(i int32) string { return ix.prep[i].o.ID }
+	// With k at least the number of openings nothing can be cut: keep all
+	// and sort once rather than insert into an ordered top.
+	all := k >= len(ix.openings)
 
 	// The place buckets the seeker reaches, with the best distance value
 	// their openings can have, nearest first.
@@ -399,7 +402,11 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 				hint = noHint
 			}
 			if score, ok := ix.e.quick(sc, oc, now, today, hint); ok {
-				scr.top = offer(scr.top, k, scored{oi, score}, id)
+				if all {
+					scr.top = append(scr.top, scored{oi, score})
+				} else {
+					scr.top = offer(scr.top, k, scored{oi, score}, id)
+				}
 			}
 		}
 	}
@@ -479,6 +486,15 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 		}
 	}
 	ix.scored.Add(n)
+	if all {
+		// Every eligible opening was kept: order them once.
+		slices.SortFunc(scr.top, func(a, b scored) int {
+			if c := cmp.Compare(b.score, a.score); c != 0 {
+				return c
+			}
+			return strings.Compare(id(a.id), id(b.id))
+		})
+	}
 	return append(dst[:0], scr.top...)
 }
 
