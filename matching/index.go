@@ -21,16 +21,19 @@ type Suggestion struct {
 
 // The candidate indexes prune pairs that cannot pass the hard constraints,
 // so that a query scores only the plausible pairs, and find exactly what
-// scoring every pair would. They prune on:
-//   - trade: the ROME families of the opening against those of the seeker's
-//     project, past jobs and their mobility links (the "trade" constraint);
+// scoring every pair would. Entries are bucketed by place and grouped by ROME
+// code within a bucket, each group ordered by French level:
 //   - place: a grid of cellDeg-degree cells for places with coordinates,
 //     the département otherwise (the "distance" constraint), remote
-//     openings apart;
-//   - level: the highest French level required against the seeker's best
-//     (a necessary condition of the "french" constraint).
-// Entries of a bucket are grouped by family and ordered by level, so both
-// family and level pruning cut ranges without looking at what is cut.
+//     openings apart; only the buckets in reach are visited;
+//   - trade and ROME proximity: only the code groups of the families the
+//     "trade" constraint allows are visited, from the closest codes to the
+//     farthest (same code, mobility link, same domain, same family, other
+//     allowed families), and a query stops as soon as its k-th best score
+//     beats the best any farther class, at that distance, could reach;
+//   - level: a group is read while the level required (or held) allows,
+//     and the required levels are checked per skill from the bucket's own
+//     arrays before the opening (or seeker) is read.
 
 const cellDeg = 0.1 // about 11 km of latitude, 7–8 km of longitude in France
 
