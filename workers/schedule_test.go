@@ -3,6 +3,7 @@ package workers_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,7 +13,9 @@ import (
 
 	"github.com/parcours-emploi/parcours/internal/civil"
 	"github.com/parcours-emploi/parcours/internal/ids"
+	"github.com/parcours-emploi/parcours/internal/matchinput"
 	"github.com/parcours-emploi/parcours/internal/testenv"
+	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/pathways"
 	"github.com/parcours-emploi/parcours/workers"
 )
@@ -191,4 +194,47 @@ func TestRefreshBurstRecomputesOnce(t *testing.T) {
 
 	client.BeneficiaryChanged(ctx, "org-a", "ben-1")
 	waitFor(t, 20*time.Second, "a later change's refresh", func() bool { return ref.count("org-a/ben-1") == 2 })
+}
+
+// An opportunity's change refreshes the seekers it suits best, a bounded
+// number, and only seekers it suits.
+func TestOpportunityChangeRefreshesItsBestSeekers(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	seed(t, db, "org-a", 40, 1, 5)
+	opps, _, err := db.Opportunities(ctx, jobs.Filter{OrganisationID: "org-a"})
+	if err != nil || len(opps) != 1 {
+		t.Fatalf("opportunities %v, %v", opps, err)
+	}
+	ref := &countingRefresher{runs: map[string]int{}}
+	engine := matchinput.NewEngine(0)
+	h := &workers.Handlers{Refresher: ref, Seekers: db, Opportunities: db, Engine: engine, RefreshSeekers: 3,
+		Now: func() time.Time { return t0 }, Logger: quiet}
+	task, _, err := workers.NewRefreshTask(workers.RefreshPayload{OrganisationID: "agency", OpportunityID: opps[0].ID}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.HandleRefresh(ctx, task); err != nil {
+		t.Fatal(err)
+	}
+	op := matchinput.Opening(opps[0], 0)
+	if len(ref.runs) == 0 || len(ref.runs) > 3 {
+		t.Fatalf("%d seekers refreshed, want 1 to 3", len(ref.runs))
+	}
+	for key := range ref.runs {
+		org, id, _ := strings.Cut(key, "/")
+		b, err := db.Beneficiary(ctx, org, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := matchinput.Seeker(b, matchinput.SeekerExtras{})
+		if ev := engine.Evaluate(&s, &op, t0); !ev.Eligible {
+			t.Errorf("refreshed %s, whom the offer does not suit: %+v", id, ev.Failures)
+		}
+	}
+	// An opportunity gone leaves nothing to refresh.
+	gone, _, _ := workers.NewRefreshTask(workers.RefreshPayload{OrganisationID: "agency", OpportunityID: "opp_gone"}, 0)
+	if err := h.HandleRefresh(ctx, gone); err != nil {
+		t.Errorf("refresh of a gone opportunity: %v, want nil", err)
+	}
 }
