@@ -110,6 +110,10 @@ type BatchStore interface {
 	// UnqueuedBatches returns up to limit queued batches never enqueued,
 	// created before the instant, oldest first.
 	UnqueuedBatches(ctx context.Context, createdBefore time.Time, limit int) ([]Batch, error)
+	// StaleBatches returns up to limit batches whose task may have been lost
+	// with the queue's data: queued and enqueued before enqueuedBefore, or
+	// running since before startedBefore; oldest first.
+	StaleBatches(ctx context.Context, enqueuedBefore, startedBefore time.Time, limit int) ([]Batch, error)
 	// SaveInstance stores the DIMACS text of the instance the batch solved,
 	// replacing an earlier attempt's.
 	SaveInstance(ctx context.Context, id string, dimacs []byte) error
@@ -187,7 +191,11 @@ func (s *Batches) WriteInstance(ctx context.Context, org, id string, w io.Writer
 }
 
 // Sweep enqueues the batches recorded but never enqueued, created before
-// olderThan ago, and returns how many it enqueued.
+// olderThan ago, and returns how many it enqueued. It also enqueues again
+// the batches queued for more than StaleAfter or running for more than
+// twice the task timeout, in case the queue lost their task (a Redis
+// restarted without its data): a task still there keeps its id, so the
+// enqueue is a no-op.
 func Sweep(ctx context.Context, st BatchStore, q Enqueuer, now time.Time, olderThan time.Duration) (int, error) {
 	list, err := st.UnqueuedBatches(ctx, now.Add(-olderThan), 500)
 	if err != nil {
@@ -203,5 +211,18 @@ func Sweep(ctx context.Context, st BatchStore, q Enqueuer, now time.Time, olderT
 		}
 		n++
 	}
+	stale, err := st.StaleBatches(ctx, now.Add(-StaleAfter), now.Add(-2*BatchTimeout), 500)
+	if err != nil {
+		return n, err
+	}
+	for _, b := range stale {
+		if err := q.EnqueueBatch(ctx, b.ID); err != nil {
+			return n, err
+		}
+	}
 	return n, nil
 }
+
+// StaleAfter is how long a batch may wait on the queue before the sweeper
+// makes sure its task still exists.
+const StaleAfter = 15 * time.Minute

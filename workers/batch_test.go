@@ -300,3 +300,39 @@ func TestBatchLeavesOutDeclinedPairs(t *testing.T) {
 		}
 	}
 }
+
+// A batch whose task the queue lost (Redis restarted without its data) is
+// enqueued again by the sweeper once it has waited StaleAfter.
+func TestSweepRecoversABatchWhoseTaskWasLost(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	const org = "org-a"
+	seed(t, db, org, 10, 10, 6)
+	b := newBatch(t, db, org)
+	if err := db.MarkEnqueued(ctx, b.ID, t0); err != nil { // enqueued, then lost
+		t.Fatal(err)
+	}
+	queue := testenv.Get(t).Prefix(t)
+	client := workers.NewClient(redisOpt(t), queue, quiet)
+	defer client.Close()
+	inspector := asynq.NewInspector(redisOpt(t))
+	defer inspector.Close()
+
+	if _, err := workers.Sweep(ctx, db, client, t0.Add(workers.StaleAfter-time.Minute), 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := inspector.GetTaskInfo(queue, b.ID); err == nil {
+		t.Fatal("a batch queued for less than StaleAfter was enqueued again")
+	}
+	if _, err := workers.Sweep(ctx, db, client, t0.Add(workers.StaleAfter+time.Minute), 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := inspector.GetTaskInfo(queue, b.ID); err != nil {
+		t.Fatalf("the stale batch's task: %v", err)
+	}
+	serve(t, queue, &workers.Handlers{Runner: runner(db, db), Logger: quiet}, time.Second)
+	waitFor(t, 30*time.Second, "recovered batch done", func() bool {
+		got, err := db.BatchByID(ctx, b.ID)
+		return err == nil && got.Status == workers.BatchDone
+	})
+}

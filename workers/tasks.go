@@ -61,8 +61,11 @@ func NewBatchTask(id string) (*asynq.Task, []asynq.Option, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return asynq.NewTask(TypeBatch, b), []asynq.Option{asynq.TaskID(id), asynq.MaxRetry(10), asynq.Timeout(2 * time.Hour)}, nil
+	return asynq.NewTask(TypeBatch, b), []asynq.Option{asynq.TaskID(id), asynq.MaxRetry(10), asynq.Timeout(BatchTimeout)}, nil
 }
+
+// BatchTimeout bounds one attempt of a batch.
+const BatchTimeout = 2 * time.Hour
 
 // NewRefreshTask returns the refresh task of a change. Its task id names
 // the changed record and the task waits debounce before it runs, so a burst

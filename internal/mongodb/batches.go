@@ -162,15 +162,36 @@ func (d *DB) FinishBatch(ctx context.Context, b workers.Batch) error {
 
 // UnqueuedBatches returns queued batches never enqueued, oldest first.
 func (d *DB) UnqueuedBatches(ctx context.Context, createdBefore time.Time, limit int) ([]workers.Batch, error) {
-	cur, err := d.col(colBatches).Find(ctx,
-		bson.D{{Key: "status", Value: workers.BatchQueued}, {Key: "enqueuedAt", Value: nil}, {Key: "createdAt", Value: bson.D{{Key: "$lte", Value: createdBefore.UTC()}}}},
+	return d.batches(ctx, bson.D{{Key: "status", Value: workers.BatchQueued}, {Key: "enqueuedAt", Value: nil},
+		{Key: "createdAt", Value: bson.D{{Key: "$lte", Value: createdBefore.UTC()}}}}, limit)
+}
+
+// StaleBatches returns queued batches enqueued long ago and running ones
+// started long ago, oldest first.
+func (d *DB) StaleBatches(ctx context.Context, enqueuedBefore, startedBefore time.Time, limit int) ([]workers.Batch, error) {
+	var out []workers.Batch
+	for _, f := range []bson.D{
+		{{Key: "status", Value: workers.BatchQueued}, {Key: "enqueuedAt", Value: bson.D{{Key: "$lt", Value: enqueuedBefore.UTC()}}}},
+		{{Key: "status", Value: workers.BatchRunning}, {Key: "startedAt", Value: bson.D{{Key: "$lt", Value: startedBefore.UTC()}}}},
+	} {
+		list, err := d.batches(ctx, f, limit)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list...)
+	}
+	return out, nil
+}
+
+func (d *DB) batches(ctx context.Context, filter bson.D, limit int) ([]workers.Batch, error) {
+	cur, err := d.col(colBatches).Find(ctx, filter,
 		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
 	if err != nil {
-		return nil, translate(err, "list unqueued batches")
+		return nil, translate(err, "list batches")
 	}
 	var docs []batchDoc
 	if err := cur.All(ctx, &docs); err != nil {
-		return nil, translate(err, "list unqueued batches")
+		return nil, translate(err, "list batches")
 	}
 	out := make([]workers.Batch, len(docs))
 	for i, x := range docs {
