@@ -93,6 +93,18 @@ func (r *BatchRunner) Run(ctx context.Context, id string) error {
 	}
 }
 
+// Fail records a running batch as failed with err: the queue gave up on it
+// (its last retry failed), so it must not look as if it were still running.
+func (r *BatchRunner) Fail(ctx context.Context, id string, cause error) error {
+	b, err := r.Batches.BatchByID(ctx, id)
+	if err != nil || b.Status != BatchRunning {
+		return err
+	}
+	now := r.Now()
+	b.Status, b.Error, b.FinishedAt = BatchFailed, cause.Error(), &now
+	return r.Batches.FinishBatch(ctx, b)
+}
+
 func (r *BatchRunner) logger() *slog.Logger {
 	if r.Logger == nil {
 		return slog.Default()

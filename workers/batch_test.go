@@ -336,3 +336,38 @@ func TestSweepRecoversABatchWhoseTaskWasLost(t *testing.T) {
 		return err == nil && got.Status == workers.BatchDone
 	})
 }
+
+// failingWriter fails every write, as a store that stays unreachable.
+type failingWriter struct{}
+
+func (failingWriter) CreateProposal(context.Context, pathways.Proposal) error {
+	return errors.New("store unreachable")
+}
+
+func (failingWriter) CreateProposalOnce(context.Context, pathways.Proposal) (pathways.Proposal, bool, error) {
+	return pathways.Proposal{}, false, errors.New("store unreachable")
+}
+
+// When the queue gives up on a batch (its last retry failed), the batch
+// says failed, not running.
+func TestBatchGivenUpIsRecordedFailed(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	seed(t, db, "org-a", 10, 10, 7)
+	b := newBatch(t, db, "org-a")
+	queue := testenv.Get(t).Prefix(t)
+	client := asynq.NewClient(redisOpt(t))
+	defer client.Close()
+	task, opts, err := workers.NewBatchTask(b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.Enqueue(task, append(opts, asynq.Queue(queue), asynq.MaxRetry(0))...); err != nil {
+		t.Fatal(err)
+	}
+	serve(t, queue, &workers.Handlers{Runner: runner(db, failingWriter{}), Logger: quiet}, time.Second)
+	waitFor(t, 30*time.Second, "batch recorded failed", func() bool {
+		got, err := db.BatchByID(ctx, b.ID)
+		return err == nil && got.Status == workers.BatchFailed && got.Error != ""
+	})
+}

@@ -2,6 +2,7 @@ package workers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -104,7 +105,16 @@ func (h *Handlers) HandleBatch(ctx context.Context, t *asynq.Task) error {
 	if p.BatchID == "" {
 		return fmt.Errorf("%s: no batch id: %w", t.Type(), asynq.SkipRetry)
 	}
-	return permanent(h.Runner.Run(ctx, p.BatchID))
+	err := permanent(h.Runner.Run(ctx, p.BatchID))
+	if err != nil && !errors.Is(err, asynq.SkipRetry) && ctx.Err() == nil {
+		retried, _ := asynq.GetRetryCount(ctx)
+		if maxRetry, ok := asynq.GetMaxRetry(ctx); ok && retried >= maxRetry {
+			if ferr := h.Runner.Fail(context.WithoutCancel(ctx), p.BatchID, err); ferr != nil {
+				h.log().Error("record a batch given up", "batch", p.BatchID, "error", ferr.Error())
+			}
+		}
+	}
+	return err
 }
 
 // HandleRefresh recomputes the suggestions a change makes stale: the
