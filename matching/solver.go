@@ -3,6 +3,7 @@ package matching
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Arc is one candidate pair of a batch: seeker index, opening index, integer
@@ -72,22 +73,69 @@ func (p *Problem) Validate() error {
 // problems (same arcs in the same order) give equal solutions. An invalid
 // problem returns an error, see Validate.
 //
-// It is the min-cost flow of design.md solved by successive shortest paths:
-// seekers enter one at a time, in index order, and each entry augments the
-// flow along a shortest path in the residual graph (Dijkstra on reduced costs,
-// potentials kept valid between entries). The path ends at an opening with
-// room left, or at a seeker who gives up its opening (or stays unassigned),
-// which is the design's source-to-sink arc. Arcs with score 0 never raise the
-// optimum and are left out, so they are never assigned.
+// It is the min-cost flow of design.md solved by successive shortest paths
+// (Dijkstra on reduced costs, potentials kept valid throughout), with two
+// strategies for choosing the paths: seekers enter one at a time in index
+// order, each entry augmenting along one shortest path; or primal-dual phases
+// route all pending seekers together, one search per phase. A path ends at an
+// opening with room left, or at a seeker who gives up its opening (or stays
+// unassigned), which is the design's source-to-sink arc. See solve for how
+// the strategy is chosen. Arcs with score 0 never raise the optimum and are
+// left out, so they are never assigned.
 func Solve(p *Problem) (Solution, error) {
 	if err := p.Validate(); err != nil {
 		return Solution{}, fmt.Errorf("solve: %w", err)
 	}
+	return solve(p, solveBudget(p)), nil
+}
+
+// solveBudget is the work the first strategy may spend: a few passes over
+// the graph.
+func solveBudget(p *Problem) int64 {
+	return budgetPasses*(2*int64(len(p.Arcs))+int64(p.Seekers)+int64(len(p.Capacities))) + 1<<16
+}
+
+var budgetPasses int64 = 4
+
+// solve solves a valid problem with two exact strategies that suit different
+// batches: entering seekers one by one (fastest while each search stays
+// small) and routing all seekers together by phases (far better on large
+// plateaus of equal scores). It runs them in turn, entering first, with a
+// work budget (nodes finished plus arcs scanned) that grows fourfold at each
+// try, until one finishes: the total work stays within a small factor of the
+// better strategy's, and the result depends only on the problem. A negative
+// budget routes by phases only.
+func solve(p *Problem, budget int64) Solution {
 	sv := newSolver(p)
+	if budget < 0 {
+		sv.budget = math.MaxInt64
+		sv.solvePhases()
+		return sv.solution()
+	}
+	for try := 0; ; try++ {
+		sv.budget = budget
+		if try > 0 {
+			sv.reset()
+		}
+		if try%2 == 0 && sv.enterAll() || try%2 == 1 && sv.solvePhases() {
+			return sv.solution()
+		}
+		if budget < math.MaxInt64/8 {
+			budget = 4*budget + 1
+		}
+	}
+}
+
+// enterAll enters every seeker in index order, unless the budget runs out
+// first: then it reports false and the flow is partial.
+func (sv *solver) enterAll() bool {
 	for s := int32(0); s < sv.nS; s++ {
 		sv.enter(s)
+		if sv.budget < 0 {
+			return s+1 == sv.nS
+		}
 	}
-	return sv.solution(), nil
+	return true
 }
 
 // solver holds the residual graph of the flow in compact arrays. Nodes are
@@ -102,11 +150,12 @@ type solver struct {
 	open  []int32
 	score []int32
 
-	room   []int32 // capacity left per opening
-	arcOf  []int32 // arc carrying seeker s's flow, or -1
-	member []int32 // first seeker assigned to opening o, or -1
-	next   []int32 // seekers of the same opening, doubly linked
-	prev   []int32
+	capacity []int32 // per opening, from the problem
+	room     []int32 // capacity left per opening
+	arcOf    []int32 // arc carrying seeker s's flow, or -1
+	member   []int32 // first seeker assigned to opening o, or -1
+	next     []int32 // seekers of the same opening, doubly linked
+	prev     []int32
 
 	pot []int64 // node potentials; reduced cost c(u,v) + pot[u] - pot[v] >= 0
 
@@ -118,6 +167,14 @@ type solver struct {
 	fromArc  []int32 // per opening: the arc it was reached by
 	heap     distHeap
 	finished []int32
+
+	// Phased solver only.
+	state    []uint8
+	cur      []int32 // depth-first search position per node
+	curRound []int32
+	stack    []int32
+
+	budget int64 // work left before the current strategy gives up
 }
 
 func newSolver(p *Problem) *solver {
@@ -149,26 +206,47 @@ func newSolver(p *Problem) *solver {
 		}
 	}
 
+	n := nS + nO
+	sv.capacity = p.Capacities
 	sv.room = make([]int32, nO)
-	copy(sv.room, p.Capacities)
 	sv.arcOf = make([]int32, nS)
 	sv.next = make([]int32, nS)
 	sv.prev = make([]int32, nS)
-	for s := range sv.arcOf {
-		sv.arcOf[s] = -1
-	}
 	sv.member = make([]int32, nO)
-	for o := range sv.member {
-		sv.member[o] = -1
-	}
-
-	n := nS + nO
 	sv.pot = make([]int64, n)
 	sv.seen = make([]int32, n)
 	sv.done = make([]int32, n)
 	sv.dist = make([]int64, n)
 	sv.fromArc = make([]int32, nO)
+	sv.reset()
 	return sv
+}
+
+// charge counts the work of finishing node v in a search: the node and the
+// arcs it scans.
+func (sv *solver) charge(v int32) {
+	if v < sv.nS {
+		sv.budget -= 1 + int64(sv.first[v+1]-sv.first[v])
+	} else {
+		o := v - sv.nS
+		sv.budget -= 1 + int64(sv.capacity[o]-sv.room[o])
+	}
+}
+
+// reset empties the flow: no seeker assigned, every opening's room its
+// capacity, potentials 0, marks cleared.
+func (sv *solver) reset() {
+	copy(sv.room, sv.capacity)
+	for s := range sv.arcOf {
+		sv.arcOf[s] = -1
+	}
+	for o := range sv.member {
+		sv.member[o] = -1
+	}
+	clear(sv.pot)
+	clear(sv.seen)
+	clear(sv.done)
+	sv.round = 0
 }
 
 // enter adds seeker s to the flow: one unit along a shortest path from s to
@@ -202,6 +280,7 @@ func (sv *solver) enter(s int32) {
 	for {
 		sv.done[v] = sv.round
 		sv.finished = append(sv.finished, v)
+		sv.charge(v)
 		if v < sv.nS {
 			if v != s {
 				// v holds an opening: leaving it goes straight to the sink.
@@ -261,7 +340,7 @@ func (sv *solver) enter(s int32) {
 	for _, u := range sv.finished {
 		sv.pot[u] += sv.dist[u] - best
 	}
-	sv.augment(s, end)
+	sv.augment(end)
 }
 
 // relax records a tentative distance nd for node v if it improves on the
@@ -279,13 +358,15 @@ func (sv *solver) relax(v int32, nd int64) bool {
 	return true
 }
 
-// augment pushes one unit from s along the shortest path that ends at end.
-func (sv *solver) augment(s, end int32) {
-	if end == s {
-		return
-	}
+// augment pushes one unit along the path recorded by fromArc that ends at
+// end, from the seeker that has no opening yet at its start. When end is
+// that seeker itself, it leaves through the sink arc and nothing changes.
+func (sv *solver) augment(end int32) {
 	o := end - sv.nS
 	if end < sv.nS {
+		if sv.arcOf[end] < 0 {
+			return
+		}
 		// A seeker gives up its opening and leaves through the sink arc.
 		o = sv.open[sv.arcOf[end]]
 		sv.unlink(end, o)
@@ -302,7 +383,7 @@ func (sv *solver) augment(s, end int32) {
 		}
 		sv.link(u, o)
 		sv.arcOf[u] = a
-		if u == s {
+		if old < 0 {
 			return
 		}
 		o = sv.open[old]

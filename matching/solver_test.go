@@ -131,8 +131,18 @@ func TestSolveMatchesBruteForce(t *testing.T) {
 			t.Fatalf("instance %d: Solve: %v", i, err)
 		}
 		checkFeasible(t, p, got)
-		if want := bruteForce(p); got.Objective != want {
+		want := bruteForce(p)
+		if got.Objective != want {
 			t.Fatalf("instance %d %+v: objective %d, brute force %d", i, *p, got.Objective, want)
+		}
+		// The same problem routed by phases only, and by phases after a
+		// few seekers entered one by one.
+		for _, budget := range []int64{-1, int64(rng.Intn(20))} {
+			got := solve(p, budget)
+			checkFeasible(t, p, got)
+			if got.Objective != want {
+				t.Fatalf("instance %d %+v, budget %d: objective %d, brute force %d", i, *p, budget, got.Objective, want)
+			}
 		}
 	}
 }
@@ -154,10 +164,11 @@ func TestSolveIsDeterministic(t *testing.T) {
 		}
 	}
 	p := GenerateProblem(3, GenerateOptions{Seekers: 2000, Openings: 2000, ArcsPerSeeker: 20, CapacityMin: 0, CapacityMax: 3})
-	first, _ := Solve(p)
-	second, _ := Solve(p)
-	if diff := cmp.Diff(first, second); diff != "" {
-		t.Fatalf("generated instance: two solves differ (-first +second):\n%s", diff)
+	for _, budget := range []int64{-1, 5000, 1 << 40} {
+		first, second := solve(p, budget), solve(p, budget)
+		if diff := cmp.Diff(first, second); diff != "" {
+			t.Fatalf("generated instance, budget %d: two solves differ (-first +second):\n%s", budget, diff)
+		}
 	}
 }
 
