@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/hibiken/asynq"
 
 	"github.com/parcours-emploi/parcours/internal/civil"
 	"github.com/parcours-emploi/parcours/internal/ids"
@@ -236,5 +237,33 @@ func TestOpportunityChangeRefreshesItsBestSeekers(t *testing.T) {
 	gone, _, _ := workers.NewRefreshTask(workers.RefreshPayload{OrganisationID: "agency", OpportunityID: "opp_gone"}, 0)
 	if err := h.HandleRefresh(ctx, gone); err != nil {
 		t.Errorf("refresh of a gone opportunity: %v, want nil", err)
+	}
+}
+
+// outcomes:measure measures for the day its payload names, at the clock's
+// instant: only the horizons passed on that day.
+func TestMeasureTaskForAGivenDay(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	b := pathways.Beneficiary{ID: ids.New("ben"), OrganisationID: "org-a", Enrolment: pathways.Enrolment{Programme: "Kodiko", EntryDate: "2026-01-05", Cohort: "c"},
+		Department: "37", CreatedAt: t0, UpdatedAt: t0, Version: 1}
+	if err := db.CreateBeneficiary(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Date(2030, 1, 1, 3, 0, 0, 0, time.UTC)
+	h := &workers.Handlers{Measurements: db, Now: func() time.Time { return clock }, Logger: quiet}
+	if err := h.HandleMeasure(ctx, asynq.NewTask(workers.TypeMeasure, []byte(`{"date":"2026-07-06"}`))); err != nil {
+		t.Fatal(err)
+	}
+	six, err := db.MeasurementHistory(ctx, b.ID, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	twelve, err := db.MeasurementHistory(ctx, b.ID, 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(six) != 1 || len(twelve) != 0 || !six[0].MeasuredAt.Equal(clock) || six[0].HorizonDate != "2026-07-05" {
+		t.Errorf("T+6 %+v, T+12 %+v: want one T+6 measurement for 2026-07-05 measured at the clock, none at T+12", six, twelve)
 	}
 }
