@@ -98,8 +98,16 @@ func (e *Engine) BuildProblemWith(seekers []Seeker, openings []Opening, minScore
 			return
 		}
 		sc := ix.prepSeeker(&seekers[si])
+		size := 0
+		for _, t := range perSeeker[si] {
+			size += numCommonComponents
+			if ix.prep[t.id].mentor {
+				size += numComponents - numCommonComponents
+			}
+		}
+		slab := make([]Component, 0, size)
 		for j, t := range perSeeker[si] {
-			out[first[si]+j] = e.evaluateEligible(&sc, &ix.prep[t.id], now)
+			out[first[si]+j] = e.evaluateEligible(&sc, &ix.prep[t.id], now, &slab)
 		}
 	})
 	return p, out, nil

@@ -128,13 +128,14 @@ func (e *Engine) evaluate(sc *seekerCtx, oc *openingCtx, now time.Time) Evaluati
 	if len(ev.Failures) > 0 {
 		return ev
 	}
-	e.explainScore(sc, oc, now, &ev)
+	e.explainScore(sc, oc, now, &ev, nil)
 	return ev
 }
 
 // evaluateEligible is evaluate for a pair the fast path has already found
-// eligible: the constraints are not checked again.
-func (e *Engine) evaluateEligible(sc *seekerCtx, oc *openingCtx, now time.Time) Evaluation {
+// eligible: the constraints are not checked again. Components are carved
+// from *slab when it has room (slab may be nil).
+func (e *Engine) evaluateEligible(sc *seekerCtx, oc *openingCtx, now time.Time, slab *[]Component) Evaluation {
 	ev := Evaluation{
 		SeekerID:        sc.s.ID,
 		OpeningID:       oc.o.ID,
@@ -143,15 +144,15 @@ func (e *Engine) evaluateEligible(sc *seekerCtx, oc *openingCtx, now time.Time) 
 		TaxonomyVersion: e.tax.version,
 		At:              now,
 	}
-	e.explainScore(sc, oc, now, &ev)
+	e.explainScore(sc, oc, now, &ev, slab)
 	return ev
 }
 
-func (e *Engine) explainScore(sc *seekerCtx, oc *openingCtx, now time.Time, ev *Evaluation) {
+func (e *Engine) explainScore(sc *seekerCtx, oc *openingCtx, now time.Time, ev *Evaluation, slab *[]Component) {
 	ev.Eligible = true
 	f := facts{today: dayNum(now), romeHint: noHint}
 	ev.Score = e.score(sc, oc, now, &f)
-	ev.Components = e.components(oc, &f)
+	ev.Components = e.components(oc, &f, slab)
 	ev.Unmet = unmet(sc, oc, &f)
 }
 

@@ -312,7 +312,7 @@ func (ix *OpeningIndex) TopOpenings(s *Seeker, k int, now time.Time) []Suggestio
 	top := ix.top(&sc, k, now, nil)
 	out := make([]Suggestion, len(top))
 	for i, t := range top {
-		out[i] = Suggestion{Index: int(ix.order[t.id]), Evaluation: ix.e.evaluateEligible(&sc, &ix.prep[t.id], now)}
+		out[i] = Suggestion{Index: int(ix.order[t.id]), Evaluation: ix.e.evaluateEligible(&sc, &ix.prep[t.id], now, nil)}
 	}
 	return out
 }
@@ -717,7 +717,7 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 	ix.scored.Add(n)
 	out := make([]Suggestion, len(scr.top))
 	for i, t := range scr.top {
-		out[i] = Suggestion{Index: int(t.id), Evaluation: ix.e.evaluateEligible(&ix.prep[t.id], &oc, now)}
+		out[i] = Suggestion{Index: int(t.id), Evaluation: ix.e.evaluateEligible(&ix.prep[t.id], &oc, now, nil)}
 	}
 	return out
 }

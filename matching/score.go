@@ -317,14 +317,22 @@ func clamp01(v float64) float64 {
 	return v
 }
 
-// components lays out the facts as named components.
-func (e *Engine) components(oc *openingCtx, f *facts) []Component {
+// components lays out the facts as named components, carved from *slab
+// when it has room (slab may be nil).
+func (e *Engine) components(oc *openingCtx, f *facts, slab *[]Component) []Component {
 	n := numCommonComponents
 	norm := e.norm[0]
 	if oc.o.Kind == KindMentor {
 		n, norm = numComponents, e.norm[1]
 	}
-	out := make([]Component, n)
+	var out []Component
+	if slab != nil && cap(*slab)-len(*slab) >= n {
+		l := len(*slab)
+		*slab = (*slab)[:l+n]
+		out = (*slab)[l : l+n : l+n]
+	} else {
+		out = make([]Component, n)
+	}
 	for i := range out {
 		out[i] = Component{Name: componentNames[i], Value: f.val[i], Weight: e.w[i], Contribution: f.val[i] * e.w[i] / norm}
 	}
