@@ -86,6 +86,7 @@ func (s *Server) createBeneficiary(c *fiber.Ctx) error {
 	if err := s.audit(c, "create", b.ID); err != nil {
 		return err
 	}
+	s.notifyBeneficiary(c, b.ID)
 	c.Location("/api/v1/beneficiaries/" + b.ID)
 	return sendRecord(c, fiber.StatusCreated, b.Version, b)
 }
@@ -182,6 +183,7 @@ func (s *Server) patchBeneficiary(c *fiber.Ctx) error {
 	if err := s.audit(c, "update", b.ID); err != nil {
 		return err
 	}
+	s.notifyBeneficiary(c, b.ID)
 	return sendRecord(c, fiber.StatusOK, b.Version, b)
 }
 

@@ -133,6 +133,7 @@ func (s *Server) createOpportunity(c *fiber.Ctx) error {
 	if err := s.Opportunities.CreateOpportunity(c.UserContext(), o); err != nil {
 		return err
 	}
+	s.notifyOpportunity(c, o.ID)
 	c.Location("/api/v1/opportunities/" + o.ID)
 	return sendRecord(c, fiber.StatusCreated, o.Version, o)
 }
@@ -228,6 +229,7 @@ func (s *Server) patchOpportunity(c *fiber.Ctx) error {
 	if err := s.Opportunities.ReplaceOpportunity(c.UserContext(), o); err != nil {
 		return err
 	}
+	s.notifyOpportunity(c, o.ID)
 	return sendRecord(c, fiber.StatusOK, o.Version, o)
 }
 
@@ -245,6 +247,7 @@ func (s *Server) closeOpportunity(c *fiber.Ctx) error {
 	if err := s.Opportunities.ReplaceOpportunity(c.UserContext(), o); err != nil {
 		return err
 	}
+	s.notifyOpportunity(c, o.ID)
 	return sendRecord(c, fiber.StatusOK, o.Version, o)
 }
 
@@ -318,6 +321,9 @@ func (s *Server) upsertOpening(c *fiber.Ctx, ref string, in OpportunityInput) (j
 			if apperr.Is(err, apperr.Conflict) {
 				continue // created meanwhile by a concurrent call: update it
 			}
+			if err == nil {
+				s.notifyOpportunity(c, o.ID)
+			}
 			return o, "created", err
 		case err != nil:
 			return jobs.Opportunity{}, "", err
@@ -331,6 +337,9 @@ func (s *Server) upsertOpening(c *fiber.Ctx, ref string, in OpportunityInput) (j
 		err = s.Opportunities.ReplaceOpportunity(ctx, next)
 		if apperr.Is(err, apperr.PreconditionFailed) {
 			continue
+		}
+		if err == nil {
+			s.notifyOpportunity(c, next.ID)
 		}
 		return next, "updated", err
 	}

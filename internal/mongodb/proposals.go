@@ -126,11 +126,8 @@ func (d *DB) CreateProposalOnce(ctx context.Context, p pathways.Proposal) (pathw
 	if p.BatchID == "" {
 		return pathways.Proposal{}, false, apperr.Invalidf([]apperr.FieldError{{Pointer: "/batchId", Detail: "A batch proposal needs its batch id."}}, "The proposal has no batch.")
 	}
-	if existing, err := d.proposalByOnceKey(ctx, onceKey(p)); err == nil {
-		return existing, false, nil
-	} else if !apperr.Is(err, apperr.NotFound) {
-		return pathways.Proposal{}, false, err
-	}
+	// Insert first: a retry is the rare case, and a lookup before every
+	// insert costs a scan on the embedded store.
 	dup, err := d.insertProposal(ctx, p)
 	if dup {
 		existing, err := d.proposalByOnceKey(ctx, onceKey(p))
