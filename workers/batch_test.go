@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/hibiken/asynq"
 
+	"github.com/parcours-emploi/parcours/internal/batching"
 	"github.com/parcours-emploi/parcours/internal/testenv"
 	"github.com/parcours-emploi/parcours/pathways"
 	"github.com/parcours-emploi/parcours/workers"
@@ -19,7 +20,7 @@ import (
 // interrupting writes n proposals, then cancels the run's context: a
 // worker stopped between two writes.
 type interrupting struct {
-	w      workers.ProposalWriter
+	w      batching.ProposalWriter
 	n      atomic.Int32
 	after  int32
 	cancel context.CancelFunc
@@ -73,7 +74,7 @@ func TestBatchInterruptedThenRetriedWritesTheSameProposals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if mid.Status != workers.BatchRunning || mid.Progress.Phase != "write" || mid.Progress.Written != 5 || mid.Attempts != 1 {
+	if mid.Status != batching.BatchRunning || mid.Progress.Phase != "write" || mid.Progress.Written != 5 || mid.Attempts != 1 {
 		t.Errorf("after the interruption: status %s, progress %+v, attempts %d; want running, write phase, 5 recorded, 1 attempt", mid.Status, mid.Progress, mid.Attempts)
 	}
 	if got := len(proposalsOf(t, db, org, b.ID)); got != 7 {
@@ -103,8 +104,8 @@ func TestBatchInterruptedThenRetriedWritesTheSameProposals(t *testing.T) {
 	if diff := cmp.Diff(wantCounts, done.Counts); diff != "" {
 		t.Errorf("counts (-want +got):\n%s", diff)
 	}
-	if done.Status != workers.BatchDone || done.Attempts != 2 || done.Objective != refDone.Objective || done.Objective <= 0 ||
-		done.Progress != (workers.BatchProgress{Phase: "done", Written: len(want), Total: len(want)}) || done.WeightsVersion == "" {
+	if done.Status != batching.BatchDone || done.Attempts != 2 || done.Objective != refDone.Objective || done.Objective <= 0 ||
+		done.Progress != (batching.BatchProgress{Phase: "done", Written: len(want), Total: len(want)}) || done.WeightsVersion == "" {
 		t.Errorf("final batch: %+v", done)
 	}
 }
@@ -125,7 +126,7 @@ func serve(t *testing.T, queue string, h *workers.Handlers, shutdown time.Durati
 // stalling writes n proposals, then blocks until the task's context ends:
 // a worker busy on a long batch when its process is stopped.
 type stalling struct {
-	w     workers.ProposalWriter
+	w     batching.ProposalWriter
 	n     atomic.Int32
 	after int32
 	stuck chan struct{}
@@ -182,7 +183,7 @@ func TestWorkerStoppedMidBatchAnotherFinishesIt(t *testing.T) {
 	serve(t, queue, &workers.Handlers{Runner: runner(db, db), Logger: quiet}, time.Second)
 	waitFor(t, 30*time.Second, "batch done by the second worker", func() bool {
 		got, err := db.BatchByID(ctx, b.ID)
-		return err == nil && got.Status == workers.BatchDone
+		return err == nil && got.Status == batching.BatchDone
 	})
 	got := proposalsOf(t, db, org, b.ID)
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -206,29 +207,29 @@ func TestBatchRecordedWhileRedisIsDownRunsOnceItIsBack(t *testing.T) {
 	down := workers.NewClient(asynq.RedisClientOpt{Addr: "127.0.0.1:1", DialTimeout: 200 * time.Millisecond}, queue, quiet)
 	defer down.Close()
 	var enqueueErr error
-	svc := &workers.Batches{Store: db, Queue: down, Now: func() time.Time { return t0 }, OnEnqueueError: func(_ string, err error) { enqueueErr = err }}
-	b, err := svc.Submit(ctx, workers.BatchRequest{OrganisationID: org, UserID: "u1", Kind: "job", Scope: workers.BatchScope{Department: "69"}, MinScore: 0.2})
+	svc := &batching.Batches{Store: db, Queue: down, Now: func() time.Time { return t0 }, OnEnqueueError: func(_ string, err error) { enqueueErr = err }}
+	b, err := svc.Submit(ctx, batching.BatchRequest{OrganisationID: org, UserID: "u1", Kind: "job", Scope: batching.BatchScope{Department: "69"}, MinScore: 0.2})
 	if err != nil {
 		t.Fatalf("submit with the queue down: %v, want the batch recorded", err)
 	}
-	if enqueueErr == nil || b.EnqueuedAt != nil || b.Status != workers.BatchQueued {
+	if enqueueErr == nil || b.EnqueuedAt != nil || b.Status != batching.BatchQueued {
 		t.Fatalf("batch %+v, enqueue error %v; want queued, not enqueued, and the error reported", b, enqueueErr)
 	}
 
 	// Redis is back: the sweeper enqueues what was recorded, a worker runs it.
 	up := workers.NewClient(redisOpt(t), queue, quiet)
 	defer up.Close()
-	n, err := workers.Sweep(ctx, db, up, t0.Add(time.Minute), workers.SweepAge)
+	n, err := batching.Sweep(ctx, db, up, t0.Add(time.Minute), workers.SweepAge)
 	if err != nil || n != 1 {
 		t.Fatalf("sweep: %d, %v; want 1 batch enqueued", n, err)
 	}
-	if n, _ := workers.Sweep(ctx, db, up, t0.Add(time.Minute), workers.SweepAge); n != 0 {
+	if n, _ := batching.Sweep(ctx, db, up, t0.Add(time.Minute), workers.SweepAge); n != 0 {
 		t.Errorf("a second sweep enqueued %d batches, want 0", n)
 	}
 	serve(t, queue, &workers.Handlers{Runner: runner(db, db), Logger: quiet}, time.Second)
 	waitFor(t, 30*time.Second, "swept batch done", func() bool {
 		got, err := db.BatchByID(ctx, b.ID)
-		return err == nil && got.Status == workers.BatchDone
+		return err == nil && got.Status == batching.BatchDone
 	})
 	if got := proposalsOf(t, db, org, b.ID); len(got) == 0 || !uniquePairs(got) {
 		t.Errorf("proposals %v: want some, none twice", got)
@@ -318,13 +319,13 @@ func TestSweepRecoversABatchWhoseTaskWasLost(t *testing.T) {
 	inspector := asynq.NewInspector(redisOpt(t))
 	defer inspector.Close()
 
-	if _, err := workers.Sweep(ctx, db, client, t0.Add(workers.StaleAfter-time.Minute), 0); err != nil {
+	if _, err := batching.Sweep(ctx, db, client, t0.Add(batching.StaleAfter-time.Minute), 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := inspector.GetTaskInfo(queue, b.ID); err == nil {
 		t.Fatal("a batch queued for less than StaleAfter was enqueued again")
 	}
-	if _, err := workers.Sweep(ctx, db, client, t0.Add(workers.StaleAfter+time.Minute), 0); err != nil {
+	if _, err := batching.Sweep(ctx, db, client, t0.Add(batching.StaleAfter+time.Minute), 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := inspector.GetTaskInfo(queue, b.ID); err != nil {
@@ -333,7 +334,7 @@ func TestSweepRecoversABatchWhoseTaskWasLost(t *testing.T) {
 	serve(t, queue, &workers.Handlers{Runner: runner(db, db), Logger: quiet}, time.Second)
 	waitFor(t, 30*time.Second, "recovered batch done", func() bool {
 		got, err := db.BatchByID(ctx, b.ID)
-		return err == nil && got.Status == workers.BatchDone
+		return err == nil && got.Status == batching.BatchDone
 	})
 }
 
@@ -368,6 +369,6 @@ func TestBatchGivenUpIsRecordedFailed(t *testing.T) {
 	serve(t, queue, &workers.Handlers{Runner: runner(db, failingWriter{}), Logger: quiet}, time.Second)
 	waitFor(t, 30*time.Second, "batch recorded failed", func() bool {
 		got, err := db.BatchByID(ctx, b.ID)
-		return err == nil && got.Status == workers.BatchFailed && got.Error != ""
+		return err == nil && got.Status == batching.BatchFailed && got.Error != ""
 	})
 }

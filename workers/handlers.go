@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/parcours-emploi/parcours/internal/batching"
 	"log/slog"
 	"time"
 
@@ -38,9 +39,9 @@ type SeekerFinder interface {
 // Handlers hold what the tasks need. Optional parts may be nil: their tasks
 // then do nothing (and say so in the log).
 type Handlers struct {
-	Runner       *BatchRunner
-	Batches      BatchStore
-	Queue        Enqueuer
+	Runner       *batching.BatchRunner
+	Batches      batching.BatchStore
+	Queue        batching.Enqueuer
 	Measurements pathways.MeasurementStore
 
 	Refresher     Refresher
@@ -235,7 +236,7 @@ func (h *Handlers) HandleSweep(ctx context.Context, _ *asynq.Task) error {
 	if h.Batches == nil || h.Queue == nil {
 		return nil
 	}
-	n, err := Sweep(ctx, h.Batches, h.Queue, h.now(), SweepAge)
+	n, err := batching.Sweep(ctx, h.Batches, h.Queue, h.now(), SweepAge)
 	if n > 0 {
 		h.log().Info("batches recorded but not queued were enqueued", "count", n)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/parcours-emploi/parcours/internal/batching"
 	"github.com/parcours-emploi/parcours/internal/civil"
 	"github.com/parcours-emploi/parcours/internal/ids"
 	"github.com/parcours-emploi/parcours/internal/matchinput"
@@ -19,7 +20,6 @@ import (
 	"github.com/parcours-emploi/parcours/internal/testenv"
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/pathways"
-	"github.com/parcours-emploi/parcours/workers"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -101,18 +101,18 @@ func seed(tb testing.TB, db *mongodb.DB, org string, n, m int, rnd int64) {
 }
 
 // runner is a batch runner on db with the default engine and a fixed clock.
-func runner(db *mongodb.DB, w workers.ProposalWriter) *workers.BatchRunner {
-	return &workers.BatchRunner{
+func runner(db *mongodb.DB, w batching.ProposalWriter) *batching.BatchRunner {
+	return &batching.BatchRunner{
 		Batches: db, Beneficiaries: db, Opportunities: db, Mentors: db, Proposals: w, Declines: db,
 		Engine: matchinput.NewEngine(0), Logger: quiet, Now: func() time.Time { return t0 }, ProgressEvery: 5,
 	}
 }
 
 // newBatch records a queued job batch of org created at t0.
-func newBatch(tb testing.TB, db *mongodb.DB, org string) workers.Batch {
+func newBatch(tb testing.TB, db *mongodb.DB, org string) batching.Batch {
 	tb.Helper()
-	b := workers.Batch{ID: ids.New("bat"), OrganisationID: org, Kind: "job", Scope: workers.BatchScope{Department: "69"},
-		MinScore: 0.2, Status: workers.BatchQueued, CreatedAt: t0, Progress: workers.BatchProgress{Phase: "queued"}}
+	b := batching.Batch{ID: ids.New("bat"), OrganisationID: org, Kind: "job", Scope: batching.BatchScope{Department: "69"},
+		MinScore: 0.2, Status: batching.BatchQueued, CreatedAt: t0, Progress: batching.BatchProgress{Phase: "queued"}}
 	if err := db.CreateBatch(context.Background(), b); err != nil {
 		tb.Fatal(err)
 	}

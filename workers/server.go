@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/parcours-emploi/parcours/internal/batching"
 	"log/slog"
 	"time"
 
@@ -75,7 +76,7 @@ func NewServer(cfg Config, h *Handlers) *Server {
 // will catch up.
 func (s *Server) Start(ctx context.Context) error {
 	if s.h.Batches != nil && s.h.Queue != nil {
-		if n, err := Sweep(ctx, s.h.Batches, s.h.Queue, s.h.now(), 0); err != nil {
+		if n, err := batching.Sweep(ctx, s.h.Batches, s.h.Queue, s.h.now(), 0); err != nil {
 			s.cfg.Logger.Warn("start-up sweep", "error", err.Error())
 		} else if n > 0 {
 			s.cfg.Logger.Info("start-up sweep enqueued batches", "count", n)

@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/parcours-emploi/parcours/internal/batching"
 	"log/slog"
 	"time"
 
@@ -65,7 +66,7 @@ func NewBatchTask(id string) (*asynq.Task, []asynq.Option, error) {
 }
 
 // BatchTimeout bounds one attempt of a batch.
-const BatchTimeout = 2 * time.Hour
+const BatchTimeout = batching.BatchTimeout
 
 // NewRefreshTask returns the refresh task of a change. Its task id names
 // the changed record and the task waits debounce before it runs, so a burst

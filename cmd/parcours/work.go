@@ -10,18 +10,23 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/parcours-emploi/parcours/internal/batching"
 	"github.com/parcours-emploi/parcours/internal/matchinput"
+	"github.com/parcours-emploi/parcours/internal/mongodb"
 	"github.com/parcours-emploi/parcours/internal/suggest"
 	"github.com/parcours-emploi/parcours/mentoring"
 	"github.com/parcours-emploi/parcours/workers"
 )
+
+// The store finds the seekers an opportunity change may concern.
+var _ workers.SeekerFinder = (*mongodb.DB)(nil)
 
 // background is the background-work side of a process: the client the API
 // enqueues through (batches, suggestion refreshes) and, in work and dev,
 // the worker server and the scheduler.
 type background struct {
 	client  *workers.Client
-	batches *workers.Batches
+	batches *batching.Batches
 	log     *slog.Logger
 
 	handlers *workers.Handlers
@@ -40,7 +45,7 @@ func newBackground(st *stores, log *slog.Logger) (*background, error) {
 	engine := matchinput.NewEngine(matchinput.DefaultDeclineCooldown)
 	client := workers.NewClient(redisOpt, "", log)
 	bg := &background{client: client, log: log}
-	bg.batches = &workers.Batches{
+	bg.batches = &batching.Batches{
 		Store: st.DB, Queue: client, Now: time.Now,
 		OnEnqueueError: func(id string, err error) {
 			log.Warn("batch recorded but not queued; the sweeper will enqueue it", "batch", id, "error", err.Error())
@@ -51,7 +56,7 @@ func newBackground(st *stores, log *slog.Logger) (*background, error) {
 		Cooldown: matchinput.DefaultDeclineCooldown, Now: time.Now,
 	}
 	h := &workers.Handlers{
-		Runner: &workers.BatchRunner{
+		Runner: &batching.BatchRunner{
 			Batches: st.DB, Beneficiaries: st.DB, Opportunities: st.DB, Mentors: st.DB,
 			Proposals: st.DB, Declines: st.DB, Engine: engine, Logger: log, Now: time.Now,
 		},

@@ -7,18 +7,18 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/parcours-emploi/parcours/internal/batching"
 	"github.com/parcours-emploi/parcours/matching"
-	"github.com/parcours-emploi/parcours/workers"
 )
 
 // BatchService records matching batches, puts them on the queue and reads
-// them back; workers.Batches is one.
+// them back; batching.Batches is one.
 type BatchService interface {
 	// Submit records the batch as queued and enqueues it; a queue that does
 	// not answer leaves the batch recorded for the sweeper, not an error.
-	Submit(ctx context.Context, r workers.BatchRequest) (workers.Batch, error)
+	Submit(ctx context.Context, r batching.BatchRequest) (batching.Batch, error)
 	// Batch returns org's batch, or apperr.NotFound.
-	Batch(ctx context.Context, org, id string) (workers.Batch, error)
+	Batch(ctx context.Context, org, id string) (batching.Batch, error)
 	// WriteInstance writes the DIMACS instance the batch solved; apperr.NotFound
 	// if org has no such batch or it has not been built yet.
 	WriteInstance(ctx context.Context, org, id string, w io.Writer) error
@@ -26,9 +26,9 @@ type BatchService interface {
 
 // BatchInput is the body of POST /matching/batches.
 type BatchInput struct {
-	Kind     string             `json:"kind" validate:"required,oneof=job pmsmp training mentor"`
-	Scope    workers.BatchScope `json:"scope"`
-	MinScore float64            `json:"minScore" validate:"min=0,max=1"`
+	Kind     string              `json:"kind" validate:"required,oneof=job pmsmp training mentor"`
+	Scope    batching.BatchScope `json:"scope"`
+	MinScore float64             `json:"minScore" validate:"min=0,max=1"`
 }
 
 func (s *Server) createBatch(c *fiber.Ctx) error {
@@ -37,7 +37,7 @@ func (s *Server) createBatch(c *fiber.Ctx) error {
 		return err
 	}
 	p := principal(c)
-	b, err := s.Batches.Submit(c.UserContext(), workers.BatchRequest{
+	b, err := s.Batches.Submit(c.UserContext(), batching.BatchRequest{
 		OrganisationID: p.OrganisationID, UserID: p.UserID, Kind: matching.Kind(in.Kind), Scope: in.Scope, MinScore: in.MinScore,
 	})
 	if err != nil {

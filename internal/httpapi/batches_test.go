@@ -12,6 +12,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/parcours-emploi/parcours/internal/batching"
 	"github.com/parcours-emploi/parcours/internal/httpapi"
 	"github.com/parcours-emploi/parcours/internal/matchinput"
 	"github.com/parcours-emploi/parcours/internal/mongodb"
@@ -36,7 +37,7 @@ func withBatches(t *testing.T, redis asynq.RedisClientOpt, queue string) worldOp
 		db := d.Beneficiaries.(*mongodb.DB)
 		client := workers.NewClient(redis, queue, quietLog)
 		t.Cleanup(func() { client.Close() })
-		d.Batches = &workers.Batches{Store: db, Queue: client, Now: time.Now}
+		d.Batches = &batching.Batches{Store: db, Queue: client, Now: time.Now}
 		d.Situations, d.Measurements = db, db
 	}
 }
@@ -45,7 +46,7 @@ func withBatches(t *testing.T, redis asynq.RedisClientOpt, queue string) worldOp
 func startWorker(t *testing.T, db *mongodb.DB, queue string) {
 	t.Helper()
 	h := &workers.Handlers{
-		Runner: &workers.BatchRunner{Batches: db, Beneficiaries: db, Opportunities: db, Mentors: db, Proposals: db, Declines: db,
+		Runner: &batching.BatchRunner{Batches: db, Beneficiaries: db, Opportunities: db, Mentors: db, Proposals: db, Declines: db,
 			Engine: matchinput.NewEngine(0), Logger: quietLog, Now: time.Now},
 		Logger: quietLog,
 	}
@@ -56,11 +57,11 @@ func startWorker(t *testing.T, db *mongodb.DB, queue string) {
 	t.Cleanup(srv.Shutdown)
 }
 
-func (w *world) waitBatch(k key, id string, status workers.BatchStatus) workers.Batch {
+func (w *world) waitBatch(k key, id string, status batching.BatchStatus) batching.Batch {
 	w.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		var b workers.Batch
+		var b batching.Batch
 		w.must(w.do(k, "GET", "/api/v1/matching/batches/"+id, nil), http.StatusOK).json(w.t, &b)
 		if b.Status == status {
 			return b
@@ -95,14 +96,14 @@ func TestBatchEndToEnd(t *testing.T) {
 
 	body := map[string]any{"kind": "job", "scope": map[string]any{"department": "69", "programme": "AGIR"}, "minScore": 0.1}
 	r := w.must(w.do(w.advA, "POST", "/api/v1/matching/batches", body), http.StatusAccepted)
-	var queued workers.Batch
+	var queued batching.Batch
 	r.json(t, &queued)
-	if queued.Status != workers.BatchQueued || queued.EnqueuedAt == nil || r.Header.Get("Location") != "/api/v1/matching/batches/"+queued.ID {
+	if queued.Status != batching.BatchQueued || queued.EnqueuedAt == nil || r.Header.Get("Location") != "/api/v1/matching/batches/"+queued.ID {
 		t.Fatalf("202 answer %+v, Location %q", queued, r.Header.Get("Location"))
 	}
 
-	b := w.waitBatch(w.advA, queued.ID, workers.BatchDone)
-	wantCounts := workers.BatchCounts{Seekers: 3, Openings: 2, Candidates: 3, Assigned: 2, Created: 2}
+	b := w.waitBatch(w.advA, queued.ID, batching.BatchDone)
+	wantCounts := batching.BatchCounts{Seekers: 3, Openings: 2, Candidates: 3, Assigned: 2, Created: 2}
 	if b.Counts != wantCounts {
 		t.Errorf("counts %+v, want %+v (two places for three cooks; the nurse's post fits none)", b.Counts, wantCounts)
 	}
@@ -186,22 +187,22 @@ func TestBatchPostedWhileRedisIsDown(t *testing.T) {
 	w.seedKitchen()
 
 	r := w.must(w.do(w.advA, "POST", "/api/v1/matching/batches", map[string]any{"kind": "job", "scope": map[string]any{"department": "69"}}), http.StatusAccepted)
-	var b workers.Batch
+	var b batching.Batch
 	r.json(t, &b)
-	if b.Status != workers.BatchQueued || b.EnqueuedAt != nil {
+	if b.Status != batching.BatchQueued || b.EnqueuedAt != nil {
 		t.Fatalf("batch %+v: want queued and not enqueued", b)
 	}
-	if got := w.waitBatch(w.advA, b.ID, workers.BatchQueued); got.EnqueuedAt != nil {
+	if got := w.waitBatch(w.advA, b.ID, batching.BatchQueued); got.EnqueuedAt != nil {
 		t.Fatalf("stored batch %+v", got)
 	}
 
 	live := workers.NewClient(testRedis(t), queue, quietLog)
 	defer live.Close()
-	if n, err := workers.Sweep(context.Background(), w.db, live, time.Now(), 0); err != nil || n != 1 {
+	if n, err := batching.Sweep(context.Background(), w.db, live, time.Now(), 0); err != nil || n != 1 {
 		t.Fatalf("sweep: %d, %v", n, err)
 	}
 	startWorker(t, w.db, queue)
-	done := w.waitBatch(w.advA, b.ID, workers.BatchDone)
+	done := w.waitBatch(w.advA, b.ID, batching.BatchDone)
 	if done.EnqueuedAt == nil || done.Counts.Created != 2 {
 		t.Errorf("swept batch %+v", done)
 	}

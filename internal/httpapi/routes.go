@@ -7,11 +7,11 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/parcours-emploi/parcours/internal/access"
+	"github.com/parcours-emploi/parcours/internal/batching"
 	"github.com/parcours-emploi/parcours/internal/suggest"
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/mentoring"
 	"github.com/parcours-emploi/parcours/pathways"
-	"github.com/parcours-emploi/parcours/workers"
 )
 
 // Role sets used by the routes.
@@ -112,9 +112,9 @@ func (s *Server) routes() []route {
 
 		// Background work: matching batches, situations, outcome reports.
 		{Method: "POST", Path: "/api/v1/matching/batches", Summary: "Start a matching batch: recorded as queued, then run in the background", Tag: "matching", Roles: staff,
-			Request: BatchInput{}, Responses: map[int]any{202: workers.Batch{}}, Handler: s.createBatch},
+			Request: BatchInput{}, Responses: map[int]any{202: batching.Batch{}}, Handler: s.createBatch},
 		{Method: "GET", Path: "/api/v1/matching/batches/:id", Summary: "Read a matching batch: status, progress, objective, counts, durations", Tag: "matching", Roles: staff,
-			Responses: map[int]any{200: workers.Batch{}}, Handler: s.getBatch},
+			Responses: map[int]any{200: batching.Batch{}}, Handler: s.getBatch},
 		{Method: "GET", Path: "/api/v1/matching/batches/:id/dimacs", Summary: "The exact instance a batch solved, as a DIMACS min-cost-flow problem", Tag: "matching", Roles: staff,
 			Responses: map[int]any{200: nil}, ContentTypes: []string{"text/plain"}, Handler: s.getBatchInstance},
 		{Method: "POST", Path: "/api/v1/beneficiaries/:id/situations", Summary: "Record a dated situation (contract, training, internship, job search, programme exit)", Tag: "outcomes", Roles: staff,

@@ -10,11 +10,11 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/parcours-emploi/parcours/internal/apperr"
+	"github.com/parcours-emploi/parcours/internal/batching"
 	"github.com/parcours-emploi/parcours/matching"
-	"github.com/parcours-emploi/parcours/workers"
 )
 
-var _ workers.BatchStore = (*DB)(nil)
+var _ batching.BatchStore = (*DB)(nil)
 
 // Collections of matching batches.
 const (
@@ -32,28 +32,28 @@ var batchIndexes = []index{
 // batchDoc is a batch as stored. EnqueuedAt is always present (null until
 // enqueued) so the sweeper can find the batches without it.
 type batchDoc struct {
-	ID              string                 `bson:"_id"`
-	OrganisationID  string                 `bson:"organisationId"`
-	Kind            matching.Kind          `bson:"kind"`
-	Scope           workers.BatchScope     `bson:"scope"`
-	MinScore        float64                `bson:"minScore"`
-	Status          workers.BatchStatus    `bson:"status"`
-	CreatedBy       string                 `bson:"createdBy"`
-	CreatedAt       time.Time              `bson:"createdAt"`
-	EnqueuedAt      *time.Time             `bson:"enqueuedAt"`
-	StartedAt       *time.Time             `bson:"startedAt,omitempty"`
-	FinishedAt      *time.Time             `bson:"finishedAt,omitempty"`
-	Attempts        int                    `bson:"attempts"`
-	Progress        workers.BatchProgress  `bson:"progress"`
-	Counts          workers.BatchCounts    `bson:"counts"`
-	Objective       int64                  `bson:"objective"`
-	Durations       workers.BatchDurations `bson:"durations"`
-	WeightsVersion  string                 `bson:"weightsVersion,omitempty"`
-	TaxonomyVersion string                 `bson:"taxonomyVersion,omitempty"`
-	Error           string                 `bson:"error,omitempty"`
+	ID              string                  `bson:"_id"`
+	OrganisationID  string                  `bson:"organisationId"`
+	Kind            matching.Kind           `bson:"kind"`
+	Scope           batching.BatchScope     `bson:"scope"`
+	MinScore        float64                 `bson:"minScore"`
+	Status          batching.BatchStatus    `bson:"status"`
+	CreatedBy       string                  `bson:"createdBy"`
+	CreatedAt       time.Time               `bson:"createdAt"`
+	EnqueuedAt      *time.Time              `bson:"enqueuedAt"`
+	StartedAt       *time.Time              `bson:"startedAt,omitempty"`
+	FinishedAt      *time.Time              `bson:"finishedAt,omitempty"`
+	Attempts        int                     `bson:"attempts"`
+	Progress        batching.BatchProgress  `bson:"progress"`
+	Counts          batching.BatchCounts    `bson:"counts"`
+	Objective       int64                   `bson:"objective"`
+	Durations       batching.BatchDurations `bson:"durations"`
+	WeightsVersion  string                  `bson:"weightsVersion,omitempty"`
+	TaxonomyVersion string                  `bson:"taxonomyVersion,omitempty"`
+	Error           string                  `bson:"error,omitempty"`
 }
 
-func toBatchDoc(b workers.Batch) batchDoc {
+func toBatchDoc(b batching.Batch) batchDoc {
 	return batchDoc{
 		ID: b.ID, OrganisationID: b.OrganisationID, Kind: b.Kind, Scope: b.Scope, MinScore: b.MinScore,
 		Status: b.Status, CreatedBy: b.CreatedBy, CreatedAt: b.CreatedAt, EnqueuedAt: b.EnqueuedAt,
@@ -71,8 +71,8 @@ func utcPtr(t *time.Time) *time.Time {
 	return &u
 }
 
-func toBatch(d batchDoc) workers.Batch {
-	return workers.Batch{
+func toBatch(d batchDoc) batching.Batch {
+	return batching.Batch{
 		ID: d.ID, OrganisationID: d.OrganisationID, Kind: d.Kind, Scope: d.Scope, MinScore: d.MinScore,
 		Status: d.Status, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt.UTC(), EnqueuedAt: utcPtr(d.EnqueuedAt),
 		StartedAt: utcPtr(d.StartedAt), FinishedAt: utcPtr(d.FinishedAt), Attempts: d.Attempts, Progress: d.Progress,
@@ -82,25 +82,25 @@ func toBatch(d batchDoc) workers.Batch {
 }
 
 // CreateBatch inserts b.
-func (d *DB) CreateBatch(ctx context.Context, b workers.Batch) error {
+func (d *DB) CreateBatch(ctx context.Context, b batching.Batch) error {
 	_, err := d.col(colBatches).InsertOne(ctx, toBatchDoc(b))
 	return translate(err, "insert batch "+b.ID)
 }
 
 // Batch returns org's batch id.
-func (d *DB) Batch(ctx context.Context, org, id string) (workers.Batch, error) {
+func (d *DB) Batch(ctx context.Context, org, id string) (batching.Batch, error) {
 	return d.findBatch(ctx, bson.D{{Key: "_id", Value: id}, {Key: "organisationId", Value: org}}, id)
 }
 
 // BatchByID returns batch id of any organisation.
-func (d *DB) BatchByID(ctx context.Context, id string) (workers.Batch, error) {
+func (d *DB) BatchByID(ctx context.Context, id string) (batching.Batch, error) {
 	return d.findBatch(ctx, bson.D{{Key: "_id", Value: id}}, id)
 }
 
-func (d *DB) findBatch(ctx context.Context, filter bson.D, id string) (workers.Batch, error) {
+func (d *DB) findBatch(ctx context.Context, filter bson.D, id string) (batching.Batch, error) {
 	var doc batchDoc
 	if err := d.col(colBatches).FindOne(ctx, filter).Decode(&doc); err != nil {
-		return workers.Batch{}, translate(err, "find batch "+id)
+		return batching.Batch{}, translate(err, "find batch "+id)
 	}
 	return toBatch(doc), nil
 }
@@ -114,12 +114,12 @@ func (d *DB) MarkEnqueued(ctx context.Context, id string, at time.Time) error {
 }
 
 // StartBatch moves a queued or running batch to running and counts the attempt.
-func (d *DB) StartBatch(ctx context.Context, id string, at time.Time) (workers.Batch, error) {
+func (d *DB) StartBatch(ctx context.Context, id string, at time.Time) (batching.Batch, error) {
 	var doc batchDoc
 	err := d.col(colBatches).FindOneAndUpdate(ctx,
-		bson.D{{Key: "_id", Value: id}, {Key: "status", Value: bson.D{{Key: "$in", Value: bson.A{workers.BatchQueued, workers.BatchRunning}}}}},
+		bson.D{{Key: "_id", Value: id}, {Key: "status", Value: bson.D{{Key: "$in", Value: bson.A{batching.BatchQueued, batching.BatchRunning}}}}},
 		bson.D{
-			{Key: "$set", Value: bson.D{{Key: "status", Value: workers.BatchRunning}, {Key: "startedAt", Value: at.UTC()}, {Key: "error", Value: ""}}},
+			{Key: "$set", Value: bson.D{{Key: "status", Value: batching.BatchRunning}, {Key: "startedAt", Value: at.UTC()}, {Key: "error", Value: ""}}},
 			{Key: "$inc", Value: bson.D{{Key: "attempts", Value: 1}}},
 		},
 		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&doc)
@@ -128,18 +128,18 @@ func (d *DB) StartBatch(ctx context.Context, id string, at time.Time) (workers.B
 	}
 	b, ferr := d.BatchByID(ctx, id)
 	if ferr != nil {
-		return workers.Batch{}, ferr
+		return batching.Batch{}, ferr
 	}
-	if b.Status != workers.BatchQueued && b.Status != workers.BatchRunning {
+	if b.Status != batching.BatchQueued && b.Status != batching.BatchRunning {
 		return b, apperr.Conflictf("The batch is %s.", b.Status).WithExtra("currentState", string(b.Status))
 	}
-	return workers.Batch{}, translate(err, "start batch "+id)
+	return batching.Batch{}, translate(err, "start batch "+id)
 }
 
 // RecordProgress stores a running batch's progress; written never goes down.
-func (d *DB) RecordProgress(ctx context.Context, id string, p workers.BatchProgress) error {
+func (d *DB) RecordProgress(ctx context.Context, id string, p batching.BatchProgress) error {
 	_, err := d.col(colBatches).UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: id}, {Key: "status", Value: workers.BatchRunning}},
+		bson.D{{Key: "_id", Value: id}, {Key: "status", Value: batching.BatchRunning}},
 		bson.D{
 			{Key: "$set", Value: bson.D{{Key: "progress.phase", Value: p.Phase}, {Key: "progress.total", Value: p.Total}}},
 			{Key: "$max", Value: bson.D{{Key: "progress.written", Value: p.Written}}},
@@ -148,9 +148,9 @@ func (d *DB) RecordProgress(ctx context.Context, id string, p workers.BatchProgr
 }
 
 // FinishBatch stores the final state of a running batch.
-func (d *DB) FinishBatch(ctx context.Context, b workers.Batch) error {
+func (d *DB) FinishBatch(ctx context.Context, b batching.Batch) error {
 	res, err := d.col(colBatches).ReplaceOne(ctx,
-		bson.D{{Key: "_id", Value: b.ID}, {Key: "status", Value: workers.BatchRunning}}, toBatchDoc(b))
+		bson.D{{Key: "_id", Value: b.ID}, {Key: "status", Value: batching.BatchRunning}}, toBatchDoc(b))
 	if err != nil {
 		return translate(err, "finish batch "+b.ID)
 	}
@@ -161,18 +161,18 @@ func (d *DB) FinishBatch(ctx context.Context, b workers.Batch) error {
 }
 
 // UnqueuedBatches returns queued batches never enqueued, oldest first.
-func (d *DB) UnqueuedBatches(ctx context.Context, createdBefore time.Time, limit int) ([]workers.Batch, error) {
-	return d.batches(ctx, bson.D{{Key: "status", Value: workers.BatchQueued}, {Key: "enqueuedAt", Value: nil},
+func (d *DB) UnqueuedBatches(ctx context.Context, createdBefore time.Time, limit int) ([]batching.Batch, error) {
+	return d.batches(ctx, bson.D{{Key: "status", Value: batching.BatchQueued}, {Key: "enqueuedAt", Value: nil},
 		{Key: "createdAt", Value: bson.D{{Key: "$lte", Value: createdBefore.UTC()}}}}, limit)
 }
 
 // StaleBatches returns queued batches enqueued long ago and running ones
 // started long ago, oldest first.
-func (d *DB) StaleBatches(ctx context.Context, enqueuedBefore, startedBefore time.Time, limit int) ([]workers.Batch, error) {
-	var out []workers.Batch
+func (d *DB) StaleBatches(ctx context.Context, enqueuedBefore, startedBefore time.Time, limit int) ([]batching.Batch, error) {
+	var out []batching.Batch
 	for _, f := range []bson.D{
-		{{Key: "status", Value: workers.BatchQueued}, {Key: "enqueuedAt", Value: bson.D{{Key: "$lt", Value: enqueuedBefore.UTC()}}}},
-		{{Key: "status", Value: workers.BatchRunning}, {Key: "startedAt", Value: bson.D{{Key: "$lt", Value: startedBefore.UTC()}}}},
+		{{Key: "status", Value: batching.BatchQueued}, {Key: "enqueuedAt", Value: bson.D{{Key: "$lt", Value: enqueuedBefore.UTC()}}}},
+		{{Key: "status", Value: batching.BatchRunning}, {Key: "startedAt", Value: bson.D{{Key: "$lt", Value: startedBefore.UTC()}}}},
 	} {
 		list, err := d.batches(ctx, f, limit)
 		if err != nil {
@@ -183,7 +183,7 @@ func (d *DB) StaleBatches(ctx context.Context, enqueuedBefore, startedBefore tim
 	return out, nil
 }
 
-func (d *DB) batches(ctx context.Context, filter bson.D, limit int) ([]workers.Batch, error) {
+func (d *DB) batches(ctx context.Context, filter bson.D, limit int) ([]batching.Batch, error) {
 	cur, err := d.col(colBatches).Find(ctx, filter,
 		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
 	if err != nil {
@@ -193,7 +193,7 @@ func (d *DB) batches(ctx context.Context, filter bson.D, limit int) ([]workers.B
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, translate(err, "list batches")
 	}
-	out := make([]workers.Batch, len(docs))
+	out := make([]batching.Batch, len(docs))
 	for i, x := range docs {
 		out[i] = toBatch(x)
 	}

@@ -10,10 +10,7 @@ import (
 	"github.com/parcours-emploi/parcours/internal/civil"
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/pathways"
-	"github.com/parcours-emploi/parcours/workers"
 )
-
-var _ workers.SeekerFinder = (*DB)(nil)
 
 // SeekersIn returns up to limit live beneficiaries of every organisation in
 // a département, in id order: the seekers an opportunity there may concern.

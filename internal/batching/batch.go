@@ -1,4 +1,10 @@
-package workers
+// Package batching runs matching batches over stored records: a batch is
+// recorded before it is queued, run deterministically (the same inputs give
+// the same proposals), its proposals written once per batch, seeker and
+// opening, and its progress, objective and exact instance kept for audit. It
+// knows nothing of the queue: workers runs it on Asynq, and the store and
+// the API use its types without depending on Asynq.
+package batching
 
 import (
 	"context"
@@ -222,6 +228,9 @@ func Sweep(ctx context.Context, st BatchStore, q Enqueuer, now time.Time, olderT
 	}
 	return n, nil
 }
+
+// BatchTimeout bounds one attempt of a batch (the queue's task timeout).
+const BatchTimeout = 2 * time.Hour
 
 // StaleAfter is how long a batch may wait on the queue before the sweeper
 // makes sure its task still exists.
