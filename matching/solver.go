@@ -32,8 +32,8 @@ type Solution struct {
 	Assigned  []int32
 }
 
-// maxSolverSize bounds the number of seekers, openings and arcs, so that every
-// index fits the solver's int32 arrays.
+// maxSolverSize bounds the number of nodes (seekers plus openings) and arcs,
+// so that every index fits the solver's int32 arrays.
 const maxSolverSize = 1<<31 - 2
 
 // Validate reports the first reason the problem cannot be solved: negative
@@ -46,7 +46,7 @@ func (p *Problem) Validate() error {
 	if p.Seekers < 0 {
 		return fmt.Errorf("the number of seekers is negative (%d)", p.Seekers)
 	}
-	if p.Seekers > maxSolverSize || len(p.Capacities) > maxSolverSize || len(p.Arcs) > maxSolverSize {
+	if p.Seekers > maxSolverSize-len(p.Capacities) || len(p.Capacities) > maxSolverSize || len(p.Arcs) > maxSolverSize {
 		return errors.New("the problem is too large for the solver")
 	}
 	for o, c := range p.Capacities {
@@ -144,7 +144,7 @@ func (sv *solver) enterAll() bool {
 type solver struct {
 	nS, nO int32
 
-	// Seeker s's arcs are first[s]..first[s+1]-1, to opening head[a], with
+	// Seeker s's arcs are first[s]..first[s+1]-1, to opening open[a], with
 	// score score[a]. Only arcs with a positive score are kept.
 	first []int32
 	open  []int32
