@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/parcours-emploi/parcours/internal/civil"
+	"github.com/parcours-emploi/parcours/internal/geo"
 )
 
 // Kind is what an opportunity offers.
@@ -74,18 +75,10 @@ type Opportunity struct {
 }
 
 // Place is where an opportunity happens.
-type Place struct {
-	Department string    `json:"department" validate:"required,departement"`
-	Postcode   string    `json:"postcode" validate:"omitempty,postcode"`
-	City       string    `json:"city,omitempty" validate:"max=100"`
-	Location   *GeoPoint `json:"location,omitempty"`
-}
+type Place = geo.Place
 
 // GeoPoint is a WGS84 position in degrees.
-type GeoPoint struct {
-	Lat float64 `json:"lat" validate:"latitude"`
-	Lon float64 `json:"lon" validate:"longitude"`
-}
+type GeoPoint = geo.Point
 
 // Contract describes a job offer's contract.
 type Contract struct {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/parcours-emploi/parcours/internal/civil"
+	"github.com/parcours-emploi/parcours/internal/geo"
 )
 
 // MentorStatus is whether a mentor can be proposed.
@@ -59,18 +60,10 @@ type MentorAvailability struct {
 }
 
 // Place is where a mentor works or meets.
-type Place struct {
-	Department string    `json:"department" validate:"required,departement"`
-	Postcode   string    `json:"postcode" validate:"omitempty,postcode"`
-	City       string    `json:"city,omitempty" validate:"max=100"`
-	Location   *GeoPoint `json:"location,omitempty"`
-}
+type Place = geo.Place
 
 // GeoPoint is a WGS84 position in degrees.
-type GeoPoint struct {
-	Lat float64 `json:"lat" validate:"latitude"`
-	Lon float64 `json:"lon" validate:"longitude"`
-}
+type GeoPoint = geo.Point
 
 // Trained reports whether the mentor completed the initial training.
 func (m Mentor) Trained() bool { return m.TrainedAt != nil && !m.TrainedAt.IsZero() }

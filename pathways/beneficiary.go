@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/parcours-emploi/parcours/internal/civil"
+	"github.com/parcours-emploi/parcours/internal/geo"
 )
 
 // Protection is a beneficiary's protection status. It is sensitive: it is never
@@ -80,10 +81,7 @@ type Address struct {
 }
 
 // GeoPoint is a WGS84 position in degrees.
-type GeoPoint struct {
-	Lat float64 `json:"lat" validate:"latitude"`
-	Lon float64 `json:"lon" validate:"longitude"`
-}
+type GeoPoint = geo.Point
 
 // CEFR levels, per skill. "below-a1" exists at entry.
 const (

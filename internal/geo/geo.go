@@ -1,0 +1,18 @@
+// Package geo holds the places Parcours records: a WGS84 point, and the
+// place of an opportunity or a mentor (département, postcode, town, and a
+// point when known). Distances are the matching engine's business.
+package geo
+
+// Point is a WGS84 position in degrees.
+type Point struct {
+	Lat float64 `json:"lat" validate:"latitude"`
+	Lon float64 `json:"lon" validate:"longitude"`
+}
+
+// Place is where an opportunity happens or a mentor works or meets.
+type Place struct {
+	Department string `json:"department" validate:"required,departement"`
+	Postcode   string `json:"postcode" validate:"omitempty,postcode"`
+	City       string `json:"city,omitempty" validate:"max=100"`
+	Location   *Point `json:"location,omitempty"`
+}
