@@ -98,13 +98,14 @@ func solveBudget(p *Problem) int64 {
 var budgetPasses int64 = 4
 
 // solve solves a valid problem with two exact strategies that suit different
-// batches: entering seekers one by one (fastest while each search stays
-// small) and routing all seekers together by phases (far better on large
-// plateaus of equal scores). It runs them in turn, entering first, with a
-// work budget (nodes finished plus arcs scanned) that grows fourfold at each
-// try, until one finishes: the total work stays within a small factor of the
-// better strategy's, and the result depends only on the problem. A negative
-// budget routes by phases only.
+// batches: entering seekers one by one in index order (fastest while each
+// search stays small) and routing all pending seekers together by phases (far
+// better on large plateaus of equal scores). Both keep the flow optimal for
+// the seekers routed so far, so each continues where the other stopped. They
+// take turns, entering first, each with a work budget (nodes finished plus
+// arcs scanned) that grows fourfold at every turn: no work is thrown away,
+// and the result depends only on the problem. A negative budget routes by
+// phases only.
 func solve(p *Problem, budget int64) Solution {
 	sv := newSolver(p)
 	if budget < 0 {
@@ -112,12 +113,10 @@ func solve(p *Problem, budget int64) Solution {
 		sv.solvePhases()
 		return sv.solution()
 	}
-	for try := 0; ; try++ {
+	next := int32(0) // seekers before next have been entered or routed
+	for turn := 0; ; turn++ {
 		sv.budget = budget
-		if try > 0 {
-			sv.reset()
-		}
-		if try%2 == 0 && sv.enterAll() || try%2 == 1 && sv.solvePhases() {
+		if turn%2 == 0 && sv.enterFrom(&next) || turn%2 == 1 && sv.solvePhases() {
 			return sv.solution()
 		}
 		if budget < math.MaxInt64/8 {
@@ -126,15 +125,20 @@ func solve(p *Problem, budget int64) Solution {
 	}
 }
 
-// enterAll enters every seeker in index order, unless the budget runs out
-// first: then it reports false and the flow is partial.
-func (sv *solver) enterAll() bool {
-	for s := int32(0); s < sv.nS; s++ {
+// enterFrom enters the pending seekers from *next on, in index order, until
+// all are routed (true) or the budget runs out (false).
+func (sv *solver) enterFrom(next *int32) bool {
+	for s := *next; s < sv.nS; s++ {
+		if sv.state[s] != seekerPending {
+			continue
+		}
 		sv.enter(s)
 		if sv.budget < 0 {
-			return s+1 == sv.nS
+			*next = s + 1
+			return false
 		}
 	}
+	*next = sv.nS
 	return true
 }
 
@@ -168,8 +172,9 @@ type solver struct {
 	heap     distHeap
 	finished []int32
 
+	state []uint8 // per seeker: pending, placed or out
+
 	// Phased solver only.
-	state    []uint8
 	cur      []int32 // depth-first search position per node
 	curRound []int32
 	stack    []int32
@@ -218,7 +223,14 @@ func newSolver(p *Problem) *solver {
 	sv.done = make([]int32, n)
 	sv.dist = make([]int64, n)
 	sv.fromArc = make([]int32, nO)
-	sv.reset()
+	sv.state = make([]uint8, nS)
+	copy(sv.room, p.Capacities)
+	for s := range sv.arcOf {
+		sv.arcOf[s] = -1
+	}
+	for o := range sv.member {
+		sv.member[o] = -1
+	}
 	return sv
 }
 
@@ -233,29 +245,14 @@ func (sv *solver) charge(v int32) {
 	}
 }
 
-// reset empties the flow: no seeker assigned, every opening's room its
-// capacity, potentials 0, marks cleared.
-func (sv *solver) reset() {
-	copy(sv.room, sv.capacity)
-	for s := range sv.arcOf {
-		sv.arcOf[s] = -1
-	}
-	for o := range sv.member {
-		sv.member[o] = -1
-	}
-	clear(sv.pot)
-	clear(sv.seen)
-	clear(sv.done)
-	sv.round = 0
-}
-
 // enter adds seeker s to the flow: one unit along a shortest path from s to
 // the sink in the residual graph, which keeps the flow optimal for the
 // seekers entered so far.
 func (sv *solver) enter(s int32) {
 	lo, hi := sv.first[s], sv.first[s+1]
 	if lo == hi {
-		return // no positive arc: s stays unassigned
+		sv.state[s] = seekerOut // no positive arc: s stays unassigned
+		return
 	}
 	// s has no residual arc in yet, so its potential can be chosen freely:
 	// the smallest one that keeps its own arcs' reduced costs >= 0.
@@ -341,6 +338,12 @@ func (sv *solver) enter(s int32) {
 		sv.pot[u] += sv.dist[u] - best
 	}
 	sv.augment(end)
+	if end < sv.nS {
+		sv.state[end] = seekerOut // s itself, or the seeker who left
+	}
+	if sv.arcOf[s] >= 0 {
+		sv.state[s] = seekerPlaced
+	}
 }
 
 // relax records a tentative distance nd for node v if it improves on the

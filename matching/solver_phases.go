@@ -2,7 +2,7 @@ package matching
 
 import "math"
 
-// Seeker states in the phased solver.
+// Seeker states.
 const (
 	seekerPending uint8 = iota // its unit of flow is not routed yet
 	seekerPlaced               // its unit goes through an opening
@@ -16,22 +16,24 @@ const (
 // first being Dijkstra's own so every phase makes progress. Reduced costs stay
 // >= 0 on every residual arc, so the final flow is a min-cost flow. Compared
 // with entering seekers one by one, a phase serves many seekers for one
-// search, which matters on large plateaus of equal scores. It starts from
-// an empty flow and reports false, the flow partial, if the budget runs out.
+// search, which matters on large plateaus of equal scores. It routes the
+// pending seekers and reports false, the flow partial but optimal for the
+// seekers routed, if the budget runs out first.
 func (sv *solver) solvePhases() bool {
-	if sv.state == nil {
-		sv.state = make([]uint8, sv.nS)
+	if sv.cur == nil {
 		sv.cur = make([]int32, sv.nS+sv.nO)
 		sv.curRound = make([]int32, sv.nS+sv.nO)
-	} else {
-		clear(sv.state)
-		clear(sv.curRound)
 	}
 	pending := make([]int32, 0, sv.nS)
 	for s := int32(0); s < sv.nS; s++ {
+		if sv.state[s] != seekerPending {
+			continue
+		}
+		// As in enter: the smallest potential that keeps the reduced costs
+		// of s's arcs >= 0 (s has no residual arc in).
 		var ps int64
 		for a := sv.first[s]; a < sv.first[s+1]; a++ {
-			ps = max(ps, int64(sv.score[a]))
+			ps = max(ps, sv.pot[sv.nS+sv.open[a]]+int64(sv.score[a]))
 		}
 		sv.pot[s] = ps
 		if ps == 0 {
