@@ -10,7 +10,6 @@ import (
 
 	"github.com/parcours-emploi/parcours/internal/httpapi"
 	"github.com/parcours-emploi/parcours/internal/matchinput"
-	"github.com/parcours-emploi/parcours/internal/suggest"
 )
 
 // serveOptions say what a serving process runs besides the API.
@@ -49,15 +48,10 @@ func runServe(ctx context.Context, cfg config, stdout, stderr io.Writer, opts se
 		defer bg.stop() // after the API has drained its requests
 	}
 
-	// One engine serves suggestions and proposals, so both explain alike.
-	engine := matchinput.NewEngine(matchinput.DefaultDeclineCooldown)
 	app := httpapi.New(httpapi.Deps{
 		Access: st.DB, Beneficiaries: st.DB, Audit: st.DB, Opportunities: st.DB, Mentors: st.DB,
-		Suggest: &suggest.Service{
-			Engine: engine, Beneficiaries: st.DB, Opportunities: st.DB, Mentors: st.DB,
-			Declines: st.DB, Cooldown: matchinput.DefaultDeclineCooldown, Now: time.Now,
-		},
-		MatchEngine: engine, DeclineCooldown: matchinput.DefaultDeclineCooldown,
+		Suggest: bg.suggest, MatchEngine: bg.engine, DeclineCooldown: matchinput.DefaultDeclineCooldown,
+		PMSMP:     st.DB,
 		Proposals: st.DB, Mentorships: st.DB, MentorPlaces: st.DB,
 		Batches: bg.batches, Situations: st.DB, Measurements: st.DB, Changes: bg.client,
 		Checks: map[string]func(context.Context) error{

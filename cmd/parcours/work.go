@@ -14,6 +14,7 @@ import (
 	"github.com/parcours-emploi/parcours/internal/matchinput"
 	"github.com/parcours-emploi/parcours/internal/mongodb"
 	"github.com/parcours-emploi/parcours/internal/suggest"
+	"github.com/parcours-emploi/parcours/matching"
 	"github.com/parcours-emploi/parcours/mentoring"
 	"github.com/parcours-emploi/parcours/workers"
 )
@@ -28,6 +29,10 @@ type background struct {
 	client  *workers.Client
 	batches *batching.Batches
 	log     *slog.Logger
+	// One engine and one suggestion service serve the API and the workers,
+	// so suggestions, proposals and batches explain alike.
+	engine  *matching.Engine
+	suggest *suggest.Service
 
 	handlers *workers.Handlers
 	cfg      workers.Config
@@ -53,12 +58,13 @@ func newBackground(st *stores, log *slog.Logger) (*background, error) {
 	}
 	sug := &suggest.Service{
 		Engine: engine, Beneficiaries: st.DB, Opportunities: st.DB, Mentors: st.DB,
-		Cooldown: matchinput.DefaultDeclineCooldown, Now: time.Now,
+		Declines: st.DB, PMSMP: st.DB, Cooldown: matchinput.DefaultDeclineCooldown, Now: time.Now,
 	}
+	bg.engine, bg.suggest = engine, sug
 	h := &workers.Handlers{
 		Runner: &batching.BatchRunner{
 			Batches: st.DB, Beneficiaries: st.DB, Opportunities: st.DB, Mentors: st.DB,
-			Proposals: st.DB, Declines: st.DB, Engine: engine, Logger: log, Now: time.Now,
+			Proposals: st.DB, Declines: st.DB, PMSMP: st.DB, Engine: engine, Logger: log, Now: time.Now,
 		},
 		Batches: st.DB, Queue: client, Measurements: st.DB,
 		Refresher: workers.RefreshFunc(func(ctx context.Context, org, id string) error {

@@ -45,6 +45,9 @@ type BatchRunner struct {
 	Proposals     ProposalWriter
 	// Declines, when set, keeps recently declined pairs out of the batch.
 	Declines DeclineSource
+	// PMSMP, when set, gives the beneficiaries' PMSMP conventions, so a
+	// batch never proposes a placement the PMSMP rules forbid.
+	PMSMP jobs.PMSMPStore
 	Engine   *matching.Engine
 	Logger   *slog.Logger
 	Now      func() time.Time
@@ -230,6 +233,12 @@ func (r *BatchRunner) loadSeekers(ctx context.Context, b *Batch, at time.Time) (
 	if err != nil {
 		return nil, err
 	}
+	var history map[string][]jobs.PMSMPConvention
+	if r.PMSMP != nil && b.Kind == matching.KindPMSMP {
+		if history, err = r.PMSMP.PMSMPConventionsOf(ctx, b.OrganisationID); err != nil {
+			return nil, err
+		}
+	}
 	var out []matching.Seeker
 	after := ""
 	for {
@@ -241,7 +250,7 @@ func (r *BatchRunner) loadSeekers(ctx context.Context, b *Batch, at time.Time) (
 			return nil, err
 		}
 		for _, ben := range list {
-			out = append(out, matchinput.Seeker(ben, matchinput.SeekerExtras{Declines: declines[ben.ID]}))
+			out = append(out, matchinput.Seeker(ben, matchinput.SeekerExtras{Declines: declines[ben.ID], PMSMPHistory: history[ben.ID]}))
 		}
 		if next == "" {
 			return out, nil

@@ -60,11 +60,11 @@ func newWorld(t *testing.T, opts ...worldOption) *world {
 	}
 	deps := httpapi.Deps{
 		Access: db, Beneficiaries: db, Audit: db, Opportunities: db, Mentors: db,
-		Proposals: db, Mentorships: db, MentorPlaces: db, Situations: db, Measurements: db,
+		Proposals: db, Mentorships: db, MentorPlaces: db, Situations: db, Measurements: db, PMSMP: db,
 		Checks: map[string]func(context.Context) error{"mongodb": db.Ping},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Suggest: &suggest.Service{Engine: matchinput.NewEngine(0), Beneficiaries: db, Opportunities: db, Mentors: db,
-			Declines: db, Cooldown: matchinput.DefaultDeclineCooldown, Now: time.Now},
+			Declines: db, PMSMP: db, Cooldown: matchinput.DefaultDeclineCooldown, Now: time.Now},
 	}
 	for _, o := range opts {
 		o(&deps)

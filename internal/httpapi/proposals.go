@@ -104,7 +104,13 @@ func (s *Server) createProposal(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	seeker := matchinput.Seeker(b, matchinput.SeekerExtras{Declines: declines})
+	x := matchinput.SeekerExtras{Declines: declines}
+	if s.PMSMP != nil && in.Kind == string(pathways.OpeningPMSMP) {
+		if x.PMSMPHistory, err = s.PMSMP.PMSMPConventions(ctx, b.OrganisationID, b.ID); err != nil {
+			return err
+		}
+	}
+	seeker := matchinput.Seeker(b, x)
 	ev := s.MatchEngine.Evaluate(&seeker, &opening, now)
 	if !ev.Eligible {
 		return ineligible(language(c), ev)
@@ -238,7 +244,16 @@ func (s *Server) answerProposal(c *fiber.Ctx) error {
 	var prop pathways.Proposal
 	var err error
 	if in.Answer == string(pathways.ProposalAccepted) {
+		var conv *jobs.PMSMPConvention
+		if conv, err = s.conventionToAccept(c, c.Params("id")); err != nil {
+			return err
+		}
 		prop, err = svc.AcceptOther(ctx, p.OrganisationID, c.Params("id"), p.UserID, now)
+		if err == nil && conv != nil {
+			// After the acceptance, and idempotent: a convention never
+			// exists for a placement that was not accepted.
+			err = s.PMSMP.CreatePMSMPConvention(ctx, p.OrganisationID, *conv)
+		}
 	} else {
 		prop, err = s.Proposals.Proposal(ctx, p.OrganisationID, c.Params("id"))
 		if err == nil && prop.Kind == pathways.OpeningMentor {
@@ -362,4 +377,43 @@ func (s *Server) declineProposal(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(v)
+}
+
+// conventionToAccept returns the PMSMP convention that accepting proposal id
+// makes (nil for other kinds), or apperr.Conflict naming every PMSMP rule
+// the beneficiary's conventions would break: one month, one renewal, two
+// per host in 12 months with different objectives, 60 days.
+func (s *Server) conventionToAccept(c *fiber.Ctx, id string) (*jobs.PMSMPConvention, error) {
+	if s.PMSMP == nil {
+		return nil, nil
+	}
+	ctx, org := c.UserContext(), principal(c).OrganisationID
+	prop, err := s.Proposals.Proposal(ctx, org, id)
+	if err != nil || prop.Kind != pathways.OpeningPMSMP {
+		return nil, err
+	}
+	o, err := s.Opportunities.Opportunity(ctx, prop.OpeningID)
+	if err != nil {
+		return nil, err
+	}
+	conv, ok := jobs.ConventionFor("pmc_"+prop.ID, prop.BeneficiaryID, o)
+	if !ok {
+		return nil, nil
+	}
+	history, err := s.PMSMP.PMSMPConventions(ctx, org, prop.BeneficiaryID)
+	if err != nil {
+		return nil, err
+	}
+	violations := jobs.CheckPMSMP(conv, history)
+	if len(violations) == 0 {
+		return &conv, nil
+	}
+	lang := language(c)
+	fields := make([]apperr.FieldError, len(violations))
+	for i, v := range violations {
+		fields[i] = apperr.FieldError{Pointer: "/answer", Detail: pick(lang, v.EN, v.FR), Tag: "domain"}
+	}
+	e := apperr.Conflictf("Accepting this placement would break the PMSMP rules.")
+	e.Fields = fields
+	return nil, e
 }

@@ -39,6 +39,9 @@ type Deps struct {
 	Audit         pathways.AuditLog
 	Opportunities jobs.Store
 	Mentors       mentoring.MentorStore
+	// PMSMP keeps the conventions accepted placements make; when set,
+	// accepting a PMSMP proposal holds the PMSMP rules.
+	PMSMP jobs.PMSMPStore
 	// Suggest ranks opportunities and mentors for a beneficiary.
 	Suggest *suggest.Service
 

@@ -105,6 +105,7 @@ var indexes = []index{
 	{colOpportunities, "status_end", bson.D{{Key: "status", Value: 1}, {Key: "endDate", Value: 1}}, false},
 	{colMentors, "user_unique", bson.D{{Key: "userKey", Value: 1}}, true},
 	{colMentors, "org_status", bson.D{{Key: "organisationId", Value: 1}, {Key: "status", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colConventions, "org_beneficiary_start", bson.D{{Key: "organisationId", Value: 1}, {Key: "beneficiaryId", Value: 1}, {Key: "start", Value: 1}}, false},
 	{colMentors, "org_department", bson.D{{Key: "organisationId", Value: 1}, {Key: "place.department", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colProposals, "once_unique", bson.D{{Key: "onceKey", Value: 1}}, true},
 	{colProposals, "open_slot_unique", bson.D{{Key: "openSlot", Value: 1}}, true},

@@ -35,6 +35,9 @@ type Service struct {
 	Mentors       mentoring.MentorStore
 	// Declines may be nil (no decline recorded anywhere).
 	Declines DeclineSource
+	// PMSMP gives the beneficiary's PMSMP conventions, so placements that
+	// would break the PMSMP rules are not suggested; nil: none known.
+	PMSMP jobs.PMSMPStore
 	// Cooldown is how far back declines count (the engine's cooldown).
 	Cooldown time.Duration
 	Now      func() time.Time
@@ -163,6 +166,13 @@ func (s *Service) seeker(ctx context.Context, b pathways.Beneficiary) (matching.
 			return matching.Seeker{}, err
 		}
 		x.Declines = d
+	}
+	if s.PMSMP != nil {
+		h, err := s.PMSMP.PMSMPConventions(ctx, b.OrganisationID, b.ID)
+		if err != nil {
+			return matching.Seeker{}, err
+		}
+		x.PMSMPHistory = h
 	}
 	return matchinput.Seeker(b, x), nil
 }

@@ -1,0 +1,106 @@
+package httpapi_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parcours-emploi/parcours/internal/civil"
+	"github.com/parcours-emploi/parcours/jobs"
+	"github.com/parcours-emploi/parcours/pathways"
+)
+
+// placement is a PMSMP at host with objective, starting in months.
+func placement(host, objective string, months int) map[string]any {
+	m := offer("Découverte maraîchage", "A1414", "69", "69440", 45.62, 4.67, "a1")
+	m["kind"] = "pmsmp"
+	delete(m, "contract")
+	start := civil.Of(time.Now().AddDate(0, months, 0))
+	m["startDate"], m["endDate"] = start, start.AddDate(0, 0, 13)
+	m["pmsmp"] = map[string]any{"hostId": host, "objective": objective}
+	return m
+}
+
+func TestAcceptedPlacementsHoldThePMSMPRules(t *testing.T) {
+	w := newMWorld(t)
+	w.clock.t = time.Now() // the placements are dated from today
+	body := amina(w.advA.user.ID)
+	body["project"].(map[string]any)["targetRome"] = []string{"A1414"}
+	var b pathways.Beneficiary
+	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", body), http.StatusCreated).json(t, &b)
+
+	var first, sameObjective, otherHost jobs.Opportunity
+	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", placement("ferme-1", "discover", 1)), http.StatusCreated).json(t, &first)
+	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", placement("ferme-1", "discover", 3)), http.StatusCreated).json(t, &sameObjective)
+	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", placement("ferme-2", "discover", 3)), http.StatusCreated).json(t, &otherHost)
+
+	accept := func(opening string) resp {
+		p := w.propose(w.advA, b.ID, "pmsmp", opening)
+		w.must(w.act(w.advA, p.ID, "approve", nil), http.StatusOK)
+		w.must(w.act(w.advA, p.ID, "send", nil), http.StatusOK)
+		return w.act(w.advA, p.ID, "answer", map[string]any{"answer": "accepted"})
+	}
+	w.must(accept(first.ID), http.StatusOK)
+	conv, err := w.db.PMSMPConventions(context.Background(), w.orgA.ID, b.ID)
+	if err != nil || len(conv) != 1 || conv[0].HostID != "ferme-1" || conv[0].Objective != "discover" {
+		t.Fatalf("conventions after the first acceptance: %+v %v", conv, err)
+	}
+
+	// A second convention with the same host and the same objective within
+	// 12 months breaks the rules: the engine no longer finds the pair eligible,
+	// so it is neither suggested nor proposable.
+	var ev struct {
+		Explanation struct {
+			Eligible bool `json:"eligible"`
+			Failures []struct {
+				Code string `json:"code"`
+			} `json:"failures"`
+		} `json:"explanation"`
+	}
+	w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries/"+b.ID+"/evaluation?kind=pmsmp&opening="+sameObjective.ID, nil), http.StatusOK).json(t, &ev)
+	var codes []string
+	for _, f := range ev.Explanation.Failures {
+		codes = append(codes, f.Code)
+	}
+	if ev.Explanation.Eligible || !strings.Contains(strings.Join(codes, ","), "pmsmp") {
+		t.Errorf("same host, same objective: eligible=%v failures %v", ev.Explanation.Eligible, codes)
+	}
+	w.must(w.do(w.advA, "POST", "/api/v1/proposals", map[string]any{"beneficiaryId": b.ID, "kind": "pmsmp", "openingId": sameObjective.ID}), http.StatusUnprocessableEntity)
+	// Another host is fine.
+	w.must(accept(otherHost.ID), http.StatusOK)
+	if conv, _ := w.db.PMSMPConventions(context.Background(), w.orgA.ID, b.ID); len(conv) != 2 {
+		t.Errorf("%d conventions after two acceptances", len(conv))
+	}
+}
+
+func TestAcceptanceRefusesAPlacementTheRulesForbid(t *testing.T) {
+	w := newMWorld(t)
+	w.clock.t = time.Now()
+	body := amina(w.advA.user.ID)
+	body["project"].(map[string]any)["targetRome"] = []string{"A1414"}
+	var b pathways.Beneficiary
+	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", body), http.StatusCreated).json(t, &b)
+	var one, two jobs.Opportunity
+	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", placement("ferme-1", "confirm", 1)), http.StatusCreated).json(t, &one)
+	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", placement("ferme-1", "confirm", 2)), http.StatusCreated).json(t, &two)
+	// Both proposed and sent before either is accepted: the engine saw no
+	// convention yet, so the rule is held at acceptance.
+	p1 := w.propose(w.advA, b.ID, "pmsmp", one.ID)
+	p2 := w.propose(w.advA, b.ID, "pmsmp", two.ID)
+	for _, p := range []pathways.Proposal{p1, p2} {
+		w.must(w.act(w.advA, p.ID, "approve", nil), http.StatusOK)
+		w.must(w.act(w.advA, p.ID, "send", nil), http.StatusOK)
+	}
+	w.must(w.act(w.advA, p1.ID, "answer", map[string]any{"answer": "accepted"}), http.StatusOK)
+	r := w.must(w.do(w.advA, "POST", "/api/v1/proposals/"+p2.ID+"/answer", map[string]any{"answer": "accepted"}, hdr{"Accept-Language": "fr"}), http.StatusConflict)
+	pr := r.problem(t)
+	if len(pr.Errors) == 0 || pr.Errors[0].Pointer != "/answer" || !strings.Contains(strings.ToLower(pr.Errors[0].Detail), "objectif") {
+		t.Errorf("problem %+v", pr)
+	}
+	got, err := w.db.Proposal(context.Background(), w.orgA.ID, p2.ID)
+	if err != nil || got.State != pathways.ProposalSent {
+		t.Errorf("the refused acceptance changed the proposal: %s %v", got.State, err)
+	}
+}

@@ -1,0 +1,79 @@
+package mongodb
+
+import (
+	"context"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/parcours-emploi/parcours/jobs"
+)
+
+var _ jobs.PMSMPStore = (*DB)(nil)
+
+const colConventions = "pmsmp_conventions"
+
+type conventionDoc struct {
+	ID             string              `bson:"_id"`
+	OrganisationID string              `bson:"organisationId"`
+	BeneficiaryID  string              `bson:"beneficiaryId"`
+	HostID         string              `bson:"hostId"`
+	Objective      jobs.PMSMPObjective `bson:"objective"`
+	Start          time.Time           `bson:"start"`
+	End            time.Time           `bson:"end"`
+	RenewalOf      string              `bson:"renewalOf,omitempty"`
+}
+
+func toConventionDoc(org string, c jobs.PMSMPConvention) conventionDoc {
+	return conventionDoc{ID: c.ID, OrganisationID: org, BeneficiaryID: c.BeneficiaryID, HostID: c.HostID,
+		Objective: c.Objective, Start: c.Start, End: c.End, RenewalOf: c.RenewalOf}
+}
+
+func toConvention(d conventionDoc) jobs.PMSMPConvention {
+	return jobs.PMSMPConvention{ID: d.ID, BeneficiaryID: d.BeneficiaryID, HostID: d.HostID, Objective: d.Objective,
+		Start: d.Start.UTC(), End: d.End.UTC(), RenewalOf: d.RenewalOf}
+}
+
+// CreatePMSMPConvention records c; the same id twice is a no-op.
+func (d *DB) CreatePMSMPConvention(ctx context.Context, org string, c jobs.PMSMPConvention) error {
+	_, err := d.col(colConventions).InsertOne(ctx, toConventionDoc(org, c))
+	if isDuplicate(err) {
+		return nil
+	}
+	return translate(err, "insert PMSMP convention "+c.ID)
+}
+
+// PMSMPConventions returns the beneficiary's conventions, oldest first.
+func (d *DB) PMSMPConventions(ctx context.Context, org, beneficiaryID string) ([]jobs.PMSMPConvention, error) {
+	return d.conventions(ctx, bson.D{{Key: "organisationId", Value: org}, {Key: "beneficiaryId", Value: beneficiaryID}})
+}
+
+// PMSMPConventionsOf returns every convention of org, by beneficiary.
+func (d *DB) PMSMPConventionsOf(ctx context.Context, org string) (map[string][]jobs.PMSMPConvention, error) {
+	list, err := d.conventions(ctx, bson.D{{Key: "organisationId", Value: org}})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]jobs.PMSMPConvention{}
+	for _, c := range list {
+		out[c.BeneficiaryID] = append(out[c.BeneficiaryID], c)
+	}
+	return out, nil
+}
+
+func (d *DB) conventions(ctx context.Context, filter bson.D) ([]jobs.PMSMPConvention, error) {
+	cur, err := d.col(colConventions).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "start", Value: 1}, {Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, translate(err, "list PMSMP conventions")
+	}
+	var docs []conventionDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "list PMSMP conventions")
+	}
+	out := make([]jobs.PMSMPConvention, len(docs))
+	for i, x := range docs {
+		out[i] = toConvention(x)
+	}
+	return out, nil
+}
