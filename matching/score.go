@@ -102,7 +102,7 @@ func (c Component) Text() Text {
 			return Text{EN: "No French level required.", FR: "Aucun niveau de français requis."}
 		}
 		return Text{EN: fmt.Sprintf("French meets the requirement in %.0f skills, with %.1f levels to spare on average.", c.Of, c.Measure),
-			FR: fmt.Sprintf("Le français atteint le niveau requis dans %.0f compétences, avec %.1f niveau(x) d'avance en moyenne.", c.Of, c.Measure)}
+			FR: fmt.Sprintf("Le français atteint le niveau requis dans %.0f compétences, avec %s niveau(x) d'avance en moyenne.", c.Of, decimalFR(c.Measure))}
 	case ComponentDistance:
 		switch c.Basis {
 		case "remote":
@@ -110,7 +110,7 @@ func (c Component) Text() Text {
 		case "department":
 			return Text{EN: "Same département; distance not measured.", FR: "Même département ; distance non mesurée."}
 		}
-		return Text{EN: fmt.Sprintf("%.1f km away.", c.Measure), FR: fmt.Sprintf("À %.1f km.", c.Measure)}
+		return Text{EN: fmt.Sprintf("%.1f km away.", c.Measure), FR: fmt.Sprintf("À %s km.", decimalFR(c.Measure))}
 	case ComponentAvailability:
 		if c.Measure > 0 {
 			return Text{EN: fmt.Sprintf("Available %.0f days after the start.", c.Measure), FR: fmt.Sprintf("Disponible %.0f jours après le début.", c.Measure)}
@@ -374,4 +374,9 @@ func unmet(sc *seekerCtx, oc *openingCtx, f *facts) []Unmet {
 			Text: Text{EN: "No language shared with the mentor.", FR: "Aucune langue partagée avec le mentor."}})
 	}
 	return out
+}
+
+// decimalFR writes x with one decimal, with the decimal comma French uses.
+func decimalFR(x float64) string {
+	return strings.Replace(fmt.Sprintf("%.1f", x), ".", ",", 1)
 }
