@@ -112,19 +112,8 @@ func (d *DB) Keys(ctx context.Context, org string) ([]access.Key, error) {
 	if org != "" {
 		filter = bson.D{{Key: "organisationId", Value: org}}
 	}
-	cur, err := d.col(colKeys).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}))
-	if err != nil {
-		return nil, translate(err, "list keys")
-	}
-	var docs []keyDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, translate(err, "list keys")
-	}
-	out := make([]access.Key, len(docs))
-	for i, x := range docs {
-		out[i] = toKey(x)
-	}
-	return out, nil
+	return findAll(ctx, d.col(colKeys), filter, toKey, "list keys",
+		options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}))
 }
 
 // RevokeKey marks the key revoked (a second revocation keeps the first date).

@@ -184,20 +184,8 @@ func (d *DB) StaleBatches(ctx context.Context, enqueuedBefore, startedBefore tim
 }
 
 func (d *DB) batches(ctx context.Context, filter bson.D, limit int) ([]batching.Batch, error) {
-	cur, err := d.col(colBatches).Find(ctx, filter,
+	return findAll(ctx, d.col(colBatches), filter, toBatch, "list batches",
 		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, translate(err, "list batches")
-	}
-	var docs []batchDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, translate(err, "list batches")
-	}
-	out := make([]batching.Batch, len(docs))
-	for i, x := range docs {
-		out[i] = toBatch(x)
-	}
-	return out, nil
 }
 
 // instanceChunk is how many bytes of DIMACS text one document holds, well

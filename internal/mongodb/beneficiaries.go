@@ -138,18 +138,10 @@ func (d *DB) Audit(ctx context.Context, e pathways.AuditEntry) error {
 
 // AuditTrail returns the entries about one beneficiary, oldest first.
 func (d *DB) AuditTrail(ctx context.Context, beneficiaryID string) ([]pathways.AuditEntry, error) {
-	cur, err := d.col(colAudit).Find(ctx, bson.D{{Key: "beneficiaryId", Value: beneficiaryID}},
+	return findAll(ctx, d.col(colAudit), bson.D{{Key: "beneficiaryId", Value: beneficiaryID}}, toAuditEntry, "read audit trail",
 		options.Find().SetSort(bson.D{{Key: "at", Value: 1}, {Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, translate(err, "read audit trail")
-	}
-	var docs []auditDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, translate(err, "read audit trail")
-	}
-	out := make([]pathways.AuditEntry, len(docs))
-	for i, x := range docs {
-		out[i] = pathways.AuditEntry{At: x.At.UTC(), UserID: x.UserID, OrganisationID: x.OrganisationID, Action: x.Action, BeneficiaryID: x.BeneficiaryID, RequestID: x.RequestID}
-	}
-	return out, nil
+}
+
+func toAuditEntry(x auditDoc) pathways.AuditEntry {
+	return pathways.AuditEntry{At: x.At.UTC(), UserID: x.UserID, OrganisationID: x.OrganisationID, Action: x.Action, BeneficiaryID: x.BeneficiaryID, RequestID: x.RequestID}
 }

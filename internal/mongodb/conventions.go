@@ -63,17 +63,6 @@ func (d *DB) PMSMPConventionsOf(ctx context.Context, org string) (map[string][]j
 }
 
 func (d *DB) conventions(ctx context.Context, filter bson.D) ([]jobs.PMSMPConvention, error) {
-	cur, err := d.col(colConventions).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "start", Value: 1}, {Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, translate(err, "list PMSMP conventions")
-	}
-	var docs []conventionDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, translate(err, "list PMSMP conventions")
-	}
-	out := make([]jobs.PMSMPConvention, len(docs))
-	for i, x := range docs {
-		out[i] = toConvention(x)
-	}
-	return out, nil
+	return findAll(ctx, d.col(colConventions), filter, toConvention, "list PMSMP conventions",
+		options.Find().SetSort(bson.D{{Key: "start", Value: 1}, {Key: "_id", Value: 1}}))
 }

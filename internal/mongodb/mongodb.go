@@ -231,3 +231,21 @@ func replaceVersioned(ctx context.Context, c *mongo.Collection, scope bson.D, id
 	}
 	return apperr.New(apperr.PreconditionFailed, "The record changed since it was read; read it again and retry.")
 }
+
+// findAll runs a find and converts every document read with conv; what
+// names the operation in errors.
+func findAll[D, T any](ctx context.Context, c *mongo.Collection, filter bson.D, conv func(D) T, what string, opts ...options.Lister[options.FindOptions]) ([]T, error) {
+	cur, err := c.Find(ctx, filter, opts...)
+	if err != nil {
+		return nil, translate(err, what)
+	}
+	var docs []D
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, what)
+	}
+	out := make([]T, len(docs))
+	for i, x := range docs {
+		out[i] = conv(x)
+	}
+	return out, nil
+}

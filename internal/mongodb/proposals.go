@@ -305,19 +305,8 @@ func (d *DB) DueProposals(ctx context.Context, before time.Time, limit int) ([]p
 		limit = 100
 	}
 	filter := bson.D{{Key: "state", Value: pathways.ProposalSent}, {Key: "expiresAt", Value: bson.D{{Key: "$lt", Value: before}}}}
-	cur, err := d.col(colProposals).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "expiresAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, translate(err, "list due proposals")
-	}
-	var docs []proposalDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, translate(err, "list due proposals")
-	}
-	out := make([]pathways.Proposal, len(docs))
-	for i, doc := range docs {
-		out[i] = toProposal(doc)
-	}
-	return out, nil
+	return findAll(ctx, d.col(colProposals), filter, toProposal, "list due proposals",
+		options.Find().SetSort(bson.D{{Key: "expiresAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
 }
 
 // DeclinesOf maps the openings the beneficiary declined since the instant

@@ -81,17 +81,6 @@ func (d *DB) SituationsOf(ctx context.Context, beneficiaryIDs []string) (map[str
 }
 
 func (d *DB) situations(ctx context.Context, filter bson.D) ([]pathways.Situation, error) {
-	cur, err := d.col(colSituations).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "startDate", Value: 1}, {Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, translate(err, "list situations")
-	}
-	var docs []situationDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, translate(err, "list situations")
-	}
-	out := make([]pathways.Situation, len(docs))
-	for i, x := range docs {
-		out[i] = toSituation(x)
-	}
-	return out, nil
+	return findAll(ctx, d.col(colSituations), filter, toSituation, "list situations",
+		options.Find().SetSort(bson.D{{Key: "startDate", Value: 1}, {Key: "_id", Value: 1}}))
 }

@@ -15,21 +15,10 @@ import (
 // SeekersIn returns up to limit live beneficiaries of every organisation in
 // a département, in id order: the seekers an opportunity there may concern.
 func (d *DB) SeekersIn(ctx context.Context, department string, limit int) ([]pathways.Beneficiary, error) {
-	cur, err := d.col(colBeneficiaries).Find(ctx,
+	return findAll(ctx, d.col(colBeneficiaries),
 		bson.D{{Key: "department", Value: department}, {Key: "erased", Value: bson.D{{Key: "$exists", Value: false}}}},
+		toBeneficiary, "list seekers in "+department,
 		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, translate(err, "list seekers in "+department)
-	}
-	var docs []beneficiaryDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, translate(err, "list seekers in "+department)
-	}
-	out := make([]pathways.Beneficiary, len(docs))
-	for i, x := range docs {
-		out[i] = toBeneficiary(x)
-	}
-	return out, nil
 }
 
 // ExpireOpportunities marks expired the open opportunities whose end date
