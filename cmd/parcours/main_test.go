@@ -36,7 +36,8 @@ func envOf(m map[string]string) func(string) string { return func(k string) stri
 
 var secretRE = regexp.MustCompile(`prc_[A-Za-z0-9_-]{43}`)
 
-// startDev runs dev on dir until the returned stop is called.
+// startDev runs dev (API, workers, demo data) on dir until the returned
+// stop is called.
 func startDev(t *testing.T, dir string) (base string, stdout *syncBuffer, stop func() error) {
 	t.Helper()
 	cfg, err := loadConfig(envOf(map[string]string{"PARCOURS_ADDR": "127.0.0.1:0", "PARCOURS_DATA_DIR": dir, "PARCOURS_LOG_LEVEL": "warn"}))
@@ -48,7 +49,7 @@ func startDev(t *testing.T, dir string) (base string, stdout *syncBuffer, stop f
 	ready := make(chan string, 1)
 	errc := make(chan error, 1)
 	go func() {
-		errc <- runServe(ctx, cfg, stdout, io.Discard, serveOptions{demo: true, ready: func(a string) { ready <- a }})
+		errc <- runServe(ctx, cfg, stdout, io.Discard, serveOptions{demo: true, work: true, ready: func(a string) { ready <- a }})
 	}()
 	select {
 	case addr := <-ready:

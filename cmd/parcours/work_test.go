@@ -13,37 +13,10 @@ import (
 // dev runs the workers beside the API: a batch posted over HTTP is done a
 // moment later, with the demo data's proposals.
 func TestDevRunsBatchesInProcess(t *testing.T) {
-	cfg, err := loadConfig(envOf(map[string]string{"PARCOURS_ADDR": "127.0.0.1:0", "PARCOURS_DATA_DIR": t.TempDir(), "PARCOURS_LOG_LEVEL": "error"}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	stdout := &syncBuffer{}
-	ready := make(chan string, 1)
-	errc := make(chan error, 1)
-	go func() {
-		errc <- runServe(ctx, cfg, stdout, io.Discard, serveOptions{demo: true, work: true, ready: func(a string) { ready <- a }})
-	}()
-	var base string
-	select {
-	case addr := <-ready:
-		base = "http://" + addr
-	case err := <-errc:
-		cancel()
-		t.Fatalf("dev stopped at start: %v", err)
-	case <-time.After(60 * time.Second):
-		cancel()
-		t.Fatal("dev did not start in 60 s")
-	}
+	base, stdout, stop := startDev(t, t.TempDir())
 	defer func() {
-		cancel()
-		select {
-		case err := <-errc:
-			if err != nil {
-				t.Errorf("dev stopped with %v", err)
-			}
-		case <-time.After(40 * time.Second):
-			t.Error("dev did not stop in 40 s")
+		if err := stop(); err != nil {
+			t.Errorf("dev stopped with %v", err)
 		}
 	}()
 	coordinator := secretRE.FindString(stdout.String()) // the first demo key printed
