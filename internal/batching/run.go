@@ -47,10 +47,10 @@ type BatchRunner struct {
 	Declines DeclineSource
 	// PMSMP, when set, gives the beneficiaries' PMSMP conventions, so a
 	// batch never proposes a placement the PMSMP rules forbid.
-	PMSMP jobs.PMSMPStore
-	Engine   *matching.Engine
-	Logger   *slog.Logger
-	Now      func() time.Time
+	PMSMP  jobs.PMSMPStore
+	Engine *matching.Engine
+	Logger *slog.Logger
+	Now    func() time.Time
 	// ProgressEvery is how many proposal writes pass between two progress
 	// records (0: 200).
 	ProgressEvery int
