@@ -12,7 +12,9 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/parcours-emploi/parcours/internal/batching"
+	"github.com/parcours-emploi/parcours/internal/ids"
 	"github.com/parcours-emploi/parcours/internal/testenv"
+	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/pathways"
 	"github.com/parcours-emploi/parcours/workers"
 )
@@ -371,4 +373,64 @@ func TestBatchGivenUpIsRecordedFailed(t *testing.T) {
 		got, err := db.BatchByID(ctx, b.ID)
 		return err == nil && got.Status == batching.BatchFailed && got.Error != ""
 	})
+}
+
+// A later batch leaves out the seekers an earlier batch already proposed
+// (each seeker gets at most one opening of a kind) and the places those
+// proposals hold; the earlier batch's proposals still count once accepted.
+func TestSecondBatchRespectsPendingProposals(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	const org = "org-a"
+	seed(t, db, org, 40, 25, 7)
+	first := newBatch(t, db, org)
+	if err := runner(db, db).Run(ctx, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	firstPairs := proposalsOf(t, db, org, first.ID)
+	if len(firstPairs) == 0 {
+		t.Fatal("the first batch proposed nothing")
+	}
+	proposed := map[string]bool{}
+	held := map[string]int{}
+	for _, p := range firstPairs {
+		proposed[p.Seeker] = true
+		held[p.Opening]++
+	}
+
+	second := batching.Batch{ID: ids.New("bat"), OrganisationID: org, Kind: "job", Scope: batching.BatchScope{Department: "69"},
+		MinScore: 0.2, Status: batching.BatchQueued, CreatedAt: t0.Add(time.Hour), Progress: batching.BatchProgress{Phase: "queued"}}
+	if err := db.CreateBatch(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	if err := runner(db, db).Run(ctx, second.ID); err != nil {
+		t.Fatal(err)
+	}
+	positions := map[string]int{}
+	list, _, err := db.Opportunities(ctx, jobs.Filter{OrganisationID: org, Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range list {
+		positions[o.ID] = o.Positions
+	}
+	secondPairs := proposalsOf(t, db, org, second.ID)
+	for _, p := range secondPairs {
+		if proposed[p.Seeker] {
+			t.Errorf("seeker %s proposed again by the second batch", p.Seeker)
+		}
+		held[p.Opening]++
+	}
+	for o, n := range held {
+		if n > positions[o] {
+			t.Errorf("opening %s: %d proposals for %d positions across the two batches", o, n, positions[o])
+		}
+	}
+	got, err := db.Batch(ctx, org, second.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 40 - len(proposed); got.Counts.Seekers != want {
+		t.Errorf("second batch considered %d seekers, want %d", got.Counts.Seekers, want)
+	}
 }

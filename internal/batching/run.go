@@ -126,11 +126,15 @@ func (r *BatchRunner) run(ctx context.Context, b *Batch, start time.Time) error 
 
 	phase("load")
 	t := time.Now()
-	seekers, err := r.loadSeekers(ctx, b, at)
+	busy, taken, err := r.pending(ctx, b)
 	if err != nil {
 		return err
 	}
-	openings, err := r.loadOpenings(ctx, b)
+	seekers, err := r.loadSeekers(ctx, b, at, busy)
+	if err != nil {
+		return err
+	}
+	openings, err := r.loadOpenings(ctx, b, taken)
 	if err != nil {
 		return err
 	}
@@ -228,7 +232,7 @@ func (r *BatchRunner) run(ctx context.Context, b *Batch, start time.Time) error 
 }
 
 // loadSeekers converts the organisation's live beneficiaries in scope.
-func (r *BatchRunner) loadSeekers(ctx context.Context, b *Batch, at time.Time) ([]matching.Seeker, error) {
+func (r *BatchRunner) loadSeekers(ctx context.Context, b *Batch, at time.Time, busy map[string]bool) ([]matching.Seeker, error) {
 	declines, err := r.declines(ctx, b.OrganisationID, at.Add(-matchinput.DefaultDeclineCooldown))
 	if err != nil {
 		return nil, err
@@ -250,6 +254,9 @@ func (r *BatchRunner) loadSeekers(ctx context.Context, b *Batch, at time.Time) (
 			return nil, err
 		}
 		for _, ben := range list {
+			if busy[ben.ID] {
+				continue
+			}
 			out = append(out, matchinput.Seeker(ben, matchinput.SeekerExtras{Declines: declines[ben.ID], PMSMPHistory: history[ben.ID]}))
 		}
 		if next == "" {
@@ -297,7 +304,7 @@ func (r *BatchRunner) declines(ctx context.Context, org string, since time.Time)
 // loadOpenings converts the open opportunities of the batch's kind (in the
 // scope's département when it names one), or the organisation's active
 // mentors.
-func (r *BatchRunner) loadOpenings(ctx context.Context, b *Batch) ([]matching.Opening, error) {
+func (r *BatchRunner) loadOpenings(ctx context.Context, b *Batch, taken map[string]int) ([]matching.Opening, error) {
 	var out []matching.Opening
 	after := ""
 	for {
@@ -310,7 +317,9 @@ func (r *BatchRunner) loadOpenings(ctx context.Context, b *Batch) ([]matching.Op
 				return nil, err
 			}
 			for _, m := range list {
-				out = append(out, matchinput.MentorOpening(m))
+				op := matchinput.MentorOpening(m)
+				op.Capacity = max(op.Capacity-taken[m.ID], 0)
+				out = append(out, op)
 			}
 			next = n
 		} else {
@@ -321,12 +330,53 @@ func (r *BatchRunner) loadOpenings(ctx context.Context, b *Batch) ([]matching.Op
 				return nil, err
 			}
 			for _, o := range list {
-				out = append(out, matchinput.Opening(o, 0))
+				out = append(out, matchinput.Opening(o, taken[o.ID]))
 			}
 			next = n
 		}
 		if next == "" {
 			return out, nil
+		}
+		after = next
+	}
+}
+
+// pendingStates are the states of a proposal that still holds its seeker
+// and a place of its opening. A mentor's accepted proposals are already in
+// the mentor's active count, so only open ones count against a mentor.
+var pendingStates = []pathways.ProposalState{pathways.ProposalProposed, pathways.ProposalApproved, pathways.ProposalSent, pathways.ProposalAccepted}
+
+// pending reads the organisation's proposals of the batch's kind made before
+// the batch by others (earlier batches, advisers) and still open or
+// accepted: their seekers are left out of the batch, which gives each
+// seeker at most one opening of its kind, and the places they hold are taken
+// from their openings' capacity, so a second batch never proposes the same
+// places again. The batch's own proposals do not count, so a retried batch
+// solves the same problem.
+func (r *BatchRunner) pending(ctx context.Context, b *Batch) (busy map[string]bool, taken map[string]int, err error) {
+	busy, taken = map[string]bool{}, map[string]int{}
+	if r.Declines == nil {
+		return busy, taken, nil
+	}
+	after := ""
+	for {
+		list, next, err := r.Declines.Proposals(ctx, pathways.ProposalFilter{
+			OrganisationID: b.OrganisationID, Kind: pathways.OpeningKind(b.Kind), States: pendingStates, After: after, Limit: pageSize,
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, p := range list {
+			if p.BatchID == b.ID || !p.CreatedAt.Before(b.CreatedAt) {
+				continue
+			}
+			busy[p.BeneficiaryID] = true
+			if b.Kind != matching.KindMentor || p.State != pathways.ProposalAccepted {
+				taken[p.OpeningID]++
+			}
+		}
+		if next == "" {
+			return busy, taken, nil
 		}
 		after = next
 	}
