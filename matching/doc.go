@@ -45,4 +45,12 @@
 // The ROME taxonomy (France Travail's job referential) is built in for the
 // codes Parcours uses most and can be replaced by the full open-data files
 // through LoadROME.
+//
+// Solve finds the assignment of maximum total score exactly, as a min-cost
+// flow by successive shortest paths (seekers one by one, or in phases when
+// many pairs tie), deterministically. WriteDIMACS and ParseDIMACS exchange a
+// batch as a DIMACS min-cost-flow file of the shape design.md fixes (source 1,
+// sink 2, one arc per seeker, per candidate pair and per opening), which
+// `parcours solve`, LEMON's dimacs-solver and GLPK's glpsol all read, so any
+// batch can be audited and its optimum checked independently.
 package matching
