@@ -58,7 +58,7 @@ func newBackground(st *stores, log *slog.Logger) (*background, error) {
 	}
 	sug := &suggest.Service{
 		Engine: engine, Beneficiaries: st.DB, Opportunities: st.DB, Mentors: st.DB,
-		Declines: st.DB, PMSMP: st.DB, Cooldown: matchinput.DefaultDeclineCooldown, Now: time.Now,
+		Declines: st.DB, PMSMP: st.DB, Proposals: st.DB, Cooldown: matchinput.DefaultDeclineCooldown, Now: time.Now,
 	}
 	bg.engine, bg.suggest = engine, sug
 	h := &workers.Handlers{

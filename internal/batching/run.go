@@ -341,43 +341,22 @@ func (r *BatchRunner) loadOpenings(ctx context.Context, b *Batch, taken map[stri
 	}
 }
 
-// pendingStates are the states of a proposal that still holds its seeker
-// and a place of its opening. A mentor's accepted proposals are already in
-// the mentor's active count, so only open ones count against a mentor.
-var pendingStates = []pathways.ProposalState{pathways.ProposalProposed, pathways.ProposalApproved, pathways.ProposalSent, pathways.ProposalAccepted}
-
 // pending reads the organisation's proposals of the batch's kind made before
-// the batch by others (earlier batches, advisers) and still open or
-// accepted: their seekers are left out of the batch, which gives each
-// seeker at most one opening of its kind, and the places they hold are taken
+// the batch by others (earlier batches, advisers) that still hold their
+// seeker and a place: their seekers are left out of the batch, which gives
+// each seeker at most one opening of its kind, and their places are taken
 // from their openings' capacity, so a second batch never proposes the same
 // places again. The batch's own proposals do not count, so a retried batch
 // solves the same problem.
 func (r *BatchRunner) pending(ctx context.Context, b *Batch) (busy map[string]bool, taken map[string]int, err error) {
-	busy, taken = map[string]bool{}, map[string]int{}
 	if r.Declines == nil {
-		return busy, taken, nil
+		return map[string]bool{}, map[string]int{}, nil
 	}
-	after := ""
-	for {
-		list, next, err := r.Declines.Proposals(ctx, pathways.ProposalFilter{
-			OrganisationID: b.OrganisationID, Kind: pathways.OpeningKind(b.Kind), States: pendingStates, After: after, Limit: pageSize,
-		})
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, p := range list {
-			if p.BatchID == b.ID || !p.CreatedAt.Before(b.CreatedAt) {
-				continue
-			}
-			busy[p.BeneficiaryID] = true
-			if b.Kind != matching.KindMentor || p.State != pathways.ProposalAccepted {
-				taken[p.OpeningID]++
-			}
-		}
-		if next == "" {
-			return busy, taken, nil
-		}
-		after = next
+	h, err := pathways.HeldBy(ctx, r.Declines, b.OrganisationID, pathways.OpeningKind(b.Kind), func(p pathways.Proposal) bool {
+		return p.BatchID != b.ID && p.CreatedAt.Before(b.CreatedAt)
+	})
+	if err != nil {
+		return nil, nil, err
 	}
+	return h.Seekers, h.Places, nil
 }

@@ -64,7 +64,7 @@ func newWorld(t *testing.T, opts ...worldOption) *world {
 		Checks: map[string]func(context.Context) error{"mongodb": db.Ping},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Suggest: &suggest.Service{Engine: matchinput.NewEngine(0), Beneficiaries: db, Opportunities: db, Mentors: db,
-			Declines: db, PMSMP: db, Cooldown: matchinput.DefaultDeclineCooldown, Now: time.Now},
+			Declines: db, PMSMP: db, Proposals: db, Cooldown: matchinput.DefaultDeclineCooldown, Now: time.Now},
 	}
 	for _, o := range opts {
 		o(&deps)

@@ -121,3 +121,36 @@ func TestMentorSuggestionsLeaveOutADeclinedPairDuringTheCooldown(t *testing.T) {
 		t.Errorf("a declined mentor is still suggested: %v", got)
 	}
 }
+
+func TestSuggestionsLeaveOutPlacesOtherProposalsHold(t *testing.T) {
+	w := newWorld(t)
+	var first, second pathways.Beneficiary
+	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", amina(w.advA.user.ID)), http.StatusCreated).json(t, &first)
+	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", amina(w.advA.user.ID)), http.StatusCreated).json(t, &second)
+	body := offer("Commis de cuisine", "G1602", "69", "69002", 45.757, 4.832, "a2")
+	body["positions"] = 1
+	var one jobs.Opportunity
+	w.must(w.do(w.agencyK, "POST", "/api/v1/opportunities", body), http.StatusCreated).json(t, &one)
+
+	suggested := func(b string) []string {
+		var res suggest.Result
+		w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries/"+b+"/suggestions?kind=job", nil), http.StatusOK).json(t, &res)
+		var ids []string
+		for _, it := range res.Items {
+			ids = append(ids, it.Opening.ID)
+		}
+		return ids
+	}
+	if diff := cmp.Diff([]string{one.ID}, suggested(second.ID)); diff != "" {
+		t.Fatalf("before any proposal (-want +got):\n%s", diff)
+	}
+	// The only position is proposed to the first beneficiary: it is no longer
+	// offered to the second, but still shown to the first.
+	w.must(w.do(w.advA, "POST", "/api/v1/proposals", map[string]any{"beneficiaryId": first.ID, "kind": "job", "openingId": one.ID}), http.StatusCreated)
+	if got := suggested(second.ID); len(got) != 0 {
+		t.Errorf("a held place is still suggested: %v", got)
+	}
+	if diff := cmp.Diff([]string{one.ID}, suggested(first.ID)); diff != "" {
+		t.Errorf("the holder's own suggestion (-want +got):\n%s", diff)
+	}
+}

@@ -35,6 +35,9 @@ type Service struct {
 	Mentors       mentoring.MentorStore
 	// Declines may be nil (no decline recorded anywhere).
 	Declines DeclineSource
+	// Proposals, when set, lists the organisation's proposals, so places
+	// other beneficiaries' open or accepted proposals hold are not offered.
+	Proposals pathways.ProposalLister
 	// PMSMP gives the beneficiary's PMSMP conventions, so placements that
 	// would break the PMSMP rules are not suggested; nil: none known.
 	PMSMP jobs.PMSMPStore
@@ -102,7 +105,15 @@ func (s *Service) For(ctx context.Context, org, id string, kind matching.Kind, l
 	if err != nil {
 		return Result{}, err
 	}
-	cs, err := s.load(ctx, org, kind)
+	taken := map[string]int{}
+	if s.Proposals != nil {
+		h, err := pathways.HeldBy(ctx, s.Proposals, org, pathways.OpeningKind(kind), func(p pathways.Proposal) bool { return p.BeneficiaryID != id })
+		if err != nil {
+			return Result{}, err
+		}
+		taken = h.Places
+	}
+	cs, err := s.load(ctx, org, kind, taken)
 	if err != nil {
 		return Result{}, err
 	}
@@ -179,7 +190,7 @@ func (s *Service) seeker(ctx context.Context, b pathways.Beneficiary) (matching.
 
 // load reads the open openings of kind: published opportunities of every
 // organisation, or the mentors of the beneficiary's own organisation.
-func (s *Service) load(ctx context.Context, org string, kind matching.Kind) (candidates, error) {
+func (s *Service) load(ctx context.Context, org string, kind matching.Kind, taken map[string]int) (candidates, error) {
 	var cs candidates
 	after := ""
 	for {
@@ -189,8 +200,11 @@ func (s *Service) load(ctx context.Context, org string, kind matching.Kind) (can
 				return cs, err
 			}
 			for _, m := range list {
-				cs.openings = append(cs.openings, matchinput.MentorOpening(m))
-				cs.shown = append(cs.shown, showMentor(m))
+				op, shown := matchinput.MentorOpening(m), showMentor(m)
+				op.Capacity = max(op.Capacity-taken[m.ID], 0)
+				shown.Capacity = op.Capacity
+				cs.openings = append(cs.openings, op)
+				cs.shown = append(cs.shown, shown)
 			}
 			after = next
 		} else {
@@ -199,8 +213,10 @@ func (s *Service) load(ctx context.Context, org string, kind matching.Kind) (can
 				return cs, err
 			}
 			for _, o := range list {
-				cs.openings = append(cs.openings, matchinput.Opening(o, 0))
-				cs.shown = append(cs.shown, showOpportunity(o))
+				op, shown := matchinput.Opening(o, taken[o.ID]), showOpportunity(o)
+				shown.Capacity = op.Capacity
+				cs.openings = append(cs.openings, op)
+				cs.shown = append(cs.shown, shown)
 			}
 			after = next
 		}

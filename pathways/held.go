@@ -1,0 +1,49 @@
+package pathways
+
+import (
+	"context"
+)
+
+// ProposalLister lists proposals; ProposalStore is one.
+type ProposalLister interface {
+	Proposals(ctx context.Context, f ProposalFilter) ([]Proposal, string, error)
+}
+
+// Held says which seekers and places an organisation's proposals of one
+// kind hold: a proposal still open, or accepted, keeps its beneficiary out of
+// other proposals of the kind and one place of its opening. A mentor's
+// accepted proposals are already in the mentor's active count, so for
+// mentors only open ones take a place.
+type Held struct {
+	Seekers map[string]bool
+	Places  map[string]int
+}
+
+// heldStates are the states in which a proposal holds its seeker.
+var heldStates = []ProposalState{ProposalProposed, ProposalApproved, ProposalSent, ProposalAccepted}
+
+// HeldBy reads org's proposals of kind that hold seekers and places, leaving
+// out those keep returns false for (nil keeps all).
+func HeldBy(ctx context.Context, st ProposalLister, org string, kind OpeningKind, keep func(Proposal) bool) (Held, error) {
+	h := Held{Seekers: map[string]bool{}, Places: map[string]int{}}
+	after := ""
+	for {
+		list, next, err := st.Proposals(ctx, ProposalFilter{OrganisationID: org, Kind: kind, States: heldStates, After: after, Limit: 10000})
+		if err != nil {
+			return Held{}, err
+		}
+		for _, p := range list {
+			if keep != nil && !keep(p) {
+				continue
+			}
+			h.Seekers[p.BeneficiaryID] = true
+			if kind != OpeningMentor || p.State != ProposalAccepted {
+				h.Places[p.OpeningID]++
+			}
+		}
+		if next == "" {
+			return h, nil
+		}
+		after = next
+	}
+}
