@@ -4,8 +4,8 @@ import (
 	"context"
 	"time"
 
-	"github.com/parcours-emploi/parcours/internal/civil"
-	"github.com/parcours-emploi/parcours/internal/geo"
+	"github.com/parcours-emploi/parcours/civil"
+	"github.com/parcours-emploi/parcours/geo"
 )
 
 // Kind is what an opportunity offers.
@@ -52,7 +52,7 @@ type Opportunity struct {
 	Description  string     `json:"description"`
 	Employer     string     `json:"employer,omitempty"`
 	ROME         string     `json:"rome"`
-	Place        Place      `json:"place"`
+	Place        geo.Place  `json:"place"`
 	Start        civil.Date `json:"startDate"`
 	End          civil.Date `json:"endDate,omitempty"`
 	HoursPerWeek int        `json:"hoursPerWeek"`
@@ -73,12 +73,6 @@ type Opportunity struct {
 	UpdatedAt time.Time `json:"updatedAt"`
 	Version   int64     `json:"version"`
 }
-
-// Place is where an opportunity happens.
-type Place = geo.Place
-
-// GeoPoint is a WGS84 position in degrees.
-type GeoPoint = geo.Point
 
 // Contract describes a job offer's contract.
 type Contract struct {

@@ -4,8 +4,8 @@ import (
 	"context"
 	"time"
 
-	"github.com/parcours-emploi/parcours/internal/civil"
-	"github.com/parcours-emploi/parcours/internal/geo"
+	"github.com/parcours-emploi/parcours/civil"
+	"github.com/parcours-emploi/parcours/geo"
 )
 
 // MentorStatus is whether a mentor can be proposed.
@@ -43,7 +43,7 @@ type Mentor struct {
 	Active int `json:"activeMentees"`
 
 	Availability MentorAvailability `json:"availability"`
-	Place        Place              `json:"place"`
+	Place        geo.Place          `json:"place"`
 	TrainedAt    *civil.Date        `json:"trainedAt,omitempty"`
 	Status       MentorStatus       `json:"status"`
 
@@ -58,12 +58,6 @@ type MentorAvailability struct {
 	Days          []string `json:"days" validate:"max=7,unique,dive,oneof=mon tue wed thu fri sat sun"`
 	Remote        bool     `json:"remote"`
 }
-
-// Place is where a mentor works or meets.
-type Place = geo.Place
-
-// GeoPoint is a WGS84 position in degrees.
-type GeoPoint = geo.Point
 
 // Trained reports whether the mentor completed the initial training.
 func (m Mentor) Trained() bool { return m.TrainedAt != nil && !m.TrainedAt.IsZero() }

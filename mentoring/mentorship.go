@@ -4,8 +4,8 @@ import (
 	"context"
 	"time"
 
-	"github.com/parcours-emploi/parcours/internal/apperr"
-	"github.com/parcours-emploi/parcours/internal/civil"
+	"github.com/parcours-emploi/parcours/apperr"
+	"github.com/parcours-emploi/parcours/civil"
 )
 
 // MentorshipState is where a mentorship is in its life.

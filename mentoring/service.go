@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/parcours-emploi/parcours/internal/apperr"
-	"github.com/parcours-emploi/parcours/internal/civil"
-	"github.com/parcours-emploi/parcours/internal/ids"
+	"github.com/parcours-emploi/parcours/apperr"
+	"github.com/parcours-emploi/parcours/civil"
+	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/pathways"
 )
 

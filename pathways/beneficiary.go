@@ -4,8 +4,8 @@ import (
 	"context"
 	"time"
 
-	"github.com/parcours-emploi/parcours/internal/civil"
-	"github.com/parcours-emploi/parcours/internal/geo"
+	"github.com/parcours-emploi/parcours/civil"
+	"github.com/parcours-emploi/parcours/geo"
 )
 
 // Protection is a beneficiary's protection status. It is sensitive: it is never
@@ -74,14 +74,11 @@ type Enrolment struct {
 
 // Address is where a beneficiary lives.
 type Address struct {
-	Line     string    `json:"line" validate:"max=200"`
-	Postcode string    `json:"postcode" validate:"omitempty,postcode"`
-	City     string    `json:"city" validate:"max=100"`
-	Location *GeoPoint `json:"location,omitempty"`
+	Line     string     `json:"line" validate:"max=200"`
+	Postcode string     `json:"postcode" validate:"omitempty,postcode"`
+	City     string     `json:"city" validate:"max=100"`
+	Location *geo.Point `json:"location,omitempty"`
 }
-
-// GeoPoint is a WGS84 position in degrees.
-type GeoPoint = geo.Point
 
 // CEFR levels, per skill. "below-a1" exists at entry.
 const (

@@ -4,7 +4,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/parcours-emploi/parcours/internal/civil"
+	"github.com/parcours-emploi/parcours/civil"
 )
 
 // Category names of the rule sets' breakdowns.

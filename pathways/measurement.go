@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/parcours-emploi/parcours/internal/apperr"
-	"github.com/parcours-emploi/parcours/internal/civil"
+	"github.com/parcours-emploi/parcours/apperr"
+	"github.com/parcours-emploi/parcours/civil"
 )
 
 // Horizons are the months after programme entry at which outcomes are measured.

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/parcours-emploi/parcours/internal/apperr"
+	"github.com/parcours-emploi/parcours/apperr"
 )
 
 // OpeningKind is what a proposal offers a beneficiary: a mentor, or an

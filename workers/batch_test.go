@@ -11,8 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/hibiken/asynq"
 
+	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/internal/batching"
-	"github.com/parcours-emploi/parcours/internal/ids"
 	"github.com/parcours-emploi/parcours/internal/testenv"
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/pathways"

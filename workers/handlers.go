@@ -4,14 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/parcours-emploi/parcours/internal/batching"
 	"log/slog"
 	"time"
 
+	"github.com/parcours-emploi/parcours/internal/batching"
+
 	"github.com/hibiken/asynq"
 
-	"github.com/parcours-emploi/parcours/internal/apperr"
-	"github.com/parcours-emploi/parcours/internal/civil"
+	"github.com/parcours-emploi/parcours/apperr"
+	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/internal/matchinput"
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/matching"

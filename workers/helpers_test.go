@@ -12,9 +12,10 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/parcours-emploi/parcours/civil"
+	"github.com/parcours-emploi/parcours/geo"
+	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/internal/batching"
-	"github.com/parcours-emploi/parcours/internal/civil"
-	"github.com/parcours-emploi/parcours/internal/ids"
 	"github.com/parcours-emploi/parcours/internal/matchinput"
 	"github.com/parcours-emploi/parcours/internal/mongodb"
 	"github.com/parcours-emploi/parcours/internal/testenv"
@@ -72,7 +73,7 @@ func seed(tb testing.TB, db *mongodb.DB, org string, n, m int, rnd int64) {
 			BirthDate: "1990-01-01", Protection: pathways.ProtectionRefugee,
 			Enrolment:    pathways.Enrolment{Programme: "AGIR", EntryDate: today.AddDate(0, -2, 0), Cohort: "c1"},
 			Department:   "69",
-			Address:      pathways.Address{Postcode: "69007", Location: &pathways.GeoPoint{Lat: 45.70 + rng.Float64()*0.15, Lon: 4.78 + rng.Float64()*0.15}},
+			Address:      pathways.Address{Postcode: "69007", Location: &geo.Point{Lat: 45.70 + rng.Float64()*0.15, Lon: 4.78 + rng.Float64()*0.15}},
 			French:       pathways.French{OralComprehension: lvl, WrittenComprehension: lvl, OralProduction: lvl, WrittenProduction: lvl},
 			Project:      pathways.Project{TargetROME: []string{romes[rng.Intn(len(romes))]}},
 			PastJobs:     []pathways.PastJob{{ROME: romes[rng.Intn(len(romes))], Title: "x"}},
@@ -88,7 +89,7 @@ func seed(tb testing.TB, db *mongodb.DB, org string, n, m int, rnd int64) {
 		o := jobs.Opportunity{
 			ID: ids.New("opp"), OrganisationID: org, Kind: jobs.KindJob, Status: jobs.StatusOpen,
 			Title: "offer", ROME: romes[rng.Intn(len(romes))],
-			Place: jobs.Place{Department: "69", Postcode: "69003", Location: &jobs.GeoPoint{Lat: 45.70 + rng.Float64()*0.15, Lon: 4.78 + rng.Float64()*0.15}},
+			Place: geo.Place{Department: "69", Postcode: "69003", Location: &geo.Point{Lat: 45.70 + rng.Float64()*0.15, Lon: 4.78 + rng.Float64()*0.15}},
 			Start: today, HoursPerWeek: 35, Positions: 1 + rng.Intn(2),
 			Contract:  &jobs.Contract{Type: "cdi"},
 			French:    jobs.FrenchRequirement{OralComprehension: levels[rng.Intn(2)]},

@@ -8,8 +8,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/hibiken/asynq"
 
-	"github.com/parcours-emploi/parcours/internal/civil"
-	"github.com/parcours-emploi/parcours/internal/ids"
+	"github.com/parcours-emploi/parcours/civil"
+	"github.com/parcours-emploi/parcours/geo"
+	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/mentoring"
 	"github.com/parcours-emploi/parcours/pathways"
@@ -33,7 +34,7 @@ func TestHousekeeping(t *testing.T) {
 		"closed and ended": {jobs.StatusClosed, "2026-10-01"},
 	} {
 		op := jobs.Opportunity{ID: ids.New("opp"), OrganisationID: "org-a", Kind: jobs.KindJob, Status: o.status, Title: name, ROME: "G1602",
-			Place: jobs.Place{Department: "69"}, Start: "2026-09-01", End: o.end, Positions: 1, CreatedAt: t0, UpdatedAt: t0, Version: 1}
+			Place: geo.Place{Department: "69"}, Start: "2026-09-01", End: o.end, Positions: 1, CreatedAt: t0, UpdatedAt: t0, Version: 1}
 		if err := db.CreateOpportunity(ctx, op); err != nil {
 			t.Fatal(err)
 		}

@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/parcours-emploi/parcours/internal/batching"
 	"log/slog"
 	"time"
+
+	"github.com/parcours-emploi/parcours/internal/batching"
 
 	"github.com/hibiken/asynq"
 )

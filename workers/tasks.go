@@ -15,13 +15,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/parcours-emploi/parcours/internal/batching"
 	"log/slog"
 	"time"
 
+	"github.com/parcours-emploi/parcours/internal/batching"
+
 	"github.com/hibiken/asynq"
 
-	"github.com/parcours-emploi/parcours/internal/civil"
+	"github.com/parcours-emploi/parcours/civil"
 )
 
 // Task types.

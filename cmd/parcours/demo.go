@@ -10,10 +10,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parcours-emploi/parcours/internal/access"
-	"github.com/parcours-emploi/parcours/internal/apperr"
-	"github.com/parcours-emploi/parcours/internal/civil"
-	"github.com/parcours-emploi/parcours/internal/ids"
+	"github.com/parcours-emploi/parcours/access"
+	"github.com/parcours-emploi/parcours/apperr"
+	"github.com/parcours-emploi/parcours/civil"
+	"github.com/parcours-emploi/parcours/geo"
+	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/internal/mongodb"
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/mentoring"
@@ -80,7 +81,7 @@ func seedDemo(ctx context.Context, db *mongodb.DB, cfg config, stdout io.Writer,
 	}
 
 	lyon := func(pc string, lat, lon float64) pathways.Address {
-		return pathways.Address{Postcode: pc, City: "Lyon", Location: &pathways.GeoPoint{Lat: lat, Lon: lon}}
+		return pathways.Address{Postcode: pc, City: "Lyon", Location: &geo.Point{Lat: lat, Lon: lon}}
 	}
 	type person struct {
 		first, last, prot, cohort string
@@ -94,12 +95,12 @@ func seedDemo(ctx context.Context, db *mongodb.DB, cfg config, stdout io.Writer,
 		{"Amina", "Haidari", "refugee", "2026-A", [4]string{"a2", "a1", "a2", "a1"}, []string{"G1602"}, []string{"G1602"}, 20, false, lyon("69007", 45.745, 4.842)},
 		{"Yonas", "Tesfaye", "refugee", "2026-A", [4]string{"b1", "a2", "a2", "a2"}, []string{"H2913"}, []string{"H2913"}, 30, true, lyon("69008", 45.734, 4.869)},
 		{"Mariam", "Sadiqi", "subsidiary-protection", "2026-A", [4]string{"b1", "b1", "b1", "a2"}, []string{"J1501"}, []string{"K1302"}, 15, false, lyon("69003", 45.760, 4.860)},
-		{"Oleksandr", "Kovalenko", "subsidiary-protection", "2026-A", [4]string{"a2", "a2", "a1", "a1"}, []string{"N1103"}, []string{"N1101"}, 40, true, pathways.Address{Postcode: "69200", City: "Vénissieux", Location: &pathways.GeoPoint{Lat: 45.697, Lon: 4.886}}},
+		{"Oleksandr", "Kovalenko", "subsidiary-protection", "2026-A", [4]string{"a2", "a2", "a1", "a1"}, []string{"N1103"}, []string{"N1101"}, 40, true, pathways.Address{Postcode: "69200", City: "Vénissieux", Location: &geo.Point{Lat: 45.697, Lon: 4.886}}},
 		{"Fatima", "Nouri", "bpi-family-member", "2026-B", [4]string{"a1", "below-a1", "a1", "below-a1"}, []string{"K2204"}, nil, 10, false, lyon("69009", 45.774, 4.805)},
-		{"Abdul", "Rahimi", "refugee", "2026-B", [4]string{"b1", "a2", "b1", "a2"}, []string{"F1703"}, []string{"F1703", "F1701"}, 35, true, pathways.Address{Postcode: "69100", City: "Villeurbanne", Location: &pathways.GeoPoint{Lat: 45.771, Lon: 4.890}}},
+		{"Abdul", "Rahimi", "refugee", "2026-B", [4]string{"b1", "a2", "b1", "a2"}, []string{"F1703"}, []string{"F1703", "F1701"}, 35, true, pathways.Address{Postcode: "69100", City: "Villeurbanne", Location: &geo.Point{Lat: 45.771, Lon: 4.890}}},
 		{"Selam", "Gebre", "refugee", "2026-B", [4]string{"b2", "b1", "b1", "b1"}, []string{"M1805"}, []string{"M1805"}, 25, false, lyon("69002", 45.750, 4.827)},
-		{"Hassan", "Al-Khatib", "refugee", "2026-B", [4]string{"a2", "a2", "a2", "a1"}, []string{"I1604"}, []string{"I1604"}, 30, true, pathways.Address{Postcode: "69500", City: "Bron", Location: &pathways.GeoPoint{Lat: 45.738, Lon: 4.913}}},
-		{"Nadia", "Popal", "subsidiary-protection", "2026-A", [4]string{"a2", "a1", "a2", "a1"}, []string{"A1414", "A1203"}, []string{"A1414"}, 50, true, pathways.Address{Postcode: "69440", City: "Mornant", Location: &pathways.GeoPoint{Lat: 45.619, Lon: 4.672}}},
+		{"Hassan", "Al-Khatib", "refugee", "2026-B", [4]string{"a2", "a2", "a2", "a1"}, []string{"I1604"}, []string{"I1604"}, 30, true, pathways.Address{Postcode: "69500", City: "Bron", Location: &geo.Point{Lat: 45.738, Lon: 4.913}}},
+		{"Nadia", "Popal", "subsidiary-protection", "2026-A", [4]string{"a2", "a1", "a2", "a1"}, []string{"A1414", "A1203"}, []string{"A1414"}, 50, true, pathways.Address{Postcode: "69440", City: "Mornant", Location: &geo.Point{Lat: 45.619, Lon: 4.672}}},
 		{"Tigist", "Alemu", "refugee", "2026-B", [4]string{"b1", "b1", "a2", "a2"}, []string{"D1507", "D1106"}, []string{"D1106"}, 20, false, lyon("69005", 45.762, 4.822)},
 	}
 	entry := today.AddDate(0, -3, 0)
@@ -153,7 +154,7 @@ func seedDemo(ctx context.Context, db *mongodb.DB, cfg config, stdout io.Writer,
 	for i, o := range offers {
 		op := jobs.Opportunity{
 			ID: ids.New("opp"), OrganisationID: o.org.ID, Kind: o.kind, Status: jobs.StatusOpen, ExternalRef: o.ref,
-			Title: o.title, ROME: o.rome, Place: jobs.Place{Department: "69", Postcode: o.pc, Location: &jobs.GeoPoint{Lat: o.lat, Lon: o.lon}},
+			Title: o.title, ROME: o.rome, Place: geo.Place{Department: "69", Postcode: o.pc, Location: &geo.Point{Lat: o.lat, Lon: o.lon}},
 			Start: today.AddDate(0, 0, 7+i), HoursPerWeek: 35, Positions: o.positions, Contract: o.contract,
 			French:    jobs.FrenchRequirement{OralComprehension: o.oral, OralProduction: o.oral},
 			CreatedAt: now, UpdatedAt: now, Version: 1,
@@ -189,7 +190,7 @@ func seedDemo(ctx context.Context, db *mongodb.DB, cfg config, stdout io.Writer,
 			ID: ids.New("men"), OrganisationID: prog.ID, UserID: m.user, FirstName: m.first, LastName: m.last,
 			Company: m.company, Sector: m.sector, ROME: m.rome, Interests: m.interests, Languages: m.languages,
 			Capacity: m.capacity, Availability: mentoring.MentorAvailability{HoursPerMonth: 6, Days: []string{"tue", "thu"}},
-			Place: mentoring.Place{Department: "69", Postcode: m.pc}, TrainedAt: &trained, Status: mentoring.MentorActive,
+			Place: geo.Place{Department: "69", Postcode: m.pc}, TrainedAt: &trained, Status: mentoring.MentorActive,
 			CreatedAt: now, UpdatedAt: now, Version: 1,
 		}
 		if err := db.CreateMentor(ctx, mt); err != nil {

@@ -11,8 +11,8 @@ import (
 	"io"
 	"time"
 
-	"github.com/parcours-emploi/parcours/internal/apperr"
-	"github.com/parcours-emploi/parcours/internal/ids"
+	"github.com/parcours-emploi/parcours/apperr"
+	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/matching"
 )
 

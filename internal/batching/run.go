@@ -9,8 +9,8 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/parcours-emploi/parcours/internal/apperr"
-	"github.com/parcours-emploi/parcours/internal/ids"
+	"github.com/parcours-emploi/parcours/apperr"
+	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/internal/matchinput"
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/matching"

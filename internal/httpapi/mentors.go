@@ -3,10 +3,11 @@ package httpapi
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/parcours-emploi/parcours/internal/access"
-	"github.com/parcours-emploi/parcours/internal/apperr"
-	"github.com/parcours-emploi/parcours/internal/civil"
-	"github.com/parcours-emploi/parcours/internal/ids"
+	"github.com/parcours-emploi/parcours/access"
+	"github.com/parcours-emploi/parcours/apperr"
+	"github.com/parcours-emploi/parcours/civil"
+	"github.com/parcours-emploi/parcours/geo"
+	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/mentoring"
 )
 
@@ -23,7 +24,7 @@ type MentorInput struct {
 	Languages    []string                     `json:"languages" validate:"max=20,dive,required,max=40"`
 	Capacity     int                          `json:"capacity" validate:"omitempty,min=1,max=10"`
 	Availability mentoring.MentorAvailability `json:"availability"`
-	Place        mentoring.Place              `json:"place"`
+	Place        geo.Place                    `json:"place"`
 	TrainedAt    *civil.Date                  `json:"trainedAt" validate:"omitempty,date"`
 	Status       mentoring.MentorStatus       `json:"status" validate:"omitempty,oneof=active paused inactive"`
 }

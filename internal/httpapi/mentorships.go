@@ -3,9 +3,9 @@ package httpapi
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/parcours-emploi/parcours/internal/access"
-	"github.com/parcours-emploi/parcours/internal/apperr"
-	"github.com/parcours-emploi/parcours/internal/civil"
+	"github.com/parcours-emploi/parcours/access"
+	"github.com/parcours-emploi/parcours/apperr"
+	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/mentoring"
 )
 

@@ -23,8 +23,8 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/parcours-emploi/parcours/internal/access"
-	"github.com/parcours-emploi/parcours/internal/civil"
+	"github.com/parcours-emploi/parcours/access"
+	"github.com/parcours-emploi/parcours/civil"
 )
 
 // validateAgainstDoc fails t unless the response (status, headers, body) to

@@ -7,10 +7,11 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/parcours-emploi/parcours/internal/access"
-	"github.com/parcours-emploi/parcours/internal/apperr"
-	"github.com/parcours-emploi/parcours/internal/civil"
-	"github.com/parcours-emploi/parcours/internal/ids"
+	"github.com/parcours-emploi/parcours/access"
+	"github.com/parcours-emploi/parcours/apperr"
+	"github.com/parcours-emploi/parcours/civil"
+	"github.com/parcours-emploi/parcours/geo"
+	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/jobs"
 )
 
@@ -28,7 +29,7 @@ type OpportunityInput struct {
 	Description  string                    `json:"description" validate:"max=10000"`
 	Employer     string                    `json:"employer" validate:"max=200"`
 	ROME         string                    `json:"rome" validate:"required,rome"`
-	Place        jobs.Place                `json:"place"`
+	Place        geo.Place                 `json:"place"`
 	Start        civil.Date                `json:"startDate" validate:"required,date"`
 	End          civil.Date                `json:"endDate" validate:"omitempty,date"`
 	HoursPerWeek int                       `json:"hoursPerWeek" validate:"min=0,max=48"`

@@ -10,7 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/parcours-emploi/parcours/internal/apperr"
+	"github.com/parcours-emploi/parcours/apperr"
 )
 
 // Problem is an RFC 9457 problem document, with the bad fields of an input.

@@ -3,7 +3,7 @@ package httpapi
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/parcours-emploi/parcours/internal/access"
+	"github.com/parcours-emploi/parcours/access"
 )
 
 // route is one entry of the HTTP surface. The same table registers the

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parcours-emploi/parcours/internal/civil"
+	"github.com/parcours-emploi/parcours/civil"
 )
 
 // This file turns Go types into JSON Schema 2020-12 (the dialect of OpenAPI

@@ -13,8 +13,8 @@ import (
 	entr "github.com/go-playground/validator/v10/translations/en"
 	frtr "github.com/go-playground/validator/v10/translations/fr"
 
-	"github.com/parcours-emploi/parcours/internal/apperr"
-	"github.com/parcours-emploi/parcours/internal/civil"
+	"github.com/parcours-emploi/parcours/apperr"
+	"github.com/parcours-emploi/parcours/civil"
 )
 
 // validation checks request values with validator/v10 and the custom tags of

@@ -8,7 +8,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/parcours-emploi/parcours/internal/civil"
+	"github.com/parcours-emploi/parcours/civil"
+	"github.com/parcours-emploi/parcours/geo"
 	"github.com/parcours-emploi/parcours/internal/matchinput"
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/matching"
@@ -19,7 +20,7 @@ import (
 func beneficiary() pathways.Beneficiary {
 	return pathways.Beneficiary{
 		ID: "ben_1", FirstName: "Amina", LastName: "Haidari", BirthDate: "1991-04-12", Protection: pathways.ProtectionRefugee,
-		Department: "69", Address: pathways.Address{Line: "12 rue Garibaldi", Postcode: "69007", Location: &pathways.GeoPoint{Lat: 45.7, Lon: 4.8}},
+		Department: "69", Address: pathways.Address{Line: "12 rue Garibaldi", Postcode: "69007", Location: &geo.Point{Lat: 45.7, Lon: 4.8}},
 		French:       pathways.French{OralComprehension: "b1", WrittenComprehension: "a1", OralProduction: "a2", WrittenProduction: "below-a1"},
 		Diplomas:     []pathways.Diploma{{Title: "Bac", Level: 4, Field: "j15", Recognition: "comparability-obtained"}, {Title: "Licence", Level: 6, Field: "biologie"}},
 		Skills:       []pathways.Skill{{ROME: "G1602", Label: "Cuisine traditionnelle"}},

@@ -6,7 +6,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"github.com/parcours-emploi/parcours/internal/civil"
+	"github.com/parcours-emploi/parcours/civil"
+	"github.com/parcours-emploi/parcours/geo"
 	"github.com/parcours-emploi/parcours/mentoring"
 )
 
@@ -30,7 +31,7 @@ type mentorDoc struct {
 	Capacity       int                          `bson:"capacity"`
 	Active         int                          `bson:"active"`
 	Availability   mentoring.MentorAvailability `bson:"availability"`
-	Place          mentoring.Place              `bson:"place"`
+	Place          geo.Place                    `bson:"place"`
 	TrainedAt      *civil.Date                  `bson:"trainedAt,omitempty"`
 	Status         mentoring.MentorStatus       `bson:"status"`
 	CreatedAt      time.Time                    `bson:"createdAt"`

@@ -6,7 +6,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"github.com/parcours-emploi/parcours/internal/civil"
+	"github.com/parcours-emploi/parcours/civil"
+	"github.com/parcours-emploi/parcours/geo"
 	"github.com/parcours-emploi/parcours/jobs"
 )
 
@@ -26,7 +27,7 @@ type opportunityDoc struct {
 	Description    string                    `bson:"description"`
 	Employer       string                    `bson:"employer,omitempty"`
 	ROME           string                    `bson:"rome"`
-	Place          jobs.Place                `bson:"place"`
+	Place          geo.Place                 `bson:"place"`
 	Start          civil.Date                `bson:"startDate"`
 	End            civil.Date                `bson:"endDate,omitempty"`
 	HoursPerWeek   int                       `bson:"hoursPerWeek"`

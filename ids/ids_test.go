@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parcours-emploi/parcours/internal/ids"
+	"github.com/parcours-emploi/parcours/ids"
 )
 
 func TestNewIsSortableAndUnique(t *testing.T) {
