@@ -2,6 +2,8 @@ package jobs
 
 import (
 	"context"
+
+	"github.com/parcours-emploi/parcours/pmsmp"
 )
 
 // PMSMPStore keeps the PMSMP conventions beneficiaries entered, so the
@@ -10,21 +12,21 @@ import (
 type PMSMPStore interface {
 	// CreatePMSMPConvention records c for org; recording the same id again
 	// changes nothing and is not an error.
-	CreatePMSMPConvention(ctx context.Context, org string, c PMSMPConvention) error
+	CreatePMSMPConvention(ctx context.Context, org string, c pmsmp.Convention) error
 	// PMSMPConventions returns the beneficiary's conventions, oldest first.
-	PMSMPConventions(ctx context.Context, org, beneficiaryID string) ([]PMSMPConvention, error)
+	PMSMPConventions(ctx context.Context, org, beneficiaryID string) ([]pmsmp.Convention, error)
 	// PMSMPConventionsOf returns every convention of org, by beneficiary.
-	PMSMPConventionsOf(ctx context.Context, org string) (map[string][]PMSMPConvention, error)
+	PMSMPConventionsOf(ctx context.Context, org string) (map[string][]pmsmp.Convention, error)
 }
 
 // ConventionFor returns the convention that the beneficiary's acceptance of
 // the PMSMP placement o makes, under the id given; ok is false when o is
 // not a PMSMP placement.
-func ConventionFor(id, beneficiaryID string, o Opportunity) (c PMSMPConvention, ok bool) {
+func ConventionFor(id, beneficiaryID string, o Opportunity) (c pmsmp.Convention, ok bool) {
 	if o.Kind != KindPMSMP || o.PMSMP == nil {
-		return PMSMPConvention{}, false
+		return pmsmp.Convention{}, false
 	}
-	return PMSMPConvention{
+	return pmsmp.Convention{
 		ID: id, BeneficiaryID: beneficiaryID, HostID: o.PMSMP.HostID, Objective: o.PMSMP.Objective,
 		Start: o.Start.Time(), End: o.End.Time(),
 	}, true

@@ -6,6 +6,7 @@ import (
 
 	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/geo"
+	"github.com/parcours-emploi/parcours/pmsmp"
 )
 
 // Kind is what an opportunity offers.
@@ -83,9 +84,9 @@ type Contract struct {
 
 // PMSMP holds what a PMSMP placement adds: the host and the purpose.
 type PMSMP struct {
-	HostID    string         `json:"hostId" validate:"required,max=60"`
-	Objective PMSMPObjective `json:"objective" validate:"required,oneof=discover confirm recruit"`
-	Tutor     string         `json:"tutor,omitempty" validate:"max=100"`
+	HostID    string          `json:"hostId" validate:"required,max=60"`
+	Objective pmsmp.Objective `json:"objective" validate:"required,oneof=discover confirm recruit"`
+	Tutor     string          `json:"tutor,omitempty" validate:"max=100"`
 }
 
 // FrenchRequirement is the minimum CEFR level per skill; an empty skill is not required.

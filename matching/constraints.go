@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parcours-emploi/parcours/jobs"
+	"github.com/parcours-emploi/parcours/pmsmp"
 )
 
 // Reason is the code of a failed hard constraint. PMSMP rules keep the codes
@@ -178,10 +178,10 @@ func (e *Engine) check(sc *seekerCtx, oc *openingCtx, now time.Time, fails *[]Fa
 	if o.Kind == KindPMSMP {
 		end := o.End
 		if end.IsZero() {
-			end = jobs.PMSMPMaxEnd(o.Start)
+			end = pmsmp.MaxEnd(o.Start)
 		}
-		proposed := jobs.PMSMPConvention{BeneficiaryID: s.ID, HostID: o.HostID, Objective: o.Objective, Start: o.Start, End: end}
-		for _, v := range jobs.CheckPMSMP(proposed, s.PMSMPHistory) {
+		proposed := pmsmp.Convention{BeneficiaryID: s.ID, HostID: o.HostID, Objective: o.Objective, Start: o.Start, End: end}
+		for _, v := range pmsmp.Check(proposed, s.PMSMPHistory) {
 			if fail(Failure{Code: Reason(v.Rule), Text: Text{EN: v.EN, FR: v.FR},
 				NextStep: &Text{EN: "Adjust the convention's dates or objective, or look for another host.",
 					FR: "Ajuster les dates ou l'objectif de la convention, ou chercher une autre structure d'accueil."}}) {

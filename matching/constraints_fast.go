@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parcours-emploi/parcours/jobs"
+	"github.com/parcours-emploi/parcours/pmsmp"
 )
 
 // quickCheck is check without explanations, for the index's many pairs: the
@@ -81,10 +81,10 @@ func (e *Engine) quickCheck(sc *seekerCtx, oc *openingCtx, now time.Time, f *fac
 		o := oc.o
 		end := o.End
 		if end.IsZero() {
-			end = jobs.PMSMPMaxEnd(o.Start)
+			end = pmsmp.MaxEnd(o.Start)
 		}
-		proposed := jobs.PMSMPConvention{BeneficiaryID: s.ID, HostID: o.HostID, Objective: o.Objective, Start: o.Start, End: end}
-		if len(jobs.CheckPMSMP(proposed, s.PMSMPHistory)) > 0 {
+		proposed := pmsmp.Convention{BeneficiaryID: s.ID, HostID: o.HostID, Objective: o.Objective, Start: o.Start, End: end}
+		if len(pmsmp.Check(proposed, s.PMSMPHistory)) > 0 {
 			return false
 		}
 	}

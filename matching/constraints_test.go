@@ -6,8 +6,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/matching"
+	"github.com/parcours-emploi/parcours/pmsmp"
 )
 
 func nextStep(en, fr string) *matching.Text { return &matching.Text{EN: en, FR: fr} }
@@ -205,11 +205,11 @@ func TestHardConstraints(t *testing.T) {
 		{
 			name: "PMSMP longer than one month",
 			opening: func(o *matching.Opening) {
-				o.Kind, o.HostID, o.Objective = matching.KindPMSMP, "host-1", jobs.PMSMPDiscover
+				o.Kind, o.HostID, o.Objective = matching.KindPMSMP, "host-1", pmsmp.Discover
 				o.Start, o.End = date(2026, 12, 15), date(2027, 1, 20)
 			},
 			want: []matching.Failure{{
-				Code:     matching.Reason(jobs.PMSMPRuleDuration),
+				Code:     matching.Reason(pmsmp.RuleDuration),
 				Text:     matching.Text{EN: "A PMSMP lasts at most one month: starting on 15 December 2026, it must end by 14 January 2027.", FR: "Une PMSMP dure au plus un mois : commencée le 15 décembre 2026, elle doit se terminer au plus tard le 14 janvier 2027."},
 				NextStep: nextStep("Adjust the convention's dates or objective, or look for another host.", "Ajuster les dates ou l'objectif de la convention, ou chercher une autre structure d'accueil."),
 			}},
@@ -217,14 +217,14 @@ func TestHardConstraints(t *testing.T) {
 		{
 			name: "PMSMP with a host already discovered this year",
 			seeker: func(s *matching.Seeker) {
-				s.PMSMPHistory = []jobs.PMSMPConvention{{ID: "c1", BeneficiaryID: "s1", HostID: "host-1", Objective: jobs.PMSMPDiscover, Start: date(2026, 6, 1), End: date(2026, 6, 30)}}
+				s.PMSMPHistory = []pmsmp.Convention{{ID: "c1", BeneficiaryID: "s1", HostID: "host-1", Objective: pmsmp.Discover, Start: date(2026, 6, 1), End: date(2026, 6, 30)}}
 			},
 			opening: func(o *matching.Opening) {
-				o.Kind, o.HostID, o.Objective = matching.KindPMSMP, "host-1", jobs.PMSMPDiscover
+				o.Kind, o.HostID, o.Objective = matching.KindPMSMP, "host-1", pmsmp.Discover
 				o.Start, o.End = date(2026, 12, 15), date(2027, 1, 10)
 			},
 			want: []matching.Failure{{
-				Code:     matching.Reason(jobs.PMSMPRuleObjective),
+				Code:     matching.Reason(pmsmp.RuleObjective),
 				Text:     matching.Text{EN: `Two PMSMP conventions with the same host within 12 months must have different objectives; "discover" was already the objective of the one starting 1 June 2026.`, FR: "Deux conventions de PMSMP avec la même structure d'accueil sur 12 mois doivent avoir des objectifs différents ; « découvrir un métier » était déjà l'objectif de celle commencée le 1 juin 2026."},
 				NextStep: nextStep("Adjust the convention's dates or objective, or look for another host.", "Ajuster les dates ou l'objectif de la convention, ou chercher une autre structure d'accueil."),
 			}},

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/matching"
+	"github.com/parcours-emploi/parcours/pmsmp"
 )
 
 // poolShape describes a synthetic pool with the structure of real data:
@@ -159,8 +159,8 @@ func (g *poolGen) seeker(i int, odd bool) matching.Seeker {
 			s.Declines = map[string]time.Time{fmt.Sprintf("o%06d", g.r.IntN(50)): g.now.AddDate(0, 0, -g.r.IntN(120))}
 		}
 		if g.r.IntN(8) == 0 {
-			s.PMSMPHistory = []jobs.PMSMPConvention{{ID: "c" + s.ID, BeneficiaryID: s.ID, HostID: fmt.Sprintf("h%d", g.r.IntN(5)),
-				Objective: jobs.PMSMPDiscover, Start: g.now.AddDate(0, -3, 0), End: g.now.AddDate(0, -3, 20)}}
+			s.PMSMPHistory = []pmsmp.Convention{{ID: "c" + s.ID, BeneficiaryID: s.ID, HostID: fmt.Sprintf("h%d", g.r.IntN(5)),
+				Objective: pmsmp.Discover, Start: g.now.AddDate(0, -3, 0), End: g.now.AddDate(0, -3, 20)}}
 		}
 	}
 	return s
@@ -203,8 +203,8 @@ func (g *poolGen) opening(i int, kind matching.Kind, odd bool) matching.Opening 
 	switch kind {
 	case matching.KindPMSMP:
 		o.HostID = fmt.Sprintf("h%d", g.r.IntN(5))
-		o.Objective = []jobs.PMSMPObjective{jobs.PMSMPDiscover, jobs.PMSMPConfirm, jobs.PMSMPRecruit}[g.r.IntN(3)]
-		o.End = jobs.PMSMPMaxEnd(o.Start).AddDate(0, 0, -g.r.IntN(20))
+		o.Objective = []pmsmp.Objective{pmsmp.Discover, pmsmp.Confirm, pmsmp.Recruit}[g.r.IntN(3)]
+		o.End = pmsmp.MaxEnd(o.Start).AddDate(0, 0, -g.r.IntN(20))
 	case matching.KindTraining:
 		o.End = o.Start.AddDate(0, 2, 0)
 	case matching.KindMentor:

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parcours-emploi/parcours/jobs"
+	"github.com/parcours-emploi/parcours/pmsmp"
 )
 
 // Kind is the kind of an opening; a batch assigns openings of one kind.
@@ -125,7 +125,7 @@ type Seeker struct {
 	Languages []string `json:"languages,omitempty"`
 	Interests []string `json:"interests,omitempty"`
 	// PMSMPHistory holds the seeker's past and current PMSMP conventions.
-	PMSMPHistory []jobs.PMSMPConvention `json:"pmsmpHistory,omitempty"`
+	PMSMPHistory []pmsmp.Convention `json:"pmsmpHistory,omitempty"`
 	// Declines maps an opening ID to when the seeker (or the mentor) declined
 	// that pair; the pair is not proposed again within the engine's cooldown.
 	Declines map[string]time.Time `json:"declines,omitempty"`
@@ -157,8 +157,8 @@ type Opening struct {
 	// Capacity is what is left: positions, slots, seats or mentees.
 	Capacity int `json:"capacity"`
 	// HostID and Objective describe a PMSMP placement.
-	HostID    string              `json:"hostId,omitempty"`
-	Objective jobs.PMSMPObjective `json:"objective,omitempty"`
+	HostID    string          `json:"hostId,omitempty"`
+	Objective pmsmp.Objective `json:"objective,omitempty"`
 	// Trained says a mentor has followed the initial mentor training.
 	Trained bool `json:"trained,omitempty"`
 	// Sector is a mentor's sector as a ROME family or domain ("H", "G16").

@@ -16,6 +16,7 @@ import (
 	"github.com/parcours-emploi/parcours/matching"
 	"github.com/parcours-emploi/parcours/mentoring"
 	"github.com/parcours-emploi/parcours/pathways"
+	"github.com/parcours-emploi/parcours/pmsmp"
 )
 
 // ProposalWriter writes a batch's proposals; pathways.ProposalStore is one.
@@ -237,7 +238,7 @@ func (r *BatchRunner) loadSeekers(ctx context.Context, b *Batch, at time.Time, b
 	if err != nil {
 		return nil, err
 	}
-	var history map[string][]jobs.PMSMPConvention
+	var history map[string][]pmsmp.Convention
 	if r.PMSMP != nil && b.Kind == matching.KindPMSMP {
 		if history, err = r.PMSMP.PMSMPConventionsOf(ctx, b.OrganisationID); err != nil {
 			return nil, err

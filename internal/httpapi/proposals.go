@@ -13,6 +13,7 @@ import (
 	"github.com/parcours-emploi/parcours/matching"
 	"github.com/parcours-emploi/parcours/mentoring"
 	"github.com/parcours-emploi/parcours/pathways"
+	"github.com/parcours-emploi/parcours/pmsmp"
 )
 
 // ProposalInput is the body of POST /proposals: an adviser proposes a pair
@@ -244,7 +245,7 @@ func (s *Server) answerProposal(c *fiber.Ctx) error {
 	var prop pathways.Proposal
 	var err error
 	if in.Answer == string(pathways.ProposalAccepted) {
-		var conv *jobs.PMSMPConvention
+		var conv *pmsmp.Convention
 		if conv, err = s.conventionToAccept(c, c.Params("id")); err != nil {
 			return err
 		}
@@ -383,7 +384,7 @@ func (s *Server) declineProposal(c *fiber.Ctx) error {
 // makes (nil for other kinds), or apperr.Conflict naming every PMSMP rule
 // the beneficiary's conventions would break: one month, one renewal, two
 // per host in 12 months with different objectives, 60 days.
-func (s *Server) conventionToAccept(c *fiber.Ctx, id string) (*jobs.PMSMPConvention, error) {
+func (s *Server) conventionToAccept(c *fiber.Ctx, id string) (*pmsmp.Convention, error) {
 	if s.PMSMP == nil {
 		return nil, nil
 	}
@@ -404,7 +405,7 @@ func (s *Server) conventionToAccept(c *fiber.Ctx, id string) (*jobs.PMSMPConvent
 	if err != nil {
 		return nil, err
 	}
-	violations := jobs.CheckPMSMP(conv, history)
+	violations := pmsmp.Check(conv, history)
 	if len(violations) == 0 {
 		return &conv, nil
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/parcours-emploi/parcours/matching"
 	"github.com/parcours-emploi/parcours/mentoring"
 	"github.com/parcours-emploi/parcours/pathways"
+	"github.com/parcours-emploi/parcours/pmsmp"
 )
 
 // DefaultDeclineCooldown is how long a declined pair is not proposed again.
@@ -32,7 +33,7 @@ func NewEngine(cooldown time.Duration) *matching.Engine {
 
 // SeekerExtras are facts about a beneficiary kept outside the record.
 type SeekerExtras struct {
-	PMSMPHistory []jobs.PMSMPConvention
+	PMSMPHistory []pmsmp.Convention
 	// Declines maps an opening (opportunity or mentor) id to when that pair
 	// was declined.
 	Declines map[string]time.Time

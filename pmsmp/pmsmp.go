@@ -1,4 +1,11 @@
-package jobs
+// Package pmsmp holds the rules of the PMSMP (période de mise en situation
+// en milieu professionnel, Code du travail L5135-1 to -8, D5135-1 to -8):
+// one month at most date to date, one renewal with the same objectives, and
+// per beneficiary and host at most two conventions in any 12 consecutive
+// months, with different objectives and 60 days in all. It is a leaf: it
+// imports only the standard library, so the matching engine and the domain
+// packages can both hold the rules.
+package pmsmp
 
 import (
 	"fmt"
@@ -6,70 +13,70 @@ import (
 	"time"
 )
 
-// PMSMPObjective is the purpose of a PMSMP (Code du travail L5135-2).
-type PMSMPObjective string
+// Objective is the purpose of a PMSMP (Code du travail L5135-2).
+type Objective string
 
 // The three PMSMP objectives.
 const (
-	PMSMPDiscover PMSMPObjective = "discover" // discover a trade or a sector
-	PMSMPConfirm  PMSMPObjective = "confirm"  // confirm a professional project
-	PMSMPRecruit  PMSMPObjective = "recruit"  // start a recruitment
+	Discover Objective = "discover" // discover a trade or a sector
+	Confirm  Objective = "confirm"  // confirm a professional project
+	Recruit  Objective = "recruit"  // start a recruitment
 )
 
 // Valid reports whether o is one of the three objectives.
-func (o PMSMPObjective) Valid() bool {
-	return o == PMSMPDiscover || o == PMSMPConfirm || o == PMSMPRecruit
+func (o Objective) Valid() bool {
+	return o == Discover || o == Confirm || o == Recruit
 }
 
-// PMSMPConvention is one PMSMP convention between a beneficiary and a host.
+// Convention is one PMSMP convention between a beneficiary and a host.
 // Start and End are inclusive calendar dates (the time of day is ignored).
 // RenewalOf is the ID of the convention this one renews, or empty.
-type PMSMPConvention struct {
-	ID            string         `json:"id"`
-	BeneficiaryID string         `json:"beneficiaryId"`
-	HostID        string         `json:"hostId"`
-	Objective     PMSMPObjective `json:"objective"`
-	Start         time.Time      `json:"start"`
-	End           time.Time      `json:"end"`
-	RenewalOf     string         `json:"renewalOf,omitempty"`
+type Convention struct {
+	ID            string    `json:"id"`
+	BeneficiaryID string    `json:"beneficiaryId"`
+	HostID        string    `json:"hostId"`
+	Objective     Objective `json:"objective"`
+	Start         time.Time `json:"start"`
+	End           time.Time `json:"end"`
+	RenewalOf     string    `json:"renewalOf,omitempty"`
 }
 
 // Days is the convention's length in calendar days, both ends included.
-func (c PMSMPConvention) Days() int {
+func (c Convention) Days() int {
 	return int(pmsmpDay(c.End).Sub(pmsmpDay(c.Start)).Hours()/24) + 1
 }
 
-// PMSMPRule names the rule a convention breaks.
-type PMSMPRule string
+// Rule names the rule a convention breaks.
+type Rule string
 
 // The PMSMP rules (Code du travail D5135-1 to D5135-8).
 const (
-	PMSMPRuleInvalid   PMSMPRule = "pmsmp-invalid"   // incomplete convention
-	PMSMPRuleDuration  PMSMPRule = "pmsmp-duration"  // over one month, date to date
-	PMSMPRuleRenewal   PMSMPRule = "pmsmp-renewal"   // renewed more than once or changed objectives
-	PMSMPRuleCount     PMSMPRule = "pmsmp-count"     // over two conventions with the host in 12 months
-	PMSMPRuleObjective PMSMPRule = "pmsmp-objective" // same objective twice with the host in 12 months
-	PMSMPRuleDays      PMSMPRule = "pmsmp-days"      // over 60 days with the host in 12 months
-	PMSMPRuleOverlap   PMSMPRule = "pmsmp-overlap"   // overlaps another convention of the beneficiary
+	RuleInvalid   Rule = "pmsmp-invalid"   // incomplete convention
+	RuleDuration  Rule = "pmsmp-duration"  // over one month, date to date
+	RuleRenewal   Rule = "pmsmp-renewal"   // renewed more than once or changed objectives
+	RuleCount     Rule = "pmsmp-count"     // over two conventions with the host in 12 months
+	RuleObjective Rule = "pmsmp-objective" // same objective twice with the host in 12 months
+	RuleDays      Rule = "pmsmp-days"      // over 60 days with the host in 12 months
+	RuleOverlap   Rule = "pmsmp-overlap"   // overlaps another convention of the beneficiary
 )
 
-// PMSMPMaxDays is the most days, renewals included, one beneficiary may spend
+// MaxDays is the most days, renewals included, one beneficiary may spend
 // with one host in any 12 consecutive months.
-const PMSMPMaxDays = 60
+const MaxDays = 60
 
-// PMSMPViolation is one broken rule, with sentences for people in English and
+// Violation is one broken rule, with sentences for people in English and
 // French. ConflictsWith names the history convention involved, if any.
-type PMSMPViolation struct {
-	Rule          PMSMPRule `json:"rule"`
-	EN            string    `json:"en"`
-	FR            string    `json:"fr"`
-	ConflictsWith string    `json:"conflictsWith,omitempty"`
+type Violation struct {
+	Rule          Rule   `json:"rule"`
+	EN            string `json:"en"`
+	FR            string `json:"fr"`
+	ConflictsWith string `json:"conflictsWith,omitempty"`
 }
 
-// PMSMPMaxEnd is the last day a convention starting on start may cover: one
+// MaxEnd is the last day a convention starting on start may cover: one
 // month date to date, so 15 March gives 14 April; when the next month has no
 // such date (31 January), its last day.
-func PMSMPMaxEnd(start time.Time) time.Time {
+func MaxEnd(start time.Time) time.Time {
 	s := pmsmpDay(start)
 	y, m, d := s.Date()
 	last := daysIn(y, m+1)
@@ -79,39 +86,39 @@ func PMSMPMaxEnd(start time.Time) time.Time {
 	return time.Date(y, m+1, d, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
 }
 
-// CheckPMSMP checks a proposed convention against the beneficiary's history
+// Check checks a proposed convention against the beneficiary's history
 // (conventions with any host; those of other beneficiaries are ignored, and
 // so is an entry with the proposed convention's ID, so a stored convention can
 // be re-checked). It returns nil when every rule holds; otherwise one
 // violation per broken rule, in a stable order.
-func CheckPMSMP(proposed PMSMPConvention, history []PMSMPConvention) []PMSMPViolation {
-	var out []PMSMPViolation
+func Check(proposed Convention, history []Convention) []Violation {
+	var out []Violation
 	p := proposed
 	if p.BeneficiaryID == "" || p.HostID == "" || !p.Objective.Valid() || p.Start.IsZero() || p.End.IsZero() {
-		return []PMSMPViolation{{
-			Rule: PMSMPRuleInvalid,
+		return []Violation{{
+			Rule: RuleInvalid,
 			EN:   "The convention needs a beneficiary, a host, an objective (discover, confirm or recruit) and dates.",
 			FR:   "La convention doit indiquer un bénéficiaire, une structure d'accueil, un objectif (découvrir, confirmer ou recruter) et des dates.",
 		}}
 	}
 	start, end := pmsmpDay(p.Start), pmsmpDay(p.End)
 	if end.Before(start) {
-		return []PMSMPViolation{{
-			Rule: PMSMPRuleInvalid,
+		return []Violation{{
+			Rule: RuleInvalid,
 			EN:   "The convention ends before it starts.",
 			FR:   "La convention se termine avant de commencer.",
 		}}
 	}
-	if maxEnd := PMSMPMaxEnd(start); end.After(maxEnd) {
-		out = append(out, PMSMPViolation{
-			Rule: PMSMPRuleDuration,
+	if maxEnd := MaxEnd(start); end.After(maxEnd) {
+		out = append(out, Violation{
+			Rule: RuleDuration,
 			EN:   fmt.Sprintf("A PMSMP lasts at most one month: starting on %s, it must end by %s.", dayEN(start), dayEN(maxEnd)),
 			FR:   fmt.Sprintf("Une PMSMP dure au plus un mois : commencée le %s, elle doit se terminer au plus tard le %s.", dayFR(start), dayFR(maxEnd)),
 		})
 	}
 
 	// Only the beneficiary's other conventions matter.
-	var mine []PMSMPConvention
+	var mine []Convention
 	for _, h := range history {
 		if h.BeneficiaryID == p.BeneficiaryID && (h.ID == "" || h.ID != p.ID) {
 			mine = append(mine, h)
@@ -121,8 +128,8 @@ func CheckPMSMP(proposed PMSMPConvention, history []PMSMPConvention) []PMSMPViol
 
 	for _, h := range mine {
 		if !pmsmpDay(h.End).Before(start) && !end.Before(pmsmpDay(h.Start)) {
-			out = append(out, PMSMPViolation{
-				Rule:          PMSMPRuleOverlap,
+			out = append(out, Violation{
+				Rule:          RuleOverlap,
 				EN:            fmt.Sprintf("The beneficiary already has a PMSMP from %s to %s.", dayEN(h.Start), dayEN(h.End)),
 				FR:            fmt.Sprintf("Le bénéficiaire a déjà une PMSMP du %s au %s.", dayFR(h.Start), dayFR(h.End)),
 				ConflictsWith: h.ID,
@@ -131,7 +138,7 @@ func CheckPMSMP(proposed PMSMPConvention, history []PMSMPConvention) []PMSMPViol
 		}
 	}
 
-	byID := make(map[string]PMSMPConvention, len(mine))
+	byID := make(map[string]Convention, len(mine))
 	for _, h := range mine {
 		if h.ID != "" {
 			byID[h.ID] = h
@@ -144,7 +151,7 @@ func CheckPMSMP(proposed PMSMPConvention, history []PMSMPConvention) []PMSMPViol
 	}
 
 	// The 12-month rules concern the same host.
-	var host []PMSMPConvention
+	var host []Convention
 	for _, h := range mine {
 		if h.HostID == p.HostID {
 			host = append(host, h)
@@ -154,10 +161,10 @@ func CheckPMSMP(proposed PMSMPConvention, history []PMSMPConvention) []PMSMPViol
 	return out
 }
 
-func checkRenewal(p PMSMPConvention, byID map[string]PMSMPConvention, mine []PMSMPConvention) (PMSMPViolation, bool) {
+func checkRenewal(p Convention, byID map[string]Convention, mine []Convention) (Violation, bool) {
 	orig, ok := byID[p.RenewalOf]
-	bad := func(en, fr string) (PMSMPViolation, bool) {
-		return PMSMPViolation{Rule: PMSMPRuleRenewal, EN: en, FR: fr, ConflictsWith: p.RenewalOf}, false
+	bad := func(en, fr string) (Violation, bool) {
+		return Violation{Rule: RuleRenewal, EN: en, FR: fr, ConflictsWith: p.RenewalOf}, false
 	}
 	switch {
 	case !ok:
@@ -182,15 +189,15 @@ func checkRenewal(p PMSMPConvention, byID map[string]PMSMPConvention, mine []PMS
 				"Une PMSMP n'est renouvelable qu'une fois : cette convention a déjà été renouvelée.")
 		}
 	}
-	return PMSMPViolation{}, true
+	return Violation{}, true
 }
 
 // checkYear applies the rules over any 12 consecutive months with one host:
 // at most two conventions (renewals belong to their convention), with
 // different objectives, and at most 60 days in total, renewals included.
-func checkYear(p PMSMPConvention, host []PMSMPConvention) []PMSMPViolation {
-	all := append([]PMSMPConvention{p}, host...)
-	var out []PMSMPViolation
+func checkYear(p Convention, host []Convention) []Violation {
+	all := append([]Convention{p}, host...)
+	var out []Violation
 	// A window that breaks a rule can be taken to start on some convention's
 	// start date; only windows holding the proposed convention matter.
 	var countDone, objDone, daysDone bool
@@ -207,15 +214,15 @@ func checkYear(p PMSMPConvention, host []PMSMPConvention) []PMSMPViolation {
 			if ce.Before(ws) || cs.After(we) {
 				continue
 			}
-			days += PMSMPConvention{Start: maxTime(cs, ws), End: minTime(ce, we)}.Days()
+			days += Convention{Start: maxTime(cs, ws), End: minTime(ce, we)}.Days()
 			if c.RenewalOf == "" {
 				initials = append(initials, i)
 			}
 		}
 		if !countDone && p.RenewalOf == "" && len(initials) > 2 {
 			countDone = true
-			out = append(out, PMSMPViolation{
-				Rule: PMSMPRuleCount,
+			out = append(out, Violation{
+				Rule: RuleCount,
 				EN:   "At most two PMSMP conventions with the same host in any 12 consecutive months.",
 				FR:   "Au plus deux conventions de PMSMP avec la même structure d'accueil sur 12 mois consécutifs.",
 			})
@@ -224,8 +231,8 @@ func checkYear(p PMSMPConvention, host []PMSMPConvention) []PMSMPViolation {
 			for _, i := range initials {
 				if c := all[i]; i > 0 && c.Objective == p.Objective {
 					objDone = true
-					out = append(out, PMSMPViolation{
-						Rule:          PMSMPRuleObjective,
+					out = append(out, Violation{
+						Rule:          RuleObjective,
 						EN:            fmt.Sprintf("Two PMSMP conventions with the same host within 12 months must have different objectives; %q was already the objective of the one starting %s.", string(p.Objective), dayEN(c.Start)),
 						FR:            fmt.Sprintf("Deux conventions de PMSMP avec la même structure d'accueil sur 12 mois doivent avoir des objectifs différents ; « %s » était déjà l'objectif de celle commencée le %s.", objectiveFR[p.Objective], dayFR(c.Start)),
 						ConflictsWith: c.ID,
@@ -234,22 +241,22 @@ func checkYear(p PMSMPConvention, host []PMSMPConvention) []PMSMPViolation {
 				}
 			}
 		}
-		if !daysDone && days > PMSMPMaxDays {
+		if !daysDone && days > MaxDays {
 			daysDone = true
-			out = append(out, PMSMPViolation{
-				Rule: PMSMPRuleDays,
-				EN:   fmt.Sprintf("At most %d days of PMSMP with the same host in any 12 consecutive months, renewals included: this one would make %d.", PMSMPMaxDays, days),
-				FR:   fmt.Sprintf("Au plus %d jours de PMSMP avec la même structure d'accueil sur 12 mois consécutifs, renouvellements compris : celle-ci porterait le total à %d.", PMSMPMaxDays, days),
+			out = append(out, Violation{
+				Rule: RuleDays,
+				EN:   fmt.Sprintf("At most %d days of PMSMP with the same host in any 12 consecutive months, renewals included: this one would make %d.", MaxDays, days),
+				FR:   fmt.Sprintf("Au plus %d jours de PMSMP avec la même structure d'accueil sur 12 mois consécutifs, renouvellements compris : celle-ci porterait le total à %d.", MaxDays, days),
 			})
 		}
 	}
 	return out
 }
 
-var objectiveFR = map[PMSMPObjective]string{
-	PMSMPDiscover: "découvrir un métier",
-	PMSMPConfirm:  "confirmer un projet",
-	PMSMPRecruit:  "initier un recrutement",
+var objectiveFR = map[Objective]string{
+	Discover: "découvrir un métier",
+	Confirm:  "confirmer un projet",
+	Recruit:  "initier un recrutement",
 }
 
 var monthsFR = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
