@@ -166,3 +166,19 @@ func IssueKey(ctx context.Context, s Store, org Organisation, role Role, name, l
 	}
 	return secret, k, u, nil
 }
+
+type contextKey int
+
+const requestIDKey contextKey = 0
+
+// WithRequestID returns ctx carrying the id of the request being served, so
+// what the request writes (audit entries) can name it.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey, id)
+}
+
+// RequestID returns the request id ctx carries, or "".
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey).(string)
+	return id
+}

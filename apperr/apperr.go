@@ -31,19 +31,34 @@ const (
 type FieldError struct {
 	Pointer string `json:"pointer"`
 	Detail  string `json:"detail"`
-	Tag     string `json:"-"`
-	Param   string `json:"-"`
+	// DetailFR is Detail in French, when the rule that failed wrote one.
+	DetailFR string `json:"-"`
+	Tag      string `json:"-"`
+	Param    string `json:"-"`
+}
+
+// In returns the detail in lang ("fr" or "en"): the French one when asked
+// for and written, the English one otherwise.
+func (f FieldError) In(lang string) string {
+	if lang == "fr" && f.DetailFR != "" {
+		return f.DetailFR
+	}
+	return f.Detail
 }
 
 // Error is a coded error with a message for people, optional field errors and
 // optional state for the client (for a conflict, the current state).
 type Error struct {
-	Code    Code
-	Message string
-	Fields  []FieldError
-	// Extra carries machine-readable members added to the problem document
-	// (for example "currentState" on a forbidden transition).
-	Extra map[string]any
+	Code Code
+	// Message is a sentence for people, in English; MessageFR the same in
+	// French, when written. Neither ever holds a wrapping phrase: the cause
+	// goes in Err.
+	Message   string
+	MessageFR string
+	Fields    []FieldError
+	// Extra carries machine-readable members for the client, each added to
+	// the problem document under its key.
+	Extra map[Extra]any
 	Err   error
 }
 
@@ -58,6 +73,21 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// In returns the message in lang ("fr" or "en"): the French one when asked
+// for and written, the English one otherwise.
+func (e *Error) In(lang string) string {
+	if lang == "fr" && e.MessageFR != "" {
+		return e.MessageFR
+	}
+	return e.Message
+}
+
+// FR returns e with its message for people in French.
+func (e *Error) FR(format string, args ...any) *Error {
+	e.MessageFR = fmt.Sprintf(format, args...)
+	return e
+}
 
 // New returns an error with the code and a message for people.
 func New(code Code, format string, args ...any) *Error {
@@ -79,6 +109,13 @@ func NotFoundf(format string, args ...any) *Error { return New(NotFound, format,
 
 // Conflictf returns a Conflict error.
 func Conflictf(format string, args ...any) *Error { return New(Conflict, format, args...) }
+
+// Stale is the PreconditionFailed error of a change based on a version
+// that is no longer the stored one.
+func Stale() *Error {
+	return New(PreconditionFailed, "The record changed since it was read; read it again and retry.").
+		FR("La fiche a changé depuis sa lecture ; relisez-la puis réessayez.")
+}
 
 // CodeOf returns the code of the first coded error in err's chain, or Internal.
 func CodeOf(err error) Code {
@@ -102,10 +139,26 @@ func As(err error) (*Error, bool) {
 	return e, ok
 }
 
-// WithExtra returns e with one more member for the problem document.
-func (e *Error) WithExtra(key string, value any) *Error {
+// Extra names a machine-readable member of an error for the client.
+type Extra string
+
+// The extra members an error may carry; every one reaches the client.
+const (
+	// CurrentState is the state a record is in, on a transition it forbids.
+	CurrentState Extra = "currentState"
+	// CooldownEnds is when a declined pair may be proposed again (RFC 3339).
+	CooldownEnds Extra = "cooldownEnds"
+	// Limit is the limit a request would exceed (a count).
+	Limit Extra = "limit"
+)
+
+// Extras lists every extra member.
+var Extras = []Extra{CurrentState, CooldownEnds, Limit}
+
+// WithExtra returns e with one more member for the client.
+func (e *Error) WithExtra(key Extra, value any) *Error {
 	if e.Extra == nil {
-		e.Extra = map[string]any{}
+		e.Extra = map[Extra]any{}
 	}
 	e.Extra[key] = value
 	return e

@@ -66,3 +66,36 @@ func (d Date) AddDate(years, months, days int) Date {
 
 // String returns the date as written.
 func (d Date) String() string { return string(d) }
+
+var monthsFR = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
+
+// French returns the date as French people write it: "12 mars 2027" (and
+// "1er mars 2027"); "" for an empty or bad date.
+func (d Date) French() string {
+	t := d.Time()
+	if t.IsZero() {
+		return ""
+	}
+	day := fmt.Sprint(t.Day())
+	if t.Day() == 1 {
+		day = "1er"
+	}
+	return fmt.Sprintf("%s %s %d", day, monthsFR[t.Month()-1], t.Year())
+}
+
+// English returns the date as "12 March 2027"; "" for an empty or bad date.
+func (d Date) English() string {
+	t := d.Time()
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2 January 2006")
+}
+
+// In returns the date written for people in lang ("fr" or "en").
+func (d Date) In(lang string) string {
+	if lang == "fr" {
+		return d.French()
+	}
+	return d.English()
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/parcours-emploi/parcours/access"
 	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/geo"
 	"github.com/parcours-emploi/parcours/pmsmp"
@@ -106,6 +107,23 @@ type DiplomaRequirement struct {
 	Recognised bool `json:"recognised,omitempty"`
 }
 
+// VisibleToStaffOf reports whether the advisers and coordinators of org may
+// see o: their own organisation's, or any published one (not a draft).
+// Publishing is what makes an offer available to the programmes that match
+// to it.
+func (o Opportunity) VisibleToStaffOf(org string) bool {
+	return o.OrganisationID == org || o.Status != StatusDraft
+}
+
+// VisibleTo reports whether who may read o: staff as VisibleToStaffOf
+// says; anyone else (an agency) its own organisation's only.
+func (o Opportunity) VisibleTo(who access.Principal) bool {
+	if who.Is(access.Adviser, access.Coordinator) {
+		return o.VisibleToStaffOf(who.OrganisationID)
+	}
+	return o.OrganisationID == who.OrganisationID
+}
+
 // Filter selects opportunities in a list. Empty fields do not filter.
 type Filter struct {
 	// OrganisationID limits the list to one publisher; empty lists every
@@ -113,7 +131,6 @@ type Filter struct {
 	OrganisationID string
 	// Visible, when set, also admits drafts of that organisation.
 	Visible    string
-	Published  bool
 	Kind       Kind
 	ROME       string
 	Department string

@@ -6,6 +6,7 @@ import (
 
 	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/pathways"
+	"github.com/parcours-emploi/parcours/proposals"
 )
 
 // MenteeView is all a mentor sees of a beneficiary: what co-training needs
@@ -75,9 +76,9 @@ func ToMenteeView(b pathways.Beneficiary) MenteeView {
 
 // MentorProposal is a proposal as its mentor sees it.
 type MentorProposal struct {
-	ID    string                 `json:"id"`
-	State pathways.ProposalState `json:"state"`
-	Score float64                `json:"score"`
+	ID    string          `json:"id"`
+	State proposals.State `json:"state"`
+	Score float64         `json:"score"`
 	// Explanation is the engine's evaluation that produced the proposal.
 	Explanation   json.RawMessage `json:"explanation,omitempty"`
 	Mentee        MenteeView      `json:"mentee"`
@@ -89,7 +90,7 @@ type MentorProposal struct {
 }
 
 // ToMentorProposal builds the mentor's view of p about the beneficiary b.
-func ToMentorProposal(p pathways.Proposal, b pathways.Beneficiary) MentorProposal {
+func ToMentorProposal(p proposals.Proposal, b pathways.Beneficiary) MentorProposal {
 	v := MentorProposal{
 		ID: p.ID, State: p.State, Score: p.Score, Explanation: p.Explanation, Mentee: ToMenteeView(b),
 		ExpiresAt: p.ExpiresAt, DeclineReason: p.DeclineReason,
@@ -101,9 +102,9 @@ func ToMentorProposal(p pathways.Proposal, b pathways.Beneficiary) MentorProposa
 }
 
 // SentAt returns when p was sent to its mentor, or false if it never was.
-func SentAt(p pathways.Proposal) (time.Time, bool) {
+func SentAt(p proposals.Proposal) (time.Time, bool) {
 	for _, t := range p.History {
-		if t.To == pathways.ProposalSent {
+		if t.To == proposals.Sent {
 			return t.At, true
 		}
 	}

@@ -2,12 +2,12 @@
 // who volunteer), the proposals that pair them with beneficiaries, and the
 // six-month mentorships that follow, with their check-ins.
 //
-// Proposals of every kind share one lifecycle (pathways.Proposal):
+// Proposals of every kind share one lifecycle (proposals.Proposal):
 // proposed → approved (an adviser of the beneficiary's organisation) → sent
 // → accepted | declined | expired, and withdrawn by staff from any open
 // state. Service holds the rules over plain stores:
 //
-//   - a beneficiary has at most pathways.MaxOpenMentorProposals open mentor
+//   - a beneficiary has at most proposals.MaxOpenMentorProposals open mentor
 //     proposals, a mentor at most Capacity+SentMargin sent ones;
 //   - accepting never exceeds a mentor's capacity: one conditional update
 //     on the mentor takes a place, compensating steps undo it, no

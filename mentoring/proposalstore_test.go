@@ -13,7 +13,7 @@ import (
 	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/internal/mongodb"
 	"github.com/parcours-emploi/parcours/internal/testenv"
-	"github.com/parcours-emploi/parcours/pathways"
+	"github.com/parcours-emploi/parcours/proposals"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -37,11 +37,11 @@ func openDB(t *testing.T) *mongodb.DB {
 
 var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 
-func newProposal(org, ben, kind, opening, batch string) pathways.Proposal {
-	return pathways.Proposal{
-		ID: ids.New("pro"), OrganisationID: org, BeneficiaryID: ben, Kind: pathways.OpeningKind(kind), OpeningID: opening,
-		BatchID: batch, Source: pathways.SourceEngine, State: pathways.ProposalProposed, Score: 0.5,
-		Explanation: []byte(`{"eligible":true,"score":0.5}`), History: []pathways.Transition{},
+func newProposal(org, ben, kind, opening, batch string) proposals.Proposal {
+	return proposals.Proposal{
+		ID: ids.New("pro"), OrganisationID: org, BeneficiaryID: ben, Kind: proposals.Kind(kind), OpeningID: opening,
+		BatchID: batch, Source: proposals.SourceEngine, State: proposals.Proposed, Score: 0.5,
+		Explanation: []byte(`{"eligible":true,"score":0.5}`), History: []proposals.Transition{},
 		CreatedAt: t0, UpdatedAt: t0, Version: 1,
 	}
 }
@@ -59,7 +59,7 @@ func TestCreateProposalOnceIsIdempotentPerBatchPair(t *testing.T) {
 	}
 	// Concurrent retries of the same batch pair: one proposal, all answers name it.
 	var wg sync.WaitGroup
-	results := make([]pathways.Proposal, 8)
+	results := make([]proposals.Proposal, 8)
 	errs := make([]error, 8)
 	for i := range results {
 		wg.Add(1)
@@ -74,7 +74,7 @@ func TestCreateProposalOnceIsIdempotentPerBatchPair(t *testing.T) {
 			t.Errorf("retry %d = %s, %v; want %s, no error", i, results[i].ID, errs[i], first.ID)
 		}
 	}
-	list, _, err := db.Proposals(ctx, pathways.ProposalFilter{OrganisationID: "org_a", BatchID: "bat_1"})
+	list, _, err := db.Proposals(ctx, proposals.Filter{OrganisationID: "org_a", BatchID: "bat_1"})
 	if err != nil || len(list) != 1 {
 		t.Fatalf("proposals of the batch = %d, %v; want 1", len(list), err)
 	}
@@ -108,22 +108,22 @@ func TestOpenMentorProposalsPerBeneficiaryAreCapped(t *testing.T) {
 			t.Errorf("unexpected error %v", err)
 		}
 	}
-	if ok != pathways.MaxOpenMentorProposals || conflicts != len(errs)-ok {
-		t.Fatalf("created %d, refused %d; want %d created, the rest refused", ok, conflicts, pathways.MaxOpenMentorProposals)
+	if ok != proposals.MaxOpenMentorProposals || conflicts != len(errs)-ok {
+		t.Fatalf("created %d, refused %d; want %d created, the rest refused", ok, conflicts, proposals.MaxOpenMentorProposals)
 	}
 	// Job proposals do not count; closing a mentor proposal frees a place.
 	if err := db.CreateProposal(ctx, newProposal("org_a", "ben_1", "job", "opp_1", "")); err != nil {
 		t.Errorf("job proposal refused: %v", err)
 	}
-	open, _, err := db.Proposals(ctx, pathways.ProposalFilter{OrganisationID: "org_a", BeneficiaryID: "ben_1", Kind: pathways.OpeningMentor})
+	open, _, err := db.Proposals(ctx, proposals.Filter{OrganisationID: "org_a", BeneficiaryID: "ben_1", Kind: proposals.KindMentor})
 	if err != nil {
 		t.Fatal(err)
 	}
-	next, err := open[0].Advance(pathways.ProposalWithdrawn, "usr_adv", "", t0)
+	next, err := open[0].Advance(proposals.Withdrawn, "usr_adv", "", t0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.TransitionProposal(ctx, pathways.ProposalProposed, next); err != nil {
+	if err := db.TransitionProposal(ctx, proposals.Proposed, next); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.CreateProposal(ctx, newProposal("org_a", "ben_1", "mentor", "men_new", "")); err != nil {
@@ -138,7 +138,7 @@ func TestTransitionProposalOnlyOneConcurrentWinner(t *testing.T) {
 	if err := db.CreateProposal(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	targets := []pathways.ProposalState{pathways.ProposalApproved, pathways.ProposalWithdrawn}
+	targets := []proposals.State{proposals.Approved, proposals.Withdrawn}
 	var wg sync.WaitGroup
 	errs := make([]error, 10)
 	for i := range errs {
@@ -150,7 +150,7 @@ func TestTransitionProposalOnlyOneConcurrentWinner(t *testing.T) {
 				errs[i] = err
 				return
 			}
-			errs[i] = db.TransitionProposal(ctx, pathways.ProposalProposed, next)
+			errs[i] = db.TransitionProposal(ctx, proposals.Proposed, next)
 		}()
 	}
 	wg.Wait()
@@ -184,10 +184,10 @@ func TestSendProposalCapsSentPerMentor(t *testing.T) {
 	db := openDB(t)
 	ctx := context.Background()
 	const maxSent = 3
-	var approved []pathways.Proposal
+	var approved []proposals.Proposal
 	for i := range 5 {
 		p := newProposal("org_a", fmt.Sprintf("ben_%d", i), "mentor", "men_1", "")
-		p.State = pathways.ProposalApproved
+		p.State = proposals.Approved
 		if err := db.CreateProposal(ctx, p); err != nil {
 			t.Fatal(err)
 		}
@@ -199,13 +199,13 @@ func TestSendProposalCapsSentPerMentor(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			next, _ := p.Advance(pathways.ProposalSent, "usr_adv", "", t0)
+			next, _ := p.Advance(proposals.Sent, "usr_adv", "", t0)
 			errs[i] = db.SendProposal(ctx, next, maxSent)
 		}()
 	}
 	wg.Wait()
 	sent := 0
-	var refused pathways.Proposal
+	var refused proposals.Proposal
 	for i, err := range errs {
 		switch {
 		case err == nil:
@@ -220,12 +220,12 @@ func TestSendProposalCapsSentPerMentor(t *testing.T) {
 		t.Fatalf("sent %d, want %d", sent, maxSent)
 	}
 	// An answer frees a place.
-	list, _, _ := db.Proposals(ctx, pathways.ProposalFilter{OrganisationID: "org_a", OpeningID: "men_1", States: []pathways.ProposalState{pathways.ProposalSent}})
-	declined, _ := list[0].Advance(pathways.ProposalDeclined, "usr_men", "not my trade", t0.Add(time.Hour))
-	if err := db.TransitionProposal(ctx, pathways.ProposalSent, declined); err != nil {
+	list, _, _ := db.Proposals(ctx, proposals.Filter{OrganisationID: "org_a", OpeningID: "men_1", States: []proposals.State{proposals.Sent}})
+	declined, _ := list[0].Advance(proposals.Declined, "usr_men", "not my trade", t0.Add(time.Hour))
+	if err := db.TransitionProposal(ctx, proposals.Sent, declined); err != nil {
 		t.Fatal(err)
 	}
-	next, _ := refused.Advance(pathways.ProposalSent, "usr_adv", "", t0.Add(2*time.Hour))
+	next, _ := refused.Advance(proposals.Sent, "usr_adv", "", t0.Add(2*time.Hour))
 	if err := db.SendProposal(ctx, next, maxSent); err != nil {
 		t.Errorf("after a decline, sending was refused: %v", err)
 	}

@@ -3,21 +3,18 @@ package mentoring
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
+	"github.com/parcours-emploi/parcours/access"
 	"github.com/parcours-emploi/parcours/apperr"
 	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/pathways"
+	"github.com/parcours-emploi/parcours/proposals"
 )
 
-// Defaults of the Service's settings.
+// Settings of the Service.
 const (
-	DefaultExpiryDays = 14
-	// DefaultDeclineCooldown is how long a declined pair is not proposed
-	// again (matching's cooldown).
-	DefaultDeclineCooldown = 90 * 24 * time.Hour
 	// SentMargin is how many proposals beyond its capacity a mentor may have
 	// waiting for an answer.
 	SentMargin = 2
@@ -30,27 +27,44 @@ const (
 	capacityRetries = 5
 )
 
-// Service runs the proposal lifecycle and the mentorships: it holds the
-// rules (limits, cooldown, capacity, expiry) over plain stores. Every method
-// takes the instant to act at, so a clock can be injected.
+// Service holds co-training over plain stores: mentors and what they may
+// see, the mentor's answers to the proposals sent to them (capacity held
+// without a transaction), mentorships and their check-ins, and the repair
+// of what a crash left half done. The lower-level methods take the instant
+// to act at, so housekeeping and tests can inject a clock; the use cases
+// adapters call take who asks.
 type Service struct {
-	Proposals   pathways.ProposalStore
+	Proposals   proposals.Store
 	Mentorships MentorshipStore
 	Mentors     MentorStore
 	Places      PlaceStore
-	// ExpiryDays is how long a sent proposal waits for an answer (0: 14).
-	ExpiryDays int
+	// Beneficiaries and Audit give the mentee view a mentor reads, and log
+	// each read; Users checks the account a mentor profile is linked to.
+	Beneficiaries pathways.Store
+	Audit         pathways.AuditLog
+	Users         access.Store
 	// DurationMonths is a mentorship's planned length (0: 6).
 	DurationMonths int
-	// Cooldown is how long a declined pair is not proposed again (0: 90 days).
-	Cooldown time.Duration
+	// Now is the clock of the use cases (nil: time.Now).
+	Now func() time.Time
 }
 
-func (s *Service) expiry() time.Duration {
-	if s.ExpiryDays <= 0 {
-		return DefaultExpiryDays * 24 * time.Hour
+// now is the clock at the precision the store keeps (milliseconds).
+func (s *Service) now() time.Time {
+	if s.Now == nil {
+		return time.Now().UTC().Truncate(time.Millisecond)
 	}
-	return time.Duration(s.ExpiryDays) * 24 * time.Hour
+	return s.Now().UTC().Truncate(time.Millisecond)
+}
+
+// SendLimit is how many proposals the mentor may have sent at once:
+// capacity plus SentMargin.
+func (s *Service) SendLimit(ctx context.Context, org, mentorID string) (int, error) {
+	m, err := s.Mentors.Mentor(ctx, org, mentorID)
+	if err != nil {
+		return 0, err
+	}
+	return m.Capacity + SentMargin, nil
 }
 
 func (s *Service) months() int {
@@ -58,146 +72,6 @@ func (s *Service) months() int {
 		return DefaultDurationMonths
 	}
 	return s.DurationMonths
-}
-
-// DeclineCooldown is the cooldown in force.
-func (s *Service) DeclineCooldown() time.Duration {
-	if s.Cooldown <= 0 {
-		return DefaultDeclineCooldown
-	}
-	return s.Cooldown
-}
-
-// CheckCooldown returns apperr.Conflict (with cooldownEnds) if the
-// beneficiary and the opening were declined within the cooldown.
-func (s *Service) CheckCooldown(ctx context.Context, beneficiaryID, openingID string, now time.Time) error {
-	declines, err := s.Proposals.DeclinesOf(ctx, beneficiaryID, now.Add(-s.DeclineCooldown()))
-	if err != nil {
-		return err
-	}
-	if at, ok := declines[openingID]; ok {
-		ends := at.Add(s.DeclineCooldown()).UTC()
-		return apperr.Conflictf("This pair was declined on %s; it cannot be proposed again before %s.", civil.Of(at), civil.Of(ends)).
-			WithExtra("cooldownEnds", ends.Format(time.RFC3339))
-	}
-	return nil
-}
-
-// Propose stores p (state proposed) after checking the decline cooldown. It
-// returns apperr.Conflict for a pair in cooldown or a beneficiary with
-// already pathways.MaxOpenMentorProposals open mentor proposals.
-func (s *Service) Propose(ctx context.Context, p pathways.Proposal, now time.Time) (pathways.Proposal, error) {
-	if err := s.CheckCooldown(ctx, p.BeneficiaryID, p.OpeningID, now); err != nil {
-		return p, err
-	}
-	p.State = pathways.ProposalProposed
-	if p.ID == "" {
-		p.ID = ids.NewAt("pro", now)
-	}
-	p.History = []pathways.Transition{}
-	p.CreatedAt, p.UpdatedAt, p.Version = now, now, 1
-	if err := s.Proposals.CreateProposal(ctx, p); err != nil {
-		return p, err
-	}
-	return p, nil
-}
-
-// Approve records an adviser's approval of a proposed pair (human oversight).
-func (s *Service) Approve(ctx context.Context, org, id, by string, now time.Time) (pathways.Proposal, error) {
-	return s.move(ctx, org, id, pathways.ProposalApproved, by, "", now)
-}
-
-// Withdraw closes an open proposal on staff's decision.
-func (s *Service) Withdraw(ctx context.Context, org, id, by, reason string, now time.Time) (pathways.Proposal, error) {
-	return s.move(ctx, org, id, pathways.ProposalWithdrawn, by, reason, now)
-}
-
-// Send sends an approved proposal and sets when it expires. A mentor may
-// have at most capacity + SentMargin proposals sent at once
-// (apperr.Conflict beyond).
-func (s *Service) Send(ctx context.Context, org, id, by string, now time.Time) (pathways.Proposal, error) {
-	p, err := s.Proposals.Proposal(ctx, org, id)
-	if err != nil {
-		return p, err
-	}
-	next, err := p.Advance(pathways.ProposalSent, by, "", now)
-	if err != nil {
-		return p, err
-	}
-	expires := now.Add(s.expiry())
-	next.ExpiresAt = &expires
-	maxSent := 0
-	if p.Kind == pathways.OpeningMentor {
-		m, err := s.Mentors.Mentor(ctx, org, p.OpeningID)
-		if err != nil {
-			return p, fmt.Errorf("read mentor of proposal %s: %w", id, err)
-		}
-		maxSent = m.Capacity + SentMargin
-		// The slots bound concurrent sends; the count also holds when the
-		// capacity was lowered after places were taken.
-		sent, err := s.countSent(ctx, org, m.ID)
-		if err != nil {
-			return p, err
-		}
-		if sent >= maxSent {
-			return p, apperr.Conflictf("The mentor already has %d proposals waiting for an answer.", sent).WithExtra("limit", maxSent)
-		}
-	}
-	if err := s.Proposals.SendProposal(ctx, next, maxSent); err != nil {
-		return p, err
-	}
-	return next, nil
-}
-
-func (s *Service) countSent(ctx context.Context, org, mentorID string) (int, error) {
-	n, after := 0, ""
-	for {
-		list, next, err := s.Proposals.Proposals(ctx, pathways.ProposalFilter{OrganisationID: org, Kind: pathways.OpeningMentor,
-			OpeningID: mentorID, States: []pathways.ProposalState{pathways.ProposalSent}, After: after, Limit: 200})
-		if err != nil {
-			return 0, err
-		}
-		n += len(list)
-		if next == "" {
-			return n, nil
-		}
-		after = next
-	}
-}
-
-// Decline records the answer no, with its reason. The pair enters the
-// cooldown; the beneficiary can be proposed elsewhere at once.
-func (s *Service) Decline(ctx context.Context, org, id, by, reason string, now time.Time) (pathways.Proposal, error) {
-	return s.move(ctx, org, id, pathways.ProposalDeclined, by, reason, now)
-}
-
-// move applies one guarded transition.
-func (s *Service) move(ctx context.Context, org, id string, to pathways.ProposalState, by, reason string, now time.Time) (pathways.Proposal, error) {
-	p, err := s.Proposals.Proposal(ctx, org, id)
-	if err != nil {
-		return p, err
-	}
-	next, err := p.Advance(to, by, reason, now)
-	if err != nil {
-		return p, err
-	}
-	if err := s.Proposals.TransitionProposal(ctx, p.State, next); err != nil {
-		return p, err
-	}
-	return next, nil
-}
-
-// AcceptOther records the answer yes for a proposal of an opportunity (job,
-// PMSMP, training); mentor proposals go through Accept.
-func (s *Service) AcceptOther(ctx context.Context, org, id, by string, now time.Time) (pathways.Proposal, error) {
-	p, err := s.Proposals.Proposal(ctx, org, id)
-	if err != nil {
-		return p, err
-	}
-	if p.Kind == pathways.OpeningMentor {
-		return p, apperr.New(apperr.Forbidden, "Only the mentor answers a mentor proposal.")
-	}
-	return s.move(ctx, org, id, pathways.ProposalAccepted, by, "", now)
 }
 
 // ErrNoCapacity is the conflict of an acceptance by a mentor without a free place.
@@ -220,15 +94,15 @@ var ErrNoCapacity = errors.New("no free capacity")
 // proposal if it is still sent and activates, or cancels and gives the
 // place back) or open proposals of a matched beneficiary (after 4: Repair
 // withdraws them). Accepting an accepted proposal is a conflict.
-func (s *Service) Accept(ctx context.Context, org, id string, mentor Mentor, by string, now time.Time) (pathways.Proposal, Mentorship, error) {
+func (s *Service) Accept(ctx context.Context, org, id string, mentor Mentor, by string, now time.Time) (proposals.Proposal, Mentorship, error) {
 	p, err := s.Proposals.Proposal(ctx, org, id)
 	if err != nil {
 		return p, Mentorship{}, err
 	}
-	if p.Kind != pathways.OpeningMentor || p.OpeningID != mentor.ID {
+	if p.Kind != proposals.KindMentor || p.OpeningID != mentor.ID {
 		return p, Mentorship{}, apperr.NotFoundf("proposal %s", id)
 	}
-	next, err := p.Advance(pathways.ProposalAccepted, by, "", now)
+	next, err := p.Advance(proposals.Accepted, by, "", now)
 	if err != nil {
 		return p, Mentorship{}, err
 	}
@@ -250,7 +124,7 @@ func (s *Service) Accept(ctx context.Context, org, id string, mentor Mentor, by 
 		}
 		return p, Mentorship{}, err
 	}
-	if err := s.Proposals.TransitionProposal(ctx, pathways.ProposalSent, next); err != nil {
+	if err := s.Proposals.TransitionProposal(ctx, proposals.Sent, next); err != nil {
 		if !apperr.Is(err, apperr.Conflict) && !apperr.Is(err, apperr.NotFound) {
 			return p, Mentorship{}, err // the pending mentorship is Repair's
 		}
@@ -281,7 +155,7 @@ func (s *Service) takePlace(ctx context.Context, org, mentorID string, now time.
 		if !apperr.Is(err, apperr.PreconditionFailed) {
 			if apperr.Is(err, apperr.Conflict) {
 				return apperr.Wrap(apperr.Conflict, ErrNoCapacity, "The mentor has no free capacity: %d mentees already.", m.Capacity).
-					WithExtra("currentState", string(pathways.ProposalSent))
+					WithExtra("currentState", string(proposals.Sent))
 			}
 			return err
 		}
@@ -318,9 +192,9 @@ func (s *Service) activate(ctx context.Context, ms Mentorship, now time.Time) (M
 
 // withdrawOthers withdraws the beneficiary's other open mentor proposals
 // once one is accepted: the first acceptance wins.
-func (s *Service) withdrawOthers(ctx context.Context, accepted pathways.Proposal, now time.Time) error {
-	list, _, err := s.Proposals.Proposals(ctx, pathways.ProposalFilter{OrganisationID: accepted.OrganisationID, BeneficiaryID: accepted.BeneficiaryID,
-		Kind: pathways.OpeningMentor, States: pathways.OpenProposalStates, Limit: 50})
+func (s *Service) withdrawOthers(ctx context.Context, accepted proposals.Proposal, now time.Time) error {
+	list, _, err := s.Proposals.Proposals(ctx, proposals.Filter{OrganisationID: accepted.OrganisationID, BeneficiaryID: accepted.BeneficiaryID,
+		Kind: proposals.KindMentor, States: proposals.OpenStates, Limit: 50})
 	if err != nil {
 		return err
 	}
@@ -329,7 +203,7 @@ func (s *Service) withdrawOthers(ctx context.Context, accepted pathways.Proposal
 		if o.ID == accepted.ID {
 			continue
 		}
-		next, err := o.Advance(pathways.ProposalWithdrawn, pathways.SystemActor, "The beneficiary accepted another mentor.", now)
+		next, err := o.Advance(proposals.Withdrawn, proposals.SystemActor, "The beneficiary accepted another mentor.", now)
 		if err != nil {
 			continue
 		}
@@ -383,77 +257,22 @@ func (s *Service) End(ctx context.Context, org, id string, reason EndReason, by 
 	return next.WithFollowUp(now), nil
 }
 
-// ExpireDue expires every sent proposal whose answer is overdue at now and
-// returns how many it expired. The workers' mentoring:remind task calls it;
-// it is safe to run concurrently and again (a proposal answered meanwhile is
-// left alone).
-func (s *Service) ExpireDue(ctx context.Context, now time.Time) (int, error) {
-	n := 0
-	for {
-		due, err := s.Proposals.DueProposals(ctx, now, 100)
-		if err != nil {
-			return n, err
-		}
-		moved := 0
-		for _, p := range due {
-			next, err := p.Advance(pathways.ProposalExpired, pathways.SystemActor, "No answer before the deadline.", now)
-			if err != nil {
-				continue
-			}
-			err = s.Proposals.TransitionProposal(ctx, pathways.ProposalSent, next)
-			switch {
-			case err == nil:
-				n++
-				moved++
-			case apperr.Is(err, apperr.Conflict), apperr.Is(err, apperr.NotFound):
-			default:
-				return n, err
-			}
-		}
-		if len(due) < 100 || moved == 0 {
-			return n, nil
-		}
-	}
-}
-
-// Reminders is what the reminder task tells people about.
-type Reminders struct {
-	// Expiring are sent proposals that expire within the next ReminderWindow.
-	Expiring []pathways.Proposal `json:"expiring"`
-	// Alerts are active mentorships whose pair met too little.
-	Alerts []Mentorship `json:"alerts"`
-}
-
-// ReminderWindow is how far ahead Reminders looks for expiring proposals.
-const ReminderWindow = 3 * 24 * time.Hour
-
-// Reminders returns, across organisations, the sent proposals expiring within
-// ReminderWindow after now (not yet expired) and the active mentorships in
-// alert at now.
-func (s *Service) Reminders(ctx context.Context, now time.Time) (Reminders, error) {
-	r := Reminders{Expiring: []pathways.Proposal{}, Alerts: []Mentorship{}}
-	due, err := s.Proposals.DueProposals(ctx, now.Add(ReminderWindow), 1000)
-	if err != nil {
-		return r, err
-	}
-	for _, p := range due {
-		if p.ExpiresAt != nil && !p.ExpiresAt.Before(now) {
-			r.Expiring = append(r.Expiring, p)
-		}
-	}
-	after := ""
+// Alerts returns, across organisations, the active mentorships whose pair
+// met too little at now.
+func (s *Service) Alerts(ctx context.Context, now time.Time) ([]Mentorship, error) {
+	out, after := []Mentorship{}, ""
 	for {
 		list, next, err := s.Mentorships.MentorshipsInState(ctx, MentorshipActive, time.Time{}, after, 200)
 		if err != nil {
-			return r, err
+			return out, err
 		}
 		for _, ms := range list {
 			if ms.FollowUpAt(now) == FollowUpAlert {
-				r.Alerts = append(r.Alerts, ms.WithFollowUp(now))
+				out = append(out, ms.WithFollowUp(now))
 			}
 		}
 		if next == "" {
-			return r, nil
+			return out, nil
 		}
 		after = next
 	}
@@ -490,14 +309,14 @@ func (s *Service) repairOne(ctx context.Context, ms Mentorship, now time.Time) e
 	if err != nil && !apperr.Is(err, apperr.NotFound) {
 		return err
 	}
-	if err == nil && p.State == pathways.ProposalSent {
-		mentor := pathways.SystemActor
+	if err == nil && p.State == proposals.Sent {
+		mentor := proposals.SystemActor
 		if m, merr := s.Mentors.Mentor(ctx, ms.OrganisationID, ms.MentorID); merr == nil && m.UserID != "" {
 			mentor = m.UserID
 		}
-		next, aerr := p.Advance(pathways.ProposalAccepted, mentor, "", now)
+		next, aerr := p.Advance(proposals.Accepted, mentor, "", now)
 		if aerr == nil {
-			if terr := s.Proposals.TransitionProposal(ctx, pathways.ProposalSent, next); terr == nil {
+			if terr := s.Proposals.TransitionProposal(ctx, proposals.Sent, next); terr == nil {
 				p = next
 			} else if !apperr.Is(terr, apperr.Conflict) {
 				return terr
@@ -506,7 +325,7 @@ func (s *Service) repairOne(ctx context.Context, ms Mentorship, now time.Time) e
 			}
 		}
 	}
-	if err == nil && p.State == pathways.ProposalAccepted {
+	if err == nil && p.State == proposals.Accepted {
 		if _, err := s.activate(ctx, ms, now); err != nil && !apperr.Is(err, apperr.Conflict) {
 			return err
 		}

@@ -11,7 +11,7 @@ import (
 	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/internal/mongodb"
 	"github.com/parcours-emploi/parcours/mentoring"
-	"github.com/parcours-emploi/parcours/pathways"
+	"github.com/parcours-emploi/parcours/proposals"
 )
 
 func TestFollowUpAt(t *testing.T) {
@@ -65,11 +65,11 @@ func newCrashWorld(t *testing.T) *crashWorld {
 	return cw
 }
 
-func (cw *crashWorld) sent(t *testing.T, ben string) pathways.Proposal {
+func (cw *crashWorld) sent(t *testing.T, ben string) proposals.Proposal {
 	t.Helper()
 	p := newProposal("org_a", ben, "mentor", cw.mentor.ID, "")
-	p.State, p.Version = pathways.ProposalSent, 3
-	p.History = []pathways.Transition{{From: pathways.ProposalApproved, To: pathways.ProposalSent, At: t0, By: "usr_adv"}}
+	p.State, p.Version = proposals.Sent, 3
+	p.History = []proposals.Transition{{From: proposals.Approved, To: proposals.Sent, At: t0, By: "usr_adv"}}
 	if err := cw.db.CreateProposal(context.Background(), p); err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func (cw *crashWorld) sent(t *testing.T, ben string) pathways.Proposal {
 
 // pending plays Accept up to its second step (place taken, mentorship
 // pending) and stops, as a crash would.
-func (cw *crashWorld) pending(t *testing.T, p pathways.Proposal) mentoring.Mentorship {
+func (cw *crashWorld) pending(t *testing.T, p proposals.Proposal) mentoring.Mentorship {
 	t.Helper()
 	ctx := context.Background()
 	if err := cw.db.TakeMentorPlace(ctx, "org_a", cw.mentor.ID, cw.mentor.Capacity, cw.now); err != nil {
@@ -92,7 +92,7 @@ func (cw *crashWorld) pending(t *testing.T, p pathways.Proposal) mentoring.Mento
 	return ms
 }
 
-func (cw *crashWorld) state(t *testing.T, p pathways.Proposal, ms mentoring.Mentorship) (pathways.ProposalState, mentoring.MentorshipState, int) {
+func (cw *crashWorld) state(t *testing.T, p proposals.Proposal, ms mentoring.Mentorship) (proposals.State, mentoring.MentorshipState, int) {
 	t.Helper()
 	ctx := context.Background()
 	gp, err := cw.db.Proposal(ctx, "org_a", p.ID)
@@ -111,7 +111,7 @@ func (cw *crashWorld) state(t *testing.T, p pathways.Proposal, ms mentoring.Ment
 }
 
 type outcome struct {
-	Proposal   pathways.ProposalState
+	Proposal   proposals.State
 	Mentorship mentoring.MentorshipState
 	Active     int
 }
@@ -121,41 +121,41 @@ func TestRepairSettlesAcceptancesACrashLeftPending(t *testing.T) {
 	tests := []struct {
 		name string
 		// meanwhile runs after the crash, before the repair.
-		meanwhile func(t *testing.T, cw *crashWorld, p pathways.Proposal)
+		meanwhile func(t *testing.T, cw *crashWorld, p proposals.Proposal)
 		after     time.Duration
 		want      outcome
 	}{
 		{
 			name:  "proposal still sent: accepted and the mentorship activated",
 			after: 11 * time.Minute,
-			want:  outcome{pathways.ProposalAccepted, mentoring.MentorshipActive, 1},
+			want:  outcome{proposals.Accepted, mentoring.MentorshipActive, 1},
 		},
 		{
 			name: "proposal withdrawn meanwhile: mentorship cancelled and the place given back",
-			meanwhile: func(t *testing.T, cw *crashWorld, p pathways.Proposal) {
-				next, _ := p.Advance(pathways.ProposalWithdrawn, "usr_adv", "", t0)
-				if err := cw.db.TransitionProposal(ctx, pathways.ProposalSent, next); err != nil {
+			meanwhile: func(t *testing.T, cw *crashWorld, p proposals.Proposal) {
+				next, _ := p.Advance(proposals.Withdrawn, "usr_adv", "", t0)
+				if err := cw.db.TransitionProposal(ctx, proposals.Sent, next); err != nil {
 					t.Fatal(err)
 				}
 			},
 			after: 11 * time.Minute,
-			want:  outcome{pathways.ProposalWithdrawn, mentoring.MentorshipCancelled, 0},
+			want:  outcome{proposals.Withdrawn, mentoring.MentorshipCancelled, 0},
 		},
 		{
 			name: "crash after the proposal was accepted: the mentorship is activated",
-			meanwhile: func(t *testing.T, cw *crashWorld, p pathways.Proposal) {
-				next, _ := p.Advance(pathways.ProposalAccepted, "usr_men", "", t0)
-				if err := cw.db.TransitionProposal(ctx, pathways.ProposalSent, next); err != nil {
+			meanwhile: func(t *testing.T, cw *crashWorld, p proposals.Proposal) {
+				next, _ := p.Advance(proposals.Accepted, "usr_men", "", t0)
+				if err := cw.db.TransitionProposal(ctx, proposals.Sent, next); err != nil {
 					t.Fatal(err)
 				}
 			},
 			after: 11 * time.Minute,
-			want:  outcome{pathways.ProposalAccepted, mentoring.MentorshipActive, 1},
+			want:  outcome{proposals.Accepted, mentoring.MentorshipActive, 1},
 		},
 		{
 			name:  "within the grace period an acceptance may be under way: left alone",
 			after: time.Minute,
-			want:  outcome{pathways.ProposalSent, mentoring.MentorshipPending, 1},
+			want:  outcome{proposals.Sent, mentoring.MentorshipPending, 1},
 		},
 	}
 	for _, tt := range tests {
@@ -180,7 +180,7 @@ func TestRepairSettlesAcceptancesACrashLeftPending(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if wantOther := map[bool]pathways.ProposalState{true: pathways.ProposalWithdrawn, false: pathways.ProposalSent}[tt.want.Proposal == pathways.ProposalAccepted]; o.State != wantOther {
+			if wantOther := map[bool]proposals.State{true: proposals.Withdrawn, false: proposals.Sent}[tt.want.Proposal == proposals.Accepted]; o.State != wantOther {
 				t.Errorf("other proposal is %s, want %s", o.State, wantOther)
 			}
 		})

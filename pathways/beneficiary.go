@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/parcours-emploi/parcours/access"
+	"github.com/parcours-emploi/parcours/apperr"
 	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/geo"
 )
@@ -250,6 +252,20 @@ type Store interface {
 	ReplaceBeneficiary(ctx context.Context, b Beneficiary) error
 }
 
+// Live reads org's beneficiary id. An erased beneficiary is
+// apperr.NotFound, as one that does not exist or belongs to another
+// organisation: only anonymous statistics remain of it.
+func Live(ctx context.Context, st Store, org, id string) (Beneficiary, error) {
+	b, err := st.Beneficiary(ctx, org, id)
+	if err != nil {
+		return b, err
+	}
+	if b.Erased != nil {
+		return Beneficiary{}, apperr.NotFoundf("No such beneficiary.").FR("Cette personne n'existe pas.")
+	}
+	return b, nil
+}
+
 // AuditEntry records one access to a beneficiary file (GDPR, AI Act logging).
 type AuditEntry struct {
 	At             time.Time `json:"at"`
@@ -263,4 +279,25 @@ type AuditEntry struct {
 // AuditLog keeps audit entries; it only appends.
 type AuditLog interface {
 	Audit(ctx context.Context, e AuditEntry) error
+}
+
+// Audit actions.
+const (
+	AuditRead        = "read"
+	AuditCreate      = "create"
+	AuditUpdate      = "update"
+	AuditErase       = "erase"
+	AuditSuggestions = "suggestions"
+	AuditEvaluation  = "evaluation"
+	AuditPropose     = "propose"
+	AuditMenteeView  = "mentee-view"
+)
+
+// WriteAudit records that who did action on the beneficiary's file at the
+// instant, with the request id ctx carries.
+func WriteAudit(ctx context.Context, log AuditLog, who access.Principal, action, beneficiaryID string, at time.Time) error {
+	return log.Audit(ctx, AuditEntry{
+		At: at, UserID: who.UserID, OrganisationID: who.OrganisationID,
+		Action: action, BeneficiaryID: beneficiaryID, RequestID: access.RequestID(ctx),
+	})
 }

@@ -11,24 +11,24 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/hibiken/asynq"
 
+	"github.com/parcours-emploi/parcours/batches"
 	"github.com/parcours-emploi/parcours/ids"
-	"github.com/parcours-emploi/parcours/internal/batching"
 	"github.com/parcours-emploi/parcours/internal/testenv"
 	"github.com/parcours-emploi/parcours/jobs"
-	"github.com/parcours-emploi/parcours/pathways"
+	"github.com/parcours-emploi/parcours/proposals"
 	"github.com/parcours-emploi/parcours/workers"
 )
 
 // interrupting writes n proposals, then cancels the run's context: a
 // worker stopped between two writes.
 type interrupting struct {
-	w      batching.ProposalWriter
+	w      batches.ProposalWriter
 	n      atomic.Int32
 	after  int32
 	cancel context.CancelFunc
 }
 
-func (x *interrupting) CreateProposal(ctx context.Context, p pathways.Proposal) error {
+func (x *interrupting) CreateProposal(ctx context.Context, p proposals.Proposal) error {
 	err := x.w.CreateProposal(ctx, p)
 	if x.n.Add(1) == x.after {
 		x.cancel()
@@ -36,7 +36,7 @@ func (x *interrupting) CreateProposal(ctx context.Context, p pathways.Proposal) 
 	return err
 }
 
-func (x *interrupting) CreateProposalOnce(ctx context.Context, p pathways.Proposal) (pathways.Proposal, bool, error) {
+func (x *interrupting) CreateProposalOnce(ctx context.Context, p proposals.Proposal) (proposals.Proposal, bool, error) {
 	return x.w.CreateProposalOnce(ctx, p)
 }
 
@@ -76,7 +76,7 @@ func TestBatchInterruptedThenRetriedWritesTheSameProposals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if mid.Status != batching.BatchRunning || mid.Progress.Phase != "write" || mid.Progress.Written != 5 || mid.Attempts != 1 {
+	if mid.Status != batches.Running || mid.Progress.Phase != "write" || mid.Progress.Written != 5 || mid.Attempts != 1 {
 		t.Errorf("after the interruption: status %s, progress %+v, attempts %d; want running, write phase, 5 recorded, 1 attempt", mid.Status, mid.Progress, mid.Attempts)
 	}
 	if got := len(proposalsOf(t, db, org, b.ID)); got != 7 {
@@ -106,8 +106,8 @@ func TestBatchInterruptedThenRetriedWritesTheSameProposals(t *testing.T) {
 	if diff := cmp.Diff(wantCounts, done.Counts); diff != "" {
 		t.Errorf("counts (-want +got):\n%s", diff)
 	}
-	if done.Status != batching.BatchDone || done.Attempts != 2 || done.Objective != refDone.Objective || done.Objective <= 0 ||
-		done.Progress != (batching.BatchProgress{Phase: "done", Written: len(want), Total: len(want)}) || done.WeightsVersion == "" {
+	if done.Status != batches.Done || done.Attempts != 2 || done.Objective != refDone.Objective || done.Objective <= 0 ||
+		done.Progress != (batches.Progress{Phase: "done", Written: len(want), Total: len(want)}) || done.WeightsVersion == "" {
 		t.Errorf("final batch: %+v", done)
 	}
 }
@@ -128,13 +128,13 @@ func serve(t *testing.T, queue string, h *workers.Handlers, shutdown time.Durati
 // stalling writes n proposals, then blocks until the task's context ends:
 // a worker busy on a long batch when its process is stopped.
 type stalling struct {
-	w     batching.ProposalWriter
+	w     batches.ProposalWriter
 	n     atomic.Int32
 	after int32
 	stuck chan struct{}
 }
 
-func (x *stalling) CreateProposal(ctx context.Context, p pathways.Proposal) error {
+func (x *stalling) CreateProposal(ctx context.Context, p proposals.Proposal) error {
 	if x.n.Add(1) > x.after {
 		if x.n.Load() == x.after+1 {
 			close(x.stuck)
@@ -145,7 +145,7 @@ func (x *stalling) CreateProposal(ctx context.Context, p pathways.Proposal) erro
 	return x.w.CreateProposal(ctx, p)
 }
 
-func (x *stalling) CreateProposalOnce(ctx context.Context, p pathways.Proposal) (pathways.Proposal, bool, error) {
+func (x *stalling) CreateProposalOnce(ctx context.Context, p proposals.Proposal) (proposals.Proposal, bool, error) {
 	return x.w.CreateProposalOnce(ctx, p)
 }
 
@@ -185,7 +185,7 @@ func TestWorkerStoppedMidBatchAnotherFinishesIt(t *testing.T) {
 	serve(t, queue, &workers.Handlers{Runner: runner(db, db), Logger: quiet}, time.Second)
 	waitFor(t, 30*time.Second, "batch done by the second worker", func() bool {
 		got, err := db.BatchByID(ctx, b.ID)
-		return err == nil && got.Status == batching.BatchDone
+		return err == nil && got.Status == batches.Done
 	})
 	got := proposalsOf(t, db, org, b.ID)
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -209,29 +209,29 @@ func TestBatchRecordedWhileRedisIsDownRunsOnceItIsBack(t *testing.T) {
 	down := workers.NewClient(asynq.RedisClientOpt{Addr: "127.0.0.1:1", DialTimeout: 200 * time.Millisecond}, queue, quiet)
 	defer down.Close()
 	var enqueueErr error
-	svc := &batching.Batches{Store: db, Queue: down, Now: func() time.Time { return t0 }, OnEnqueueError: func(_ string, err error) { enqueueErr = err }}
-	b, err := svc.Submit(ctx, batching.BatchRequest{OrganisationID: org, UserID: "u1", Kind: "job", Scope: batching.BatchScope{Department: "69"}, MinScore: 0.2})
+	svc := &batches.Service{Store: db, Queue: down, Now: func() time.Time { return t0 }, OnEnqueueError: func(_ string, err error) { enqueueErr = err }}
+	b, err := svc.Submit(ctx, batches.Request{OrganisationID: org, UserID: "u1", Kind: "job", Scope: batches.Scope{Department: "69"}, MinScore: 0.2})
 	if err != nil {
 		t.Fatalf("submit with the queue down: %v, want the batch recorded", err)
 	}
-	if enqueueErr == nil || b.EnqueuedAt != nil || b.Status != batching.BatchQueued {
+	if enqueueErr == nil || b.EnqueuedAt != nil || b.Status != batches.Queued {
 		t.Fatalf("batch %+v, enqueue error %v; want queued, not enqueued, and the error reported", b, enqueueErr)
 	}
 
 	// Redis is back: the sweeper enqueues what was recorded, a worker runs it.
 	up := workers.NewClient(redisOpt(t), queue, quiet)
 	defer up.Close()
-	n, err := batching.Sweep(ctx, db, up, t0.Add(time.Minute), workers.SweepAge)
+	n, err := batches.Sweep(ctx, db, up, t0.Add(time.Minute), workers.SweepAge)
 	if err != nil || n != 1 {
 		t.Fatalf("sweep: %d, %v; want 1 batch enqueued", n, err)
 	}
-	if n, _ := batching.Sweep(ctx, db, up, t0.Add(time.Minute), workers.SweepAge); n != 0 {
+	if n, _ := batches.Sweep(ctx, db, up, t0.Add(time.Minute), workers.SweepAge); n != 0 {
 		t.Errorf("a second sweep enqueued %d batches, want 0", n)
 	}
 	serve(t, queue, &workers.Handlers{Runner: runner(db, db), Logger: quiet}, time.Second)
 	waitFor(t, 30*time.Second, "swept batch done", func() bool {
 		got, err := db.BatchByID(ctx, b.ID)
-		return err == nil && got.Status == batching.BatchDone
+		return err == nil && got.Status == batches.Done
 	})
 	if got := proposalsOf(t, db, org, b.ID); len(got) == 0 || !uniquePairs(got) {
 		t.Errorf("proposals %v: want some, none twice", got)
@@ -239,7 +239,7 @@ func TestBatchRecordedWhileRedisIsDownRunsOnceItIsBack(t *testing.T) {
 }
 
 func TestMalformedPayloadsAreNotRetried(t *testing.T) {
-	h := &workers.Handlers{Logger: quiet, Refresher: workers.RefreshFunc(func(context.Context, string, string) error { return nil })}
+	h := &workers.Handlers{Logger: quiet}
 	tests := []struct {
 		name string
 		run  func(context.Context, *asynq.Task) error
@@ -247,8 +247,6 @@ func TestMalformedPayloadsAreNotRetried(t *testing.T) {
 	}{
 		{"batch payload that is not JSON", h.HandleBatch, asynq.NewTask(workers.TypeBatch, []byte("{"))},
 		{"batch payload without a batch id", h.HandleBatch, asynq.NewTask(workers.TypeBatch, []byte(`{}`))},
-		{"refresh payload naming nothing", h.HandleRefresh, asynq.NewTask(workers.TypeRefresh, []byte(`{"organisationId":"o"}`))},
-		{"refresh payload of the wrong type", h.HandleRefresh, asynq.NewTask(workers.TypeRefresh, []byte(`{"beneficiaryId":3}`))},
 		{"measure payload with a bad date", h.HandleMeasure, asynq.NewTask(workers.TypeMeasure, []byte(`{"date":"2026-02-30"}`))},
 	}
 	for _, tt := range tests {
@@ -286,9 +284,9 @@ func TestBatchLeavesOutDeclinedPairs(t *testing.T) {
 	}
 	before := proposalsOf(t, db, org, first.ID)
 	declined := before[0]
-	if err := db.CreateProposal(ctx, pathways.Proposal{
-		ID: "prp_declined", OrganisationID: org, BeneficiaryID: declined.Seeker, Kind: pathways.OpeningJob, OpeningID: declined.Opening,
-		Source: pathways.SourceAdviser, State: pathways.ProposalDeclined, History: []pathways.Transition{},
+	if err := db.CreateProposal(ctx, proposals.Proposal{
+		ID: "prp_declined", OrganisationID: org, BeneficiaryID: declined.Seeker, Kind: proposals.KindJob, OpeningID: declined.Opening,
+		Source: proposals.SourceAdviser, State: proposals.Declined, History: []proposals.Transition{},
 		CreatedAt: t0.Add(-time.Hour), UpdatedAt: t0.Add(-time.Hour), Version: 4,
 	}); err != nil {
 		t.Fatal(err)
@@ -321,13 +319,13 @@ func TestSweepRecoversABatchWhoseTaskWasLost(t *testing.T) {
 	inspector := asynq.NewInspector(redisOpt(t))
 	defer inspector.Close()
 
-	if _, err := batching.Sweep(ctx, db, client, t0.Add(batching.StaleAfter-time.Minute), 0); err != nil {
+	if _, err := batches.Sweep(ctx, db, client, t0.Add(batches.StaleAfter-time.Minute), 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := inspector.GetTaskInfo(queue, b.ID); err == nil {
 		t.Fatal("a batch queued for less than StaleAfter was enqueued again")
 	}
-	if _, err := batching.Sweep(ctx, db, client, t0.Add(batching.StaleAfter+time.Minute), 0); err != nil {
+	if _, err := batches.Sweep(ctx, db, client, t0.Add(batches.StaleAfter+time.Minute), 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := inspector.GetTaskInfo(queue, b.ID); err != nil {
@@ -336,19 +334,19 @@ func TestSweepRecoversABatchWhoseTaskWasLost(t *testing.T) {
 	serve(t, queue, &workers.Handlers{Runner: runner(db, db), Logger: quiet}, time.Second)
 	waitFor(t, 30*time.Second, "recovered batch done", func() bool {
 		got, err := db.BatchByID(ctx, b.ID)
-		return err == nil && got.Status == batching.BatchDone
+		return err == nil && got.Status == batches.Done
 	})
 }
 
 // failingWriter fails every write, as a store that stays unreachable.
 type failingWriter struct{}
 
-func (failingWriter) CreateProposal(context.Context, pathways.Proposal) error {
+func (failingWriter) CreateProposal(context.Context, proposals.Proposal) error {
 	return errors.New("store unreachable")
 }
 
-func (failingWriter) CreateProposalOnce(context.Context, pathways.Proposal) (pathways.Proposal, bool, error) {
-	return pathways.Proposal{}, false, errors.New("store unreachable")
+func (failingWriter) CreateProposalOnce(context.Context, proposals.Proposal) (proposals.Proposal, bool, error) {
+	return proposals.Proposal{}, false, errors.New("store unreachable")
 }
 
 // When the queue gives up on a batch (its last retry failed), the batch
@@ -371,7 +369,7 @@ func TestBatchGivenUpIsRecordedFailed(t *testing.T) {
 	serve(t, queue, &workers.Handlers{Runner: runner(db, failingWriter{}), Logger: quiet}, time.Second)
 	waitFor(t, 30*time.Second, "batch recorded failed", func() bool {
 		got, err := db.BatchByID(ctx, b.ID)
-		return err == nil && got.Status == batching.BatchFailed && got.Error != ""
+		return err == nil && got.Status == batches.Failed && got.Error != ""
 	})
 }
 
@@ -398,8 +396,8 @@ func TestSecondBatchRespectsPendingProposals(t *testing.T) {
 		held[p.Opening]++
 	}
 
-	second := batching.Batch{ID: ids.New("bat"), OrganisationID: org, Kind: "job", Scope: batching.BatchScope{Department: "69"},
-		MinScore: 0.2, Status: batching.BatchQueued, CreatedAt: t0.Add(time.Hour), Progress: batching.BatchProgress{Phase: "queued"}}
+	second := batches.Batch{ID: ids.New("bat"), OrganisationID: org, Kind: "job", Scope: batches.Scope{Department: "69"},
+		MinScore: 0.2, Status: batches.Queued, CreatedAt: t0.Add(time.Hour), Progress: batches.Progress{Phase: "queued"}}
 	if err := db.CreateBatch(ctx, second); err != nil {
 		t.Fatal(err)
 	}

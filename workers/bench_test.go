@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parcours-emploi/parcours/internal/batching"
+	"github.com/parcours-emploi/parcours/batches"
 )
 
 // BenchmarkBatch runs one job batch end to end on the test stores (embedded
@@ -30,7 +30,7 @@ func BenchmarkBatch(b *testing.B) {
 		r.ProgressEvery = 500
 		b.ReportAllocs()
 		b.ResetTimer()
-		var sum batching.BatchDurations
+		var sum batches.Durations
 		for i := 0; i < b.N; i++ {
 			bt := newBatch(b, db, org)
 			if err := r.Run(context.Background(), bt.ID); err != nil {

@@ -7,51 +7,22 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/parcours-emploi/parcours/internal/batching"
+	"github.com/parcours-emploi/parcours/batches"
 
 	"github.com/hibiken/asynq"
 
 	"github.com/parcours-emploi/parcours/apperr"
 	"github.com/parcours-emploi/parcours/civil"
-	"github.com/parcours-emploi/parcours/internal/matchinput"
-	"github.com/parcours-emploi/parcours/jobs"
-	"github.com/parcours-emploi/parcours/matching"
 	"github.com/parcours-emploi/parcours/pathways"
 )
-
-// Refresher recomputes and stores one beneficiary's suggestions (the
-// suggestion service of internal/suggest, adapted in cmd/parcours).
-type Refresher interface {
-	Refresh(ctx context.Context, org, beneficiaryID string) error
-}
-
-// RefreshFunc adapts a function to Refresher.
-type RefreshFunc func(ctx context.Context, org, beneficiaryID string) error
-
-// Refresh calls f.
-func (f RefreshFunc) Refresh(ctx context.Context, org, id string) error { return f(ctx, org, id) }
-
-// SeekerFinder finds the beneficiaries an opportunity may concern: live
-// ones of every organisation in a département, at most limit.
-type SeekerFinder interface {
-	SeekersIn(ctx context.Context, department string, limit int) ([]pathways.Beneficiary, error)
-}
 
 // Handlers hold what the tasks need. Optional parts may be nil: their tasks
 // then do nothing (and say so in the log).
 type Handlers struct {
-	Runner       *batching.BatchRunner
-	Batches      batching.BatchStore
-	Queue        batching.Enqueuer
+	Runner       *batches.Runner
+	Batches      batches.Store
+	Queue        batches.Enqueuer
 	Measurements pathways.MeasurementStore
-
-	Refresher     Refresher
-	Seekers       SeekerFinder
-	Opportunities jobs.Store
-	Engine        *matching.Engine
-	// RefreshSeekers bounds the seekers refreshed after an opportunity
-	// change (0: 50).
-	RefreshSeekers int
 
 	// Expire closes the opportunities past their end date (jobs:expire).
 	Expire func(ctx context.Context, today civil.Date, now time.Time) (int, error)
@@ -81,7 +52,6 @@ func (h *Handlers) log() *slog.Logger {
 func (h *Handlers) Mux() *asynq.ServeMux {
 	mux := asynq.NewServeMux()
 	mux.HandleFunc(TypeBatch, h.HandleBatch)
-	mux.HandleFunc(TypeRefresh, h.HandleRefresh)
 	mux.HandleFunc(TypeMeasure, h.HandleMeasure)
 	mux.HandleFunc(TypeExpire, h.HandleExpire)
 	mux.HandleFunc(TypeRemind, h.HandleRemind)
@@ -117,75 +87,6 @@ func (h *Handlers) HandleBatch(ctx context.Context, t *asynq.Task) error {
 		}
 	}
 	return err
-}
-
-// HandleRefresh recomputes the suggestions a change makes stale: the
-// beneficiary's own, or those of the seekers an opportunity suits best.
-func (h *Handlers) HandleRefresh(ctx context.Context, t *asynq.Task) error {
-	var p RefreshPayload
-	if err := decode(t, &p); err != nil {
-		return err
-	}
-	if h.Refresher == nil {
-		h.log().Info("suggestion refresh skipped: no refresher configured")
-		return nil
-	}
-	var err error
-	switch {
-	case p.BeneficiaryID != "":
-		err = h.Refresher.Refresh(ctx, p.OrganisationID, p.BeneficiaryID)
-	case p.OpportunityID != "":
-		err = h.refreshOpportunity(ctx, p.OpportunityID)
-	default:
-		return fmt.Errorf("%s: names nothing to refresh: %w", t.Type(), asynq.SkipRetry)
-	}
-	if err == nil || apperr.Is(err, apperr.NotFound) {
-		return nil // a record gone has nothing left to refresh
-	}
-	// A refresh that failed its last try ends without error: an archived
-	// task would keep its id and swallow every later change of the record.
-	retried, _ := asynq.GetRetryCount(ctx)
-	maxRetry, ok := asynq.GetMaxRetry(ctx)
-	if ok && retried >= maxRetry {
-		h.log().Error("suggestion refresh given up", "beneficiary", p.BeneficiaryID, "opportunity", p.OpportunityID, "error", err.Error())
-		return nil
-	}
-	return err
-}
-
-// refreshOpportunity refreshes the seekers the opportunity suits best among
-// those of its département, a bounded number.
-func (h *Handlers) refreshOpportunity(ctx context.Context, id string) error {
-	if h.Opportunities == nil || h.Seekers == nil || h.Engine == nil {
-		return nil
-	}
-	o, err := h.Opportunities.Opportunity(ctx, id)
-	if err != nil {
-		return err
-	}
-	limit := h.RefreshSeekers
-	if limit <= 0 {
-		limit = 50
-	}
-	bens, err := h.Seekers.SeekersIn(ctx, o.Place.Department, 20*limit)
-	if err != nil {
-		return err
-	}
-	seekers := make([]matching.Seeker, len(bens))
-	for i, b := range bens {
-		seekers[i] = matchinput.Seeker(b, matchinput.SeekerExtras{})
-	}
-	op := matchinput.Opening(o, 0)
-	if op.Capacity == 0 {
-		op.Capacity = 1 // a closed or full opportunity still leaves stale suggestions to drop
-	}
-	for _, s := range h.Engine.NewSeekerIndex(seekers).TopSeekers(&op, limit, h.now()) {
-		b := bens[s.Index]
-		if err := h.Refresher.Refresh(ctx, b.OrganisationID, b.ID); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // HandleMeasure measures every enrolment whose T+6 or T+12 has passed, on
@@ -237,7 +138,7 @@ func (h *Handlers) HandleSweep(ctx context.Context, _ *asynq.Task) error {
 	if h.Batches == nil || h.Queue == nil {
 		return nil
 	}
-	n, err := batching.Sweep(ctx, h.Batches, h.Queue, h.now(), SweepAge)
+	n, err := batches.Sweep(ctx, h.Batches, h.Queue, h.now(), SweepAge)
 	if n > 0 {
 		h.log().Info("batches recorded but not queued were enqueued", "count", n)
 	}

@@ -12,15 +12,16 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/parcours-emploi/parcours/app"
+	"github.com/parcours-emploi/parcours/batches"
 	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/geo"
 	"github.com/parcours-emploi/parcours/ids"
-	"github.com/parcours-emploi/parcours/internal/batching"
-	"github.com/parcours-emploi/parcours/internal/matchinput"
 	"github.com/parcours-emploi/parcours/internal/mongodb"
 	"github.com/parcours-emploi/parcours/internal/testenv"
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/pathways"
+	"github.com/parcours-emploi/parcours/proposals"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -102,18 +103,17 @@ func seed(tb testing.TB, db *mongodb.DB, org string, n, m int, rnd int64) {
 }
 
 // runner is a batch runner on db with the default engine and a fixed clock.
-func runner(db *mongodb.DB, w batching.ProposalWriter) *batching.BatchRunner {
-	return &batching.BatchRunner{
-		Batches: db, Beneficiaries: db, Opportunities: db, Mentors: db, Proposals: w, Declines: db,
-		Engine: matchinput.NewEngine(0), Logger: quiet, Now: func() time.Time { return t0 }, ProgressEvery: 5,
-	}
+func runner(db *mongodb.DB, w batches.ProposalWriter) *batches.Runner {
+	r := app.New(db, nil, app.Settings{Now: func() time.Time { return t0 }}).Runner
+	r.Proposals, r.Logger, r.ProgressEvery = w, quiet, 5
+	return r
 }
 
 // newBatch records a queued job batch of org created at t0.
-func newBatch(tb testing.TB, db *mongodb.DB, org string) batching.Batch {
+func newBatch(tb testing.TB, db *mongodb.DB, org string) batches.Batch {
 	tb.Helper()
-	b := batching.Batch{ID: ids.New("bat"), OrganisationID: org, Kind: "job", Scope: batching.BatchScope{Department: "69"},
-		MinScore: 0.2, Status: batching.BatchQueued, CreatedAt: t0, Progress: batching.BatchProgress{Phase: "queued"}}
+	b := batches.Batch{ID: ids.New("bat"), OrganisationID: org, Kind: "job", Scope: batches.Scope{Department: "69"},
+		MinScore: 0.2, Status: batches.Queued, CreatedAt: t0, Progress: batches.Progress{Phase: "queued"}}
 	if err := db.CreateBatch(context.Background(), b); err != nil {
 		tb.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func proposalsOf(tb testing.TB, db *mongodb.DB, org, batch string) []pair {
 	var out []pair
 	after := ""
 	for {
-		list, next, err := db.Proposals(context.Background(), pathways.ProposalFilter{OrganisationID: org, BatchID: batch, After: after, Limit: 200})
+		list, next, err := db.Proposals(context.Background(), proposals.Filter{OrganisationID: org, BatchID: batch, After: after, Limit: 200})
 		if err != nil {
 			tb.Fatal(err)
 		}

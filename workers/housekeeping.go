@@ -6,42 +6,51 @@ import (
 	"time"
 
 	"github.com/parcours-emploi/parcours/mentoring"
+	"github.com/parcours-emploi/parcours/proposals"
 )
 
-// MentoringHousekeeping is the work of mentoring:remind: expire the sent
+// ProposalHousekeeping is the work of mentoring:remind: expire the sent
 // proposals nobody answered in time, settle what a crash left half done
-// (pending mentorships, places held), then list the reminders due (sent
-// proposals about to expire, mentorships whose pair met too little) in the
-// log, the channel Parcours has for them so far.
-func MentoringHousekeeping(svc *mentoring.Service, log *slog.Logger) func(ctx context.Context, now time.Time) error {
+// (pending mentorships and PMSMP conventions, mentor places held), then
+// list the reminders due (sent proposals about to expire, mentorships whose
+// pair met too little) in the log.
+func ProposalHousekeeping(props *proposals.Service, ment *mentoring.Service, log *slog.Logger) func(ctx context.Context, now time.Time) error {
 	if log == nil {
 		log = slog.Default()
 	}
 	return func(ctx context.Context, now time.Time) error {
-		expired, err := svc.ExpireDue(ctx, now)
+		expired, err := props.ExpireDue(ctx, now)
 		if err != nil {
 			return err
 		}
-		repaired, err := svc.Repair(ctx, now)
+		repaired, err := ment.Repair(ctx, now)
 		if err != nil {
 			return err
 		}
-		reconciled, err := svc.ReconcileAll(ctx, now)
+		conventions, err := props.RepairConventions(ctx, now)
 		if err != nil {
 			return err
 		}
-		r, err := svc.Reminders(ctx, now)
+		reconciled, err := ment.ReconcileAll(ctx, now)
 		if err != nil {
 			return err
 		}
-		for _, p := range r.Expiring {
+		expiring, err := props.Expiring(ctx, now)
+		if err != nil {
+			return err
+		}
+		alerts, err := ment.Alerts(ctx, now)
+		if err != nil {
+			return err
+		}
+		for _, p := range expiring {
 			log.Info("reminder: proposal about to expire", "organisation", p.OrganisationID, "proposal", p.ID, "expiresAt", p.ExpiresAt)
 		}
-		for _, m := range r.Alerts {
+		for _, m := range alerts {
 			log.Info("reminder: mentorship missing check-ins", "organisation", m.OrganisationID, "mentorship", m.ID)
 		}
-		log.Info("mentoring housekeeping", "expired", expired, "repaired", repaired, "reconciled", reconciled,
-			"expiringSoon", len(r.Expiring), "alerts", len(r.Alerts))
+		log.Info("proposal housekeeping", "expired", expired, "repairedMentorships", repaired, "repairedConventions", conventions,
+			"reconciled", reconciled, "expiringSoon", len(expiring), "alerts", len(alerts))
 		return nil
 	}
 }

@@ -8,12 +8,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/hibiken/asynq"
 
+	"github.com/parcours-emploi/parcours/app"
 	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/geo"
 	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/jobs"
-	"github.com/parcours-emploi/parcours/mentoring"
-	"github.com/parcours-emploi/parcours/pathways"
+	"github.com/parcours-emploi/parcours/proposals"
 	"github.com/parcours-emploi/parcours/workers"
 )
 
@@ -44,16 +44,17 @@ func TestHousekeeping(t *testing.T) {
 		}
 	}
 	late := now.Add(-time.Hour)
-	sent := pathways.Proposal{ID: ids.New("prp"), OrganisationID: "org-a", BeneficiaryID: "ben-1", Kind: pathways.OpeningJob, OpeningID: "opp-x",
-		Source: pathways.SourceAdviser, State: pathways.ProposalSent, History: []pathways.Transition{}, ExpiresAt: &late,
+	sent := proposals.Proposal{ID: ids.New("pro"), OrganisationID: "org-a", BeneficiaryID: "ben-1", Kind: proposals.KindJob, OpeningID: "opp-x",
+		Source: proposals.SourceAdviser, State: proposals.Sent, History: []proposals.Transition{}, ExpiresAt: &late,
 		CreatedAt: t0, UpdatedAt: t0, Version: 3}
 	if err := db.CreateProposal(ctx, sent); err != nil {
 		t.Fatal(err)
 	}
 
+	svc := app.New(db, nil, app.Settings{})
 	h := &workers.Handlers{
 		Expire: db.ExpireOpportunities,
-		Remind: workers.MentoringHousekeeping(&mentoring.Service{Proposals: db, Mentorships: db, Mentors: db, Places: db}, quiet),
+		Remind: workers.ProposalHousekeeping(svc.Proposals, svc.Mentoring, quiet),
 		Now:    func() time.Time { return now }, Logger: quiet,
 	}
 	for i := 0; i < 2; i++ { // a second run changes nothing more
@@ -82,7 +83,7 @@ func TestHousekeeping(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.State != pathways.ProposalExpired {
+	if p.State != proposals.Expired {
 		t.Errorf("unanswered proposal is %s, want expired", p.State)
 	}
 }

@@ -3,7 +3,6 @@ package workers_test
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,9 +13,7 @@ import (
 
 	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/ids"
-	"github.com/parcours-emploi/parcours/internal/matchinput"
 	"github.com/parcours-emploi/parcours/internal/testenv"
-	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/pathways"
 	"github.com/parcours-emploi/parcours/workers"
 )
@@ -150,93 +147,6 @@ func TestMeasurementVersionsOnTheStore(t *testing.T) {
 	want := []row{{1, pathways.CategoryNone, false, first}, {2, pathways.CategoryCDD6, true, late}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("history (-want +got):\n%s", diff)
-	}
-}
-
-// countingRefresher counts recomputations per beneficiary.
-type countingRefresher struct {
-	mu   sync.Mutex
-	runs map[string]int
-}
-
-func (c *countingRefresher) Refresh(_ context.Context, org, id string) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.runs[org+"/"+id]++
-	return nil
-}
-
-func (c *countingRefresher) count(key string) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.runs[key]
-}
-
-// Ten updates of a profile in a burst make one recomputation; an update
-// after it makes another.
-func TestRefreshBurstRecomputesOnce(t *testing.T) {
-	ctx := context.Background()
-	queue := testenv.Get(t).Prefix(t)
-	client := workers.NewClient(redisOpt(t), queue, quiet)
-	defer client.Close()
-	client.Debounce = 500 * time.Millisecond
-	ref := &countingRefresher{runs: map[string]int{}}
-	serve(t, queue, &workers.Handlers{Refresher: ref, Logger: quiet}, time.Second)
-
-	for i := 0; i < 10; i++ {
-		client.BeneficiaryChanged(ctx, "org-a", "ben-1")
-	}
-	client.BeneficiaryChanged(ctx, "org-a", "ben-2")
-	waitFor(t, 20*time.Second, "the burst's refresh", func() bool { return ref.count("org-a/ben-1") >= 1 && ref.count("org-a/ben-2") >= 1 })
-	time.Sleep(2 * time.Second) // room for any duplicate to run
-	if got := []int{ref.count("org-a/ben-1"), ref.count("org-a/ben-2")}; !cmp.Equal(got, []int{1, 1}) {
-		t.Errorf("recomputations of ben-1, ben-2 = %v, want [1 1]", got)
-	}
-
-	client.BeneficiaryChanged(ctx, "org-a", "ben-1")
-	waitFor(t, 20*time.Second, "a later change's refresh", func() bool { return ref.count("org-a/ben-1") == 2 })
-}
-
-// An opportunity's change refreshes the seekers it suits best, a bounded
-// number, and only seekers it suits.
-func TestOpportunityChangeRefreshesItsBestSeekers(t *testing.T) {
-	db := openDB(t)
-	ctx := context.Background()
-	seed(t, db, "org-a", 40, 1, 5)
-	opps, _, err := db.Opportunities(ctx, jobs.Filter{OrganisationID: "org-a"})
-	if err != nil || len(opps) != 1 {
-		t.Fatalf("opportunities %v, %v", opps, err)
-	}
-	ref := &countingRefresher{runs: map[string]int{}}
-	engine := matchinput.NewEngine(0)
-	h := &workers.Handlers{Refresher: ref, Seekers: db, Opportunities: db, Engine: engine, RefreshSeekers: 3,
-		Now: func() time.Time { return t0 }, Logger: quiet}
-	task, _, err := workers.NewRefreshTask(workers.RefreshPayload{OrganisationID: "agency", OpportunityID: opps[0].ID}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := h.HandleRefresh(ctx, task); err != nil {
-		t.Fatal(err)
-	}
-	op := matchinput.Opening(opps[0], 0)
-	if len(ref.runs) == 0 || len(ref.runs) > 3 {
-		t.Fatalf("%d seekers refreshed, want 1 to 3", len(ref.runs))
-	}
-	for key := range ref.runs {
-		org, id, _ := strings.Cut(key, "/")
-		b, err := db.Beneficiary(ctx, org, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := matchinput.Seeker(b, matchinput.SeekerExtras{})
-		if ev := engine.Evaluate(&s, &op, t0); !ev.Eligible {
-			t.Errorf("refreshed %s, whom the offer does not suit: %+v", id, ev.Failures)
-		}
-	}
-	// An opportunity gone leaves nothing to refresh.
-	gone, _, _ := workers.NewRefreshTask(workers.RefreshPayload{OrganisationID: "agency", OpportunityID: "opp_gone"}, 0)
-	if err := h.HandleRefresh(ctx, gone); err != nil {
-		t.Errorf("refresh of a gone opportunity: %v, want nil", err)
 	}
 }
 

@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/parcours-emploi/parcours/internal/batching"
+	"github.com/parcours-emploi/parcours/batches"
 
 	"github.com/hibiken/asynq"
 )
@@ -77,7 +77,7 @@ func NewServer(cfg Config, h *Handlers) *Server {
 // will catch up.
 func (s *Server) Start(ctx context.Context) error {
 	if s.h.Batches != nil && s.h.Queue != nil {
-		if n, err := batching.Sweep(ctx, s.h.Batches, s.h.Queue, s.h.now(), 0); err != nil {
+		if n, err := batches.Sweep(ctx, s.h.Batches, s.h.Queue, s.h.now(), 0); err != nil {
 			s.cfg.Logger.Warn("start-up sweep", "error", err.Error())
 		} else if n > 0 {
 			s.cfg.Logger.Info("start-up sweep enqueued batches", "count", n)

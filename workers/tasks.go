@@ -1,13 +1,11 @@
 // Package workers runs Parcours' background work on Asynq: matching batches,
-// suggestion refreshes, daily outcome measurement and housekeeping. It holds
-// the task types and payloads, their handlers, the periodic schedule, and a
-// client that implements the "enqueue" side the API needs (Enqueuer,
-// pathways.ChangeNotifier).
+// daily outcome measurement and housekeeping. It holds the task types and
+// payloads, their handlers, the periodic schedule, and a client that
+// implements the "enqueue" side the domain needs (batches.Enqueuer).
 //
 // Every handler is idempotent: batches write proposals once per (batch,
-// seeker, opening), measurements once per (enrolment, horizon, version),
-// refreshes recompute a snapshot. Malformed payloads wrap asynq.SkipRetry;
-// other failures are retried.
+// seeker, opening), measurements once per (enrolment, horizon, version).
+// Malformed payloads wrap asynq.SkipRetry; other failures are retried.
 package workers
 
 import (
@@ -18,7 +16,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/parcours-emploi/parcours/internal/batching"
+	"github.com/parcours-emploi/parcours/batches"
 
 	"github.com/hibiken/asynq"
 
@@ -28,7 +26,6 @@ import (
 // Task types.
 const (
 	TypeBatch   = "matching:batch"
-	TypeRefresh = "matching:refresh"
 	TypeMeasure = "outcomes:measure"
 	TypeExpire  = "jobs:expire"
 	TypeRemind  = "mentoring:remind"
@@ -38,13 +35,6 @@ const (
 // BatchPayload names the batch to run; the batch itself is in MongoDB.
 type BatchPayload struct {
 	BatchID string `json:"batchId"`
-}
-
-// RefreshPayload names what changed: a beneficiary or an opportunity.
-type RefreshPayload struct {
-	OrganisationID string `json:"organisationId"`
-	BeneficiaryID  string `json:"beneficiaryId,omitempty"`
-	OpportunityID  string `json:"opportunityId,omitempty"`
 }
 
 // MeasurePayload may name the day to measure for; empty means the day the
@@ -67,27 +57,7 @@ func NewBatchTask(id string) (*asynq.Task, []asynq.Option, error) {
 }
 
 // BatchTimeout bounds one attempt of a batch.
-const BatchTimeout = batching.BatchTimeout
-
-// NewRefreshTask returns the refresh task of a change. Its task id names
-// the changed record and the task waits debounce before it runs, so a burst
-// of changes within debounce makes one task (later enqueues conflict).
-func NewRefreshTask(p RefreshPayload, debounce time.Duration) (*asynq.Task, []asynq.Option, error) {
-	var key string
-	switch {
-	case p.BeneficiaryID != "" && p.OpportunityID == "":
-		key = "refresh:ben:" + p.BeneficiaryID
-	case p.OpportunityID != "" && p.BeneficiaryID == "":
-		key = "refresh:opp:" + p.OpportunityID
-	default:
-		return nil, nil, errors.New("new refresh task: name a beneficiary or an opportunity")
-	}
-	b, err := json.Marshal(p)
-	if err != nil {
-		return nil, nil, err
-	}
-	return asynq.NewTask(TypeRefresh, b), []asynq.Option{asynq.TaskID(key), asynq.ProcessIn(debounce), asynq.MaxRetry(5)}, nil
-}
+const BatchTimeout = batches.Timeout
 
 // decode reads a payload strictly; a bad one is not worth retrying.
 func decode(t *asynq.Task, v any) error {
@@ -97,13 +67,11 @@ func decode(t *asynq.Task, v any) error {
 	return nil
 }
 
-// Client enqueues tasks. It implements Enqueuer and pathways.ChangeNotifier.
+// Client enqueues tasks. It implements batches.Enqueuer.
 type Client struct {
-	c     *asynq.Client
-	queue string
-	// Debounce is how long a refresh waits for more changes (0: 2 s).
-	Debounce time.Duration
-	Logger   *slog.Logger
+	c      *asynq.Client
+	queue  string
+	Logger *slog.Logger
 }
 
 // NewClient returns a client enqueuing on queue ("" is "default").
@@ -139,35 +107,3 @@ func (c *Client) EnqueueBatch(ctx context.Context, id string) error {
 // EnqueueTimeout bounds one enqueue: a queue that does not answer must not
 // hold an API request (the batch is recorded; the sweeper enqueues it).
 const EnqueueTimeout = 2 * time.Second
-
-func (c *Client) refresh(ctx context.Context, p RefreshPayload) error {
-	d := c.Debounce
-	if d <= 0 {
-		d = 2 * time.Second
-	}
-	t, opts, err := NewRefreshTask(p, d)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(ctx, EnqueueTimeout)
-	defer cancel()
-	_, err = c.c.EnqueueContext(ctx, t, append(opts, asynq.Queue(c.queue))...)
-	if errors.Is(err, asynq.ErrTaskIDConflict) {
-		return nil // a refresh is already waiting: it will see this change too
-	}
-	return err
-}
-
-// BeneficiaryChanged enqueues a refresh of the beneficiary's suggestions.
-func (c *Client) BeneficiaryChanged(ctx context.Context, org, id string) {
-	if err := c.refresh(ctx, RefreshPayload{OrganisationID: org, BeneficiaryID: id}); err != nil {
-		c.Logger.Warn("enqueue suggestion refresh", "beneficiary", id, "error", err.Error())
-	}
-}
-
-// OpportunityChanged enqueues a refresh of the suggestions an opportunity concerns.
-func (c *Client) OpportunityChanged(ctx context.Context, org, id string) {
-	if err := c.refresh(ctx, RefreshPayload{OrganisationID: org, OpportunityID: id}); err != nil {
-		c.Logger.Warn("enqueue suggestion refresh", "opportunity", id, "error", err.Error())
-	}
-}

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/parcours-emploi/parcours/app"
 )
 
 // config is read from the environment, once, in run.
@@ -40,6 +42,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 		c.RateLimit = n
 	}
 	return c, nil
+}
+
+// settings are the rules' parameters the services are built with.
+func (c config) settings() app.Settings {
+	return app.Settings{}
 }
 
 func orDefault(v, d string) string {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/parcours-emploi/parcours/internal/httpapi"
-	"github.com/parcours-emploi/parcours/internal/matchinput"
 )
 
 // serveOptions say what a serving process runs besides the API.
@@ -36,7 +35,7 @@ func runServe(ctx context.Context, cfg config, stdout, stderr io.Writer, opts se
 		}
 	}
 
-	bg, err := newBackground(st, log)
+	bg, err := newBackground(st, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -48,12 +47,8 @@ func runServe(ctx context.Context, cfg config, stdout, stderr io.Writer, opts se
 		defer bg.stop() // after the API has drained its requests
 	}
 
-	app := httpapi.New(httpapi.Deps{
-		Access: st.DB, Beneficiaries: st.DB, Audit: st.DB, Opportunities: st.DB, Mentors: st.DB,
-		Suggest: bg.suggest, MatchEngine: bg.engine, DeclineCooldown: matchinput.DefaultDeclineCooldown,
-		PMSMP:     st.DB,
-		Proposals: st.DB, Mentorships: st.DB, MentorPlaces: st.DB,
-		Batches: bg.batches, Situations: st.DB, Measurements: st.DB, Changes: bg.client,
+	api := httpapi.New(httpapi.Deps{
+		Services: bg.svc,
 		Checks: map[string]func(context.Context) error{
 			"mongodb": st.DB.Ping,
 			"redis":   func(ctx context.Context) error { return st.Redis.Ping(ctx).Err() },
@@ -70,7 +65,7 @@ func runServe(ctx context.Context, cfg config, stdout, stderr io.Writer, opts se
 		opts.ready(ln.Addr().String())
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- app.Listener(ln) }()
+	go func() { errc <- api.Listener(ln) }()
 
 	select {
 	case err := <-errc:
@@ -80,7 +75,7 @@ func runServe(ctx context.Context, cfg config, stdout, stderr io.Writer, opts se
 	log.Info("shutting down: no new requests, draining those under way")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := app.ShutdownWithContext(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+	if err := api.ShutdownWithContext(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		log.Error("shutdown", "error", err.Error())
 	}
 	<-errc

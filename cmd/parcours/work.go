@@ -10,29 +10,18 @@ import (
 
 	"github.com/hibiken/asynq"
 
-	"github.com/parcours-emploi/parcours/internal/batching"
-	"github.com/parcours-emploi/parcours/internal/matchinput"
-	"github.com/parcours-emploi/parcours/internal/mongodb"
-	"github.com/parcours-emploi/parcours/internal/suggest"
-	"github.com/parcours-emploi/parcours/matching"
-	"github.com/parcours-emploi/parcours/mentoring"
+	"github.com/parcours-emploi/parcours/app"
 	"github.com/parcours-emploi/parcours/workers"
 )
 
-// The store finds the seekers an opportunity change may concern.
-var _ workers.SeekerFinder = (*mongodb.DB)(nil)
-
-// background is the background-work side of a process: the client the API
-// enqueues through (batches, suggestion refreshes) and, in work and dev,
-// the worker server and the scheduler.
+// background is the background-work side of a process: the queue client
+// the services enqueue through, the services themselves (built once, for
+// the API and the workers alike) and, in work and dev, the worker server
+// and the scheduler.
 type background struct {
-	client  *workers.Client
-	batches *batching.Batches
-	log     *slog.Logger
-	// One engine and one suggestion service serve the API and the workers,
-	// so suggestions, proposals and batches explain alike.
-	engine  *matching.Engine
-	suggest *suggest.Service
+	client *workers.Client
+	svc    *app.Services
+	log    *slog.Logger
 
 	handlers *workers.Handlers
 	cfg      workers.Config
@@ -40,44 +29,26 @@ type background struct {
 	sched    *workers.Scheduler
 }
 
-// newBackground connects the queue client and builds the handlers on the
-// process's stores. Nothing runs until start.
-func newBackground(st *stores, log *slog.Logger) (*background, error) {
+// newBackground connects the queue client and builds the services and the
+// handlers on the process's stores. Nothing runs until start.
+func newBackground(st *stores, cfg config, log *slog.Logger) (*background, error) {
 	redisOpt, err := asynq.ParseRedisURI(st.RedisURL)
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
-	engine := matchinput.NewEngine(matchinput.DefaultDeclineCooldown)
 	client := workers.NewClient(redisOpt, "", log)
-	bg := &background{client: client, log: log}
-	bg.batches = &batching.Batches{
-		Store: st.DB, Queue: client, Now: time.Now,
-		OnEnqueueError: func(id string, err error) {
-			log.Warn("batch recorded but not queued; the sweeper will enqueue it", "batch", id, "error", err.Error())
-		},
+	svc := app.New(st.DB, client, cfg.settings())
+	svc.Batches.OnEnqueueError = func(id string, err error) {
+		log.Warn("batch recorded but not queued; the sweeper will enqueue it", "batch", id, "error", err.Error())
 	}
-	sug := &suggest.Service{
-		Engine: engine, Beneficiaries: st.DB, Opportunities: st.DB, Mentors: st.DB,
-		Declines: st.DB, PMSMP: st.DB, Proposals: st.DB, Cooldown: matchinput.DefaultDeclineCooldown, Now: time.Now,
-	}
-	bg.engine, bg.suggest = engine, sug
-	h := &workers.Handlers{
-		Runner: &batching.BatchRunner{
-			Batches: st.DB, Beneficiaries: st.DB, Opportunities: st.DB, Mentors: st.DB,
-			Proposals: st.DB, Declines: st.DB, PMSMP: st.DB, Engine: engine, Logger: log, Now: time.Now,
-		},
-		Batches: st.DB, Queue: client, Measurements: st.DB,
-		Refresher: workers.RefreshFunc(func(ctx context.Context, org, id string) error {
-			return sug.Refresh(ctx, st.DB, org, id, 20)
-		}),
-		Seekers: st.DB, Opportunities: st.DB, Engine: engine,
+	svc.Runner.Logger = log
+	bg := &background{client: client, svc: svc, log: log}
+	bg.handlers = &workers.Handlers{
+		Runner: svc.Runner, Batches: st.DB, Queue: client, Measurements: st.DB,
 		Expire: st.DB.ExpireOpportunities,
-		Remind: workers.MentoringHousekeeping(&mentoring.Service{
-			Proposals: st.DB, Mentorships: st.DB, Mentors: st.DB, Places: st.DB,
-		}, log),
-		Now: time.Now, Logger: log,
+		Remind: workers.ProposalHousekeeping(svc.Proposals, svc.Mentoring, log),
+		Now:    time.Now, Logger: log,
 	}
-	bg.handlers = h
 	bg.cfg = workers.Config{Redis: redisOpt, Logger: log, ShutdownTimeout: 20 * time.Second}
 	return bg, nil
 }
@@ -128,7 +99,7 @@ func runWork(ctx context.Context, cfg config, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	bg, err := newBackground(st, log)
+	bg, err := newBackground(st, cfg, log)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	hash := access.HashSecret(secret)
 	p, ok := s.keys.get(hash, s.Now())
 	if !ok {
-		key, err := s.Access.KeyByHash(c.UserContext(), hash)
+		key, err := s.svc.Access.KeyByHash(c.UserContext(), hash)
 		if apperr.Is(err, apperr.NotFound) {
 			return s.unauthorized(c)
 		}

@@ -2,33 +2,88 @@ package httpapi
 
 import (
 	"bytes"
-	"context"
-	"io"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/parcours-emploi/parcours/internal/batching"
-	"github.com/parcours-emploi/parcours/matching"
+	"github.com/parcours-emploi/parcours/batches"
+	"github.com/parcours-emploi/parcours/proposals"
 )
-
-// BatchService records matching batches, puts them on the queue and reads
-// them back; batching.Batches is one.
-type BatchService interface {
-	// Submit records the batch as queued and enqueues it; a queue that does
-	// not answer leaves the batch recorded for the sweeper, not an error.
-	Submit(ctx context.Context, r batching.BatchRequest) (batching.Batch, error)
-	// Batch returns org's batch, or apperr.NotFound.
-	Batch(ctx context.Context, org, id string) (batching.Batch, error)
-	// WriteInstance writes the DIMACS instance the batch solved; apperr.NotFound
-	// if org has no such batch or it has not been built yet.
-	WriteInstance(ctx context.Context, org, id string, w io.Writer) error
-}
 
 // BatchInput is the body of POST /matching/batches.
 type BatchInput struct {
-	Kind     string              `json:"kind" validate:"required,oneof=job pmsmp training mentor"`
-	Scope    batching.BatchScope `json:"scope"`
-	MinScore float64             `json:"minScore" validate:"min=0,max=1"`
+	Kind     string     `json:"kind" validate:"required,oneof=job pmsmp training mentor"`
+	Scope    BatchScope `json:"scope"`
+	MinScore float64    `json:"minScore" validate:"min=0,max=1"`
+}
+
+// BatchScope selects the seekers of a batch: the organisation's
+// beneficiaries of a programme and/or a département (which also selects
+// the openings).
+type BatchScope struct {
+	Department string `json:"department,omitempty" validate:"omitempty,departement"`
+	Programme  string `json:"programme,omitempty" validate:"max=40"`
+}
+
+// Batch is a matching batch as the API answers it: what was asked, and what
+// the worker did.
+type Batch struct {
+	ID              string         `json:"id"`
+	OrganisationID  string         `json:"organisationId"`
+	Kind            string         `json:"kind"`
+	Scope           BatchScope     `json:"scope"`
+	MinScore        float64        `json:"minScore"`
+	Status          string         `json:"status"`
+	CreatedBy       string         `json:"createdBy"`
+	CreatedAt       time.Time      `json:"createdAt"`
+	EnqueuedAt      *time.Time     `json:"enqueuedAt,omitempty"`
+	StartedAt       *time.Time     `json:"startedAt,omitempty"`
+	FinishedAt      *time.Time     `json:"finishedAt,omitempty"`
+	Attempts        int            `json:"attempts"`
+	Progress        BatchProgress  `json:"progress"`
+	Counts          BatchCounts    `json:"counts"`
+	Objective       int64          `json:"objective"`
+	Durations       BatchDurations `json:"durations"`
+	WeightsVersion  string         `json:"weightsVersion,omitempty"`
+	TaxonomyVersion string         `json:"taxonomyVersion,omitempty"`
+	Error           string         `json:"error,omitempty"`
+}
+
+// BatchProgress says how far a running batch got.
+type BatchProgress struct {
+	Phase   string `json:"phase"`
+	Written int    `json:"written"`
+	Total   int    `json:"total"`
+}
+
+// BatchCounts are the sizes of a batch.
+type BatchCounts struct {
+	Seekers    int `json:"seekers"`
+	Openings   int `json:"openings"`
+	Candidates int `json:"candidatePairs"`
+	Assigned   int `json:"assigned"`
+	Created    int `json:"proposalsCreated"`
+	Existing   int `json:"proposalsExisting"`
+	Skipped    int `json:"proposalsSkipped"`
+}
+
+// BatchDurations are the milliseconds each phase took in the last attempt.
+type BatchDurations struct {
+	LoadMs  int64 `json:"loadMs"`
+	BuildMs int64 `json:"buildMs"`
+	SolveMs int64 `json:"solveMs"`
+	WriteMs int64 `json:"writeMs"`
+	TotalMs int64 `json:"totalMs"`
+}
+
+func toBatch(b batches.Batch) Batch {
+	return Batch{
+		ID: b.ID, OrganisationID: b.OrganisationID, Kind: string(b.Kind), Scope: BatchScope{Department: b.Scope.Department, Programme: b.Scope.Programme},
+		MinScore: b.MinScore, Status: string(b.Status), CreatedBy: b.CreatedBy, CreatedAt: b.CreatedAt,
+		EnqueuedAt: b.EnqueuedAt, StartedAt: b.StartedAt, FinishedAt: b.FinishedAt, Attempts: b.Attempts,
+		Progress: BatchProgress(b.Progress), Counts: BatchCounts(b.Counts), Objective: b.Objective, Durations: BatchDurations(b.Durations),
+		WeightsVersion: b.WeightsVersion, TaxonomyVersion: b.TaxonomyVersion, Error: b.Error,
+	}
 }
 
 func (s *Server) createBatch(c *fiber.Ctx) error {
@@ -37,27 +92,28 @@ func (s *Server) createBatch(c *fiber.Ctx) error {
 		return err
 	}
 	p := principal(c)
-	b, err := s.Batches.Submit(c.UserContext(), batching.BatchRequest{
-		OrganisationID: p.OrganisationID, UserID: p.UserID, Kind: matching.Kind(in.Kind), Scope: in.Scope, MinScore: in.MinScore,
+	b, err := s.svc.Batches.Submit(c.UserContext(), batches.Request{
+		OrganisationID: p.OrganisationID, UserID: p.UserID, Kind: proposals.Kind(in.Kind),
+		Scope: batches.Scope{Department: in.Scope.Department, Programme: in.Scope.Programme}, MinScore: in.MinScore,
 	})
 	if err != nil {
 		return err
 	}
 	c.Location("/api/v1/matching/batches/" + b.ID)
-	return c.Status(fiber.StatusAccepted).JSON(b)
+	return c.Status(fiber.StatusAccepted).JSON(toBatch(b))
 }
 
 func (s *Server) getBatch(c *fiber.Ctx) error {
-	b, err := s.Batches.Batch(c.UserContext(), principal(c).OrganisationID, c.Params("id"))
+	b, err := s.svc.Batches.Batch(c.UserContext(), principal(c).OrganisationID, c.Params("id"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(b)
+	return c.JSON(toBatch(b))
 }
 
 func (s *Server) getBatchInstance(c *fiber.Ctx) error {
 	var buf bytes.Buffer
-	if err := s.Batches.WriteInstance(c.UserContext(), principal(c).OrganisationID, c.Params("id"), &buf); err != nil {
+	if err := s.svc.Batches.WriteInstance(c.UserContext(), principal(c).OrganisationID, c.Params("id"), &buf); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")

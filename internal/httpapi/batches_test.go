@@ -12,13 +12,12 @@ import (
 
 	"github.com/hibiken/asynq"
 
-	"github.com/parcours-emploi/parcours/internal/batching"
-	"github.com/parcours-emploi/parcours/internal/httpapi"
-	"github.com/parcours-emploi/parcours/internal/matchinput"
+	"github.com/parcours-emploi/parcours/app"
+	"github.com/parcours-emploi/parcours/batches"
 	"github.com/parcours-emploi/parcours/internal/mongodb"
 	"github.com/parcours-emploi/parcours/internal/testenv"
 	"github.com/parcours-emploi/parcours/matching"
-	"github.com/parcours-emploi/parcours/pathways"
+	"github.com/parcours-emploi/parcours/proposals"
 	"github.com/parcours-emploi/parcours/workers"
 )
 
@@ -33,12 +32,10 @@ func testRedis(t *testing.T) asynq.RedisClientOpt {
 // withBatches wires batches (enqueued on queue through redis), situations
 // and measurements on the world's store.
 func withBatches(t *testing.T, redis asynq.RedisClientOpt, queue string) worldOption {
-	return func(d *httpapi.Deps) {
-		db := d.Beneficiaries.(*mongodb.DB)
+	return func(s *worldSetup) {
 		client := workers.NewClient(redis, queue, quietLog)
 		t.Cleanup(func() { client.Close() })
-		d.Batches = &batching.Batches{Store: db, Queue: client, Now: time.Now}
-		d.Situations, d.Measurements = db, db
+		s.queue = client
 	}
 }
 
@@ -46,8 +43,7 @@ func withBatches(t *testing.T, redis asynq.RedisClientOpt, queue string) worldOp
 func startWorker(t *testing.T, db *mongodb.DB, queue string) {
 	t.Helper()
 	h := &workers.Handlers{
-		Runner: &batching.BatchRunner{Batches: db, Beneficiaries: db, Opportunities: db, Mentors: db, Proposals: db, Declines: db,
-			Engine: matchinput.NewEngine(0), Logger: quietLog, Now: time.Now},
+		Runner: app.New(db, nil, app.Settings{}).Runner,
 		Logger: quietLog,
 	}
 	srv := workers.NewServer(workers.Config{Redis: testRedis(t), Queue: queue, Logger: quietLog, ShutdownTimeout: time.Second}, h)
@@ -57,11 +53,11 @@ func startWorker(t *testing.T, db *mongodb.DB, queue string) {
 	t.Cleanup(srv.Shutdown)
 }
 
-func (w *world) waitBatch(k key, id string, status batching.BatchStatus) batching.Batch {
+func (w *world) waitBatch(k key, id string, status batches.Status) batches.Batch {
 	w.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		var b batching.Batch
+		var b batches.Batch
 		w.must(w.do(k, "GET", "/api/v1/matching/batches/"+id, nil), http.StatusOK).json(w.t, &b)
 		if b.Status == status {
 			return b
@@ -96,14 +92,14 @@ func TestBatchEndToEnd(t *testing.T) {
 
 	body := map[string]any{"kind": "job", "scope": map[string]any{"department": "69", "programme": "AGIR"}, "minScore": 0.1}
 	r := w.must(w.do(w.advA, "POST", "/api/v1/matching/batches", body), http.StatusAccepted)
-	var queued batching.Batch
+	var queued batches.Batch
 	r.json(t, &queued)
-	if queued.Status != batching.BatchQueued || queued.EnqueuedAt == nil || r.Header.Get("Location") != "/api/v1/matching/batches/"+queued.ID {
+	if queued.Status != batches.Queued || queued.EnqueuedAt == nil || r.Header.Get("Location") != "/api/v1/matching/batches/"+queued.ID {
 		t.Fatalf("202 answer %+v, Location %q", queued, r.Header.Get("Location"))
 	}
 
-	b := w.waitBatch(w.advA, queued.ID, batching.BatchDone)
-	wantCounts := batching.BatchCounts{Seekers: 3, Openings: 2, Candidates: 3, Assigned: 2, Created: 2}
+	b := w.waitBatch(w.advA, queued.ID, batches.Done)
+	wantCounts := batches.Counts{Seekers: 3, Openings: 2, Candidates: 3, Assigned: 2, Created: 2}
 	if b.Counts != wantCounts {
 		t.Errorf("counts %+v, want %+v (two places for three cooks; the nurse's post fits none)", b.Counts, wantCounts)
 	}
@@ -112,7 +108,7 @@ func TestBatchEndToEnd(t *testing.T) {
 	}
 
 	// The proposals wait for an adviser, with their explanation.
-	list, _, err := w.db.Proposals(context.Background(), pathways.ProposalFilter{OrganisationID: w.orgA.ID, BatchID: b.ID})
+	list, _, err := w.db.Proposals(context.Background(), proposals.Filter{OrganisationID: w.orgA.ID, BatchID: b.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +121,7 @@ func TestBatchEndToEnd(t *testing.T) {
 		if err := json.Unmarshal(p.Explanation, &ev); err != nil || !ev.Eligible || ev.WeightsVersion != b.WeightsVersion {
 			t.Errorf("proposal %s explanation %s (%v)", p.ID, p.Explanation, err)
 		}
-		if p.State != pathways.ProposalProposed || p.Source != pathways.SourceEngine || p.Kind != pathways.OpeningJob {
+		if p.State != proposals.Proposed || p.Source != proposals.SourceEngine || p.Kind != proposals.KindJob {
 			t.Errorf("proposal %+v", p)
 		}
 		total += int64(ev.Score*1000 + 0.5)
@@ -187,22 +183,22 @@ func TestBatchPostedWhileRedisIsDown(t *testing.T) {
 	w.seedKitchen()
 
 	r := w.must(w.do(w.advA, "POST", "/api/v1/matching/batches", map[string]any{"kind": "job", "scope": map[string]any{"department": "69"}}), http.StatusAccepted)
-	var b batching.Batch
+	var b batches.Batch
 	r.json(t, &b)
-	if b.Status != batching.BatchQueued || b.EnqueuedAt != nil {
+	if b.Status != batches.Queued || b.EnqueuedAt != nil {
 		t.Fatalf("batch %+v: want queued and not enqueued", b)
 	}
-	if got := w.waitBatch(w.advA, b.ID, batching.BatchQueued); got.EnqueuedAt != nil {
+	if got := w.waitBatch(w.advA, b.ID, batches.Queued); got.EnqueuedAt != nil {
 		t.Fatalf("stored batch %+v", got)
 	}
 
 	live := workers.NewClient(testRedis(t), queue, quietLog)
 	defer live.Close()
-	if n, err := batching.Sweep(context.Background(), w.db, live, time.Now(), 0); err != nil || n != 1 {
+	if n, err := batches.Sweep(context.Background(), w.db, live, time.Now(), 0); err != nil || n != 1 {
 		t.Fatalf("sweep: %d, %v", n, err)
 	}
 	startWorker(t, w.db, queue)
-	done := w.waitBatch(w.advA, b.ID, batching.BatchDone)
+	done := w.waitBatch(w.advA, b.ID, batches.Done)
 	if done.EnqueuedAt == nil || done.Counts.Created != 2 {
 		t.Errorf("swept batch %+v", done)
 	}

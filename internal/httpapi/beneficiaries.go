@@ -1,60 +1,164 @@
 package httpapi
 
 import (
-	"encoding/json"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/parcours-emploi/parcours/access"
-	"github.com/parcours-emploi/parcours/apperr"
 	"github.com/parcours-emploi/parcours/civil"
-	"github.com/parcours-emploi/parcours/ids"
+	"github.com/parcours-emploi/parcours/geo"
 	"github.com/parcours-emploi/parcours/pathways"
 )
 
 // BeneficiaryInput is the body of POST /beneficiaries, and the shape a PATCH
 // merge patch applies to.
 type BeneficiaryInput struct {
-	FirstName    string                `json:"firstName" validate:"required,max=100"`
-	LastName     string                `json:"lastName" validate:"required,max=100"`
-	BirthDate    civil.Date            `json:"birthDate" validate:"required,date"`
-	Protection   pathways.Protection   `json:"protection" validate:"required,oneof=refugee subsidiary-protection bpi-family-member"`
-	Enrolment    pathways.Enrolment    `json:"enrolment"`
-	Department   string                `json:"department" validate:"required,departement"`
-	Address      pathways.Address      `json:"address"`
-	French       pathways.French       `json:"french"`
-	Diplomas     []pathways.Diploma    `json:"diplomas" validate:"max=20,dive"`
-	Skills       []pathways.Skill      `json:"skills" validate:"max=50,dive"`
-	PastJobs     []pathways.PastJob    `json:"pastJobs" validate:"max=30,dive"`
-	Project      pathways.Project      `json:"project"`
-	Availability pathways.Availability `json:"availability"`
-	Mobility     pathways.Mobility     `json:"mobility"`
-	Barriers     []pathways.Barrier    `json:"barriers" validate:"max=7,unique,dive,oneof=mobility health childcare housing digital administrative language"`
-	Languages    []string              `json:"languages" validate:"max=10,dive,required,max=20"`
-	Interests    []string              `json:"interests" validate:"max=20,dive,required,max=100"`
-	ConsentAt    civil.Date            `json:"consentDate" validate:"required,date"`
-	Notes        string                `json:"notes" validate:"max=10000"`
+	FirstName    string            `json:"firstName" validate:"required,max=100"`
+	LastName     string            `json:"lastName" validate:"required,max=100"`
+	BirthDate    civil.Date        `json:"birthDate" validate:"required,date"`
+	Protection   string            `json:"protection" validate:"required,oneof=refugee subsidiary-protection bpi-family-member"`
+	Enrolment    EnrolmentInput    `json:"enrolment"`
+	Department   string            `json:"department" validate:"required,departement"`
+	Address      AddressInput      `json:"address"`
+	French       FrenchInput       `json:"french"`
+	Diplomas     []DiplomaInput    `json:"diplomas" validate:"max=20,dive"`
+	Skills       []SkillInput      `json:"skills" validate:"max=50,dive"`
+	PastJobs     []PastJobInput    `json:"pastJobs" validate:"max=30,dive"`
+	Project      ProjectInput      `json:"project"`
+	Availability AvailabilityInput `json:"availability"`
+	Mobility     MobilityInput     `json:"mobility"`
+	Barriers     []string          `json:"barriers" validate:"max=7,unique,dive,oneof=mobility health childcare housing digital administrative language"`
+	Languages    []string          `json:"languages" validate:"max=10,dive,required,max=20"`
+	Interests    []string          `json:"interests" validate:"max=20,dive,required,max=100"`
+	ConsentAt    civil.Date        `json:"consentDate" validate:"required,date"`
+	Notes        string            `json:"notes" validate:"max=10000"`
 }
 
-func toBeneficiaryInput(b pathways.Beneficiary) BeneficiaryInput {
-	return BeneficiaryInput{
-		FirstName: b.FirstName, LastName: b.LastName, BirthDate: b.BirthDate, Protection: b.Protection,
-		Enrolment: b.Enrolment, Department: b.Department, Address: b.Address, French: b.French,
-		Diplomas: b.Diplomas, Skills: b.Skills, PastJobs: b.PastJobs, Project: b.Project,
-		Availability: b.Availability, Mobility: b.Mobility, Barriers: b.Barriers, ConsentAt: b.ConsentAt, Notes: b.Notes,
-		Languages: b.Languages, Interests: b.Interests,
-	}
+// EnrolmentInput is a beneficiary's place in a programme.
+type EnrolmentInput struct {
+	Programme string     `json:"programme" validate:"required,max=40"`
+	EntryDate civil.Date `json:"entryDate" validate:"required,date"`
+	Cohort    string     `json:"cohort" validate:"max=60"`
+	// Referents are the user ids of the beneficiary's advisers.
+	Referents []string `json:"referents" validate:"max=4,dive,required,max=40"`
 }
 
-// applyBeneficiaryInput returns b with the input's values.
-func applyBeneficiaryInput(b pathways.Beneficiary, in BeneficiaryInput) pathways.Beneficiary {
-	b.FirstName, b.LastName, b.BirthDate, b.Protection = in.FirstName, in.LastName, in.BirthDate, in.Protection
-	b.Enrolment, b.Department, b.Address, b.French = in.Enrolment, in.Department, in.Address, in.French
-	b.Diplomas, b.Skills, b.PastJobs, b.Project = in.Diplomas, in.Skills, in.PastJobs, in.Project
-	b.Availability, b.Mobility, b.Barriers, b.ConsentAt, b.Notes = in.Availability, in.Mobility, in.Barriers, in.ConsentAt, in.Notes
-	b.Languages, b.Interests = in.Languages, in.Interests
-	fillSlices(&b)
-	return b
+// AddressInput is where a beneficiary lives.
+type AddressInput struct {
+	Line     string      `json:"line" validate:"max=200"`
+	Postcode string      `json:"postcode" validate:"omitempty,postcode"`
+	City     string      `json:"city" validate:"max=100"`
+	Location *PointInput `json:"location,omitempty"`
+}
+
+// PointInput is a WGS84 position in degrees.
+type PointInput struct {
+	Lat float64 `json:"lat" validate:"latitude"`
+	Lon float64 `json:"lon" validate:"longitude"`
+}
+
+// FrenchInput is a French level per skill, with its source and date.
+type FrenchInput struct {
+	OralComprehension    string     `json:"oralComprehension" validate:"omitempty,cefr"`
+	WrittenComprehension string     `json:"writtenComprehension" validate:"omitempty,cefr"`
+	OralProduction       string     `json:"oralProduction" validate:"omitempty,cefr"`
+	WrittenProduction    string     `json:"writtenProduction" validate:"omitempty,cefr"`
+	Source               string     `json:"source" validate:"omitempty,oneof=ofii delf tcf dcl adviser"`
+	AssessedOn           civil.Date `json:"assessedOn" validate:"omitempty,date"`
+}
+
+// DiplomaInput is a qualification with its French nomenclature level.
+type DiplomaInput struct {
+	Title       string `json:"title" validate:"required,max=200"`
+	Level       int    `json:"level" validate:"omitempty,min=3,max=8"`
+	Country     string `json:"country" validate:"max=60"`
+	Field       string `json:"field" validate:"max=100"`
+	Recognition string `json:"recognition" validate:"omitempty,oneof=recognised comparability-pending comparability-obtained not-recognised"`
+}
+
+// SkillInput is a skill as a ROME code and/or free text.
+type SkillInput struct {
+	ROME  string `json:"rome,omitempty" validate:"omitempty,rome"`
+	Label string `json:"label" validate:"required_without=ROME,max=200"`
+}
+
+// PastJobInput is a job held before, in France or abroad.
+type PastJobInput struct {
+	ROME    string `json:"rome" validate:"omitempty,rome"`
+	Title   string `json:"title" validate:"required,max=200"`
+	Country string `json:"country,omitempty" validate:"max=60"`
+	Years   int    `json:"years,omitempty" validate:"min=0,max=60"`
+}
+
+// ProjectInput is the professional project.
+type ProjectInput struct {
+	TargetROME  []string `json:"targetRome" validate:"max=5,dive,rome"`
+	Description string   `json:"description" validate:"max=2000"`
+}
+
+// AvailabilityInput says from when and how much a beneficiary can work.
+type AvailabilityInput struct {
+	From         civil.Date `json:"from" validate:"omitempty,date"`
+	HoursPerWeek int        `json:"hoursPerWeek" validate:"min=0,max=48"`
+	Days         []string   `json:"days" validate:"max=7,unique,dive,oneof=mon tue wed thu fri sat sun"`
+	Constraints  string     `json:"constraints" validate:"max=1000"`
+}
+
+// MobilityInput says how far a beneficiary can travel.
+type MobilityInput struct {
+	MaxKm           int  `json:"maxKm" validate:"min=0,max=300"`
+	DrivingLicence  bool `json:"drivingLicence"`
+	Vehicle         bool `json:"vehicle"`
+	PublicTransport bool `json:"publicTransport"`
+}
+
+// Beneficiary is a beneficiary file as the API answers it.
+type Beneficiary struct {
+	ID             string            `json:"id"`
+	OrganisationID string            `json:"organisationId"`
+	FirstName      string            `json:"firstName"`
+	LastName       string            `json:"lastName"`
+	BirthDate      civil.Date        `json:"birthDate"`
+	Protection     string            `json:"protection"`
+	Enrolment      EnrolmentInput    `json:"enrolment"`
+	Department     string            `json:"department"`
+	Address        AddressInput      `json:"address"`
+	French         FrenchInput       `json:"french"`
+	Diplomas       []DiplomaInput    `json:"diplomas"`
+	Skills         []SkillInput      `json:"skills"`
+	PastJobs       []PastJobInput    `json:"pastJobs"`
+	Project        ProjectInput      `json:"project"`
+	Availability   AvailabilityInput `json:"availability"`
+	Mobility       MobilityInput     `json:"mobility"`
+	Barriers       []string          `json:"barriers"`
+	Languages      []string          `json:"languages"`
+	Interests      []string          `json:"interests"`
+	ConsentAt      civil.Date        `json:"consentDate"`
+	Notes          string            `json:"notes"`
+	Erased         *Erasure          `json:"erased,omitempty"`
+	CreatedAt      time.Time         `json:"createdAt"`
+	UpdatedAt      time.Time         `json:"updatedAt"`
+	Version        int64             `json:"version"`
+}
+
+// Erasure says when and by whom a file's personal data was erased.
+type Erasure struct {
+	At time.Time `json:"at"`
+	By string    `json:"by"`
+}
+
+// BeneficiarySummary is what a list of beneficiaries shows: no sensitive field.
+type BeneficiarySummary struct {
+	ID         string     `json:"id"`
+	FirstName  string     `json:"firstName"`
+	LastName   string     `json:"lastName"`
+	Programme  string     `json:"programme"`
+	Cohort     string     `json:"cohort"`
+	EntryDate  civil.Date `json:"entryDate"`
+	Department string     `json:"department"`
+	Project    []string   `json:"targetRome"`
+	Version    int64      `json:"version"`
+	UpdatedAt  time.Time  `json:"updatedAt"`
 }
 
 // BeneficiaryQuery filters GET /beneficiaries.
@@ -67,71 +171,118 @@ type BeneficiaryQuery struct {
 	Limit      int    `query:"limit"`
 }
 
+func toPoint(p *PointInput) *geo.Point {
+	if p == nil {
+		return nil
+	}
+	return &geo.Point{Lat: p.Lat, Lon: p.Lon}
+}
+
+func fromPoint(p *geo.Point) *PointInput {
+	if p == nil {
+		return nil
+	}
+	return &PointInput{Lat: p.Lat, Lon: p.Lon}
+}
+
+// apply writes the input's values into b.
+func (in BeneficiaryInput) apply(b *pathways.Beneficiary) {
+	b.FirstName, b.LastName, b.BirthDate, b.Protection = in.FirstName, in.LastName, in.BirthDate, pathways.Protection(in.Protection)
+	b.Enrolment = pathways.Enrolment{Programme: in.Enrolment.Programme, EntryDate: in.Enrolment.EntryDate, Cohort: in.Enrolment.Cohort, Referents: orEmpty(in.Enrolment.Referents)}
+	b.Department = in.Department
+	b.Address = pathways.Address{Line: in.Address.Line, Postcode: in.Address.Postcode, City: in.Address.City, Location: toPoint(in.Address.Location)}
+	f := in.French
+	b.French = pathways.French{OralComprehension: f.OralComprehension, WrittenComprehension: f.WrittenComprehension,
+		OralProduction: f.OralProduction, WrittenProduction: f.WrittenProduction, Source: f.Source, AssessedOn: f.AssessedOn}
+	b.Diplomas = convert(in.Diplomas, func(d DiplomaInput) pathways.Diploma {
+		return pathways.Diploma{Title: d.Title, Level: d.Level, Country: d.Country, Field: d.Field, Recognition: d.Recognition}
+	})
+	b.Skills = convert(in.Skills, func(s SkillInput) pathways.Skill { return pathways.Skill{ROME: s.ROME, Label: s.Label} })
+	b.PastJobs = convert(in.PastJobs, func(j PastJobInput) pathways.PastJob {
+		return pathways.PastJob{ROME: j.ROME, Title: j.Title, Country: j.Country, Years: j.Years}
+	})
+	b.Project = pathways.Project{TargetROME: orEmpty(in.Project.TargetROME), Description: in.Project.Description}
+	a := in.Availability
+	b.Availability = pathways.Availability{From: a.From, HoursPerWeek: a.HoursPerWeek, Days: orEmpty(a.Days), Constraints: a.Constraints}
+	m := in.Mobility
+	b.Mobility = pathways.Mobility{MaxKm: m.MaxKm, DrivingLicence: m.DrivingLicence, Vehicle: m.Vehicle, PublicTransport: m.PublicTransport}
+	b.Barriers = convert(in.Barriers, func(s string) pathways.Barrier { return pathways.Barrier(s) })
+	b.Languages, b.Interests = orEmpty(in.Languages), orEmpty(in.Interests)
+	b.ConsentAt, b.Notes = in.ConsentAt, in.Notes
+}
+
+// toBeneficiaryInput is the editable part of b, the base a merge patch applies to.
+func toBeneficiaryInput(b pathways.Beneficiary) BeneficiaryInput {
+	f := b.French
+	return BeneficiaryInput{
+		FirstName: b.FirstName, LastName: b.LastName, BirthDate: b.BirthDate, Protection: string(b.Protection),
+		Enrolment:  EnrolmentInput{Programme: b.Enrolment.Programme, EntryDate: b.Enrolment.EntryDate, Cohort: b.Enrolment.Cohort, Referents: orEmpty(b.Enrolment.Referents)},
+		Department: b.Department,
+		Address:    AddressInput{Line: b.Address.Line, Postcode: b.Address.Postcode, City: b.Address.City, Location: fromPoint(b.Address.Location)},
+		French: FrenchInput{OralComprehension: f.OralComprehension, WrittenComprehension: f.WrittenComprehension,
+			OralProduction: f.OralProduction, WrittenProduction: f.WrittenProduction, Source: f.Source, AssessedOn: f.AssessedOn},
+		Diplomas: convert(b.Diplomas, func(d pathways.Diploma) DiplomaInput {
+			return DiplomaInput{Title: d.Title, Level: d.Level, Country: d.Country, Field: d.Field, Recognition: d.Recognition}
+		}),
+		Skills: convert(b.Skills, func(s pathways.Skill) SkillInput { return SkillInput{ROME: s.ROME, Label: s.Label} }),
+		PastJobs: convert(b.PastJobs, func(j pathways.PastJob) PastJobInput {
+			return PastJobInput{ROME: j.ROME, Title: j.Title, Country: j.Country, Years: j.Years}
+		}),
+		Project:      ProjectInput{TargetROME: orEmpty(b.Project.TargetROME), Description: b.Project.Description},
+		Availability: AvailabilityInput{From: b.Availability.From, HoursPerWeek: b.Availability.HoursPerWeek, Days: orEmpty(b.Availability.Days), Constraints: b.Availability.Constraints},
+		Mobility:     MobilityInput{MaxKm: b.Mobility.MaxKm, DrivingLicence: b.Mobility.DrivingLicence, Vehicle: b.Mobility.Vehicle, PublicTransport: b.Mobility.PublicTransport},
+		Barriers:     convert(b.Barriers, func(x pathways.Barrier) string { return string(x) }),
+		Languages:    orEmpty(b.Languages), Interests: orEmpty(b.Interests),
+		ConsentAt: b.ConsentAt, Notes: b.Notes,
+	}
+}
+
+func toBeneficiary(b pathways.Beneficiary) Beneficiary {
+	in := toBeneficiaryInput(b)
+	out := Beneficiary{
+		ID: b.ID, OrganisationID: b.OrganisationID,
+		FirstName: in.FirstName, LastName: in.LastName, BirthDate: in.BirthDate, Protection: in.Protection,
+		Enrolment: in.Enrolment, Department: in.Department, Address: in.Address, French: in.French,
+		Diplomas: in.Diplomas, Skills: in.Skills, PastJobs: in.PastJobs, Project: in.Project,
+		Availability: in.Availability, Mobility: in.Mobility, Barriers: in.Barriers, Languages: in.Languages,
+		Interests: in.Interests, ConsentAt: in.ConsentAt, Notes: in.Notes,
+		CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt, Version: b.Version,
+	}
+	if b.Erased != nil {
+		out.Erased = &Erasure{At: b.Erased.At, By: b.Erased.By}
+	}
+	return out
+}
+
+func toBeneficiarySummary(b pathways.Beneficiary) BeneficiarySummary {
+	return BeneficiarySummary{
+		ID: b.ID, FirstName: b.FirstName, LastName: b.LastName,
+		Programme: b.Enrolment.Programme, Cohort: b.Enrolment.Cohort, EntryDate: b.Enrolment.EntryDate,
+		Department: b.Department, Project: orEmpty(b.Project.TargetROME), Version: b.Version, UpdatedAt: b.UpdatedAt,
+	}
+}
+
 func (s *Server) createBeneficiary(c *fiber.Ctx) error {
 	var in BeneficiaryInput
 	if err := s.decodeBody(c, &in); err != nil {
 		return err
 	}
-	p := principal(c)
-	if err := s.checkReferents(c, p, in.Enrolment.Referents); err != nil {
-		return err
-	}
-	now := s.now()
-	b := applyBeneficiaryInput(pathways.Beneficiary{
-		ID: ids.New("ben"), OrganisationID: p.OrganisationID, CreatedAt: now, UpdatedAt: now, Version: 1,
-	}, in)
-	if err := s.Beneficiaries.CreateBeneficiary(c.UserContext(), b); err != nil {
-		return err
-	}
-	if err := s.audit(c, "create", b.ID); err != nil {
-		return err
-	}
-	s.notifyBeneficiary(c, b.ID)
-	c.Location("/api/v1/beneficiaries/" + b.ID)
-	return sendRecord(c, fiber.StatusCreated, b.Version, b)
-}
-
-// checkReferents answers 422 unless every referent is an adviser or a
-// coordinator of the caller's organisation.
-func (s *Server) checkReferents(c *fiber.Ctx, p access.Principal, referents []string) error {
-	var bad []apperr.FieldError
-	for i, id := range referents {
-		u, err := s.Access.User(c.UserContext(), id)
-		if err != nil && !apperr.Is(err, apperr.NotFound) {
-			return err
-		}
-		if err != nil || u.OrganisationID != p.OrganisationID || (u.Role != access.Adviser && u.Role != access.Coordinator) {
-			bad = append(bad, apperr.FieldError{Pointer: "/enrolment/referents/" + itoa(i),
-				Detail: pick(language(c), "No adviser of your organisation has this id.", "Aucun conseiller de votre organisation n'a cet identifiant.")})
-		}
-	}
-	if len(bad) > 0 {
-		return apperr.Invalidf(bad, "Unknown referents.")
-	}
-	return nil
-}
-
-// loadBeneficiary returns the caller's organisation's live record, or 404.
-func (s *Server) loadBeneficiary(c *fiber.Ctx) (pathways.Beneficiary, error) {
-	b, err := s.Beneficiaries.Beneficiary(c.UserContext(), principal(c).OrganisationID, c.Params("id"))
+	var b pathways.Beneficiary
+	in.apply(&b)
+	b, err := s.svc.Beneficiaries.Create(c.UserContext(), principal(c), b)
 	if err != nil {
-		return b, err
+		return err
 	}
-	if b.Erased != nil {
-		return b, apperr.NotFoundf("beneficiary erased")
-	}
-	return b, nil
+	c.Location("/api/v1/beneficiaries/" + b.ID)
+	return sendRecord(c, fiber.StatusCreated, b.Version, toBeneficiary(b))
 }
 
 func (s *Server) getBeneficiary(c *fiber.Ctx) error {
-	b, err := s.loadBeneficiary(c)
+	b, err := s.svc.Beneficiaries.Get(c.UserContext(), principal(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
-	if err := s.audit(c, "read", b.ID); err != nil {
-		return err
-	}
-	return sendRecord(c, fiber.StatusOK, b.Version, b)
+	return sendRecord(c, fiber.StatusOK, b.Version, toBeneficiary(b))
 }
 
 func (s *Server) listBeneficiaries(c *fiber.Ctx) error {
@@ -139,20 +290,15 @@ func (s *Server) listBeneficiaries(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, next, err := s.Beneficiaries.Beneficiaries(c.UserContext(), pathways.Filter{
-		OrganisationID: principal(c).OrganisationID,
-		Programme:      c.Query("programme"), Cohort: c.Query("cohort"),
+	list, next, err := s.svc.Beneficiaries.List(c.UserContext(), principal(c), pathways.Filter{
+		Programme: c.Query("programme"), Cohort: c.Query("cohort"),
 		Department: c.Query("department"), Referent: c.Query("referent"),
 		After: c.Query("cursor"), Limit: limit,
 	})
 	if err != nil {
 		return err
 	}
-	out := page[pathways.Summary]{Items: make([]pathways.Summary, len(list)), Next: next}
-	for i, b := range list {
-		out.Items[i] = b.Summarise()
-	}
-	return c.JSON(out)
+	return c.JSON(page[BeneficiarySummary]{Items: convert(list, toBeneficiarySummary), Next: next})
 }
 
 func (s *Server) patchBeneficiary(c *fiber.Ctx) error {
@@ -160,71 +306,23 @@ func (s *Server) patchBeneficiary(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.loadBeneficiary(c)
+	b, err := s.svc.Beneficiaries.Update(c.UserContext(), principal(c), c.Params("id"), read, func(b *pathways.Beneficiary) error {
+		var in BeneficiaryInput
+		if err := s.patchInto(c, toBeneficiaryInput(*b), &in); err != nil {
+			return err
+		}
+		in.apply(b)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	if err := checkVersion(b.Version, read); err != nil {
-		return err
-	}
-	var in BeneficiaryInput
-	if err := s.patchInto(c, toBeneficiaryInput(b), &in); err != nil {
-		return err
-	}
-	if err := s.checkReferents(c, principal(c), in.Enrolment.Referents); err != nil {
-		return err
-	}
-	b = applyBeneficiaryInput(b, in)
-	b.Version++
-	b.UpdatedAt = s.now()
-	if err := s.Beneficiaries.ReplaceBeneficiary(c.UserContext(), b); err != nil {
-		return err
-	}
-	if err := s.audit(c, "update", b.ID); err != nil {
-		return err
-	}
-	s.notifyBeneficiary(c, b.ID)
-	return sendRecord(c, fiber.StatusOK, b.Version, b)
-}
-
-// patchInto applies the request's merge patch to current (an input value)
-// and decodes the result strictly into dst, validated.
-func (s *Server) patchInto(c *fiber.Ctx, current, dst any) error {
-	ct := c.Get(fiber.HeaderContentType)
-	if ct == "" {
-		return newHTTPError(fiber.StatusUnsupportedMediaType, "Send the patch as application/merge-patch+json or application/json.", "Envoyez le correctif en application/merge-patch+json ou application/json.")
-	}
-	doc, err := json.Marshal(current)
-	if err != nil {
-		return err
-	}
-	merged, err := mergePatch(doc, c.Body())
-	if err != nil {
-		return err
-	}
-	return s.decodeJSON(merged, dst, language(c))
+	return sendRecord(c, fiber.StatusOK, b.Version, toBeneficiary(b))
 }
 
 func (s *Server) eraseBeneficiary(c *fiber.Ctx) error {
-	b, err := s.loadBeneficiary(c)
-	if err != nil {
-		return err
-	}
-	erased := b.Erase(principal(c).UserID, s.now())
-	if err := s.Beneficiaries.ReplaceBeneficiary(c.UserContext(), erased); err != nil {
-		return err
-	}
-	if err := s.audit(c, "erase", b.ID); err != nil {
+	if err := s.svc.Beneficiaries.Erase(c.UserContext(), principal(c), c.Params("id")); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
-}
-
-// audit records an access to a beneficiary file.
-func (s *Server) audit(c *fiber.Ctx, action, id string) error {
-	p := principal(c)
-	return s.Audit.Audit(c.UserContext(), pathways.AuditEntry{
-		At: s.now(), UserID: p.UserID, OrganisationID: p.OrganisationID,
-		Action: action, BeneficiaryID: id, RequestID: requestIDOf(c),
-	})
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/parcours-emploi/parcours/internal/httpapi"
 	"github.com/parcours-emploi/parcours/pathways"
 )
 
@@ -274,7 +273,7 @@ func TestBeneficiaryAccess(t *testing.T) {
 
 func TestRevokedKeyIsRefusedOnceTheCacheExpires(t *testing.T) {
 	clk := &clock{t: time.Now()}
-	w := newWorld(t, func(d *httpapi.Deps) { d.Now = clk.Now })
+	w := newWorld(t, func(s *worldSetup) { s.settings.Now = clk.Now })
 	w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries", nil), http.StatusOK)
 	keys, err := w.db.Keys(context.Background(), w.orgA.ID)
 	if err != nil {

@@ -258,3 +258,21 @@ func merge(target any, patch map[string]any) any {
 	}
 	return t
 }
+
+// patchInto applies the request's merge patch to current (an input value)
+// and decodes the result strictly into dst, validated.
+func (s *Server) patchInto(c *fiber.Ctx, current, dst any) error {
+	ct := c.Get(fiber.HeaderContentType)
+	if ct == "" {
+		return newHTTPError(fiber.StatusUnsupportedMediaType, "Send the patch as application/merge-patch+json or application/json.", "Envoyez le correctif en application/merge-patch+json ou application/json.")
+	}
+	doc, err := json.Marshal(current)
+	if err != nil {
+		return err
+	}
+	merged, err := mergePatch(doc, c.Body())
+	if err != nil {
+		return err
+	}
+	return s.decodeJSON(merged, dst, language(c))
+}

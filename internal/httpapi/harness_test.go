@@ -16,12 +16,13 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/parcours-emploi/parcours/access"
+	"github.com/parcours-emploi/parcours/app"
+	"github.com/parcours-emploi/parcours/batches"
 	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/internal/httpapi"
-	"github.com/parcours-emploi/parcours/internal/matchinput"
 	"github.com/parcours-emploi/parcours/internal/mongodb"
-	"github.com/parcours-emploi/parcours/internal/suggest"
 	"github.com/parcours-emploi/parcours/internal/testenv"
+	"github.com/parcours-emploi/parcours/matching"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -32,6 +33,7 @@ type world struct {
 	t   *testing.T
 	app *fiber.App
 	db  *mongodb.DB
+	svc *app.Services
 	doc []byte
 
 	orgA, orgB, agency                          access.Organisation
@@ -43,7 +45,16 @@ type key struct {
 	user   access.User
 }
 
-type worldOption func(*httpapi.Deps)
+// worldSetup is what a world is built from: the services' settings and
+// queue, and the API's own dependencies.
+type worldSetup struct {
+	db       *mongodb.DB
+	settings app.Settings
+	queue    batches.Enqueuer
+	deps     httpapi.Deps
+}
+
+type worldOption func(*worldSetup)
 
 func newWorld(t *testing.T, opts ...worldOption) *world {
 	t.Helper()
@@ -58,21 +69,17 @@ func newWorld(t *testing.T, opts ...worldOption) *world {
 	if err := db.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
 	}
-	deps := httpapi.Deps{
-		Access: db, Beneficiaries: db, Audit: db, Opportunities: db, Mentors: db,
-		Proposals: db, Mentorships: db, MentorPlaces: db, Situations: db, Measurements: db, PMSMP: db,
+	setup := worldSetup{db: db, deps: httpapi.Deps{
 		Checks: map[string]func(context.Context) error{"mongodb": db.Ping},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Suggest: &suggest.Service{Engine: matchinput.NewEngine(0), Beneficiaries: db, Opportunities: db, Mentors: db,
-			Declines: db, PMSMP: db, Proposals: db, Cooldown: matchinput.DefaultDeclineCooldown, Now: time.Now},
-	}
+	}}
 	for _, o := range opts {
-		o(&deps)
+		o(&setup)
 	}
-	if deps.Now != nil {
-		deps.Suggest.Now = deps.Now
-	}
-	w := &world{t: t, app: httpapi.New(deps), db: db}
+	deps := setup.deps
+	deps.Services = app.New(db, setup.queue, setup.settings)
+	deps.Now = setup.settings.Now
+	w := &world{t: t, app: httpapi.New(deps), db: db, svc: deps.Services}
 	w.doc, err = httpapi.BuildOpenAPIForApp(deps)
 	if err != nil {
 		t.Fatal(err)
@@ -199,4 +206,16 @@ func (w *world) must(r resp, status int) resp {
 		w.t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
 	}
 	return r
+}
+
+// explainedSuggestions reads the API's suggestions with each explanation
+// decoded as the engine's evaluation.
+type explainedSuggestions struct {
+	httpapi.Suggestions
+	Items []struct {
+		Rank        int                    `json:"rank"`
+		Score       float64                `json:"score"`
+		Opening     httpapi.OpeningSummary `json:"opening"`
+		Explanation matching.Evaluation    `json:"explanation"`
+	} `json:"items"`
 }

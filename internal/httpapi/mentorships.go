@@ -1,10 +1,11 @@
 package httpapi
 
 import (
+	"encoding/json"
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/parcours-emploi/parcours/access"
-	"github.com/parcours-emploi/parcours/apperr"
 	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/mentoring"
 )
@@ -38,38 +39,141 @@ type MyMentorshipQuery struct {
 	Limit  int    `query:"limit"`
 }
 
-const mentorshipStates = "active ended"
+// Mentorship is a mentor following a beneficiary, as the API answers it.
+type Mentorship struct {
+	ID             string     `json:"id"`
+	OrganisationID string     `json:"organisationId"`
+	ProposalID     string     `json:"proposalId"`
+	MentorID       string     `json:"mentorId"`
+	BeneficiaryID  string     `json:"beneficiaryId"`
+	State          string     `json:"state"`
+	StartedOn      civil.Date `json:"startedOn"`
+	EndsOn         civil.Date `json:"endsOn"`
+	CheckIns       []CheckIn  `json:"checkIns"`
+	EndedOn        civil.Date `json:"endedOn,omitempty"`
+	EndReason      string     `json:"endReason,omitempty"`
+	EndedBy        string     `json:"endedBy,omitempty"`
+	// FollowUp is "alert" when the pair met too little lately.
+	FollowUp  string    `json:"followUp,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+	Version   int64     `json:"version"`
+}
 
-// mentorship returns a mentorship the caller may act on: any of the
-// organisation's for staff, their own for a mentor; otherwise NotFound.
-// Pending and cancelled ones are steps of an acceptance, never shown.
-func (s *Server) mentorship(c *fiber.Ctx) (mentoring.Mentorship, error) {
-	p := principal(c)
-	ms, err := s.Mentorships.Mentorship(c.UserContext(), p.OrganisationID, c.Params("id"))
-	if err != nil {
-		return ms, err
+// CheckIn is one meeting of a pair.
+type CheckIn struct {
+	ID       string     `json:"id"`
+	Date     civil.Date `json:"date"`
+	Minutes  int        `json:"minutes"`
+	Topics   []string   `json:"topics"`
+	NextStep string     `json:"nextStep"`
+	By       string     `json:"by"`
+	At       time.Time  `json:"at"`
+}
+
+// MenteeView is all a mentor sees of a beneficiary.
+type MenteeView struct {
+	FirstName    string             `json:"firstName"`
+	Languages    []string           `json:"languages"`
+	Interests    []string           `json:"interests"`
+	Skills       []string           `json:"skills"`
+	Project      MenteeProject      `json:"project"`
+	French       MenteeFrench       `json:"french"`
+	Availability MenteeAvailability `json:"availability"`
+}
+
+// MenteeProject is the professional project as a mentor sees it.
+type MenteeProject struct {
+	TargetROME  []string `json:"targetRome"`
+	Description string   `json:"description"`
+}
+
+// MenteeFrench is the French level per language skill.
+type MenteeFrench struct {
+	OralComprehension    string `json:"oralComprehension"`
+	WrittenComprehension string `json:"writtenComprehension"`
+	OralProduction       string `json:"oralProduction"`
+	WrittenProduction    string `json:"writtenProduction"`
+}
+
+// MenteeAvailability is when a mentee is free.
+type MenteeAvailability struct {
+	From         civil.Date `json:"from"`
+	HoursPerWeek int        `json:"hoursPerWeek"`
+	Days         []string   `json:"days"`
+}
+
+// MentorProposal is a proposal as its mentor sees it.
+type MentorProposal struct {
+	ID            string          `json:"id"`
+	State         string          `json:"state"`
+	Score         float64         `json:"score"`
+	Explanation   json.RawMessage `json:"explanation,omitempty"`
+	Mentee        MenteeView      `json:"mentee"`
+	SentAt        *time.Time      `json:"sentAt,omitempty"`
+	ExpiresAt     *time.Time      `json:"expiresAt,omitempty"`
+	DeclineReason string          `json:"declineReason,omitempty"`
+	MentorshipID  string          `json:"mentorshipId,omitempty"`
+}
+
+// MentorMentorship is a mentorship as its mentor sees it.
+type MentorMentorship struct {
+	Mentorship
+	Mentee MenteeView `json:"mentee"`
+}
+
+// Acceptance answers a mentor's acceptance: the proposal as the mentor sees
+// it and the mentorship that begins.
+type Acceptance struct {
+	Proposal   MentorProposal `json:"proposal"`
+	Mentorship Mentorship     `json:"mentorship"`
+}
+
+func toMentorship(m mentoring.Mentorship) Mentorship {
+	return Mentorship{
+		ID: m.ID, OrganisationID: m.OrganisationID, ProposalID: m.ProposalID, MentorID: m.MentorID, BeneficiaryID: m.BeneficiaryID,
+		State: string(m.State), StartedOn: m.StartedOn, EndsOn: m.EndsOn,
+		CheckIns: convert(m.CheckIns, func(c mentoring.CheckIn) CheckIn {
+			return CheckIn{ID: c.ID, Date: c.Date, Minutes: c.Minutes, Topics: orEmpty(c.Topics), NextStep: c.NextStep, By: c.By, At: c.At}
+		}),
+		EndedOn: m.EndedOn, EndReason: string(m.EndReason), EndedBy: m.EndedBy, FollowUp: string(m.FollowUp),
+		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, Version: m.Version,
 	}
-	if ms.State != mentoring.MentorshipActive && ms.State != mentoring.MentorshipEnded {
-		return mentoring.Mentorship{}, apperr.NotFoundf("mentorship %s", ms.ID)
+}
+
+func toMenteeView(v mentoring.MenteeView) MenteeView {
+	return MenteeView{
+		FirstName: v.FirstName, Languages: orEmpty(v.Languages), Interests: orEmpty(v.Interests), Skills: orEmpty(v.Skills),
+		Project: MenteeProject{TargetROME: orEmpty(v.Project.TargetROME), Description: v.Project.Description},
+		French: MenteeFrench{OralComprehension: v.French.OralComprehension, WrittenComprehension: v.French.WrittenComprehension,
+			OralProduction: v.French.OralProduction, WrittenProduction: v.French.WrittenProduction},
+		Availability: MenteeAvailability{From: v.Availability.From, HoursPerWeek: v.Availability.HoursPerWeek, Days: orEmpty(v.Availability.Days)},
 	}
-	if p.Role == access.Mentor {
-		m, err := s.myMentor(c)
-		if err != nil {
-			return mentoring.Mentorship{}, err
-		}
-		if ms.MentorID != m.ID {
-			return mentoring.Mentorship{}, apperr.NotFoundf("mentorship %s", ms.ID)
-		}
-	}
-	return ms, nil
+}
+
+func toMentorProposal(p mentoring.MentorProposal) MentorProposal {
+	return MentorProposal{ID: p.ID, State: string(p.State), Score: p.Score, Explanation: p.Explanation, Mentee: toMenteeView(p.Mentee),
+		SentAt: p.SentAt, ExpiresAt: p.ExpiresAt, DeclineReason: p.DeclineReason, MentorshipID: p.MentorshipID}
 }
 
 func (s *Server) getMentorship(c *fiber.Ctx) error {
-	ms, err := s.mentorship(c)
+	ms, err := s.svc.Mentoring.VisibleMentorship(c.UserContext(), principal(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
-	return sendRecord(c, fiber.StatusOK, ms.Version, ms.WithFollowUp(s.now()))
+	return sendRecord(c, fiber.StatusOK, ms.Version, toMentorship(ms))
+}
+
+// mentorshipStates reads the state filter of a mentorship list.
+func (s *Server) mentorshipStates(c *fiber.Ctx) ([]mentoring.MentorshipState, error) {
+	state := c.Query("state")
+	if err := s.valid.checkQuery(language(c), map[string]queryRule{"state": {state, "omitempty,oneof=active ended"}}); err != nil {
+		return nil, err
+	}
+	if state == "" {
+		return nil, nil
+	}
+	return []mentoring.MentorshipState{mentoring.MentorshipState(state)}, nil
 }
 
 func (s *Server) listMentorships(c *fiber.Ctx) error {
@@ -77,31 +181,18 @@ func (s *Server) listMentorships(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := mentoring.MentorshipFilter{OrganisationID: principal(c).OrganisationID, MentorID: c.Query("mentorId"),
-		BeneficiaryID: c.Query("beneficiaryId"), After: c.Query("cursor"), Limit: limit}
-	state := c.Query("state")
-	if err := s.valid.checkQuery(language(c), map[string]queryRule{"state": {state, "omitempty,oneof=" + mentorshipStates},
-		"mentorId": {f.MentorID, "max=64"}, "beneficiaryId": {f.BeneficiaryID, "max=64"}}); err != nil {
+	f := mentoring.MentorshipFilter{MentorID: c.Query("mentorId"), BeneficiaryID: c.Query("beneficiaryId"), After: c.Query("cursor"), Limit: limit}
+	if err := s.valid.checkQuery(language(c), map[string]queryRule{"mentorId": {f.MentorID, "max=64"}, "beneficiaryId": {f.BeneficiaryID, "max=64"}}); err != nil {
 		return err
 	}
-	f.States = shownStates(state)
-	list, next, err := s.Mentorships.Mentorships(c.UserContext(), f)
+	if f.States, err = s.mentorshipStates(c); err != nil {
+		return err
+	}
+	list, next, err := s.svc.Mentoring.ListMentorships(c.UserContext(), principal(c), f)
 	if err != nil {
 		return err
 	}
-	now := s.now()
-	out := page[mentoring.Mentorship]{Items: make([]mentoring.Mentorship, len(list)), Next: next}
-	for i, ms := range list {
-		out.Items[i] = ms.WithFollowUp(now)
-	}
-	return c.JSON(out)
-}
-
-func shownStates(state string) []mentoring.MentorshipState {
-	if state != "" {
-		return []mentoring.MentorshipState{mentoring.MentorshipState(state)}
-	}
-	return []mentoring.MentorshipState{mentoring.MentorshipActive, mentoring.MentorshipEnded}
+	return c.JSON(page[Mentorship]{Items: convert(list, toMentorship), Next: next})
 }
 
 func (s *Server) listMyMentorships(c *fiber.Ctx) error {
@@ -109,32 +200,17 @@ func (s *Server) listMyMentorships(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	state := c.Query("state")
-	if err := s.valid.checkQuery(language(c), map[string]queryRule{"state": {state, "omitempty,oneof=" + mentorshipStates}}); err != nil {
-		return err
-	}
-	m, err := s.myMentor(c)
+	states, err := s.mentorshipStates(c)
 	if err != nil {
 		return err
 	}
-	list, next, err := s.Mentorships.Mentorships(c.UserContext(), mentoring.MentorshipFilter{OrganisationID: m.OrganisationID,
-		MentorID: m.ID, States: shownStates(state), After: c.Query("cursor"), Limit: limit})
+	list, next, err := s.svc.Mentoring.OwnMentorships(c.UserContext(), principal(c), states, c.Query("cursor"), limit)
 	if err != nil {
 		return err
 	}
-	now := s.now()
-	out := page[mentoring.MentorMentorship]{Items: make([]mentoring.MentorMentorship, 0, len(list)), Next: next}
-	for _, ms := range list {
-		b, err := s.Beneficiaries.Beneficiary(c.UserContext(), ms.OrganisationID, ms.BeneficiaryID)
-		if err != nil {
-			return err
-		}
-		if err := s.audit(c, "mentee-view", b.ID); err != nil {
-			return err
-		}
-		out.Items = append(out.Items, mentoring.MentorMentorship{Mentorship: ms.WithFollowUp(now), Mentee: mentoring.ToMenteeView(b)})
-	}
-	return c.JSON(out)
+	return c.JSON(page[MentorMentorship]{Items: convert(list, func(m mentoring.MentorMentorship) MentorMentorship {
+		return MentorMentorship{Mentorship: toMentorship(m.Mentorship), Mentee: toMenteeView(m.Mentee)}
+	}), Next: next})
 }
 
 func (s *Server) addCheckIn(c *fiber.Ctx) error {
@@ -142,26 +218,13 @@ func (s *Server) addCheckIn(c *fiber.Ctx) error {
 	if err := s.decodeBody(c, &in); err != nil {
 		return err
 	}
-	ms, err := s.mentorship(c)
+	ms, err := s.svc.Mentoring.LogCheckIn(c.UserContext(), principal(c), c.Params("id"), mentoring.CheckIn{
+		Date: in.Date, Minutes: in.Minutes, Topics: orEmpty(in.Topics), NextStep: in.NextStep,
+	})
 	if err != nil {
 		return err
 	}
-	now := s.now()
-	if in.Date > civil.Of(now) {
-		return apperr.Invalidf([]apperr.FieldError{{Pointer: "/date", Detail: pick(language(c),
-			"A check-in is logged after it happened: the date cannot be in the future.",
-			"Un point de suivi s'enregistre une fois passé : la date ne peut pas être future.")}}, "Bad date.")
-	}
-	if in.Topics == nil {
-		in.Topics = []string{}
-	}
-	next, err := s.mentoringService().CheckIn(c.UserContext(), ms.OrganisationID, ms.ID, mentoring.CheckIn{
-		Date: in.Date, Minutes: in.Minutes, Topics: in.Topics, NextStep: in.NextStep, By: principal(c).UserID,
-	}, now)
-	if err != nil {
-		return err
-	}
-	return sendRecord(c, fiber.StatusCreated, next.Version, next)
+	return sendRecord(c, fiber.StatusCreated, ms.Version, toMentorship(ms))
 }
 
 func (s *Server) endMentorship(c *fiber.Ctx) error {
@@ -169,13 +232,9 @@ func (s *Server) endMentorship(c *fiber.Ctx) error {
 	if err := s.decodeBody(c, &in); err != nil {
 		return err
 	}
-	ms, err := s.mentorship(c)
+	ms, err := s.svc.Mentoring.EndMentorship(c.UserContext(), principal(c), c.Params("id"), mentoring.EndReason(in.Reason))
 	if err != nil {
 		return err
 	}
-	next, err := s.mentoringService().End(c.UserContext(), ms.OrganisationID, ms.ID, mentoring.EndReason(in.Reason), principal(c).UserID, s.now())
-	if err != nil {
-		return err
-	}
-	return sendRecord(c, fiber.StatusOK, next.Version, next)
+	return sendRecord(c, fiber.StatusOK, ms.Version, toMentorship(ms))
 }

@@ -13,18 +13,18 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/parcours-emploi/parcours/ids"
-	"github.com/parcours-emploi/parcours/internal/httpapi"
 	"github.com/parcours-emploi/parcours/mentoring"
 	"github.com/parcours-emploi/parcours/pathways"
+	"github.com/parcours-emploi/parcours/proposals"
 )
 
 // seedSent stores n beneficiaries, each with a proposal sent to the mentor.
 // It writes to the store directly: through the API the sent limit
 // (capacity + 2) would stop well before n.
-func (w *mworld) seedSent(mentorID string, n int) []pathways.Proposal {
+func (w *mworld) seedSent(mentorID string, n int) []proposals.Proposal {
 	w.t.Helper()
 	ctx, now := context.Background(), w.clock.Now()
-	out := make([]pathways.Proposal, n)
+	out := make([]proposals.Proposal, n)
 	for i := range out {
 		b := pathways.Beneficiary{ID: ids.New("ben"), OrganisationID: w.orgA.ID, FirstName: fmt.Sprintf("Mentee%d", i),
 			LastName: "Doe", Protection: pathways.ProtectionRefugee, CreatedAt: now, UpdatedAt: now, Version: 1}
@@ -32,9 +32,9 @@ func (w *mworld) seedSent(mentorID string, n int) []pathways.Proposal {
 			w.t.Fatal(err)
 		}
 		expires := now.Add(14 * 24 * time.Hour)
-		p := pathways.Proposal{ID: ids.New("pro"), OrganisationID: w.orgA.ID, BeneficiaryID: b.ID, Kind: pathways.OpeningMentor,
-			OpeningID: mentorID, Source: pathways.SourceAdviser, State: pathways.ProposalSent, Score: 0.5,
-			History:   []pathways.Transition{{From: pathways.ProposalApproved, To: pathways.ProposalSent, At: now, By: w.advA.user.ID}},
+		p := proposals.Proposal{ID: ids.New("pro"), OrganisationID: w.orgA.ID, BeneficiaryID: b.ID, Kind: proposals.KindMentor,
+			OpeningID: mentorID, Source: proposals.SourceAdviser, State: proposals.Sent, Score: 0.5,
+			History:   []proposals.Transition{{From: proposals.Approved, To: proposals.Sent, At: now, By: w.advA.user.ID}},
 			ExpiresAt: &expires, CreatedAt: now, UpdatedAt: now, Version: 3}
 		if err := w.db.CreateProposal(ctx, p); err != nil {
 			w.t.Fatal(err)
@@ -56,7 +56,7 @@ func (w *mworld) mentorRecord(id string) mentoring.Mentor {
 func TestConcurrentAcceptsNeverExceedCapacity(t *testing.T) {
 	// 50 requests at once queue on the store (more so under -race on a
 	// shared machine): a generous deadline keeps this a test of atomicity.
-	w := newMWorld(t, func(d *httpapi.Deps) { d.StoreTimeout = 2 * time.Minute })
+	w := newMWorld(t, func(s *worldSetup) { s.deps.StoreTimeout = 2 * time.Minute })
 	men := w.mentor(w.advA, w.mentorA, 3)
 	props := w.seedSent(men, 50)
 
@@ -94,7 +94,7 @@ func TestConcurrentAcceptsNeverExceedCapacity(t *testing.T) {
 		t.Errorf("%d mentorships, want 3", len(list.Items))
 	}
 	// The losers' proposals are still sent: they can expire or be withdrawn.
-	var sent struct{ Items []pathways.Proposal }
+	var sent struct{ Items []proposals.Proposal }
 	w.must(w.do(w.advA, "GET", "/api/v1/proposals?state=sent&limit=200", nil), http.StatusOK).json(t, &sent)
 	if len(sent.Items) != 47 {
 		t.Errorf("%d proposals still sent, want 47", len(sent.Items))
@@ -105,7 +105,7 @@ func TestFirstAcceptanceWinsForABeneficiary(t *testing.T) {
 	w := newMWorld(t)
 	mentors := []key{w.mentorA, w.mentorA2, w.mentorKey(w.orgA)}
 	ben := w.beneficiary(w.advA)
-	var props []pathways.Proposal
+	var props []proposals.Proposal
 	for _, k := range mentors {
 		props = append(props, w.sent(ben, w.mentor(w.advA, k, 2)))
 	}
@@ -119,14 +119,14 @@ func TestFirstAcceptanceWinsForABeneficiary(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	won, states := 0, map[pathways.ProposalState]int{}
+	won, states := 0, map[proposals.State]int{}
 	for i, st := range statuses {
 		if st == http.StatusOK {
 			won++
 		} else if st != http.StatusConflict {
 			t.Errorf("accept %d answered %d", i, st)
 		}
-		var p pathways.Proposal
+		var p proposals.Proposal
 		w.must(w.do(w.advA, "GET", "/api/v1/proposals/"+props[i].ID, nil), http.StatusOK).json(t, &p)
 		states[p.State]++
 		// Only the winner's mentor keeps a place.
@@ -139,7 +139,7 @@ func TestFirstAcceptanceWinsForABeneficiary(t *testing.T) {
 	}
 	// The others are withdrawn, or were still sent when they lost the race
 	// and are withdrawn now.
-	if diff := cmp.Diff(map[pathways.ProposalState]int{pathways.ProposalAccepted: 1, pathways.ProposalWithdrawn: 2}, states); diff != "" {
+	if diff := cmp.Diff(map[proposals.State]int{proposals.Accepted: 1, proposals.Withdrawn: 2}, states); diff != "" {
 		t.Errorf("proposal states (-want +got):\n%s", diff)
 	}
 }
@@ -176,7 +176,7 @@ func TestDeclineStartsACooldownForThePairOnly(t *testing.T) {
 	p := w.sent(ben, men)
 	var declined mentoring.MentorProposal
 	w.must(w.act(w.mentorA, p.ID, "decline", map[string]any{"reason": "Pas de créneau commun"}), http.StatusOK).json(t, &declined)
-	if declined.State != pathways.ProposalDeclined || declined.DeclineReason != "Pas de créneau commun" {
+	if declined.State != proposals.Declined || declined.DeclineReason != "Pas de créneau commun" {
 		t.Errorf("declined %+v", declined)
 	}
 
@@ -235,7 +235,7 @@ func TestAdviserProposalIsReevaluatedByTheEngine(t *testing.T) {
 	if !ev.Eligible || ev.Score != p.Score || ev.WeightsVersion == "" || len(ev.Components) == 0 || !ev.At.Equal(w.clock.Now()) {
 		t.Errorf("stored explanation %+v does not reproduce the proposal (score %v at %s)", ev, p.Score, w.clock.Now())
 	}
-	if p.Source != pathways.SourceAdviser || p.State != pathways.ProposalProposed {
+	if p.Source != proposals.SourceAdviser || p.State != proposals.Proposed {
 		t.Errorf("proposal %+v", p)
 	}
 	// Other organisations' beneficiaries and mentors do not exist for the caller.
@@ -249,28 +249,28 @@ func TestExpiryAndRemindersFollowTheInjectedClock(t *testing.T) {
 	ctx := context.Background()
 
 	w.clock.Add(12 * 24 * time.Hour)
-	rem, err := w.service.Reminders(ctx, w.clock.Now())
+	expiring, err := w.svc.Proposals.Expiring(ctx, w.clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rem.Expiring) != 1 || rem.Expiring[0].ID != p.ID {
-		t.Errorf("12 days after sending, expiring = %+v, want %s", rem.Expiring, p.ID)
+	if len(expiring) != 1 || expiring[0].ID != p.ID {
+		t.Errorf("12 days after sending, expiring = %+v, want %s", expiring, p.ID)
 	}
-	if n, err := w.service.ExpireDue(ctx, w.clock.Now()); err != nil || n != 0 {
+	if n, err := w.svc.Proposals.ExpireDue(ctx, w.clock.Now()); err != nil || n != 0 {
 		t.Errorf("12 days after sending, ExpireDue = %d, %v; want 0", n, err)
 	}
 
 	w.clock.Add(2*24*time.Hour + time.Second)
-	if n, err := w.service.ExpireDue(ctx, w.clock.Now()); err != nil || n != 1 {
+	if n, err := w.svc.Proposals.ExpireDue(ctx, w.clock.Now()); err != nil || n != 1 {
 		t.Fatalf("14 days after sending, ExpireDue = %d, %v; want 1", n, err)
 	}
-	if n, err := w.service.ExpireDue(ctx, w.clock.Now()); err != nil || n != 0 {
+	if n, err := w.svc.Proposals.ExpireDue(ctx, w.clock.Now()); err != nil || n != 0 {
 		t.Errorf("a second sweep expired %d (%v), want 0", n, err)
 	}
 	wantProblem(t, w.act(w.mentorA, p.ID, "accept", nil), http.StatusConflict, "expired")
-	var got pathways.Proposal
+	var got proposals.Proposal
 	w.must(w.do(w.advA, "GET", "/api/v1/proposals/"+p.ID, nil), http.StatusOK).json(t, &got)
-	if last, _ := got.LastTransition(); last.By != pathways.SystemActor || last.To != pathways.ProposalExpired {
+	if last, _ := got.LastTransition(); last.By != proposals.SystemActor || last.To != proposals.Expired {
 		t.Errorf("last transition %+v, want expired by the system", last)
 	}
 }
@@ -306,12 +306,12 @@ func TestCheckInsAlertAndEnd(t *testing.T) {
 	if got := followUp(w.mentorA); got != mentoring.FollowUpAlert {
 		t.Errorf("40 days without check-in: follow-up %q, want alert", got)
 	}
-	rem, err := w.service.Reminders(context.Background(), w.clock.Now())
+	alerts, err := w.svc.Mentoring.Alerts(context.Background(), w.clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rem.Alerts) != 1 || rem.Alerts[0].ID != ms.ID {
-		t.Errorf("reminders' alerts = %+v, want %s", rem.Alerts, ms.ID)
+	if len(alerts) != 1 || alerts[0].ID != ms.ID {
+		t.Errorf("alerts = %+v, want %s", alerts, ms.ID)
 	}
 	w.must(checkIn(w.mentorA, "2026-12-01"), http.StatusCreated)
 	if got := followUp(w.advA); got != mentoring.FollowUpAlert {

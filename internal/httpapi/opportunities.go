@@ -2,17 +2,16 @@ package httpapi
 
 import (
 	"encoding/json"
-	"reflect"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/parcours-emploi/parcours/access"
 	"github.com/parcours-emploi/parcours/apperr"
 	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/geo"
-	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/jobs"
+	"github.com/parcours-emploi/parcours/pmsmp"
 )
 
 func itoa(i int) string { return strconv.Itoa(i) }
@@ -23,86 +22,152 @@ type rawJSON = json.RawMessage
 // OpportunityInput is the body of POST /opportunities and of an agency
 // opening, and the shape a PATCH applies to.
 type OpportunityInput struct {
-	Kind         jobs.Kind                 `json:"kind" validate:"required,oneof=job pmsmp training"`
-	Status       jobs.Status               `json:"status" validate:"omitempty,oneof=draft open filled closed"`
-	Title        string                    `json:"title" validate:"required,max=200"`
-	Description  string                    `json:"description" validate:"max=10000"`
-	Employer     string                    `json:"employer" validate:"max=200"`
-	ROME         string                    `json:"rome" validate:"required,rome"`
-	Place        geo.Place                 `json:"place"`
-	Start        civil.Date                `json:"startDate" validate:"required,date"`
-	End          civil.Date                `json:"endDate" validate:"omitempty,date"`
-	HoursPerWeek int                       `json:"hoursPerWeek" validate:"min=0,max=48"`
-	Days         []string                  `json:"days" validate:"max=7,unique,dive,oneof=mon tue wed thu fri sat sun"`
-	Positions    int                       `json:"positions" validate:"required,min=1,max=1000"`
-	Contract     *jobs.Contract            `json:"contract"`
-	PMSMP        *jobs.PMSMP               `json:"pmsmp"`
-	French       jobs.FrenchRequirement    `json:"frenchRequired"`
-	Diplomas     []jobs.DiplomaRequirement `json:"diplomasRequired" validate:"max=10,dive"`
-	Licences     []string                  `json:"licencesRequired" validate:"max=10,dive,required,max=20"`
-	Skills       []string                  `json:"skills" validate:"max=50,dive,required,max=100"`
+	Kind         string               `json:"kind" validate:"required,oneof=job pmsmp training"`
+	Status       string               `json:"status" validate:"omitempty,oneof=draft open filled closed"`
+	Title        string               `json:"title" validate:"required,max=200"`
+	Description  string               `json:"description" validate:"max=10000"`
+	Employer     string               `json:"employer" validate:"max=200"`
+	ROME         string               `json:"rome" validate:"required,rome"`
+	Place        PlaceInput           `json:"place"`
+	Start        civil.Date           `json:"startDate" validate:"required,date"`
+	End          civil.Date           `json:"endDate" validate:"omitempty,date"`
+	HoursPerWeek int                  `json:"hoursPerWeek" validate:"min=0,max=48"`
+	Days         []string             `json:"days" validate:"max=7,unique,dive,oneof=mon tue wed thu fri sat sun"`
+	Positions    int                  `json:"positions" validate:"required,min=1,max=1000"`
+	Contract     *ContractInput       `json:"contract"`
+	PMSMP        *PMSMPInput          `json:"pmsmp"`
+	French       FrenchRequirement    `json:"frenchRequired"`
+	Diplomas     []DiplomaRequirement `json:"diplomasRequired" validate:"max=10,dive"`
+	Licences     []string             `json:"licencesRequired" validate:"max=10,dive,required,max=20"`
+	Skills       []string             `json:"skills" validate:"max=50,dive,required,max=100"`
 }
 
-// checkRules adds the rules that span fields: what each kind needs, and dates in order.
-func (in OpportunityInput) checkRules(lang string) error {
-	var bad []apperr.FieldError
-	add := func(ptr, en, fr string) {
-		bad = append(bad, apperr.FieldError{Pointer: ptr, Detail: pick(lang, en, fr)})
-	}
-	if in.End != "" && in.End.Before(in.Start) {
-		add("/endDate", "endDate must not be before startDate.", "endDate ne doit pas précéder startDate.")
-	}
-	switch in.Kind {
-	case jobs.KindJob:
-		if in.Contract == nil {
-			add("/contract", "A job offer needs its contract.", "Une offre d'emploi doit préciser son contrat.")
-		}
-		if in.PMSMP != nil {
-			add("/pmsmp", "Only a PMSMP placement has a pmsmp block.", "Seule une PMSMP a un bloc pmsmp.")
-		}
-	case jobs.KindPMSMP:
-		if in.PMSMP == nil {
-			add("/pmsmp", "A PMSMP placement needs its host and objective.", "Une PMSMP doit préciser sa structure d'accueil et son objectif.")
-		}
-		if in.Contract != nil {
-			add("/contract", "A PMSMP is not an employment contract.", "Une PMSMP n'est pas un contrat de travail.")
-		}
-		if in.End == "" {
-			add("/endDate", "A PMSMP placement needs an end date.", "Une PMSMP doit avoir une date de fin.")
-		} else if in.End.After(in.Start.AddDate(0, 1, -1)) {
-			add("/endDate", "A PMSMP lasts at most one month from date to date.", "Une PMSMP dure au plus un mois de date à date.")
-		}
-	case jobs.KindTraining:
-		if in.Contract != nil || in.PMSMP != nil {
-			add("/kind", "A training session has neither contract nor pmsmp block.", "Une formation n'a ni contrat ni bloc pmsmp.")
-		}
-	}
-	if len(bad) > 0 {
-		return apperr.Invalidf(bad, "Some fields are invalid.")
-	}
-	return nil
+// PlaceInput is where an opportunity happens or a mentor meets.
+type PlaceInput struct {
+	Department string      `json:"department" validate:"required,departement"`
+	Postcode   string      `json:"postcode" validate:"omitempty,postcode"`
+	City       string      `json:"city,omitempty" validate:"max=100"`
+	Location   *PointInput `json:"location,omitempty"`
 }
 
+// ContractInput describes a job offer's contract.
+type ContractInput struct {
+	Type string `json:"type" validate:"required,oneof=cdi cdd interim alternance professionnalisation iae"`
+	// Months is the duration of a fixed-term contract; 0 for a CDI.
+	Months int `json:"months,omitempty" validate:"required_if=Type cdd,required_if=Type interim,min=0,max=36"`
+}
+
+// PMSMPInput holds what a PMSMP placement adds: the host and the purpose.
+type PMSMPInput struct {
+	HostID    string `json:"hostId" validate:"required,max=60"`
+	Objective string `json:"objective" validate:"required,oneof=discover confirm recruit"`
+	Tutor     string `json:"tutor,omitempty" validate:"max=100"`
+}
+
+// FrenchRequirement is the minimum CEFR level per skill; an empty skill is not required.
+type FrenchRequirement struct {
+	OralComprehension    string `json:"oralComprehension,omitempty" validate:"omitempty,cefr"`
+	WrittenComprehension string `json:"writtenComprehension,omitempty" validate:"omitempty,cefr"`
+	OralProduction       string `json:"oralProduction,omitempty" validate:"omitempty,cefr"`
+	WrittenProduction    string `json:"writtenProduction,omitempty" validate:"omitempty,cefr"`
+}
+
+// DiplomaRequirement is a diploma or licence an opportunity requires.
+type DiplomaRequirement struct {
+	Title      string `json:"title" validate:"required,max=200"`
+	MinLevel   int    `json:"minLevel,omitempty" validate:"omitempty,min=3,max=8"`
+	Field      string `json:"field,omitempty" validate:"max=100"`
+	Recognised bool   `json:"recognised,omitempty"`
+}
+
+// Opportunity is a job offer, a PMSMP placement or a training session as
+// the API answers it.
+type Opportunity struct {
+	ID             string               `json:"id"`
+	OrganisationID string               `json:"organisationId"`
+	Kind           string               `json:"kind"`
+	Status         string               `json:"status"`
+	ExternalRef    string               `json:"externalRef,omitempty"`
+	Title          string               `json:"title"`
+	Description    string               `json:"description"`
+	Employer       string               `json:"employer,omitempty"`
+	ROME           string               `json:"rome"`
+	Place          PlaceInput           `json:"place"`
+	Start          civil.Date           `json:"startDate"`
+	End            civil.Date           `json:"endDate,omitempty"`
+	HoursPerWeek   int                  `json:"hoursPerWeek"`
+	Days           []string             `json:"days,omitempty"`
+	Positions      int                  `json:"positions"`
+	Contract       *ContractInput       `json:"contract,omitempty"`
+	PMSMP          *PMSMPInput          `json:"pmsmp,omitempty"`
+	French         FrenchRequirement    `json:"frenchRequired"`
+	Diplomas       []DiplomaRequirement `json:"diplomasRequired,omitempty"`
+	Licences       []string             `json:"licencesRequired,omitempty"`
+	Skills         []string             `json:"skills,omitempty"`
+	CreatedAt      time.Time            `json:"createdAt"`
+	UpdatedAt      time.Time            `json:"updatedAt"`
+	Version        int64                `json:"version"`
+}
+
+func toPlace(p PlaceInput) geo.Place {
+	return geo.Place{Department: p.Department, Postcode: p.Postcode, City: p.City, Location: toPoint(p.Location)}
+}
+
+func fromPlace(p geo.Place) PlaceInput {
+	return PlaceInput{Department: p.Department, Postcode: p.Postcode, City: p.City, Location: fromPoint(p.Location)}
+}
+
+// apply writes the input's values into o.
+func (in OpportunityInput) apply(o *jobs.Opportunity) {
+	o.Kind, o.Status, o.Title, o.Description, o.Employer, o.ROME = jobs.Kind(in.Kind), jobs.Status(in.Status), in.Title, in.Description, in.Employer, in.ROME
+	o.Place, o.Start, o.End, o.HoursPerWeek, o.Days, o.Positions = toPlace(in.Place), in.Start, in.End, in.HoursPerWeek, orEmpty(in.Days), in.Positions
+	o.Contract, o.PMSMP = nil, nil
+	if in.Contract != nil {
+		o.Contract = &jobs.Contract{Type: in.Contract.Type, Months: in.Contract.Months}
+	}
+	if in.PMSMP != nil {
+		o.PMSMP = &jobs.PMSMP{HostID: in.PMSMP.HostID, Objective: pmsmp.Objective(in.PMSMP.Objective), Tutor: in.PMSMP.Tutor}
+	}
+	f := in.French
+	o.French = jobs.FrenchRequirement{OralComprehension: f.OralComprehension, WrittenComprehension: f.WrittenComprehension,
+		OralProduction: f.OralProduction, WrittenProduction: f.WrittenProduction}
+	o.Diplomas = convert(in.Diplomas, func(d DiplomaRequirement) jobs.DiplomaRequirement {
+		return jobs.DiplomaRequirement{Title: d.Title, MinLevel: d.MinLevel, Field: d.Field, Recognised: d.Recognised}
+	})
+	o.Licences, o.Skills = orEmpty(in.Licences), orEmpty(in.Skills)
+}
+
+// toOpportunityInput is the editable part of o, the base a merge patch applies to.
 func toOpportunityInput(o jobs.Opportunity) OpportunityInput {
-	return OpportunityInput{
-		Kind: o.Kind, Status: o.Status, Title: o.Title, Description: o.Description, Employer: o.Employer,
-		ROME: o.ROME, Place: o.Place, Start: o.Start, End: o.End, HoursPerWeek: o.HoursPerWeek, Days: o.Days,
-		Positions: o.Positions, Contract: o.Contract, PMSMP: o.PMSMP, French: o.French, Diplomas: o.Diplomas,
-		Licences: o.Licences, Skills: o.Skills,
+	in := OpportunityInput{
+		Kind: string(o.Kind), Status: string(o.Status), Title: o.Title, Description: o.Description, Employer: o.Employer,
+		ROME: o.ROME, Place: fromPlace(o.Place), Start: o.Start, End: o.End, HoursPerWeek: o.HoursPerWeek, Days: orEmpty(o.Days),
+		Positions: o.Positions,
+		French: FrenchRequirement{OralComprehension: o.French.OralComprehension, WrittenComprehension: o.French.WrittenComprehension,
+			OralProduction: o.French.OralProduction, WrittenProduction: o.French.WrittenProduction},
+		Diplomas: convert(o.Diplomas, func(d jobs.DiplomaRequirement) DiplomaRequirement {
+			return DiplomaRequirement{Title: d.Title, MinLevel: d.MinLevel, Field: d.Field, Recognised: d.Recognised}
+		}),
+		Licences: orEmpty(o.Licences), Skills: orEmpty(o.Skills),
 	}
+	if o.Contract != nil {
+		in.Contract = &ContractInput{Type: o.Contract.Type, Months: o.Contract.Months}
+	}
+	if o.PMSMP != nil {
+		in.PMSMP = &PMSMPInput{HostID: o.PMSMP.HostID, Objective: string(o.PMSMP.Objective), Tutor: o.PMSMP.Tutor}
+	}
+	return in
 }
 
-func applyOpportunityInput(o jobs.Opportunity, in OpportunityInput) jobs.Opportunity {
-	o.Kind, o.Title, o.Description, o.Employer, o.ROME = in.Kind, in.Title, in.Description, in.Employer, in.ROME
-	o.Place, o.Start, o.End, o.HoursPerWeek, o.Days = in.Place, in.Start, in.End, in.HoursPerWeek, in.Days
-	o.Positions, o.Contract, o.PMSMP, o.French = in.Positions, in.Contract, in.PMSMP, in.French
-	o.Diplomas, o.Licences, o.Skills = in.Diplomas, in.Licences, in.Skills
-	o.Status = in.Status
-	if o.Status == "" {
-		o.Status = jobs.StatusOpen
+func toOpportunity(o jobs.Opportunity) Opportunity {
+	in := toOpportunityInput(o)
+	return Opportunity{
+		ID: o.ID, OrganisationID: o.OrganisationID, Kind: in.Kind, Status: in.Status, ExternalRef: o.ExternalRef,
+		Title: in.Title, Description: in.Description, Employer: in.Employer, ROME: in.ROME, Place: in.Place,
+		Start: in.Start, End: in.End, HoursPerWeek: in.HoursPerWeek, Days: in.Days, Positions: in.Positions,
+		Contract: in.Contract, PMSMP: in.PMSMP, French: in.French, Diplomas: in.Diplomas, Licences: in.Licences,
+		Skills: in.Skills, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Version: o.Version,
 	}
-	fillSlices(&o)
-	return o
 }
 
 // OpportunityQuery filters GET /opportunities.
@@ -115,60 +180,27 @@ type OpportunityQuery struct {
 	Limit      int    `query:"limit"`
 }
 
-func (s *Server) decodeOpportunity(c *fiber.Ctx, in *OpportunityInput) error {
-	if err := s.decodeBody(c, in); err != nil {
-		return err
-	}
-	return in.checkRules(language(c))
-}
-
 func (s *Server) createOpportunity(c *fiber.Ctx) error {
 	var in OpportunityInput
-	if err := s.decodeOpportunity(c, &in); err != nil {
+	if err := s.decodeBody(c, &in); err != nil {
 		return err
 	}
-	now := s.now()
-	o := applyOpportunityInput(jobs.Opportunity{
-		ID: ids.New("opp"), OrganisationID: principal(c).OrganisationID, CreatedAt: now, UpdatedAt: now, Version: 1,
-	}, in)
-	if err := s.Opportunities.CreateOpportunity(c.UserContext(), o); err != nil {
-		return err
-	}
-	s.notifyOpportunity(c, o.ID)
-	c.Location("/api/v1/opportunities/" + o.ID)
-	return sendRecord(c, fiber.StatusCreated, o.Version, o)
-}
-
-// canSee reports whether the principal may read o: its own organisation's,
-// or, for advisers and coordinators, any published opportunity (publishing
-// is what makes an offer visible to the programmes that match to it).
-func canSee(p access.Principal, o jobs.Opportunity) bool {
-	if o.OrganisationID == p.OrganisationID {
-		return true
-	}
-	return p.Is(access.Adviser, access.Coordinator) && o.Status != jobs.StatusDraft
-}
-
-// loadOpportunity returns the opportunity if the caller may read it (404
-// otherwise); own says whether it must also be the caller's organisation's.
-func (s *Server) loadOpportunity(c *fiber.Ctx, own bool) (jobs.Opportunity, error) {
-	o, err := s.Opportunities.Opportunity(c.UserContext(), c.Params("id"))
+	var o jobs.Opportunity
+	in.apply(&o)
+	o, err := s.svc.Opportunities.Create(c.UserContext(), principal(c), o)
 	if err != nil {
-		return o, err
+		return err
 	}
-	p := principal(c)
-	if !canSee(p, o) || (own && o.OrganisationID != p.OrganisationID) {
-		return jobs.Opportunity{}, apperr.NotFoundf("opportunity not visible")
-	}
-	return o, nil
+	c.Location("/api/v1/opportunities/" + o.ID)
+	return sendRecord(c, fiber.StatusCreated, o.Version, toOpportunity(o))
 }
 
 func (s *Server) getOpportunity(c *fiber.Ctx) error {
-	o, err := s.loadOpportunity(c, false)
+	o, err := s.svc.Opportunities.Get(c.UserContext(), principal(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
-	return sendRecord(c, fiber.StatusOK, o.Version, o)
+	return sendRecord(c, fiber.StatusOK, o.Version, toOpportunity(o))
 }
 
 func (s *Server) listOpportunities(c *fiber.Ctx) error {
@@ -186,20 +218,11 @@ func (s *Server) listOpportunities(c *fiber.Ctx) error {
 	}); err != nil {
 		return err
 	}
-	p := principal(c)
-	if p.Is(access.Agency) {
-		f.OrganisationID = p.OrganisationID
-	} else {
-		f.Visible = p.OrganisationID
-	}
-	list, next, err := s.Opportunities.Opportunities(c.UserContext(), f)
+	list, next, err := s.svc.Opportunities.List(c.UserContext(), principal(c), f)
 	if err != nil {
 		return err
 	}
-	if list == nil {
-		list = []jobs.Opportunity{}
-	}
-	return c.JSON(page[jobs.Opportunity]{Items: list, Next: next})
+	return c.JSON(page[Opportunity]{Items: convert(list, toOpportunity), Next: next})
 }
 
 func (s *Server) patchOpportunity(c *fiber.Ctx) error {
@@ -207,49 +230,26 @@ func (s *Server) patchOpportunity(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	o, err := s.loadOpportunity(c, true)
+	o, err := s.svc.Opportunities.Update(c.UserContext(), principal(c), c.Params("id"), read, func(o *jobs.Opportunity) error {
+		var in OpportunityInput
+		if err := s.patchInto(c, toOpportunityInput(*o), &in); err != nil {
+			return err
+		}
+		in.apply(o)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	if err := checkVersion(o.Version, read); err != nil {
-		return err
-	}
-	var in OpportunityInput
-	if err := s.patchInto(c, toOpportunityInput(o), &in); err != nil {
-		return err
-	}
-	if in.Kind != o.Kind {
-		return apperr.Invalidf([]apperr.FieldError{{Pointer: "/kind", Detail: pick(language(c), "The kind of an opportunity cannot change; create a new one.", "Le type d'une opportunité ne change pas ; créez-en une nouvelle.")}}, "Some fields are invalid.")
-	}
-	if err := in.checkRules(language(c)); err != nil {
-		return err
-	}
-	o = applyOpportunityInput(o, in)
-	o.Version++
-	o.UpdatedAt = s.now()
-	if err := s.Opportunities.ReplaceOpportunity(c.UserContext(), o); err != nil {
-		return err
-	}
-	s.notifyOpportunity(c, o.ID)
-	return sendRecord(c, fiber.StatusOK, o.Version, o)
+	return sendRecord(c, fiber.StatusOK, o.Version, toOpportunity(o))
 }
 
 func (s *Server) closeOpportunity(c *fiber.Ctx) error {
-	o, err := s.loadOpportunity(c, true)
+	o, err := s.svc.Opportunities.Close(c.UserContext(), principal(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
-	if o.Status == jobs.StatusClosed {
-		return sendRecord(c, fiber.StatusOK, o.Version, o)
-	}
-	o.Status = jobs.StatusClosed
-	o.Version++
-	o.UpdatedAt = s.now()
-	if err := s.Opportunities.ReplaceOpportunity(c.UserContext(), o); err != nil {
-		return err
-	}
-	s.notifyOpportunity(c, o.ID)
-	return sendRecord(c, fiber.StatusOK, o.Version, o)
+	return sendRecord(c, fiber.StatusOK, o.Version, toOpportunity(o))
 }
 
 // AgencyOpening is one item of a bulk submission: an opening and the
@@ -289,62 +289,25 @@ type AgencyBatchResult struct {
 func (s *Server) putAgencyOpening(c *fiber.Ctx) error {
 	ref := c.Params("externalRef")
 	var in OpportunityInput
-	if err := s.decodeOpportunity(c, &in); err != nil {
+	if err := s.decodeBody(c, &in); err != nil {
 		return err
 	}
 	if len(ref) > 100 {
-		return apperr.Invalidf([]apperr.FieldError{{Pointer: "externalRef", Detail: "externalRef is at most 100 characters."}}, "Bad reference.")
+		return apperr.Invalidf([]apperr.FieldError{{Pointer: "externalRef", Detail: "externalRef is at most 100 characters.",
+			DetailFR: "externalRef compte au plus 100 caractères."}}, "Bad reference.").FR("Référence incorrecte.")
 	}
-	o, outcome, err := s.upsertOpening(c, ref, in)
+	var o jobs.Opportunity
+	in.apply(&o)
+	o, outcome, err := s.svc.Opportunities.Upsert(c.UserContext(), principal(c), ref, o)
 	if err != nil {
 		return err
 	}
 	status := fiber.StatusOK
-	if outcome == "created" {
+	if outcome == jobs.Created {
 		status = fiber.StatusCreated
 		c.Location("/api/v1/opportunities/" + o.ID)
 	}
-	return sendRecord(c, status, o.Version, o)
-}
-
-// upsertOpening creates or updates the organisation's opening ref. An
-// unchanged opening keeps its version, so retries are harmless.
-func (s *Server) upsertOpening(c *fiber.Ctx, ref string, in OpportunityInput) (jobs.Opportunity, string, error) {
-	p := principal(c)
-	ctx := c.UserContext()
-	for attempt := 0; attempt < 3; attempt++ {
-		cur, err := s.Opportunities.OpportunityByRef(ctx, p.OrganisationID, ref)
-		switch {
-		case apperr.Is(err, apperr.NotFound):
-			now := s.now()
-			o := applyOpportunityInput(jobs.Opportunity{ID: ids.New("opp"), OrganisationID: p.OrganisationID, ExternalRef: ref, CreatedAt: now, UpdatedAt: now, Version: 1}, in)
-			err := s.Opportunities.CreateOpportunity(ctx, o)
-			if apperr.Is(err, apperr.Conflict) {
-				continue // created meanwhile by a concurrent call: update it
-			}
-			if err == nil {
-				s.notifyOpportunity(c, o.ID)
-			}
-			return o, "created", err
-		case err != nil:
-			return jobs.Opportunity{}, "", err
-		}
-		next := applyOpportunityInput(cur, in)
-		if reflect.DeepEqual(toOpportunityInput(next), toOpportunityInput(cur)) {
-			return cur, "unchanged", nil
-		}
-		next.Version++
-		next.UpdatedAt = s.now()
-		err = s.Opportunities.ReplaceOpportunity(ctx, next)
-		if apperr.Is(err, apperr.PreconditionFailed) {
-			continue
-		}
-		if err == nil {
-			s.notifyOpportunity(c, next.ID)
-		}
-		return next, "updated", err
-	}
-	return jobs.Opportunity{}, "", apperr.Conflictf("The opening %s is being changed by another request; retry.", ref)
+	return sendRecord(c, status, o.Version, toOpportunity(o))
 }
 
 func (s *Server) batchAgencyOpenings(c *fiber.Ctx) error {
@@ -368,29 +331,29 @@ func (s *Server) batchAgencyOpenings(c *fiber.Ctx) error {
 		if it.ExternalRef == "" {
 			it.ExternalRef = ref.ExternalRef
 		}
-		if err == nil {
-			err = it.checkRules(lang)
-		}
 		r.ExternalRef = it.ExternalRef
 		if prev, dup := seen[it.ExternalRef]; err == nil && dup {
-			err = apperr.Invalidf([]apperr.FieldError{{Pointer: "/externalRef", Detail: pick(lang, "The same externalRef is at index "+itoa(prev)+".", "Le même externalRef figure à l'indice "+itoa(prev)+".")}}, "Duplicate reference.")
+			err = apperr.Invalidf([]apperr.FieldError{{Pointer: "/externalRef", Detail: "The same externalRef is at index " + itoa(prev) + ".",
+				DetailFR: "Le même externalRef figure à l'indice " + itoa(prev) + "."}}, "Duplicate reference.").FR("Référence en double.")
 		}
 		if err == nil {
 			seen[it.ExternalRef] = i
 			var o jobs.Opportunity
-			o, r.Outcome, err = s.upsertOpening(c, it.ExternalRef, it.OpportunityInput)
-			r.ID, r.Version = o.ID, o.Version
+			it.apply(&o)
+			var outcome jobs.Outcome
+			o, outcome, err = s.svc.Opportunities.Upsert(c.UserContext(), principal(c), it.ExternalRef, o)
+			r.Outcome, r.ID, r.Version = string(outcome), o.ID, o.Version
 		}
 		if err != nil {
-			r.Outcome = "error"
+			r.Outcome, r.ID, r.Version = "error", "", 0
 			if ae, ok := apperr.As(err); ok && ae.Code == apperr.Invalid {
 				r.Outcome, r.Errors = "invalid", s.valid.localise(ae.Fields, lang)
 			} else if he, ok := err.(*httpError); ok {
 				r.Outcome, r.Errors = "invalid", []apperr.FieldError{{Pointer: "/", Detail: pick(lang, he.detail[0], he.detail[1])}}
-			} else if apperr.CodeOf(err) == apperr.Internal || apperr.CodeOf(err) == apperr.Unavailable {
-				return err // the store failed: the client retries the whole batch, which is idempotent
+			} else if ae, ok := apperr.As(err); ok && ae.Code != apperr.Internal && ae.Code != apperr.Unavailable {
+				r.Errors = []apperr.FieldError{{Pointer: "/", Detail: ae.In(lang)}}
 			} else {
-				r.Errors = []apperr.FieldError{{Pointer: "/", Detail: err.Error()}}
+				return err // the store failed: the client retries the whole batch, which is idempotent
 			}
 		}
 		res.Results[i] = r

@@ -55,8 +55,8 @@ func TestEveryRouteIsInTheOpenAPIDocument(t *testing.T) {
 
 func TestHealthAndReadiness(t *testing.T) {
 	down := errors.New("connection refused")
-	w := newWorld(t, func(d *httpapi.Deps) {
-		d.Checks["redis"] = func(context.Context) error { return down }
+	w := newWorld(t, func(s *worldSetup) {
+		s.deps.Checks["redis"] = func(context.Context) error { return down }
 	})
 	w.must(w.do(key{}, "GET", "/healthz", nil), http.StatusOK)
 	var h httpapi.Health
@@ -88,7 +88,7 @@ func mustJSON(t *testing.T, v any) []byte {
 }
 
 func TestRateLimitPerKey(t *testing.T) {
-	w := newWorld(t, func(d *httpapi.Deps) { d.RateLimit = 3 })
+	w := newWorld(t, func(s *worldSetup) { s.deps.RateLimit = 3 })
 	for i := 0; i < 3; i++ {
 		w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries", nil), http.StatusOK)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/pathways"
+	"github.com/parcours-emploi/parcours/proposals"
 )
 
 // placement is a PMSMP at host with objective, starting in months.
@@ -89,7 +90,7 @@ func TestAcceptanceRefusesAPlacementTheRulesForbid(t *testing.T) {
 	// convention yet, so the rule is held at acceptance.
 	p1 := w.propose(w.advA, b.ID, "pmsmp", one.ID)
 	p2 := w.propose(w.advA, b.ID, "pmsmp", two.ID)
-	for _, p := range []pathways.Proposal{p1, p2} {
+	for _, p := range []proposals.Proposal{p1, p2} {
 		w.must(w.act(w.advA, p.ID, "approve", nil), http.StatusOK)
 		w.must(w.act(w.advA, p.ID, "send", nil), http.StatusOK)
 	}
@@ -100,7 +101,7 @@ func TestAcceptanceRefusesAPlacementTheRulesForbid(t *testing.T) {
 		t.Errorf("problem %+v", pr)
 	}
 	got, err := w.db.Proposal(context.Background(), w.orgA.ID, p2.ID)
-	if err != nil || got.State != pathways.ProposalSent {
+	if err != nil || got.State != proposals.Sent {
 		t.Errorf("the refused acceptance changed the proposal: %s %v", got.State, err)
 	}
 }

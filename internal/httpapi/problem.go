@@ -22,8 +22,29 @@ type Problem struct {
 	Instance  string              `json:"instance,omitempty"`
 	RequestID string              `json:"requestId,omitempty"`
 	Errors    []apperr.FieldError `json:"errors,omitempty"`
-	// CurrentState is set on a forbidden transition (409).
+	// CurrentState is set on a forbidden transition (409): the state the
+	// record is in.
 	CurrentState string `json:"currentState,omitempty"`
+	// CooldownEnds is set on a pair declined lately (409): when it may be
+	// proposed again (RFC 3339).
+	CooldownEnds string `json:"cooldownEnds,omitempty"`
+	// Limit is set when a request would exceed a limit (409): the limit.
+	Limit *int `json:"limit,omitempty"`
+}
+
+// setExtra writes one extra member of an error into the problem. Every
+// apperr.Extra has its member here (a test walks them all).
+func (p *Problem) setExtra(key apperr.Extra, v any) {
+	switch key {
+	case apperr.CurrentState:
+		p.CurrentState = fmt.Sprint(v)
+	case apperr.CooldownEnds:
+		p.CooldownEnds = fmt.Sprint(v)
+	case apperr.Limit:
+		if n, ok := v.(int); ok {
+			p.Limit = &n
+		}
+	}
 }
 
 // statusOf is the one table from error codes to HTTP statuses.
@@ -117,14 +138,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 			p.Status = fiber.StatusInternalServerError
 		}
 		if ae, ok := apperr.As(err); ok && code != apperr.Internal {
-			p.Detail = ae.Message
+			p.Detail = ae.In(lang)
 			p.Errors = s.valid.localise(ae.Fields, lang)
-			if st, ok := ae.Extra["currentState"].(string); ok {
-				p.CurrentState = st
-			}
-			if code == apperr.NotFound {
-				// Store messages name operations; people get a sentence.
-				p.Detail = pick(lang, "No such resource.", "Cette ressource n'existe pas.")
+			for k, v := range ae.Extra {
+				p.setExtra(k, v)
 			}
 		}
 		if p.Status >= 500 {

@@ -13,10 +13,9 @@ import (
 
 	"github.com/parcours-emploi/parcours/access"
 	"github.com/parcours-emploi/parcours/ids"
-	"github.com/parcours-emploi/parcours/internal/httpapi"
-	"github.com/parcours-emploi/parcours/internal/mongodb"
 	"github.com/parcours-emploi/parcours/mentoring"
 	"github.com/parcours-emploi/parcours/pathways"
+	"github.com/parcours-emploi/parcours/proposals"
 )
 
 // clock is an injected clock tests move by hand.
@@ -40,11 +39,7 @@ func (c *clock) Add(d time.Duration) {
 // withMentoring wires the proposal and mentorship stores of the world's
 // database and the clock.
 func withMentoring(c *clock) worldOption {
-	return func(d *httpapi.Deps) {
-		db := d.Access.(*mongodb.DB)
-		d.Proposals, d.Mentorships, d.MentorPlaces = db, db, db
-		d.Now = c.Now
-	}
+	return func(s *worldSetup) { s.settings.Now = c.Now }
 }
 
 // mworld is a world with proposals, a clock and more mentor keys: mentorA2
@@ -54,7 +49,6 @@ type mworld struct {
 	clock              *clock
 	mentorA2, mentorB  key
 	mentorIDs          map[string]string // user id → mentor id
-	service            *mentoring.Service
 	beneficiaryNumber  int
 	lastBeneficiaryDoc map[string]any
 }
@@ -64,7 +58,6 @@ func newMWorld(t *testing.T, opts ...worldOption) *mworld {
 	c := &clock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
 	w := &mworld{world: newWorld(t, append([]worldOption{withMentoring(c)}, opts...)...), clock: c, mentorIDs: map[string]string{}}
 	w.mentorA2, w.mentorB = w.mentorKey(w.orgA), w.mentorKey(w.orgB)
-	w.service = &mentoring.Service{Proposals: w.db, Mentorships: w.db, Mentors: w.db, Places: w.db}
 	return w
 }
 
@@ -100,9 +93,9 @@ func (w *mworld) mentor(staff, user key, capacity int) string {
 	return m.ID
 }
 
-func (w *mworld) propose(staff key, beneficiaryID, kind, openingID string) pathways.Proposal {
+func (w *mworld) propose(staff key, beneficiaryID, kind, openingID string) proposals.Proposal {
 	w.t.Helper()
-	var p pathways.Proposal
+	var p proposals.Proposal
 	w.must(w.do(staff, "POST", "/api/v1/proposals", map[string]any{"beneficiaryId": beneficiaryID, "kind": kind, "openingId": openingID}), http.StatusCreated).json(w.t, &p)
 	return p
 }
@@ -114,7 +107,7 @@ func (w *mworld) act(k key, id, action string, body any) resp {
 }
 
 // sent proposes, approves and sends a mentor proposal by advA.
-func (w *mworld) sent(beneficiaryID, mentorID string) pathways.Proposal {
+func (w *mworld) sent(beneficiaryID, mentorID string) proposals.Proposal {
 	w.t.Helper()
 	p := w.propose(w.advA, beneficiaryID, "mentor", mentorID)
 	w.must(w.act(w.advA, p.ID, "approve", nil), http.StatusOK)
@@ -210,7 +203,7 @@ func TestProposalTransitionsPerRole(t *testing.T) {
 				return
 			}
 			// Every transition is recorded with who made it and when.
-			var got pathways.Proposal
+			var got proposals.Proposal
 			w.must(w.do(w.advA, "GET", "/api/v1/proposals/"+p.ID, nil), http.StatusOK).json(t, &got)
 			last, _ := got.LastTransition()
 			if last.By != tt.key().user.ID || !last.At.Equal(w.clock.Now()) {
@@ -367,14 +360,14 @@ func TestOpportunityProposalAnswersAreRecordedByStaff(t *testing.T) {
 	w.must(w.do(w.agencyK, "POST", "/api/v1/opportunities", offer("Commis de cuisine", "G1602", "69", "69002", 45.757, 4.832, "a2")), http.StatusCreated).json(t, &job)
 	for _, answer := range []map[string]any{{"answer": "accepted"}, {"answer": "declined", "reason": "Horaires incompatibles"}} {
 		p := w.propose(w.advA, ben, "job", job.ID)
-		if p.Kind != pathways.OpeningJob || p.Score <= 0 {
+		if p.Kind != proposals.KindJob || p.Score <= 0 {
 			t.Fatalf("job proposal %+v", p)
 		}
 		w.must(w.act(w.advA, p.ID, "answer", answer), http.StatusConflict) // not sent yet
 		w.must(w.act(w.advA, p.ID, "approve", nil), http.StatusOK)
 		w.must(w.act(w.advA, p.ID, "send", nil), http.StatusOK)
 		w.must(w.act(w.advB, p.ID, "answer", answer), http.StatusNotFound)
-		var got pathways.Proposal
+		var got proposals.Proposal
 		w.must(w.act(w.advA, p.ID, "answer", answer), http.StatusOK).json(t, &got)
 		if string(got.State) != answer["answer"] {
 			t.Errorf("answer %v left the proposal %s", answer, got.State)

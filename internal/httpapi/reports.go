@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -16,6 +17,35 @@ type ReportQuery struct {
 	Cohort    string `query:"cohort"`
 	Horizon   int    `query:"horizon"`
 	RuleSet   string `query:"ruleset"`
+}
+
+// Report is a positive-exit report: per cohort of a programme, at one
+// horizon, under one named and versioned rule set.
+type Report struct {
+	Programme      string          `json:"programme"`
+	Horizon        int             `json:"horizon"`
+	RuleSet        string          `json:"ruleSet"`
+	RuleSetVersion string          `json:"ruleSetVersion"`
+	Categories     []string        `json:"categories"`
+	Cohorts        []CohortOutcome `json:"cohorts"`
+	GeneratedAt    time.Time       `json:"generatedAt"`
+}
+
+// CohortOutcome is one cohort's line of a positive-exit report.
+type CohortOutcome struct {
+	Cohort      string         `json:"cohort"`
+	Enrolled    int            `json:"enrolled"`
+	Measured    int            `json:"measured"`
+	Positive    int            `json:"positive"`
+	Rate        float64        `json:"rate"`
+	RatePercent float64        `json:"ratePercent"`
+	Breakdown   map[string]int `json:"breakdown"`
+}
+
+func toReport(r pathways.Report) Report {
+	return Report{Programme: r.Programme, Horizon: r.Horizon, RuleSet: r.RuleSet, RuleSetVersion: r.RuleSetVersion,
+		Categories: orEmpty(r.Categories), GeneratedAt: r.GeneratedAt,
+		Cohorts: convert(r.Cohorts, func(c pathways.CohortOutcome) CohortOutcome { return CohortOutcome(c) })}
 }
 
 // positiveExits reports per cohort of a programme how many were enrolled,
@@ -32,30 +62,10 @@ func (s *Server) positiveExits(c *fiber.Ctx) error {
 		return err
 	}
 	h, _ := strconv.Atoi(horizon)
-	rs := pathways.RuleSetFor(programme)
-	if ruleset != "" {
-		rs = pathways.RuleSets[ruleset]
-	}
-	org := principal(c).OrganisationID
-	ctx := c.UserContext()
-	var enrolled []pathways.Enrolled
-	after := ""
-	for {
-		list, next, err := s.Measurements.Enrolments(ctx, pathways.EnrolmentFilter{OrganisationID: org, Programme: programme, Cohort: cohort, After: after, Limit: 1000})
-		if err != nil {
-			return err
-		}
-		enrolled = append(enrolled, list...)
-		if next == "" {
-			break
-		}
-		after = next
-	}
-	measured, err := s.Measurements.Measurements(ctx, pathways.MeasurementFilter{OrganisationID: org, Programme: programme, Cohort: cohort, Horizon: h})
+	r, err := s.svc.Beneficiaries.PositiveExits(c.UserContext(), principal(c), pathways.ReportQuery{Programme: programme, Cohort: cohort, Horizon: h, RuleSet: ruleset})
 	if err != nil {
 		return err
 	}
-	r := pathways.BuildReport(programme, h, rs, enrolled, measured, s.now())
 	c.Vary(fiber.HeaderAccept)
 	if strings.Contains(c.Get(fiber.HeaderAccept), "text/csv") {
 		var buf bytes.Buffer
@@ -65,5 +75,5 @@ func (s *Server) positiveExits(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 		return c.Send(buf.Bytes())
 	}
-	return c.JSON(r)
+	return c.JSON(toReport(r))
 }

@@ -106,3 +106,21 @@ func fill(v reflect.Value) {
 		}
 	}
 }
+
+// convert maps a list with f; the result is never nil, so it is written []
+// rather than null.
+func convert[T, U any](list []T, f func(T) U) []U {
+	out := make([]U, len(list))
+	for i, x := range list {
+		out[i] = f(x)
+	}
+	return out
+}
+
+// orEmpty returns list, or an empty list for nil.
+func orEmpty[T any](list []T) []T {
+	if list == nil {
+		return []T{}
+	}
+	return list
+}

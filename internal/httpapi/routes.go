@@ -7,11 +7,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/parcours-emploi/parcours/access"
-	"github.com/parcours-emploi/parcours/internal/batching"
-	"github.com/parcours-emploi/parcours/internal/suggest"
-	"github.com/parcours-emploi/parcours/jobs"
-	"github.com/parcours-emploi/parcours/mentoring"
-	"github.com/parcours-emploi/parcours/pathways"
 )
 
 // Role sets used by the routes.
@@ -36,102 +31,94 @@ func (s *Server) routes() []route {
 			Responses: map[int]any{200: map[string]any{}}, Handler: s.openapi},
 
 		{Method: "POST", Path: "/api/v1/beneficiaries", Summary: "Create a beneficiary", Tag: "beneficiaries", Roles: staff,
-			Request: BeneficiaryInput{}, Responses: map[int]any{201: pathways.Beneficiary{}}, Handler: s.createBeneficiary},
+			Request: BeneficiaryInput{}, Responses: map[int]any{201: Beneficiary{}}, Handler: s.createBeneficiary},
 		{Method: "GET", Path: "/api/v1/beneficiaries", Summary: "List the organisation's beneficiaries (no sensitive field)", Tag: "beneficiaries", Roles: staff,
-			Query: BeneficiaryQuery{}, Responses: map[int]any{200: page[pathways.Summary]{}}, Handler: s.listBeneficiaries},
+			Query: BeneficiaryQuery{}, Responses: map[int]any{200: page[BeneficiarySummary]{}}, Handler: s.listBeneficiaries},
 		{Method: "GET", Path: "/api/v1/beneficiaries/:id", Summary: "Read a beneficiary file (audit-logged)", Tag: "beneficiaries", Roles: staff,
-			Responses: map[int]any{200: pathways.Beneficiary{}, 304: nil}, Handler: s.getBeneficiary},
+			Responses: map[int]any{200: Beneficiary{}, 304: nil}, Handler: s.getBeneficiary},
 		{Method: "PATCH", Path: "/api/v1/beneficiaries/:id", Summary: "Change a beneficiary file (JSON merge patch, If-Match required)", Tag: "beneficiaries", Roles: staff,
-			Request: BeneficiaryInput{}, Responses: map[int]any{200: pathways.Beneficiary{}}, Handler: s.patchBeneficiary},
+			Request: BeneficiaryInput{}, Responses: map[int]any{200: Beneficiary{}}, Handler: s.patchBeneficiary},
 		{Method: "DELETE", Path: "/api/v1/beneficiaries/:id", Summary: "Erase a beneficiary's personal data (GDPR); anonymous statistics stay", Tag: "beneficiaries", Roles: staff,
 			Responses: map[int]any{204: nil}, Handler: s.eraseBeneficiary},
 		{Method: "GET", Path: "/api/v1/beneficiaries/:id/suggestions", Summary: "Rank the opportunities or mentors of a kind for a beneficiary, each with its explanation", Tag: "matching", Roles: staff,
-			Query: SuggestionQuery{}, Responses: map[int]any{200: suggest.Result{}}, Handler: s.suggestions},
+			Query: SuggestionQuery{}, Responses: map[int]any{200: Suggestions{}}, Handler: s.suggestions},
 		{Method: "GET", Path: "/api/v1/beneficiaries/:id/evaluation", Summary: "Explain one pair: its score and components, or the constraints it fails and what to do next", Tag: "matching", Roles: staff,
 			Query: EvaluationQuery{}, Responses: map[int]any{200: PairEvaluation{}}, Handler: s.evaluation},
 
 		{Method: "POST", Path: "/api/v1/opportunities", Summary: "Publish a job offer, PMSMP placement or training session", Tag: "opportunities", Roles: publishers,
-			Request: OpportunityInput{}, Responses: map[int]any{201: jobs.Opportunity{}}, Handler: s.createOpportunity},
+			Request: OpportunityInput{}, Responses: map[int]any{201: Opportunity{}}, Handler: s.createOpportunity},
 		{Method: "GET", Path: "/api/v1/opportunities", Summary: "List opportunities (agencies: their own)", Tag: "opportunities", Roles: publishers,
-			Query: OpportunityQuery{}, Responses: map[int]any{200: page[jobs.Opportunity]{}}, Handler: s.listOpportunities},
+			Query: OpportunityQuery{}, Responses: map[int]any{200: page[Opportunity]{}}, Handler: s.listOpportunities},
 		{Method: "GET", Path: "/api/v1/opportunities/:id", Summary: "Read an opportunity", Tag: "opportunities", Roles: publishers,
-			Responses: map[int]any{200: jobs.Opportunity{}, 304: nil}, Handler: s.getOpportunity},
+			Responses: map[int]any{200: Opportunity{}, 304: nil}, Handler: s.getOpportunity},
 		{Method: "PATCH", Path: "/api/v1/opportunities/:id", Summary: "Change an own opportunity (JSON merge patch, If-Match required)", Tag: "opportunities", Roles: publishers,
-			Request: OpportunityInput{}, Responses: map[int]any{200: jobs.Opportunity{}}, Handler: s.patchOpportunity},
+			Request: OpportunityInput{}, Responses: map[int]any{200: Opportunity{}}, Handler: s.patchOpportunity},
 		{Method: "POST", Path: "/api/v1/opportunities/:id/close", Summary: "Close an own opportunity", Tag: "opportunities", Roles: publishers,
-			Responses: map[int]any{200: jobs.Opportunity{}}, Handler: s.closeOpportunity},
+			Responses: map[int]any{200: Opportunity{}}, Handler: s.closeOpportunity},
 		{Method: "PUT", Path: "/api/v1/agency/openings/:externalRef", Summary: "Create or update an opening by the agency's own reference (idempotent)", Tag: "agency", Roles: agencies,
-			Request: OpportunityInput{}, Responses: map[int]any{200: jobs.Opportunity{}, 201: jobs.Opportunity{}}, Handler: s.putAgencyOpening},
+			Request: OpportunityInput{}, Responses: map[int]any{200: Opportunity{}, 201: Opportunity{}}, Handler: s.putAgencyOpening},
 		{Method: "POST", Path: `/api/v1/agency/openings\:batch`, Summary: "Create or update up to 500 openings, one result per item", Tag: "agency", Roles: agencies,
 			Request: AgencyBatch{}, Responses: map[int]any{200: AgencyBatchResult{}}, Handler: s.batchAgencyOpenings},
 
 		{Method: "POST", Path: "/api/v1/mentors", Summary: "Register a mentor", Tag: "mentors", Roles: staff,
-			Request: MentorInput{}, Responses: map[int]any{201: mentoring.Mentor{}}, Handler: s.createMentor},
+			Request: MentorInput{}, Responses: map[int]any{201: Mentor{}}, Handler: s.createMentor},
 		{Method: "GET", Path: "/api/v1/mentors", Summary: "List the organisation's mentors", Tag: "mentors", Roles: staff,
-			Query: MentorQuery{}, Responses: map[int]any{200: page[mentoring.Mentor]{}}, Handler: s.listMentors},
+			Query: MentorQuery{}, Responses: map[int]any{200: page[Mentor]{}}, Handler: s.listMentors},
 		{Method: "GET", Path: "/api/v1/mentors/me", Summary: "The calling mentor's own profile", Tag: "mentors", Roles: mentors,
-			Responses: map[int]any{200: mentoring.Mentor{}, 304: nil}, Handler: s.getMyMentor},
+			Responses: map[int]any{200: Mentor{}, 304: nil}, Handler: s.getMyMentor},
 		{Method: "PATCH", Path: "/api/v1/mentors/me", Summary: "Change one's own mentor profile (skills, interests, languages, capacity, availability, pause)", Tag: "mentors", Roles: mentors,
-			Request: MentorSelfInput{}, Responses: map[int]any{200: mentoring.Mentor{}}, Handler: s.patchMyMentor},
+			Request: MentorSelfInput{}, Responses: map[int]any{200: Mentor{}}, Handler: s.patchMyMentor},
 		{Method: "GET", Path: "/api/v1/mentors/:id", Summary: "Read a mentor", Tag: "mentors", Roles: staff,
-			Responses: map[int]any{200: mentoring.Mentor{}, 304: nil}, Handler: s.getMentor},
+			Responses: map[int]any{200: Mentor{}, 304: nil}, Handler: s.getMentor},
 		{Method: "PATCH", Path: "/api/v1/mentors/:id", Summary: "Change a mentor (JSON merge patch, If-Match required)", Tag: "mentors", Roles: staff,
-			Request: MentorInput{}, Responses: map[int]any{200: mentoring.Mentor{}}, Handler: s.patchMentor},
+			Request: MentorInput{}, Responses: map[int]any{200: Mentor{}}, Handler: s.patchMentor},
 
 		// Proposals (every kind) and co-training mentorships.
 		{Method: "POST", Path: "/api/v1/proposals", Summary: "Propose a pair: the server re-evaluates it and refuses an ineligible one (422) or one declined within the cooldown (409)", Tag: "proposals", Roles: staff,
-			Request: ProposalInput{}, Responses: map[int]any{201: pathways.Proposal{}}, Handler: s.createProposal},
+			Request: ProposalInput{}, Responses: map[int]any{201: Proposal{}}, Handler: s.createProposal},
 		{Method: "GET", Path: "/api/v1/proposals", Summary: "List the organisation's proposals", Tag: "proposals", Roles: staff,
-			Query: ProposalQuery{}, Responses: map[int]any{200: page[pathways.Proposal]{}}, Handler: s.listProposals},
+			Query: ProposalQuery{}, Responses: map[int]any{200: page[Proposal]{}}, Handler: s.listProposals},
 		{Method: "GET", Path: "/api/v1/proposals/:id", Summary: "Read a proposal with its history and explanation", Tag: "proposals", Roles: staff,
-			Responses: map[int]any{200: pathways.Proposal{}, 304: nil}, Handler: s.getProposal},
+			Responses: map[int]any{200: Proposal{}, 304: nil}, Handler: s.getProposal},
 		{Method: "POST", Path: "/api/v1/proposals/:id/approve", Summary: "Approve a proposed pair (human oversight)", Tag: "proposals", Roles: staff,
-			Responses: map[int]any{200: pathways.Proposal{}}, Handler: s.approveProposal},
+			Responses: map[int]any{200: Proposal{}}, Handler: s.approveProposal},
 		{Method: "POST", Path: "/api/v1/proposals/:id/send", Summary: "Send an approved proposal (to the mentor); it expires without an answer", Tag: "proposals", Roles: staff,
-			Responses: map[int]any{200: pathways.Proposal{}}, Handler: s.sendProposal},
+			Responses: map[int]any{200: Proposal{}}, Handler: s.sendProposal},
 		{Method: "POST", Path: "/api/v1/proposals/:id/withdraw", Summary: "Withdraw an open proposal", Tag: "proposals", Roles: staff,
-			Request: ReasonInput{}, Responses: map[int]any{200: pathways.Proposal{}}, Handler: s.withdrawProposal},
+			Request: ReasonInput{}, Responses: map[int]any{200: Proposal{}}, Handler: s.withdrawProposal},
 		{Method: "POST", Path: "/api/v1/proposals/:id/answer", Summary: "Record the answer to a job, PMSMP or training proposal", Tag: "proposals", Roles: staff,
-			Request: AnswerInput{}, Responses: map[int]any{200: pathways.Proposal{}}, Handler: s.answerProposal},
+			Request: AnswerInput{}, Responses: map[int]any{200: Proposal{}}, Handler: s.answerProposal},
 		{Method: "GET", Path: "/api/v1/mentors/me/proposals", Summary: "The proposals sent to the calling mentor, with the mentee view only", Tag: "mentoring", Roles: mentors,
-			Query: MentorProposalQuery{}, Responses: map[int]any{200: page[mentoring.MentorProposal]{}}, Handler: s.listMyProposals},
+			Query: MentorProposalQuery{}, Responses: map[int]any{200: page[MentorProposal]{}}, Handler: s.listMyProposals},
 		{Method: "POST", Path: "/api/v1/proposals/:id/accept", Summary: "Accept a proposal sent to the calling mentor (409 when no capacity is left)", Tag: "mentoring", Roles: mentors,
 			Responses: map[int]any{200: Acceptance{}}, Handler: s.acceptProposal},
 		{Method: "POST", Path: "/api/v1/proposals/:id/decline", Summary: "Decline a proposal sent to the calling mentor, with a reason", Tag: "mentoring", Roles: mentors,
-			Request: DeclineInput{}, Responses: map[int]any{200: mentoring.MentorProposal{}}, Handler: s.declineProposal},
+			Request: DeclineInput{}, Responses: map[int]any{200: MentorProposal{}}, Handler: s.declineProposal},
 		{Method: "GET", Path: "/api/v1/mentors/me/mentorships", Summary: "The calling mentor's mentorships, with the mentee view only", Tag: "mentoring", Roles: mentors,
-			Query: MyMentorshipQuery{}, Responses: map[int]any{200: page[mentoring.MentorMentorship]{}}, Handler: s.listMyMentorships},
+			Query: MyMentorshipQuery{}, Responses: map[int]any{200: page[MentorMentorship]{}}, Handler: s.listMyMentorships},
 		{Method: "GET", Path: "/api/v1/mentorships", Summary: "List the organisation's mentorships with their follow-up state", Tag: "mentoring", Roles: staff,
-			Query: MentorshipQuery{}, Responses: map[int]any{200: page[mentoring.Mentorship]{}}, Handler: s.listMentorships},
+			Query: MentorshipQuery{}, Responses: map[int]any{200: page[Mentorship]{}}, Handler: s.listMentorships},
 		{Method: "GET", Path: "/api/v1/mentorships/:id", Summary: "Read a mentorship (staff, or its mentor)", Tag: "mentoring", Roles: mentorsAndStaff,
-			Responses: map[int]any{200: mentoring.Mentorship{}, 304: nil}, Handler: s.getMentorship},
+			Responses: map[int]any{200: Mentorship{}, 304: nil}, Handler: s.getMentorship},
 		{Method: "POST", Path: "/api/v1/mentorships/:id/checkins", Summary: "Log a check-in of an active mentorship (its mentor or staff)", Tag: "mentoring", Roles: mentorsAndStaff,
-			Request: CheckInInput{}, Responses: map[int]any{201: mentoring.Mentorship{}}, Handler: s.addCheckIn},
+			Request: CheckInInput{}, Responses: map[int]any{201: Mentorship{}}, Handler: s.addCheckIn},
 		{Method: "POST", Path: "/api/v1/mentorships/:id/end", Summary: "End an active mentorship with a reason (its mentor or staff)", Tag: "mentoring", Roles: mentorsAndStaff,
-			Request: EndInput{}, Responses: map[int]any{200: mentoring.Mentorship{}}, Handler: s.endMentorship},
+			Request: EndInput{}, Responses: map[int]any{200: Mentorship{}}, Handler: s.endMentorship},
 
 		// Background work: matching batches, situations, outcome reports.
 		{Method: "POST", Path: "/api/v1/matching/batches", Summary: "Start a matching batch: recorded as queued, then run in the background", Tag: "matching", Roles: staff,
-			Request: BatchInput{}, Responses: map[int]any{202: batching.Batch{}}, Handler: s.createBatch},
+			Request: BatchInput{}, Responses: map[int]any{202: Batch{}}, Handler: s.createBatch},
 		{Method: "GET", Path: "/api/v1/matching/batches/:id", Summary: "Read a matching batch: status, progress, objective, counts, durations", Tag: "matching", Roles: staff,
-			Responses: map[int]any{200: batching.Batch{}}, Handler: s.getBatch},
+			Responses: map[int]any{200: Batch{}}, Handler: s.getBatch},
 		{Method: "GET", Path: "/api/v1/matching/batches/:id/dimacs", Summary: "The exact instance a batch solved, as a DIMACS min-cost-flow problem", Tag: "matching", Roles: staff,
 			Responses: map[int]any{200: nil}, ContentTypes: []string{"text/plain"}, Handler: s.getBatchInstance},
 		{Method: "POST", Path: "/api/v1/beneficiaries/:id/situations", Summary: "Record a dated situation (contract, training, internship, job search, programme exit)", Tag: "outcomes", Roles: staff,
-			Request: SituationInput{}, Responses: map[int]any{201: pathways.Situation{}}, Handler: s.createSituation},
+			Request: SituationInput{}, Responses: map[int]any{201: Situation{}}, Handler: s.createSituation},
 		{Method: "GET", Path: "/api/v1/beneficiaries/:id/situations", Summary: "List a beneficiary's situations by start date (audit-logged)", Tag: "outcomes", Roles: staff,
-			Responses: map[int]any{200: page[pathways.Situation]{}}, Handler: s.listSituations},
+			Responses: map[int]any{200: page[Situation]{}}, Handler: s.listSituations},
 		{Method: "GET", Path: "/api/v1/reports/positive-exits", Summary: "Positive exits per cohort at T+6 or T+12 under a named, versioned rule set (JSON, or CSV with Accept: text/csv)", Tag: "outcomes", Roles: staff,
-			Query: ReportQuery{}, Responses: map[int]any{200: pathways.Report{}}, ContentTypes: []string{"text/csv"}, Handler: s.positiveExits},
+			Query: ReportQuery{}, Responses: map[int]any{200: Report{}}, ContentTypes: []string{"text/csv"}, Handler: s.positiveExits},
 	}
-}
-
-// MentorQuery filters GET /mentors.
-type MentorQuery struct {
-	Status     string `query:"status"`
-	Department string `query:"department"`
-	Cursor     string `query:"cursor"`
-	Limit      int    `query:"limit"`
 }
 
 // Health answers the probes.

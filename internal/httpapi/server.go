@@ -17,12 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/parcours-emploi/parcours/access"
-	"github.com/parcours-emploi/parcours/internal/matchinput"
-	"github.com/parcours-emploi/parcours/internal/suggest"
-	"github.com/parcours-emploi/parcours/jobs"
-	"github.com/parcours-emploi/parcours/matching"
-	"github.com/parcours-emploi/parcours/mentoring"
-	"github.com/parcours-emploi/parcours/pathways"
+	"github.com/parcours-emploi/parcours/app"
 )
 
 // Body limits: every JSON body up to DefaultBodyLimit, bulk agency openings
@@ -32,48 +27,16 @@ const (
 	BatchBodyLimit   = 8 << 20
 )
 
-// Deps are what the API needs. Stores are interfaces of the domain packages.
+// Deps are what the API needs: the services, built once for every
+// adapter, and the API's own settings.
 type Deps struct {
-	Access        access.Store
-	Beneficiaries pathways.Store
-	Audit         pathways.AuditLog
-	Opportunities jobs.Store
-	Mentors       mentoring.MentorStore
-	// PMSMP keeps the conventions accepted placements make; when set,
-	// accepting a PMSMP proposal holds the PMSMP rules.
-	PMSMP jobs.PMSMPStore
-	// Suggest ranks opportunities and mentors for a beneficiary.
-	Suggest *suggest.Service
-
-	// Batches submits and reads matching batches.
-	Batches BatchService
-	// Situations and Measurements keep dated situations and T+6/T+12
-	// outcome measurements (reports read them).
-	Situations   pathways.SituationStore
-	Measurements pathways.MeasurementStore
-	// Changes hears of beneficiary and opportunity changes (suggestion
-	// refresh); nil means nobody listens.
-	Changes pathways.ChangeNotifier
-
-	// Proposals, Mentorships and MentorPlaces keep proposals of every kind
-	// and co-training mentorships; MatchEngine re-evaluates a pair an
-	// adviser proposes (nil: the default engine with DeclineCooldown).
-	Proposals    pathways.ProposalStore
-	Mentorships  mentoring.MentorshipStore
-	MentorPlaces mentoring.PlaceStore
-	MatchEngine  *matching.Engine
-	// ProposalExpiryDays is how long a sent proposal waits for an answer
-	// (0: 14); MentorshipMonths a mentorship's length (0: 6);
-	// DeclineCooldown how long a declined pair is not proposed again (0: 90 days).
-	ProposalExpiryDays int
-	MentorshipMonths   int
-	DeclineCooldown    time.Duration
+	Services *app.Services
 
 	// Checks are the readiness probes (database, queue) by name.
 	Checks map[string]func(context.Context) error
 
 	Logger *slog.Logger
-	// Now is the clock; time.Now when nil.
+	// Now is the clock of the API's own work (key cache); time.Now when nil.
 	Now func() time.Time
 	// RateLimit is the number of requests a key may make per minute (0: 600).
 	RateLimit int
@@ -87,6 +50,7 @@ type Deps struct {
 // Server holds the dependencies the handlers use.
 type Server struct {
 	Deps
+	svc   *app.Services
 	valid *validation
 	keys  keyCache
 
@@ -112,10 +76,7 @@ func New(d Deps) *fiber.App {
 	if d.StoreTimeout <= 0 {
 		d.StoreTimeout = 10 * time.Second
 	}
-	if d.MatchEngine == nil {
-		d.MatchEngine = matchinput.NewEngine(d.DeclineCooldown)
-	}
-	s := &Server{Deps: d, valid: newValidation()}
+	s := &Server{Deps: d, svc: d.Services, valid: newValidation()}
 
 	app := fiber.New(fiber.Config{
 		AppName:               "parcours",
@@ -158,10 +119,6 @@ func New(d Deps) *fiber.App {
 func (s *Server) withDeadline(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(context.Background(), s.StoreTimeout)
 	defer cancel()
-	c.SetUserContext(ctx)
+	c.SetUserContext(access.WithRequestID(ctx, requestIDOf(c)))
 	return c.Next()
 }
-
-// now is the clock at the precision the store keeps (milliseconds), so a
-// record reads back exactly as it was written.
-func (s *Server) now() time.Time { return s.Now().UTC().Truncate(time.Millisecond) }

@@ -1,22 +1,45 @@
 package httpapi
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/parcours-emploi/parcours/civil"
-	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/pathways"
 )
 
 // SituationInput is the body of POST /beneficiaries/{id}/situations.
 type SituationInput struct {
-	Kind           pathways.SituationKind `json:"kind" validate:"required,oneof=cdi cdd interim subsidised-contract business-creation public-sector insertion-hire qualifying-training pre-qualifying-training fle-training internship alternance job-search programme-exit"`
-	Start          civil.Date             `json:"startDate" validate:"required,date"`
-	End            civil.Date             `json:"endDate" validate:"omitempty,date"`
-	DurationMonths int                    `json:"durationMonths" validate:"min=0,max=120"`
-	ExitReason     string                 `json:"exitReason" validate:"omitempty,oneof=success re-orientation drop-out exclusion moved end-of-programme other"`
-	Employer       string                 `json:"employer" validate:"max=200"`
-	Note           string                 `json:"note" validate:"max=2000"`
+	Kind           string     `json:"kind" validate:"required,oneof=cdi cdd interim subsidised-contract business-creation public-sector insertion-hire qualifying-training pre-qualifying-training fle-training internship alternance job-search programme-exit"`
+	Start          civil.Date `json:"startDate" validate:"required,date"`
+	End            civil.Date `json:"endDate" validate:"omitempty,date"`
+	DurationMonths int        `json:"durationMonths" validate:"min=0,max=120"`
+	ExitReason     string     `json:"exitReason" validate:"omitempty,oneof=success re-orientation drop-out exclusion moved end-of-programme other"`
+	Employer       string     `json:"employer" validate:"max=200"`
+	Note           string     `json:"note" validate:"max=2000"`
+}
+
+// Situation is one dated situation of a beneficiary, as the API answers it.
+type Situation struct {
+	ID             string     `json:"id"`
+	OrganisationID string     `json:"organisationId"`
+	BeneficiaryID  string     `json:"beneficiaryId"`
+	Kind           string     `json:"kind"`
+	Start          civil.Date `json:"startDate"`
+	End            civil.Date `json:"endDate,omitempty"`
+	DurationMonths int        `json:"durationMonths,omitempty"`
+	ExitReason     string     `json:"exitReason,omitempty"`
+	Employer       string     `json:"employer,omitempty"`
+	Note           string     `json:"note,omitempty"`
+	RecordedAt     time.Time  `json:"recordedAt"`
+	RecordedBy     string     `json:"recordedBy"`
+}
+
+func toSituation(s pathways.Situation) Situation {
+	return Situation{ID: s.ID, OrganisationID: s.OrganisationID, BeneficiaryID: s.BeneficiaryID, Kind: string(s.Kind),
+		Start: s.Start, End: s.End, DurationMonths: s.DurationMonths, ExitReason: s.ExitReason, Employer: s.Employer,
+		Note: s.Note, RecordedAt: s.RecordedAt, RecordedBy: s.RecordedBy}
 }
 
 func (s *Server) createSituation(c *fiber.Ctx) error {
@@ -24,59 +47,21 @@ func (s *Server) createSituation(c *fiber.Ctx) error {
 	if err := s.decodeBody(c, &in); err != nil {
 		return err
 	}
-	b, err := s.loadBeneficiary(c)
+	sit, err := s.svc.Beneficiaries.RecordSituation(c.UserContext(), principal(c), c.Params("id"), pathways.Situation{
+		Kind: pathways.SituationKind(in.Kind), Start: in.Start, End: in.End, DurationMonths: in.DurationMonths,
+		ExitReason: in.ExitReason, Employer: in.Employer, Note: in.Note,
+	})
 	if err != nil {
 		return err
 	}
-	p := principal(c)
-	now := s.now()
-	sit := pathways.Situation{
-		ID: ids.New("sit"), OrganisationID: p.OrganisationID, BeneficiaryID: b.ID,
-		Kind: in.Kind, Start: in.Start, End: in.End, DurationMonths: in.DurationMonths, ExitReason: in.ExitReason,
-		Employer: in.Employer, Note: in.Note, RecordedAt: now, RecordedBy: p.UserID,
-	}
-	if err := sit.Validate(); err != nil {
-		return err
-	}
-	if err := s.Situations.CreateSituation(c.UserContext(), sit); err != nil {
-		return err
-	}
-	if err := s.audit(c, "update", b.ID); err != nil {
-		return err
-	}
-	c.Location("/api/v1/beneficiaries/" + b.ID + "/situations")
-	return c.Status(fiber.StatusCreated).JSON(sit)
+	c.Location("/api/v1/beneficiaries/" + sit.BeneficiaryID + "/situations")
+	return c.Status(fiber.StatusCreated).JSON(toSituation(sit))
 }
 
 func (s *Server) listSituations(c *fiber.Ctx) error {
-	b, err := s.loadBeneficiary(c)
+	list, err := s.svc.Beneficiaries.ListSituations(c.UserContext(), principal(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
-	list, err := s.Situations.Situations(c.UserContext(), b.OrganisationID, b.ID)
-	if err != nil {
-		return err
-	}
-	if err := s.audit(c, "read", b.ID); err != nil {
-		return err
-	}
-	out := page[pathways.Situation]{Items: list}
-	fillSlices(&out)
-	return c.JSON(out)
-}
-
-// notifyBeneficiary tells the change notifier, if any, that a beneficiary
-// changed; call it after a create or a patch is stored.
-func (s *Server) notifyBeneficiary(c *fiber.Ctx, id string) {
-	if s.Changes != nil {
-		s.Changes.BeneficiaryChanged(c.UserContext(), principal(c).OrganisationID, id)
-	}
-}
-
-// notifyOpportunity tells the change notifier, if any, that an opportunity
-// changed; call it after a create, a patch or a close is stored.
-func (s *Server) notifyOpportunity(c *fiber.Ctx, id string) {
-	if s.Changes != nil {
-		s.Changes.OpportunityChanged(c.UserContext(), principal(c).OrganisationID, id)
-	}
+	return c.JSON(page[Situation]{Items: convert(list, toSituation)})
 }

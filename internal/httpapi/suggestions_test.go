@@ -8,7 +8,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/parcours-emploi/parcours/civil"
-	"github.com/parcours-emploi/parcours/internal/suggest"
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/pathways"
 )
@@ -34,7 +33,7 @@ func TestSuggestionsRankEligibleOpeningsWithExplanations(t *testing.T) {
 	w.must(w.do(w.advB, "POST", "/api/v1/opportunities", offer("Aide-soignant(e)", "J1501", "69", "69004", 45.778, 4.828, "b1")), http.StatusCreated).json(t, &nurse)
 	w.must(w.do(w.advB, "POST", "/api/v1/opportunities", offer("Commis de cuisine", "G1602", "13", "13001", 43.297, 5.381, "a2")), http.StatusCreated).json(t, &far)
 
-	var res suggest.Result
+	var res explainedSuggestions
 	w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries/"+b.ID+"/suggestions?kind=job", nil), http.StatusOK).json(t, &res)
 	var got []string
 	for _, it := range res.Items {
@@ -99,7 +98,7 @@ func TestMentorSuggestionsLeaveOutADeclinedPairDuringTheCooldown(t *testing.T) {
 	w.must(w.do(w.advA, "POST", "/api/v1/mentors", mentorBody(w.mentorA.user.ID)), http.StatusCreated).json(t, &m)
 
 	mentorIDs := func() []string {
-		var res suggest.Result
+		var res explainedSuggestions
 		w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries/"+b.ID+"/suggestions?kind=mentor", nil), http.StatusOK).json(t, &res)
 		var ids []string
 		for _, it := range res.Items {
@@ -133,7 +132,7 @@ func TestSuggestionsLeaveOutPlacesOtherProposalsHold(t *testing.T) {
 	w.must(w.do(w.agencyK, "POST", "/api/v1/opportunities", body), http.StatusCreated).json(t, &one)
 
 	suggested := func(b string) []string {
-		var res suggest.Result
+		var res explainedSuggestions
 		w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries/"+b+"/suggestions?kind=job", nil), http.StatusOK).json(t, &res)
 		var ids []string
 		for _, it := range res.Items {

@@ -184,6 +184,7 @@ func (vl *validation) localise(fields []apperr.FieldError, lang string) []apperr
 	for i, f := range fields {
 		out[i] = f
 		if f.Detail != "" || f.Tag == "" {
+			out[i].Detail = f.In(lang)
 			continue
 		}
 		msg, err := t.T(f.Tag, f.Pointer, f.Param)

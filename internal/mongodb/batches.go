@@ -10,11 +10,11 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/parcours-emploi/parcours/apperr"
-	"github.com/parcours-emploi/parcours/internal/batching"
-	"github.com/parcours-emploi/parcours/matching"
+	"github.com/parcours-emploi/parcours/batches"
+	"github.com/parcours-emploi/parcours/proposals"
 )
 
-var _ batching.BatchStore = (*DB)(nil)
+var _ batches.Store = (*DB)(nil)
 
 // Collections of matching batches.
 const (
@@ -32,28 +32,28 @@ var batchIndexes = []index{
 // batchDoc is a batch as stored. EnqueuedAt is always present (null until
 // enqueued) so the sweeper can find the batches without it.
 type batchDoc struct {
-	ID              string                  `bson:"_id"`
-	OrganisationID  string                  `bson:"organisationId"`
-	Kind            matching.Kind           `bson:"kind"`
-	Scope           batching.BatchScope     `bson:"scope"`
-	MinScore        float64                 `bson:"minScore"`
-	Status          batching.BatchStatus    `bson:"status"`
-	CreatedBy       string                  `bson:"createdBy"`
-	CreatedAt       time.Time               `bson:"createdAt"`
-	EnqueuedAt      *time.Time              `bson:"enqueuedAt"`
-	StartedAt       *time.Time              `bson:"startedAt,omitempty"`
-	FinishedAt      *time.Time              `bson:"finishedAt,omitempty"`
-	Attempts        int                     `bson:"attempts"`
-	Progress        batching.BatchProgress  `bson:"progress"`
-	Counts          batching.BatchCounts    `bson:"counts"`
-	Objective       int64                   `bson:"objective"`
-	Durations       batching.BatchDurations `bson:"durations"`
-	WeightsVersion  string                  `bson:"weightsVersion,omitempty"`
-	TaxonomyVersion string                  `bson:"taxonomyVersion,omitempty"`
-	Error           string                  `bson:"error,omitempty"`
+	ID              string            `bson:"_id"`
+	OrganisationID  string            `bson:"organisationId"`
+	Kind            proposals.Kind    `bson:"kind"`
+	Scope           batches.Scope     `bson:"scope"`
+	MinScore        float64           `bson:"minScore"`
+	Status          batches.Status    `bson:"status"`
+	CreatedBy       string            `bson:"createdBy"`
+	CreatedAt       time.Time         `bson:"createdAt"`
+	EnqueuedAt      *time.Time        `bson:"enqueuedAt"`
+	StartedAt       *time.Time        `bson:"startedAt,omitempty"`
+	FinishedAt      *time.Time        `bson:"finishedAt,omitempty"`
+	Attempts        int               `bson:"attempts"`
+	Progress        batches.Progress  `bson:"progress"`
+	Counts          batches.Counts    `bson:"counts"`
+	Objective       int64             `bson:"objective"`
+	Durations       batches.Durations `bson:"durations"`
+	WeightsVersion  string            `bson:"weightsVersion,omitempty"`
+	TaxonomyVersion string            `bson:"taxonomyVersion,omitempty"`
+	Error           string            `bson:"error,omitempty"`
 }
 
-func toBatchDoc(b batching.Batch) batchDoc {
+func toBatchDoc(b batches.Batch) batchDoc {
 	return batchDoc{
 		ID: b.ID, OrganisationID: b.OrganisationID, Kind: b.Kind, Scope: b.Scope, MinScore: b.MinScore,
 		Status: b.Status, CreatedBy: b.CreatedBy, CreatedAt: b.CreatedAt, EnqueuedAt: b.EnqueuedAt,
@@ -71,8 +71,8 @@ func utcPtr(t *time.Time) *time.Time {
 	return &u
 }
 
-func toBatch(d batchDoc) batching.Batch {
-	return batching.Batch{
+func toBatch(d batchDoc) batches.Batch {
+	return batches.Batch{
 		ID: d.ID, OrganisationID: d.OrganisationID, Kind: d.Kind, Scope: d.Scope, MinScore: d.MinScore,
 		Status: d.Status, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt.UTC(), EnqueuedAt: utcPtr(d.EnqueuedAt),
 		StartedAt: utcPtr(d.StartedAt), FinishedAt: utcPtr(d.FinishedAt), Attempts: d.Attempts, Progress: d.Progress,
@@ -82,25 +82,25 @@ func toBatch(d batchDoc) batching.Batch {
 }
 
 // CreateBatch inserts b.
-func (d *DB) CreateBatch(ctx context.Context, b batching.Batch) error {
+func (d *DB) CreateBatch(ctx context.Context, b batches.Batch) error {
 	_, err := d.col(colBatches).InsertOne(ctx, toBatchDoc(b))
 	return translate(err, "insert batch "+b.ID)
 }
 
 // Batch returns org's batch id.
-func (d *DB) Batch(ctx context.Context, org, id string) (batching.Batch, error) {
+func (d *DB) Batch(ctx context.Context, org, id string) (batches.Batch, error) {
 	return d.findBatch(ctx, bson.D{{Key: "_id", Value: id}, {Key: "organisationId", Value: org}}, id)
 }
 
 // BatchByID returns batch id of any organisation.
-func (d *DB) BatchByID(ctx context.Context, id string) (batching.Batch, error) {
+func (d *DB) BatchByID(ctx context.Context, id string) (batches.Batch, error) {
 	return d.findBatch(ctx, bson.D{{Key: "_id", Value: id}}, id)
 }
 
-func (d *DB) findBatch(ctx context.Context, filter bson.D, id string) (batching.Batch, error) {
+func (d *DB) findBatch(ctx context.Context, filter bson.D, id string) (batches.Batch, error) {
 	var doc batchDoc
 	if err := d.col(colBatches).FindOne(ctx, filter).Decode(&doc); err != nil {
-		return batching.Batch{}, translate(err, "find batch "+id)
+		return batches.Batch{}, translate(err, "find batch "+id)
 	}
 	return toBatch(doc), nil
 }
@@ -114,12 +114,12 @@ func (d *DB) MarkEnqueued(ctx context.Context, id string, at time.Time) error {
 }
 
 // StartBatch moves a queued or running batch to running and counts the attempt.
-func (d *DB) StartBatch(ctx context.Context, id string, at time.Time) (batching.Batch, error) {
+func (d *DB) StartBatch(ctx context.Context, id string, at time.Time) (batches.Batch, error) {
 	var doc batchDoc
 	err := d.col(colBatches).FindOneAndUpdate(ctx,
-		bson.D{{Key: "_id", Value: id}, {Key: "status", Value: bson.D{{Key: "$in", Value: bson.A{batching.BatchQueued, batching.BatchRunning}}}}},
+		bson.D{{Key: "_id", Value: id}, {Key: "status", Value: bson.D{{Key: "$in", Value: bson.A{batches.Queued, batches.Running}}}}},
 		bson.D{
-			{Key: "$set", Value: bson.D{{Key: "status", Value: batching.BatchRunning}, {Key: "startedAt", Value: at.UTC()}, {Key: "error", Value: ""}}},
+			{Key: "$set", Value: bson.D{{Key: "status", Value: batches.Running}, {Key: "startedAt", Value: at.UTC()}, {Key: "error", Value: ""}}},
 			{Key: "$inc", Value: bson.D{{Key: "attempts", Value: 1}}},
 		},
 		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&doc)
@@ -128,18 +128,18 @@ func (d *DB) StartBatch(ctx context.Context, id string, at time.Time) (batching.
 	}
 	b, ferr := d.BatchByID(ctx, id)
 	if ferr != nil {
-		return batching.Batch{}, ferr
+		return batches.Batch{}, ferr
 	}
-	if b.Status != batching.BatchQueued && b.Status != batching.BatchRunning {
+	if b.Status != batches.Queued && b.Status != batches.Running {
 		return b, apperr.Conflictf("The batch is %s.", b.Status).WithExtra("currentState", string(b.Status))
 	}
-	return batching.Batch{}, translate(err, "start batch "+id)
+	return batches.Batch{}, translate(err, "start batch "+id)
 }
 
 // RecordProgress stores a running batch's progress; written never goes down.
-func (d *DB) RecordProgress(ctx context.Context, id string, p batching.BatchProgress) error {
+func (d *DB) RecordProgress(ctx context.Context, id string, p batches.Progress) error {
 	_, err := d.col(colBatches).UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: id}, {Key: "status", Value: batching.BatchRunning}},
+		bson.D{{Key: "_id", Value: id}, {Key: "status", Value: batches.Running}},
 		bson.D{
 			{Key: "$set", Value: bson.D{{Key: "progress.phase", Value: p.Phase}, {Key: "progress.total", Value: p.Total}}},
 			{Key: "$max", Value: bson.D{{Key: "progress.written", Value: p.Written}}},
@@ -148,9 +148,9 @@ func (d *DB) RecordProgress(ctx context.Context, id string, p batching.BatchProg
 }
 
 // FinishBatch stores the final state of a running batch.
-func (d *DB) FinishBatch(ctx context.Context, b batching.Batch) error {
+func (d *DB) FinishBatch(ctx context.Context, b batches.Batch) error {
 	res, err := d.col(colBatches).ReplaceOne(ctx,
-		bson.D{{Key: "_id", Value: b.ID}, {Key: "status", Value: batching.BatchRunning}}, toBatchDoc(b))
+		bson.D{{Key: "_id", Value: b.ID}, {Key: "status", Value: batches.Running}}, toBatchDoc(b))
 	if err != nil {
 		return translate(err, "finish batch "+b.ID)
 	}
@@ -161,18 +161,18 @@ func (d *DB) FinishBatch(ctx context.Context, b batching.Batch) error {
 }
 
 // UnqueuedBatches returns queued batches never enqueued, oldest first.
-func (d *DB) UnqueuedBatches(ctx context.Context, createdBefore time.Time, limit int) ([]batching.Batch, error) {
-	return d.batches(ctx, bson.D{{Key: "status", Value: batching.BatchQueued}, {Key: "enqueuedAt", Value: nil},
+func (d *DB) UnqueuedBatches(ctx context.Context, createdBefore time.Time, limit int) ([]batches.Batch, error) {
+	return d.batches(ctx, bson.D{{Key: "status", Value: batches.Queued}, {Key: "enqueuedAt", Value: nil},
 		{Key: "createdAt", Value: bson.D{{Key: "$lte", Value: createdBefore.UTC()}}}}, limit)
 }
 
 // StaleBatches returns queued batches enqueued long ago and running ones
 // started long ago, oldest first.
-func (d *DB) StaleBatches(ctx context.Context, enqueuedBefore, startedBefore time.Time, limit int) ([]batching.Batch, error) {
-	var out []batching.Batch
+func (d *DB) StaleBatches(ctx context.Context, enqueuedBefore, startedBefore time.Time, limit int) ([]batches.Batch, error) {
+	var out []batches.Batch
 	for _, f := range []bson.D{
-		{{Key: "status", Value: batching.BatchQueued}, {Key: "enqueuedAt", Value: bson.D{{Key: "$lt", Value: enqueuedBefore.UTC()}}}},
-		{{Key: "status", Value: batching.BatchRunning}, {Key: "startedAt", Value: bson.D{{Key: "$lt", Value: startedBefore.UTC()}}}},
+		{{Key: "status", Value: batches.Queued}, {Key: "enqueuedAt", Value: bson.D{{Key: "$lt", Value: enqueuedBefore.UTC()}}}},
+		{{Key: "status", Value: batches.Running}, {Key: "startedAt", Value: bson.D{{Key: "$lt", Value: startedBefore.UTC()}}}},
 	} {
 		list, err := d.batches(ctx, f, limit)
 		if err != nil {
@@ -183,7 +183,7 @@ func (d *DB) StaleBatches(ctx context.Context, enqueuedBefore, startedBefore tim
 	return out, nil
 }
 
-func (d *DB) batches(ctx context.Context, filter bson.D, limit int) ([]batching.Batch, error) {
+func (d *DB) batches(ctx context.Context, filter bson.D, limit int) ([]batches.Batch, error) {
 	return findAll(ctx, d.col(colBatches), filter, toBatch, "list batches",
 		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
 }

@@ -106,6 +106,8 @@ var indexes = []index{
 	{colMentors, "user_unique", bson.D{{Key: "userKey", Value: 1}}, true},
 	{colMentors, "org_status", bson.D{{Key: "organisationId", Value: 1}, {Key: "status", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colConventions, "org_beneficiary_start", bson.D{{Key: "organisationId", Value: 1}, {Key: "beneficiaryId", Value: 1}, {Key: "start", Value: 1}}, false},
+	{colConventions, "slot_unique", bson.D{{Key: "slot", Value: 1}}, true},
+	{colConventions, "state_created", bson.D{{Key: "state", Value: 1}, {Key: "createdAt", Value: 1}}, false},
 	{colMentors, "org_department", bson.D{{Key: "organisationId", Value: 1}, {Key: "place.department", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colProposals, "once_unique", bson.D{{Key: "onceKey", Value: 1}}, true},
 	{colProposals, "open_slot_unique", bson.D{{Key: "openSlot", Value: 1}}, true},
@@ -124,9 +126,13 @@ var indexes = []index{
 	{colMentors, "active_id", bson.D{{Key: "active", Value: 1}, {Key: "_id", Value: 1}}, false},
 }
 
-// EnsureIndexes creates the indexes that are missing. It is safe to call at
-// every start and from several processes.
+// EnsureIndexes brings stored documents to the shape the indexes need, then
+// creates the indexes that are missing. It is safe to call at every start
+// and from several processes.
 func (d *DB) EnsureIndexes(ctx context.Context) error {
+	if err := d.migrateConventions(ctx); err != nil {
+		return err
+	}
 	return d.ensure(ctx, append(append([]index(nil), indexes...), workIndexes...))
 }
 
@@ -145,17 +151,20 @@ func (d *DB) ensure(ctx context.Context, list []index) error {
 
 // translate turns a driver error into an apperr code: no documents is
 // NotFound, a duplicate key is Conflict, a deadline or a network failure is
-// Unavailable. what names the operation for the wrapped message.
+// Unavailable. The message is a sentence for people; what names the
+// operation in the wrapped cause, for the logs.
 func translate(err error, what string) error {
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, mongo.ErrNoDocuments):
-		return apperr.Wrap(apperr.NotFound, err, "%s: not found", what)
+		return apperr.Wrap(apperr.NotFound, fmt.Errorf("%s: %w", what, err), "No such record.").FR("Cet enregistrement n'existe pas.")
 	case mongo.IsDuplicateKeyError(err):
-		return apperr.Wrap(apperr.Conflict, err, "%s: already exists", what)
+		return apperr.Wrap(apperr.Conflict, fmt.Errorf("%s: %w", what, err), "A record with the same identity exists already.").
+			FR("Un enregistrement de même identité existe déjà.")
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled), mongo.IsTimeout(err), mongo.IsNetworkError(err):
-		return apperr.Wrap(apperr.Unavailable, err, "%s: the database did not answer in time", what)
+		return apperr.Wrap(apperr.Unavailable, fmt.Errorf("%s: %w", what, err), "The database did not answer in time.").
+			FR("La base de données n'a pas répondu à temps.")
 	default:
 		return fmt.Errorf("%s: %w", what, err)
 	}

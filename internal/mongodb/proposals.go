@@ -12,12 +12,12 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/parcours-emploi/parcours/apperr"
-	"github.com/parcours-emploi/parcours/pathways"
+	"github.com/parcours-emploi/parcours/proposals"
 )
 
 const colProposals = "proposals"
 
-var _ pathways.ProposalStore = (*DB)(nil)
+var _ proposals.Store = (*DB)(nil)
 
 // proposalDoc is a proposal as stored. Three always-present keys carry the
 // invariants through unique indexes, since FerretDB has no partial index and
@@ -31,29 +31,29 @@ var _ pathways.ProposalStore = (*DB)(nil)
 //
 // A closed proposal gives its slots back by setting them to "id:"+ID.
 type proposalDoc struct {
-	ID             string                  `bson:"_id"`
-	OrganisationID string                  `bson:"organisationId"`
-	BeneficiaryID  string                  `bson:"beneficiaryId"`
-	Kind           pathways.OpeningKind    `bson:"kind"`
-	OpeningID      string                  `bson:"openingId"`
-	BatchID        string                  `bson:"batchId,omitempty"`
-	OnceKey        string                  `bson:"onceKey"`
-	OpenSlot       string                  `bson:"openSlot"`
-	SentSlot       string                  `bson:"sentSlot"`
-	Source         pathways.ProposalSource `bson:"source"`
-	State          pathways.ProposalState  `bson:"state"`
-	Score          float64                 `bson:"score"`
+	ID             string           `bson:"_id"`
+	OrganisationID string           `bson:"organisationId"`
+	BeneficiaryID  string           `bson:"beneficiaryId"`
+	Kind           proposals.Kind   `bson:"kind"`
+	OpeningID      string           `bson:"openingId"`
+	BatchID        string           `bson:"batchId,omitempty"`
+	OnceKey        string           `bson:"onceKey"`
+	OpenSlot       string           `bson:"openSlot"`
+	SentSlot       string           `bson:"sentSlot"`
+	Source         proposals.Source `bson:"source"`
+	State          proposals.State  `bson:"state"`
+	Score          float64          `bson:"score"`
 	// Explanation is the engine's evaluation as JSON text, kept byte for byte.
-	Explanation   string                `bson:"explanation,omitempty"`
-	History       []pathways.Transition `bson:"history"`
-	DeclineReason string                `bson:"declineReason,omitempty"`
-	ExpiresAt     *time.Time            `bson:"expiresAt,omitempty"`
-	CreatedAt     time.Time             `bson:"createdAt"`
-	UpdatedAt     time.Time             `bson:"updatedAt"`
-	Version       int64                 `bson:"version"`
+	Explanation   string                 `bson:"explanation,omitempty"`
+	History       []proposals.Transition `bson:"history"`
+	DeclineReason string                 `bson:"declineReason,omitempty"`
+	ExpiresAt     *time.Time             `bson:"expiresAt,omitempty"`
+	CreatedAt     time.Time              `bson:"createdAt"`
+	UpdatedAt     time.Time              `bson:"updatedAt"`
+	Version       int64                  `bson:"version"`
 }
 
-func onceKey(p pathways.Proposal) string {
+func onceKey(p proposals.Proposal) string {
 	if p.BatchID == "" {
 		return "id:" + p.ID
 	}
@@ -62,7 +62,7 @@ func onceKey(p pathways.Proposal) string {
 
 // toProposalDoc converts p with its slots released; the store takes slots
 // when it writes.
-func toProposalDoc(p pathways.Proposal) proposalDoc {
+func toProposalDoc(p proposals.Proposal) proposalDoc {
 	d := proposalDoc{
 		ID: p.ID, OrganisationID: p.OrganisationID, BeneficiaryID: p.BeneficiaryID, Kind: p.Kind,
 		OpeningID: p.OpeningID, BatchID: p.BatchID, OnceKey: onceKey(p), OpenSlot: "id:" + p.ID, SentSlot: "id:" + p.ID,
@@ -71,13 +71,13 @@ func toProposalDoc(p pathways.Proposal) proposalDoc {
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Version: p.Version,
 	}
 	if d.History == nil {
-		d.History = []pathways.Transition{}
+		d.History = []proposals.Transition{}
 	}
 	return d
 }
 
-func toProposal(d proposalDoc) pathways.Proposal {
-	p := pathways.Proposal{
+func toProposal(d proposalDoc) proposals.Proposal {
+	p := proposals.Proposal{
 		ID: d.ID, OrganisationID: d.OrganisationID, BeneficiaryID: d.BeneficiaryID, Kind: d.Kind,
 		OpeningID: d.OpeningID, BatchID: d.BatchID, Source: d.Source, State: d.State, Score: d.Score,
 		History: d.History, DeclineReason: d.DeclineReason,
@@ -94,15 +94,15 @@ func toProposal(d proposalDoc) pathways.Proposal {
 		p.History[i].At = p.History[i].At.UTC()
 	}
 	if p.History == nil {
-		p.History = []pathways.Transition{}
+		p.History = []proposals.Transition{}
 	}
 	return p
 }
 
 // holdsOpenSlot reports whether a proposal in this kind and state takes one
 // of its beneficiary's open mentor places.
-func holdsOpenSlot(p pathways.Proposal) bool {
-	return p.Kind == pathways.OpeningMentor && p.State.Open()
+func holdsOpenSlot(p proposals.Proposal) bool {
+	return p.Kind == proposals.KindMentor && p.State.Open()
 }
 
 func openSlot(beneficiaryID string, n int) string { return fmt.Sprintf("%s#%d", beneficiaryID, n) }
@@ -116,15 +116,15 @@ func isDuplicate(err error) bool {
 }
 
 // CreateProposal inserts p.
-func (d *DB) CreateProposal(ctx context.Context, p pathways.Proposal) error {
+func (d *DB) CreateProposal(ctx context.Context, p proposals.Proposal) error {
 	_, err := d.insertProposal(ctx, p)
 	return err
 }
 
 // CreateProposalOnce inserts p unless its batch already proposed the pair.
-func (d *DB) CreateProposalOnce(ctx context.Context, p pathways.Proposal) (pathways.Proposal, bool, error) {
+func (d *DB) CreateProposalOnce(ctx context.Context, p proposals.Proposal) (proposals.Proposal, bool, error) {
 	if p.BatchID == "" {
-		return pathways.Proposal{}, false, apperr.Invalidf([]apperr.FieldError{{Pointer: "/batchId", Detail: "A batch proposal needs its batch id."}}, "The proposal has no batch.")
+		return proposals.Proposal{}, false, apperr.Invalidf([]apperr.FieldError{{Pointer: "/batchId", Detail: "A batch proposal needs its batch id."}}, "The proposal has no batch.")
 	}
 	// Insert first: a retry is the rare case, and a lookup before every
 	// insert costs a scan on the embedded store.
@@ -132,20 +132,20 @@ func (d *DB) CreateProposalOnce(ctx context.Context, p pathways.Proposal) (pathw
 	if dup {
 		existing, err := d.proposalByOnceKey(ctx, onceKey(p))
 		if err != nil {
-			return pathways.Proposal{}, false, err
+			return proposals.Proposal{}, false, err
 		}
 		return existing, false, nil
 	}
 	if err != nil {
-		return pathways.Proposal{}, false, err
+		return proposals.Proposal{}, false, err
 	}
 	return p, true, nil
 }
 
-func (d *DB) proposalByOnceKey(ctx context.Context, key string) (pathways.Proposal, error) {
+func (d *DB) proposalByOnceKey(ctx context.Context, key string) (proposals.Proposal, error) {
 	var doc proposalDoc
 	if err := d.col(colProposals).FindOne(ctx, bson.D{{Key: "onceKey", Value: key}}).Decode(&doc); err != nil {
-		return pathways.Proposal{}, translate(err, "find proposal "+key)
+		return proposals.Proposal{}, translate(err, "find proposal "+key)
 	}
 	return toProposal(doc), nil
 }
@@ -153,11 +153,11 @@ func (d *DB) proposalByOnceKey(ctx context.Context, key string) (pathways.Propos
 // insertProposal inserts p, taking a free open slot for an open mentor
 // proposal. It reports dup when the batch key already exists (the caller
 // decides whether that is an error: for CreateProposal it is a Conflict).
-func (d *DB) insertProposal(ctx context.Context, p pathways.Proposal) (dup bool, err error) {
+func (d *DB) insertProposal(ctx context.Context, p proposals.Proposal) (dup bool, err error) {
 	doc := toProposalDoc(p)
 	slots := 1
 	if holdsOpenSlot(p) {
-		slots = pathways.MaxOpenMentorProposals
+		slots = proposals.MaxOpenMentorProposals
 	}
 	for n := 0; n < slots; n++ {
 		if holdsOpenSlot(p) {
@@ -181,21 +181,21 @@ func (d *DB) insertProposal(ctx context.Context, p pathways.Proposal) (dup bool,
 			return false, translate(err, "insert proposal "+p.ID)
 		}
 	}
-	return false, apperr.Conflictf("The beneficiary already has %d open mentor proposals.", pathways.MaxOpenMentorProposals).
-		WithExtra("limit", pathways.MaxOpenMentorProposals)
+	return false, apperr.Conflictf("The beneficiary already has %d open mentor proposals.", proposals.MaxOpenMentorProposals).
+		WithExtra("limit", proposals.MaxOpenMentorProposals)
 }
 
 // Proposal returns org's proposal id.
-func (d *DB) Proposal(ctx context.Context, org, id string) (pathways.Proposal, error) {
+func (d *DB) Proposal(ctx context.Context, org, id string) (proposals.Proposal, error) {
 	var doc proposalDoc
 	if err := d.col(colProposals).FindOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "organisationId", Value: org}}).Decode(&doc); err != nil {
-		return pathways.Proposal{}, translate(err, "find proposal "+id)
+		return proposals.Proposal{}, translate(err, "find proposal "+id)
 	}
 	return toProposal(doc), nil
 }
 
 // Proposals returns a page of proposals.
-func (d *DB) Proposals(ctx context.Context, f pathways.ProposalFilter) ([]pathways.Proposal, string, error) {
+func (d *DB) Proposals(ctx context.Context, f proposals.Filter) ([]proposals.Proposal, string, error) {
 	if f.OrganisationID == "" {
 		return nil, "", fmt.Errorf("list proposals: no organisation")
 	}
@@ -221,7 +221,7 @@ func (d *DB) Proposals(ctx context.Context, f pathways.ProposalFilter) ([]pathwa
 	if err != nil {
 		return nil, "", err
 	}
-	out := make([]pathways.Proposal, len(docs))
+	out := make([]proposals.Proposal, len(docs))
 	for i, doc := range docs {
 		out[i] = toProposal(doc)
 	}
@@ -231,7 +231,7 @@ func (d *DB) Proposals(ctx context.Context, f pathways.ProposalFilter) ([]pathwa
 // TransitionProposal stores next if the proposal is still in state from at
 // version next.Version-1. An open mentor proposal keeps its open slot; a
 // sent one keeps its sent slot; a closed one gives both back.
-func (d *DB) TransitionProposal(ctx context.Context, from pathways.ProposalState, next pathways.Proposal) error {
+func (d *DB) TransitionProposal(ctx context.Context, from proposals.State, next proposals.Proposal) error {
 	cur, err := d.proposalGuarded(ctx, next.ID)
 	if err != nil {
 		return err
@@ -240,7 +240,7 @@ func (d *DB) TransitionProposal(ctx context.Context, from pathways.ProposalState
 	if holdsOpenSlot(next) {
 		doc.OpenSlot = cur.OpenSlot
 	}
-	if next.State == pathways.ProposalSent {
+	if next.State == proposals.Sent {
 		doc.SentSlot = cur.SentSlot
 	}
 	return d.replaceProposal(ctx, from, next, doc)
@@ -248,9 +248,9 @@ func (d *DB) TransitionProposal(ctx context.Context, from pathways.ProposalState
 
 // SendProposal moves an approved proposal to sent, taking one of the
 // mentor's maxSent places for a mentor proposal.
-func (d *DB) SendProposal(ctx context.Context, next pathways.Proposal, maxSent int) error {
-	if next.Kind != pathways.OpeningMentor {
-		return d.TransitionProposal(ctx, pathways.ProposalApproved, next)
+func (d *DB) SendProposal(ctx context.Context, next proposals.Proposal, maxSent int) error {
+	if next.Kind != proposals.KindMentor {
+		return d.TransitionProposal(ctx, proposals.Approved, next)
 	}
 	cur, err := d.proposalGuarded(ctx, next.ID)
 	if err != nil {
@@ -260,7 +260,7 @@ func (d *DB) SendProposal(ctx context.Context, next pathways.Proposal, maxSent i
 	doc.OpenSlot = cur.OpenSlot
 	for n := 0; n < maxSent; n++ {
 		doc.SentSlot = sentSlot(next.OpeningID, n)
-		err := d.replaceProposal(ctx, pathways.ProposalApproved, next, doc)
+		err := d.replaceProposal(ctx, proposals.Approved, next, doc)
 		if err == nil || !isDuplicate(err) {
 			return err
 		}
@@ -278,7 +278,7 @@ func (d *DB) proposalGuarded(ctx context.Context, id string) (proposalDoc, error
 
 // replaceProposal replaces the proposal guarded on state and version. A
 // duplicate slot comes back as a Conflict wrapping the driver's error.
-func (d *DB) replaceProposal(ctx context.Context, from pathways.ProposalState, next pathways.Proposal, doc proposalDoc) error {
+func (d *DB) replaceProposal(ctx context.Context, from proposals.State, next proposals.Proposal, doc proposalDoc) error {
 	filter := bson.D{{Key: "_id", Value: next.ID}, {Key: "organisationId", Value: next.OrganisationID},
 		{Key: "state", Value: from}, {Key: "version", Value: next.Version - 1}}
 	res, err := d.col(colProposals).ReplaceOne(ctx, filter, doc)
@@ -300,11 +300,11 @@ func (d *DB) replaceProposal(ctx context.Context, from pathways.ProposalState, n
 }
 
 // DueProposals returns sent proposals whose answer is overdue.
-func (d *DB) DueProposals(ctx context.Context, before time.Time, limit int) ([]pathways.Proposal, error) {
+func (d *DB) DueProposals(ctx context.Context, before time.Time, limit int) ([]proposals.Proposal, error) {
 	if limit <= 0 {
 		limit = 100
 	}
-	filter := bson.D{{Key: "state", Value: pathways.ProposalSent}, {Key: "expiresAt", Value: bson.D{{Key: "$lt", Value: before}}}}
+	filter := bson.D{{Key: "state", Value: proposals.Sent}, {Key: "expiresAt", Value: bson.D{{Key: "$lt", Value: before}}}}
 	return findAll(ctx, d.col(colProposals), filter, toProposal, "list due proposals",
 		options.Find().SetSort(bson.D{{Key: "expiresAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
 }
@@ -312,7 +312,7 @@ func (d *DB) DueProposals(ctx context.Context, before time.Time, limit int) ([]p
 // DeclinesOf maps the openings the beneficiary declined since the instant
 // to the latest decline.
 func (d *DB) DeclinesOf(ctx context.Context, beneficiaryID string, since time.Time) (map[string]time.Time, error) {
-	filter := bson.D{{Key: "beneficiaryId", Value: beneficiaryID}, {Key: "state", Value: pathways.ProposalDeclined},
+	filter := bson.D{{Key: "beneficiaryId", Value: beneficiaryID}, {Key: "state", Value: proposals.Declined},
 		{Key: "updatedAt", Value: bson.D{{Key: "$gte", Value: since}}}}
 	cur, err := d.col(colProposals).Find(ctx, filter, options.Find().SetProjection(bson.D{{Key: "openingId", Value: 1}, {Key: "updatedAt", Value: 1}}))
 	if err != nil {

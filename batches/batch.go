@@ -4,7 +4,7 @@
 // opening, and its progress, objective and exact instance kept for audit. It
 // knows nothing of the queue: workers runs it on Asynq, and the store and
 // the API use its types without depending on Asynq.
-package batching
+package batches
 
 import (
 	"context"
@@ -13,39 +13,39 @@ import (
 
 	"github.com/parcours-emploi/parcours/apperr"
 	"github.com/parcours-emploi/parcours/ids"
-	"github.com/parcours-emploi/parcours/matching"
+	"github.com/parcours-emploi/parcours/proposals"
 )
 
-// BatchStatus is where a matching batch is.
-type BatchStatus string
+// Status is where a matching batch is.
+type Status string
 
 // Batch statuses: queued (recorded, maybe not yet on the queue), running,
 // done, failed (a permanent failure: bad scope, gone organisation).
 const (
-	BatchQueued  BatchStatus = "queued"
-	BatchRunning BatchStatus = "running"
-	BatchDone    BatchStatus = "done"
-	BatchFailed  BatchStatus = "failed"
+	Queued  Status = "queued"
+	Running Status = "running"
+	Done    Status = "done"
+	Failed  Status = "failed"
 )
 
-// BatchScope selects the seekers of a batch: the organisation's
+// Scope selects the seekers of a batch: the organisation's
 // beneficiaries of a programme and/or a département; the département, when
 // given, also selects the openings.
-type BatchScope struct {
-	Department string `json:"department,omitempty" validate:"omitempty,departement"`
-	Programme  string `json:"programme,omitempty" validate:"max=40"`
+type Scope struct {
+	Department string `json:"department,omitempty"`
+	Programme  string `json:"programme,omitempty"`
 }
 
-// BatchProgress says how far a running batch got: its phase (load, build,
+// Progress says how far a running batch got: its phase (load, build,
 // solve, write, done) and how many proposals it wrote out of Total.
-type BatchProgress struct {
+type Progress struct {
 	Phase   string `json:"phase"`
 	Written int    `json:"written"`
 	Total   int    `json:"total"`
 }
 
-// BatchCounts are the sizes of a batch.
-type BatchCounts struct {
+// Counts are the sizes of a batch.
+type Counts struct {
 	Seekers    int `json:"seekers"`
 	Openings   int `json:"openings"`
 	Candidates int `json:"candidatePairs"`
@@ -58,8 +58,8 @@ type BatchCounts struct {
 	Skipped  int `json:"proposalsSkipped"`
 }
 
-// BatchDurations are the milliseconds each phase took in the last attempt.
-type BatchDurations struct {
+// Durations are the milliseconds each phase took in the last attempt.
+type Durations struct {
 	LoadMs  int64 `json:"loadMs"`
 	BuildMs int64 `json:"buildMs"`
 	SolveMs int64 `json:"solveMs"`
@@ -69,14 +69,14 @@ type BatchDurations struct {
 
 // Batch is one matching batch: what was asked, and what the worker did.
 type Batch struct {
-	ID             string        `json:"id"`
-	OrganisationID string        `json:"organisationId"`
-	Kind           matching.Kind `json:"kind"`
-	Scope          BatchScope    `json:"scope"`
-	MinScore       float64       `json:"minScore"`
-	Status         BatchStatus   `json:"status"`
-	CreatedBy      string        `json:"createdBy"`
-	CreatedAt      time.Time     `json:"createdAt"`
+	ID             string         `json:"id"`
+	OrganisationID string         `json:"organisationId"`
+	Kind           proposals.Kind `json:"kind"`
+	Scope          Scope          `json:"scope"`
+	MinScore       float64        `json:"minScore"`
+	Status         Status         `json:"status"`
+	CreatedBy      string         `json:"createdBy"`
+	CreatedAt      time.Time      `json:"createdAt"`
 	// EnqueuedAt is empty while the task is not on the queue (Redis was
 	// unreachable); the sweeper enqueues such batches.
 	EnqueuedAt *time.Time `json:"enqueuedAt,omitempty"`
@@ -84,18 +84,18 @@ type Batch struct {
 	FinishedAt *time.Time `json:"finishedAt,omitempty"`
 	Attempts   int        `json:"attempts"`
 
-	Progress  BatchProgress  `json:"progress"`
-	Counts    BatchCounts    `json:"counts"`
-	Objective int64          `json:"objective"`
-	Durations BatchDurations `json:"durations"`
+	Progress  Progress  `json:"progress"`
+	Counts    Counts    `json:"counts"`
+	Objective int64     `json:"objective"`
+	Durations Durations `json:"durations"`
 	// WeightsVersion and TaxonomyVersion are the engine's, for reproduction.
 	WeightsVersion  string `json:"weightsVersion,omitempty"`
 	TaxonomyVersion string `json:"taxonomyVersion,omitempty"`
 	Error           string `json:"error,omitempty"`
 }
 
-// BatchStore keeps batches and the exact instance each one solved.
-type BatchStore interface {
+// Store keeps batches and the exact instance each one solved.
+type Store interface {
 	// CreateBatch inserts b.
 	CreateBatch(ctx context.Context, b Batch) error
 	// Batch returns org's batch, or apperr.NotFound.
@@ -110,7 +110,7 @@ type BatchStore interface {
 	StartBatch(ctx context.Context, id string, at time.Time) (Batch, error)
 	// RecordProgress stores the progress of a running batch; Written never
 	// goes down.
-	RecordProgress(ctx context.Context, id string, p BatchProgress) error
+	RecordProgress(ctx context.Context, id string, p Progress) error
 	// FinishBatch stores the final state of a running batch (done or failed).
 	FinishBatch(ctx context.Context, b Batch) error
 	// UnqueuedBatches returns up to limit queued batches never enqueued,
@@ -128,12 +128,12 @@ type BatchStore interface {
 	WriteInstance(ctx context.Context, id string, w io.Writer) error
 }
 
-// BatchRequest is what a user asks for.
-type BatchRequest struct {
+// Request is what a user asks for.
+type Request struct {
 	OrganisationID string
 	UserID         string
-	Kind           matching.Kind
-	Scope          BatchScope
+	Kind           proposals.Kind
+	Scope          Scope
 	MinScore       float64
 }
 
@@ -143,9 +143,9 @@ type Enqueuer interface {
 	EnqueueBatch(ctx context.Context, batchID string) error
 }
 
-// Batches records batches and puts them on the queue: what httpapi calls.
-type Batches struct {
-	Store BatchStore
+// Service records batches and puts them on the queue: what httpapi calls.
+type Service struct {
+	Store Store
 	Queue Enqueuer
 	Now   func() time.Time
 	// OnEnqueueError is told when the queue is unreachable (the batch stays
@@ -156,15 +156,15 @@ type Batches struct {
 // Submit records the batch as queued, then enqueues it. A failure to
 // enqueue does not fail Submit: the batch stays queued with no EnqueuedAt
 // and the sweeper enqueues it when the queue answers again.
-func (s *Batches) Submit(ctx context.Context, r BatchRequest) (Batch, error) {
+func (s *Service) Submit(ctx context.Context, r Request) (Batch, error) {
 	if !r.Kind.Valid() {
 		return Batch{}, apperr.Invalidf([]apperr.FieldError{{Pointer: "/kind", Detail: "The kind must be job, pmsmp, training or mentor.", Tag: "oneof"}}, "Unknown kind.")
 	}
 	now := s.Now().UTC().Truncate(time.Millisecond)
 	b := Batch{
 		ID: ids.NewAt("bat", now), OrganisationID: r.OrganisationID, Kind: r.Kind, Scope: r.Scope,
-		MinScore: r.MinScore, Status: BatchQueued, CreatedBy: r.UserID, CreatedAt: now,
-		Progress: BatchProgress{Phase: "queued"},
+		MinScore: r.MinScore, Status: Queued, CreatedBy: r.UserID, CreatedAt: now,
+		Progress: Progress{Phase: "queued"},
 	}
 	if err := s.Store.CreateBatch(ctx, b); err != nil {
 		return Batch{}, err
@@ -184,12 +184,12 @@ func (s *Batches) Submit(ctx context.Context, r BatchRequest) (Batch, error) {
 }
 
 // Batch returns org's batch.
-func (s *Batches) Batch(ctx context.Context, org, id string) (Batch, error) {
+func (s *Service) Batch(ctx context.Context, org, id string) (Batch, error) {
 	return s.Store.Batch(ctx, org, id)
 }
 
 // WriteInstance writes org's batch's DIMACS instance to w.
-func (s *Batches) WriteInstance(ctx context.Context, org, id string, w io.Writer) error {
+func (s *Service) WriteInstance(ctx context.Context, org, id string, w io.Writer) error {
 	if _, err := s.Store.Batch(ctx, org, id); err != nil {
 		return err
 	}
@@ -202,7 +202,7 @@ func (s *Batches) WriteInstance(ctx context.Context, org, id string, w io.Writer
 // twice the task timeout, in case the queue lost their task (a Redis
 // restarted without its data): a task still there keeps its id, so the
 // enqueue is a no-op.
-func Sweep(ctx context.Context, st BatchStore, q Enqueuer, now time.Time, olderThan time.Duration) (int, error) {
+func Sweep(ctx context.Context, st Store, q Enqueuer, now time.Time, olderThan time.Duration) (int, error) {
 	list, err := st.UnqueuedBatches(ctx, now.Add(-olderThan), 500)
 	if err != nil {
 		return 0, err
@@ -217,7 +217,7 @@ func Sweep(ctx context.Context, st BatchStore, q Enqueuer, now time.Time, olderT
 		}
 		n++
 	}
-	stale, err := st.StaleBatches(ctx, now.Add(-StaleAfter), now.Add(-2*BatchTimeout), 500)
+	stale, err := st.StaleBatches(ctx, now.Add(-StaleAfter), now.Add(-2*Timeout), 500)
 	if err != nil {
 		return n, err
 	}
@@ -229,8 +229,8 @@ func Sweep(ctx context.Context, st BatchStore, q Enqueuer, now time.Time, olderT
 	return n, nil
 }
 
-// BatchTimeout bounds one attempt of a batch (the queue's task timeout).
-const BatchTimeout = 2 * time.Hour
+// Timeout bounds one attempt of a batch (the queue's task timeout).
+const Timeout = 2 * time.Hour
 
 // StaleAfter is how long a batch may wait on the queue before the sweeper
 // makes sure its task still exists.

@@ -1,4 +1,4 @@
-package pathways
+package proposals
 
 import (
 	"context"
@@ -8,57 +8,62 @@ import (
 	"github.com/parcours-emploi/parcours/apperr"
 )
 
-// OpeningKind is what a proposal offers a beneficiary: a mentor, or an
+// Kind is what a proposal offers a beneficiary: a mentor, or an
 // opportunity of one of the jobs kinds.
-type OpeningKind string
+type Kind string
 
 // Opening kinds of a proposal.
 const (
-	OpeningMentor   OpeningKind = "mentor"
-	OpeningJob      OpeningKind = "job"
-	OpeningPMSMP    OpeningKind = "pmsmp"
-	OpeningTraining OpeningKind = "training"
+	KindMentor   Kind = "mentor"
+	KindJob      Kind = "job"
+	KindPMSMP    Kind = "pmsmp"
+	KindTraining Kind = "training"
 )
 
-// OpeningKinds lists the accepted kinds.
-var OpeningKinds = []OpeningKind{OpeningMentor, OpeningJob, OpeningPMSMP, OpeningTraining}
+// Valid reports whether k is one of the four kinds.
+func (k Kind) Valid() bool {
+	return k == KindMentor || k == KindJob || k == KindPMSMP || k == KindTraining
+}
 
-// ProposalSource says who proposed a pair.
-type ProposalSource string
+// Kinds lists the accepted kinds.
+var Kinds = []Kind{KindMentor, KindJob, KindPMSMP, KindTraining}
+
+// Source says who proposed a pair.
+type Source string
 
 // Proposal sources.
 const (
-	SourceEngine  ProposalSource = "engine"
-	SourceAdviser ProposalSource = "adviser"
+	SourceEngine  Source = "engine"
+	SourceAdviser Source = "adviser"
 )
 
-// ProposalState is where a proposal is in its lifecycle.
-type ProposalState string
+// State is where a proposal is in its lifecycle.
+type State string
 
 // Proposal states. Proposed, approved and sent are open; the others are final.
 const (
-	ProposalProposed  ProposalState = "proposed"
-	ProposalApproved  ProposalState = "approved"
-	ProposalSent      ProposalState = "sent"
-	ProposalAccepted  ProposalState = "accepted"
-	ProposalDeclined  ProposalState = "declined"
-	ProposalExpired   ProposalState = "expired"
-	ProposalWithdrawn ProposalState = "withdrawn"
+	Proposed  State = "proposed"
+	Approved  State = "approved"
+	Sent      State = "sent"
+	Accepted  State = "accepted"
+	Declined  State = "declined"
+	Expired   State = "expired"
+	Withdrawn State = "withdrawn"
 )
 
-// ProposalStates lists every state in lifecycle order.
-var ProposalStates = []ProposalState{ProposalProposed, ProposalApproved, ProposalSent, ProposalAccepted, ProposalDeclined, ProposalExpired, ProposalWithdrawn}
+// States lists every state in lifecycle order.
+var States = []State{Proposed, Approved, Sent, Accepted, Declined, Expired, Withdrawn}
 
 // MaxOpenMentorProposals is the most open mentor proposals a beneficiary may
 // have at once; the store refuses one more with apperr.Conflict.
 const MaxOpenMentorProposals = 3
 
-// OpenProposalStates are the states of a proposal still waiting for a decision.
-var OpenProposalStates = []ProposalState{ProposalProposed, ProposalApproved, ProposalSent}
+// OpenStates are the states of a proposal still waiting for a decision.
+var OpenStates = []State{Proposed, Approved, Sent}
 
 // Open reports whether a proposal in state s still waits for a decision.
-func (s ProposalState) Open() bool {
-	return s == ProposalProposed || s == ProposalApproved || s == ProposalSent
+func (s State) Open() bool {
+	return s == Proposed || s == Approved || s == Sent
 }
 
 // SystemActor is the By of transitions made by the platform itself (expiry,
@@ -68,17 +73,17 @@ const SystemActor = "system"
 // nextStates is the lifecycle: proposed → approved (human oversight) → sent
 // (to the mentor or the beneficiary) → accepted | declined | expired;
 // staff may withdraw any open proposal.
-var nextStates = map[ProposalState][]ProposalState{
-	ProposalProposed: {ProposalApproved, ProposalWithdrawn},
-	ProposalApproved: {ProposalSent, ProposalWithdrawn},
-	ProposalSent:     {ProposalAccepted, ProposalDeclined, ProposalExpired, ProposalWithdrawn},
+var nextStates = map[State][]State{
+	Proposed: {Approved, Withdrawn},
+	Approved: {Sent, Withdrawn},
+	Sent:     {Accepted, Declined, Expired, Withdrawn},
 }
 
 // Transition is one change of a proposal's state, with who made it and when.
 type Transition struct {
-	From ProposalState `json:"from"`
-	To   ProposalState `json:"to"`
-	At   time.Time     `json:"at"`
+	From State     `json:"from"`
+	To   State     `json:"to"`
+	At   time.Time `json:"at"`
 	// By is the user id of the person who made the change, or SystemActor.
 	By     string `json:"by"`
 	Reason string `json:"reason,omitempty"`
@@ -90,16 +95,16 @@ type Transition struct {
 type Proposal struct {
 	ID string `json:"id"`
 	// OrganisationID is the beneficiary's organisation: its staff oversee the proposal.
-	OrganisationID string      `json:"organisationId"`
-	BeneficiaryID  string      `json:"beneficiaryId"`
-	Kind           OpeningKind `json:"kind"`
+	OrganisationID string `json:"organisationId"`
+	BeneficiaryID  string `json:"beneficiaryId"`
+	Kind           Kind   `json:"kind"`
 	// OpeningID is the mentor's id (kind mentor) or the opportunity's.
 	OpeningID string `json:"openingId"`
 	// BatchID is the matching batch that proposed the pair, if any.
-	BatchID string         `json:"batchId,omitempty"`
-	Source  ProposalSource `json:"source"`
-	State   ProposalState  `json:"state"`
-	Score   float64        `json:"score"`
+	BatchID string  `json:"batchId,omitempty"`
+	Source  Source  `json:"source"`
+	State   State   `json:"state"`
+	Score   float64 `json:"score"`
 	// Explanation is the engine's evaluation of the pair when it was proposed
 	// (components, weights version, taxonomy version, instant), kept so that
 	// every proposal can be explained and reproduced.
@@ -117,7 +122,7 @@ type Proposal struct {
 
 // CheckTransition returns nil if a proposal may go from one state to the
 // other, and otherwise apperr.Conflict carrying currentState.
-func CheckTransition(from, to ProposalState) error {
+func CheckTransition(from, to State) error {
 	for _, s := range nextStates[from] {
 		if s == to {
 			return nil
@@ -131,14 +136,14 @@ func CheckTransition(from, to ProposalState) error {
 // reason kept. It returns apperr.Conflict (with currentState) for a
 // transition the lifecycle forbids. Setting ExpiresAt when sending is the
 // caller's business: the delay is configuration.
-func (p Proposal) Advance(to ProposalState, by, reason string, at time.Time) (Proposal, error) {
+func (p Proposal) Advance(to State, by, reason string, at time.Time) (Proposal, error) {
 	if err := CheckTransition(p.State, to); err != nil {
 		return p, err
 	}
 	next := p
 	next.History = append(append([]Transition(nil), p.History...), Transition{From: p.State, To: to, At: at, By: by, Reason: reason})
 	next.State = to
-	if to == ProposalDeclined {
+	if to == Declined {
 		next.DeclineReason = reason
 	}
 	next.UpdatedAt = at
@@ -154,22 +159,22 @@ func (p Proposal) LastTransition() (Transition, bool) {
 	return p.History[len(p.History)-1], true
 }
 
-// ProposalFilter selects proposals. Empty fields do not filter.
-type ProposalFilter struct {
+// Filter selects proposals. Empty fields do not filter.
+type Filter struct {
 	OrganisationID string
 	BeneficiaryID  string
-	Kind           OpeningKind
+	Kind           Kind
 	// OpeningID selects the proposals of one mentor or opportunity.
 	OpeningID string
-	States    []ProposalState
+	States    []State
 	BatchID   string
 	// After is the opaque position of the last item of the previous page.
 	After string
 	Limit int
 }
 
-// ProposalStore keeps proposals.
-type ProposalStore interface {
+// Store keeps proposals.
+type Store interface {
 	// CreateProposal inserts p; apperr.Conflict if its id (or its batch key)
 	// exists already, or if p is an open mentor proposal and the beneficiary
 	// already has MaxOpenMentorProposals open ones (checked atomically).
@@ -184,13 +189,13 @@ type ProposalStore interface {
 	Proposal(ctx context.Context, org, id string) (Proposal, error)
 	// Proposals returns a page ordered by id and the position of the next one
 	// ("" at the end). OrganisationID is required.
-	Proposals(ctx context.Context, f ProposalFilter) ([]Proposal, string, error)
+	Proposals(ctx context.Context, f Filter) ([]Proposal, string, error)
 	// TransitionProposal stores next, the result of Advance on a proposal
 	// read in state from at version next.Version-1, only if the stored
 	// proposal is still in that state at that version: of two concurrent
 	// transitions only one wins. It returns apperr.NotFound if the proposal
 	// is gone and apperr.Conflict carrying currentState if it changed.
-	TransitionProposal(ctx context.Context, from ProposalState, next Proposal) error
+	TransitionProposal(ctx context.Context, from State, next Proposal) error
 	// SendProposal is TransitionProposal from approved to sent that, for a
 	// mentor proposal, also takes one of maxSent places of the mentor
 	// atomically: apperr.Conflict when the mentor already has maxSent sent

@@ -1,8 +1,4 @@
-// Package matchinput converts stored records into the matching engine's
-// inputs: a beneficiary into a seeker, an opportunity or a mentor into an
-// opening. Only what matching may use crosses over: no name, birth date,
-// protection status, address line or note ever reaches the engine.
-package matchinput
+package candidates
 
 import (
 	"strings"
@@ -13,20 +9,18 @@ import (
 	"github.com/parcours-emploi/parcours/mentoring"
 	"github.com/parcours-emploi/parcours/pathways"
 	"github.com/parcours-emploi/parcours/pmsmp"
+	"github.com/parcours-emploi/parcours/proposals"
 )
-
-// DefaultDeclineCooldown is how long a declined pair is not proposed again.
-const DefaultDeclineCooldown = 90 * 24 * time.Hour
 
 // NewEngine returns the engine with the built-in ROME taxonomy and the
 // default weights.
 func NewEngine(cooldown time.Duration) *matching.Engine {
 	if cooldown <= 0 {
-		cooldown = DefaultDeclineCooldown
+		cooldown = proposals.DefaultCooldown
 	}
 	e, err := matching.NewEngine(matching.DefaultTaxonomy(), matching.DefaultWeights(), cooldown)
 	if err != nil {
-		panic("matchinput: default engine: " + err.Error()) // the defaults are valid by construction
+		panic("candidates: default engine: " + err.Error()) // the defaults are valid by construction
 	}
 	return e
 }
@@ -82,8 +76,8 @@ func Seeker(b pathways.Beneficiary, x SeekerExtras) matching.Seeker {
 	return s
 }
 
-// Opening converts an opportunity; taken is how many of its positions are
-// already promised (accepted proposals), so Capacity is what is left.
+// Opening converts an opportunity; taken is how many of its positions
+// proposals hold already (open or accepted), so Capacity is what is left.
 func Opening(o jobs.Opportunity, taken int) matching.Opening {
 	op := matching.Opening{
 		ID:           o.ID,

@@ -1,12 +1,12 @@
-package pathways
+package proposals
 
 import (
 	"context"
 )
 
-// ProposalLister lists proposals; ProposalStore is one.
-type ProposalLister interface {
-	Proposals(ctx context.Context, f ProposalFilter) ([]Proposal, string, error)
+// Lister lists proposals; Store is one.
+type Lister interface {
+	Proposals(ctx context.Context, f Filter) ([]Proposal, string, error)
 }
 
 // Held says which seekers and places an organisation's proposals of one
@@ -20,15 +20,15 @@ type Held struct {
 }
 
 // heldStates are the states in which a proposal holds its seeker.
-var heldStates = []ProposalState{ProposalProposed, ProposalApproved, ProposalSent, ProposalAccepted}
+var heldStates = []State{Proposed, Approved, Sent, Accepted}
 
 // HeldBy reads org's proposals of kind that hold seekers and places, leaving
 // out those keep returns false for (nil keeps all).
-func HeldBy(ctx context.Context, st ProposalLister, org string, kind OpeningKind, keep func(Proposal) bool) (Held, error) {
+func HeldBy(ctx context.Context, st Lister, org string, kind Kind, keep func(Proposal) bool) (Held, error) {
 	h := Held{Seekers: map[string]bool{}, Places: map[string]int{}}
 	after := ""
 	for {
-		list, next, err := st.Proposals(ctx, ProposalFilter{OrganisationID: org, Kind: kind, States: heldStates, After: after, Limit: 10000})
+		list, next, err := st.Proposals(ctx, Filter{OrganisationID: org, Kind: kind, States: heldStates, After: after, Limit: 10000})
 		if err != nil {
 			return Held{}, err
 		}
@@ -37,7 +37,7 @@ func HeldBy(ctx context.Context, st ProposalLister, org string, kind OpeningKind
 				continue
 			}
 			h.Seekers[p.BeneficiaryID] = true
-			if kind != OpeningMentor || p.State != ProposalAccepted {
+			if kind != KindMentor || p.State != Accepted {
 				h.Places[p.OpeningID]++
 			}
 		}

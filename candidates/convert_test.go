@@ -1,4 +1,4 @@
-package matchinput_test
+package candidates_test
 
 import (
 	"encoding/json"
@@ -8,9 +8,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/parcours-emploi/parcours/candidates"
 	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/geo"
-	"github.com/parcours-emploi/parcours/internal/matchinput"
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/matching"
 	"github.com/parcours-emploi/parcours/mentoring"
@@ -35,7 +35,7 @@ func beneficiary() pathways.Beneficiary {
 
 func TestSeekerCarriesOnlyWhatMatchingMayUse(t *testing.T) {
 	b := beneficiary()
-	s := matchinput.Seeker(b, matchinput.SeekerExtras{Declines: map[string]time.Time{"men_1": time.Unix(0, 0)}})
+	s := candidates.Seeker(b, candidates.SeekerExtras{Declines: map[string]time.Time{"men_1": time.Unix(0, 0)}})
 	want := matching.Seeker{
 		ID: "ben_1", Project: []string{"G1603"}, PastJobs: []string{"G1602"},
 		Skills:   []string{"Cuisine traditionnelle", "G1602"},
@@ -63,24 +63,24 @@ func TestOpeningCapacityFollowsStatusAndTakenPlaces(t *testing.T) {
 	o := jobs.Opportunity{ID: "opp_1", Kind: jobs.KindPMSMP, Status: jobs.StatusOpen, ROME: "A1414", Positions: 3,
 		Start: "2026-05-04", End: "2026-05-15", PMSMP: &jobs.PMSMP{HostID: "h", Objective: "discover"},
 		Diplomas: []jobs.DiplomaRequirement{{Title: "CAP", MinLevel: 3}, {Title: "BTS", MinLevel: 5, Field: "A14", Recognised: true}}}
-	op := matchinput.Opening(o, 1)
+	op := candidates.Opening(o, 1)
 	if op.Capacity != 2 || op.HostID != "h" || op.Objective != "discover" || op.Diploma != (matching.DiplomaRequirement{MinLevel: 5, Field: "A14", Recognised: true}) {
 		t.Errorf("opening %+v", op)
 	}
-	if got := matchinput.Opening(o, 5).Capacity; got != 0 {
+	if got := candidates.Opening(o, 5).Capacity; got != 0 {
 		t.Errorf("over-taken capacity %d", got)
 	}
 	o.Status = jobs.StatusFilled
-	if got := matchinput.Opening(o, 0).Capacity; got != 0 {
+	if got := candidates.Opening(o, 0).Capacity; got != 0 {
 		t.Errorf("a filled opening has capacity %d", got)
 	}
 	trained := civil.Date("2026-01-01")
 	m := mentoring.Mentor{ID: "men_1", Capacity: 3, Active: 1, Status: mentoring.MentorActive, TrainedAt: &trained}
-	if mo := matchinput.MentorOpening(m); mo.Capacity != 2 || !mo.Trained || mo.Kind != matching.KindMentor {
+	if mo := candidates.MentorOpening(m); mo.Capacity != 2 || !mo.Trained || mo.Kind != matching.KindMentor {
 		t.Errorf("mentor opening %+v", mo)
 	}
 	m.Status = mentoring.MentorPaused
-	if mo := matchinput.MentorOpening(m); mo.Capacity != 0 {
+	if mo := candidates.MentorOpening(m); mo.Capacity != 0 {
 		t.Errorf("a paused mentor has capacity %d", mo.Capacity)
 	}
 }

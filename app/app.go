@@ -1,0 +1,96 @@
+// Package app builds Parcours' services once, over one store, with one set
+// of settings, so every adapter (the API, the console, the workers) calls
+// the same use cases with the same rules. cmd/parcours builds them at
+// start-up; the adapters' tests build them the same way.
+package app
+
+import (
+	"time"
+
+	"github.com/parcours-emploi/parcours/access"
+	"github.com/parcours-emploi/parcours/batches"
+	"github.com/parcours-emploi/parcours/candidates"
+	"github.com/parcours-emploi/parcours/jobs"
+	"github.com/parcours-emploi/parcours/matching"
+	"github.com/parcours-emploi/parcours/mentoring"
+	"github.com/parcours-emploi/parcours/pathways"
+	"github.com/parcours-emploi/parcours/proposals"
+	"github.com/parcours-emploi/parcours/suggestions"
+)
+
+// Store is everything the services keep; one database holds it all.
+type Store interface {
+	access.Store
+	pathways.Store
+	pathways.AuditLog
+	pathways.SituationStore
+	pathways.MeasurementStore
+	jobs.Store
+	jobs.ConventionStore
+	mentoring.MentorStore
+	mentoring.MentorshipStore
+	mentoring.PlaceStore
+	proposals.Store
+	batches.Store
+}
+
+// Settings are the rules' parameters, one set for every adapter.
+type Settings struct {
+	// ProposalExpiryDays is how long a sent proposal waits for an answer
+	// (0: proposals.DefaultExpiryDays).
+	ProposalExpiryDays int
+	// MentorshipMonths is a mentorship's planned length (0: 6).
+	MentorshipMonths int
+	// DeclineCooldown is how long a declined pair is not proposed again, by
+	// people or the engine (0: proposals.DefaultCooldown).
+	DeclineCooldown time.Duration
+	// Now is the clock (nil: time.Now).
+	Now func() time.Time
+}
+
+// Services are the use cases, built once.
+type Services struct {
+	Access        access.Store
+	Beneficiaries *pathways.Service
+	Opportunities *jobs.Service
+	Proposals     *proposals.Service
+	Mentoring     *mentoring.Service
+	Suggestions   *suggestions.Service
+	Batches       *batches.Service
+	// Engine and Loader are shared by suggestions, proposals and batches,
+	// so they evaluate alike.
+	Engine *matching.Engine
+	Loader *candidates.Loader
+	// Runner runs the batches the queue hands to the workers.
+	Runner *batches.Runner
+}
+
+// New builds the services over st; queue puts batches on the work queue.
+func New(st Store, queue batches.Enqueuer, set Settings) *Services {
+	now := set.Now
+	if now == nil {
+		now = time.Now
+	}
+	cooldown := set.DeclineCooldown
+	if cooldown <= 0 {
+		cooldown = proposals.DefaultCooldown
+	}
+	engine := candidates.NewEngine(cooldown)
+	loader := &candidates.Loader{Beneficiaries: st, Opportunities: st, Mentors: st, Proposals: st, Conventions: st, Cooldown: cooldown}
+	sug := &suggestions.Service{Engine: engine, Loader: loader, Audit: st, Now: now}
+	ment := &mentoring.Service{Proposals: st, Mentorships: st, Mentors: st, Places: st, Beneficiaries: st, Audit: st, Users: st,
+		DurationMonths: set.MentorshipMonths, Now: now}
+	return &Services{
+		Access:        st,
+		Beneficiaries: &pathways.Service{Store: st, Audit: st, Users: st, Situations: st, Measurements: st, Now: now},
+		Opportunities: &jobs.Service{Store: st, Now: now},
+		Proposals: &proposals.Service{Store: st, Audit: st, Evaluator: sug, Mentors: ment, Opportunities: st, Conventions: st,
+			ExpiryDays: set.ProposalExpiryDays, Cooldown: cooldown, Now: now},
+		Mentoring:   ment,
+		Suggestions: sug,
+		Batches:     &batches.Service{Store: st, Queue: queue, Now: now},
+		Engine:      engine,
+		Loader:      loader,
+		Runner:      &batches.Runner{Store: st, Loader: loader, Proposals: st, Engine: engine, Now: now},
+	}
+}

@@ -1,0 +1,203 @@
+package pathways
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/parcours-emploi/parcours/access"
+	"github.com/parcours-emploi/parcours/apperr"
+	"github.com/parcours-emploi/parcours/ids"
+)
+
+// Service holds the use cases of beneficiary files, situations and
+// outcome reports. Every method takes who asks: a record of another
+// organisation is apperr.NotFound, and every read or change of a file is
+// audited.
+type Service struct {
+	Store        Store
+	Audit        AuditLog
+	Users        access.Store
+	Situations   SituationStore
+	Measurements MeasurementStore
+	// Now is the clock (nil: time.Now).
+	Now func() time.Time
+}
+
+// now is the clock at the precision the store keeps (milliseconds), so a
+// record reads back exactly as it was written.
+func (s *Service) now() time.Time {
+	if s.Now == nil {
+		return time.Now().UTC().Truncate(time.Millisecond)
+	}
+	return s.Now().UTC().Truncate(time.Millisecond)
+}
+
+// Create records b as a new beneficiary of who's organisation. Every
+// referent must be an adviser or a coordinator of the organisation
+// (apperr.Invalid naming each one that is not).
+func (s *Service) Create(ctx context.Context, who access.Principal, b Beneficiary) (Beneficiary, error) {
+	if err := s.checkReferents(ctx, who.OrganisationID, b.Enrolment.Referents); err != nil {
+		return Beneficiary{}, err
+	}
+	now := s.now()
+	b.ID, b.OrganisationID, b.Erased = ids.NewAt("ben", now), who.OrganisationID, nil
+	b.CreatedAt, b.UpdatedAt, b.Version = now, now, 1
+	if err := s.Store.CreateBeneficiary(ctx, b); err != nil {
+		return Beneficiary{}, err
+	}
+	return b, WriteAudit(ctx, s.Audit, who, AuditCreate, b.ID, now)
+}
+
+// Get reads a live file of who's organisation, and audits the read.
+func (s *Service) Get(ctx context.Context, who access.Principal, id string) (Beneficiary, error) {
+	b, err := Live(ctx, s.Store, who.OrganisationID, id)
+	if err != nil {
+		return b, err
+	}
+	return b, WriteAudit(ctx, s.Audit, who, AuditRead, b.ID, s.now())
+}
+
+// List returns a page of who's organisation's live beneficiaries.
+func (s *Service) List(ctx context.Context, who access.Principal, f Filter) ([]Beneficiary, string, error) {
+	f.OrganisationID = who.OrganisationID
+	return s.Store.Beneficiaries(ctx, f)
+}
+
+// Update changes the file id, read at version: change edits a copy of the
+// stored record (and may refuse with an error). apperr.PreconditionFailed
+// when the file moved past version, apperr.Invalid for referents outside
+// the organisation. The change is audited.
+func (s *Service) Update(ctx context.Context, who access.Principal, id string, version int64, change func(*Beneficiary) error) (Beneficiary, error) {
+	cur, err := Live(ctx, s.Store, who.OrganisationID, id)
+	if err != nil {
+		return Beneficiary{}, err
+	}
+	if cur.Version != version {
+		return Beneficiary{}, apperr.Stale()
+	}
+	next := cur
+	if err := change(&next); err != nil {
+		return Beneficiary{}, err
+	}
+	if err := s.checkReferents(ctx, who.OrganisationID, next.Enrolment.Referents); err != nil {
+		return Beneficiary{}, err
+	}
+	now := s.now()
+	next.ID, next.OrganisationID, next.Erased, next.CreatedAt = cur.ID, cur.OrganisationID, nil, cur.CreatedAt
+	next.Version, next.UpdatedAt = cur.Version+1, now
+	if err := s.Store.ReplaceBeneficiary(ctx, next); err != nil {
+		return Beneficiary{}, err
+	}
+	return next, WriteAudit(ctx, s.Audit, who, AuditUpdate, next.ID, now)
+}
+
+// Erase removes the personal data of the file id and keeps what anonymous
+// statistics need (see Beneficiary.Erase). The erasure is audited.
+func (s *Service) Erase(ctx context.Context, who access.Principal, id string) error {
+	b, err := Live(ctx, s.Store, who.OrganisationID, id)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	if err := s.Store.ReplaceBeneficiary(ctx, b.Erase(who.UserID, now)); err != nil {
+		return err
+	}
+	return WriteAudit(ctx, s.Audit, who, AuditErase, b.ID, now)
+}
+
+// checkReferents answers apperr.Invalid unless every referent is an
+// adviser or a coordinator of org.
+func (s *Service) checkReferents(ctx context.Context, org string, referents []string) error {
+	var bad []apperr.FieldError
+	for i, id := range referents {
+		u, err := s.Users.User(ctx, id)
+		if err != nil && !apperr.Is(err, apperr.NotFound) {
+			return err
+		}
+		if err != nil || u.OrganisationID != org || (u.Role != access.Adviser && u.Role != access.Coordinator) {
+			bad = append(bad, apperr.FieldError{Pointer: "/enrolment/referents/" + strconv.Itoa(i),
+				Detail: "No adviser of your organisation has this id.", DetailFR: "Aucun conseiller de votre organisation n'a cet identifiant."})
+		}
+	}
+	if len(bad) > 0 {
+		return apperr.Invalidf(bad, "Unknown referents.").FR("Référents inconnus.")
+	}
+	return nil
+}
+
+// RecordSituation adds a dated situation to the file id: apperr.Invalid
+// naming each rule it breaks. The change is audited.
+func (s *Service) RecordSituation(ctx context.Context, who access.Principal, id string, sit Situation) (Situation, error) {
+	b, err := Live(ctx, s.Store, who.OrganisationID, id)
+	if err != nil {
+		return Situation{}, err
+	}
+	now := s.now()
+	sit.ID, sit.OrganisationID, sit.BeneficiaryID = ids.NewAt("sit", now), who.OrganisationID, b.ID
+	sit.RecordedAt, sit.RecordedBy = now, who.UserID
+	if err := sit.Validate(); err != nil {
+		return Situation{}, err
+	}
+	if err := s.Situations.CreateSituation(ctx, sit); err != nil {
+		return Situation{}, err
+	}
+	return sit, WriteAudit(ctx, s.Audit, who, AuditUpdate, b.ID, now)
+}
+
+// ListSituations returns the situations of the file id by start date, and
+// audits the read.
+func (s *Service) ListSituations(ctx context.Context, who access.Principal, id string) ([]Situation, error) {
+	b, err := Live(ctx, s.Store, who.OrganisationID, id)
+	if err != nil {
+		return nil, err
+	}
+	list, err := s.Situations.Situations(ctx, b.OrganisationID, b.ID)
+	if err != nil {
+		return nil, err
+	}
+	return list, WriteAudit(ctx, s.Audit, who, AuditRead, b.ID, s.now())
+}
+
+// ReportQuery says which positive-exit report to build: a programme, a
+// cohort or all (""), a horizon in months (6 or 12), and a rule set by name
+// ("": the programme's own).
+type ReportQuery struct {
+	Programme string
+	Cohort    string
+	Horizon   int
+	RuleSet   string
+}
+
+// PositiveExits reports, for who's organisation, per cohort of a programme
+// how many were enrolled, measured and positive at the horizon, under the
+// programme's rule set or the one named.
+func (s *Service) PositiveExits(ctx context.Context, who access.Principal, q ReportQuery) (Report, error) {
+	rs := RuleSetFor(q.Programme)
+	if q.RuleSet != "" {
+		named, ok := RuleSets[q.RuleSet]
+		if !ok {
+			return Report{}, apperr.Invalidf([]apperr.FieldError{{Pointer: "ruleset", Detail: "No rule set has this name.", DetailFR: "Aucun jeu de règles ne porte ce nom."}}, "Unknown rule set.").FR("Jeu de règles inconnu.")
+		}
+		rs = named
+	}
+	org := who.OrganisationID
+	var enrolled []Enrolled
+	after := ""
+	for {
+		list, next, err := s.Measurements.Enrolments(ctx, EnrolmentFilter{OrganisationID: org, Programme: q.Programme, Cohort: q.Cohort, After: after, Limit: 1000})
+		if err != nil {
+			return Report{}, err
+		}
+		enrolled = append(enrolled, list...)
+		if next == "" {
+			break
+		}
+		after = next
+	}
+	measured, err := s.Measurements.Measurements(ctx, MeasurementFilter{OrganisationID: org, Programme: q.Programme, Cohort: q.Cohort, Horizon: q.Horizon})
+	if err != nil {
+		return Report{}, err
+	}
+	return BuildReport(q.Programme, q.Horizon, rs, enrolled, measured, s.now()), nil
+}

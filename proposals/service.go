@@ -1,0 +1,336 @@
+package proposals
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/parcours-emploi/parcours/access"
+	"github.com/parcours-emploi/parcours/apperr"
+	"github.com/parcours-emploi/parcours/civil"
+	"github.com/parcours-emploi/parcours/ids"
+	"github.com/parcours-emploi/parcours/jobs"
+	"github.com/parcours-emploi/parcours/matching"
+	"github.com/parcours-emploi/parcours/pathways"
+)
+
+// Defaults of the Service's settings.
+const (
+	// DefaultExpiryDays is how long a sent proposal waits for an answer.
+	DefaultExpiryDays = 14
+	// DefaultCooldown is how long a declined pair is not proposed again, by
+	// people or by the engine.
+	DefaultCooldown = 90 * 24 * time.Hour
+	// settleGrace is how old a pending convention must be before
+	// RepairConventions touches it: an acceptance under way finishes in far
+	// less.
+	settleGrace = 10 * time.Minute
+	// reserveRetries bounds how often an acceptance reads the PMSMP history
+	// again after another acceptance of the same beneficiary went first.
+	reserveRetries = 20
+)
+
+// Evaluator explains a pair as the engine sees it at the instant, from the
+// stored records: the beneficiary (with their declines and PMSMP history)
+// and the opening. It returns apperr.NotFound for a beneficiary of another
+// organisation or erased, and for an opening the organisation may not see.
+// The suggestions service is one.
+type Evaluator interface {
+	EvaluatePair(ctx context.Context, org, beneficiaryID string, kind matching.Kind, openingID string) (matching.Evaluation, error)
+}
+
+// MentorLimits says how many proposals a mentor may have sent at once
+// (waiting for an answer); the mentoring service is one.
+type MentorLimits interface {
+	SendLimit(ctx context.Context, org, mentorID string) (int, error)
+}
+
+// Service holds the proposal lifecycle for every kind: an adviser or a
+// batch proposes, an adviser approves (human oversight) and sends, the
+// other side accepts or declines, staff may withdraw. The mentor's own
+// answers go through mentoring, which keeps capacity.
+type Service struct {
+	Store         Store
+	Audit         pathways.AuditLog
+	Evaluator     Evaluator
+	Mentors       MentorLimits
+	Opportunities jobs.Store
+	// Conventions records the PMSMP convention an accepted placement makes.
+	Conventions jobs.ConventionStore
+	// ExpiryDays is how long a sent proposal waits for an answer (0: 14).
+	ExpiryDays int
+	// Cooldown is how long a declined pair is not proposed again (0: 90 days).
+	Cooldown time.Duration
+	// Now is the clock (nil: time.Now).
+	Now func() time.Time
+}
+
+// now is the clock at the precision the store keeps (milliseconds).
+func (s *Service) now() time.Time {
+	if s.Now == nil {
+		return time.Now().UTC().Truncate(time.Millisecond)
+	}
+	return s.Now().UTC().Truncate(time.Millisecond)
+}
+
+func (s *Service) expiry() time.Duration {
+	if s.ExpiryDays <= 0 {
+		return DefaultExpiryDays * 24 * time.Hour
+	}
+	return time.Duration(s.ExpiryDays) * 24 * time.Hour
+}
+
+// CooldownPeriod is the decline cooldown in force.
+func (s *Service) CooldownPeriod() time.Duration {
+	if s.Cooldown <= 0 {
+		return DefaultCooldown
+	}
+	return s.Cooldown
+}
+
+// CheckCooldown returns apperr.Conflict (with cooldownEnds) if the
+// beneficiary and the opening were declined within the cooldown.
+func (s *Service) CheckCooldown(ctx context.Context, beneficiaryID, openingID string, now time.Time) error {
+	declines, err := s.Store.DeclinesOf(ctx, beneficiaryID, now.Add(-s.CooldownPeriod()))
+	if err != nil {
+		return err
+	}
+	if at, ok := declines[openingID]; ok {
+		ends := at.Add(s.CooldownPeriod()).UTC()
+		return apperr.Conflictf("This pair was declined on %s; it cannot be proposed again before %s.", civil.Of(at), civil.Of(ends)).
+			FR("Cette paire a été refusée le %s ; elle ne peut pas être proposée de nouveau avant le %s.", civil.Of(at).French(), civil.Of(ends).French()).
+			WithExtra("cooldownEnds", ends.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// Propose records an adviser's proposal of a pair, after the engine has
+// evaluated it again on the stored records: apperr.NotFound for a
+// beneficiary or an opening the organisation does not have, apperr.Conflict
+// (cooldownEnds) for a pair declined within the cooldown, apperr.Invalid
+// naming each failed constraint for an ineligible pair, apperr.Conflict
+// (limit) when the beneficiary has MaxOpenMentorProposals open mentor
+// proposals already.
+func (s *Service) Propose(ctx context.Context, who access.Principal, beneficiaryID string, kind Kind, openingID string) (Proposal, error) {
+	now := s.now()
+	ev, err := s.Evaluator.EvaluatePair(ctx, who.OrganisationID, beneficiaryID, matching.Kind(kind), openingID)
+	if err != nil {
+		return Proposal{}, err
+	}
+	if err := pathways.WriteAudit(ctx, s.Audit, who, pathways.AuditPropose, beneficiaryID, now); err != nil {
+		return Proposal{}, err
+	}
+	// A declined pair waits for the cooldown whatever the engine says.
+	if err := s.CheckCooldown(ctx, beneficiaryID, openingID, now); err != nil {
+		return Proposal{}, err
+	}
+	if !ev.Eligible {
+		return Proposal{}, Ineligible(ev)
+	}
+	explanation, err := json.Marshal(ev)
+	if err != nil {
+		return Proposal{}, fmt.Errorf("encode evaluation: %w", err)
+	}
+	p := Proposal{
+		ID: ids.NewAt(IDPrefix, now), OrganisationID: who.OrganisationID, BeneficiaryID: beneficiaryID, Kind: kind,
+		OpeningID: openingID, Source: SourceAdviser, State: Proposed, Score: ev.Score, Explanation: explanation,
+		History: []Transition{}, CreatedAt: now, UpdatedAt: now, Version: 1,
+	}
+	if err := s.Store.CreateProposal(ctx, p); err != nil {
+		return Proposal{}, err
+	}
+	return p, nil
+}
+
+// IDPrefix starts every proposal id, whoever proposed it.
+const IDPrefix = "pro"
+
+// Ineligible is the apperr.Invalid error of a pair that fails constraints:
+// one field error on /openingId per failed constraint, with its next step,
+// in English and French.
+func Ineligible(ev matching.Evaluation) error {
+	fields := make([]apperr.FieldError, 0, len(ev.Failures))
+	for _, f := range ev.Failures {
+		en, fr := f.Text.EN, f.Text.FR
+		if f.NextStep != nil {
+			en += " " + f.NextStep.EN
+			fr += " " + f.NextStep.FR
+		}
+		fields = append(fields, apperr.FieldError{Pointer: "/openingId", Detail: en, DetailFR: fr, Tag: string(f.Code)})
+	}
+	return apperr.Invalidf(fields, "This pair fails constraints of the matching rules: it cannot be proposed.").
+		FR("Cette paire ne respecte pas des contraintes des règles de mise en relation : elle ne peut pas être proposée.")
+}
+
+// Get returns a proposal of who's organisation, or apperr.NotFound.
+func (s *Service) Get(ctx context.Context, who access.Principal, id string) (Proposal, error) {
+	return s.Store.Proposal(ctx, who.OrganisationID, id)
+}
+
+// List returns a page of who's organisation's proposals.
+func (s *Service) List(ctx context.Context, who access.Principal, f Filter) ([]Proposal, string, error) {
+	f.OrganisationID = who.OrganisationID
+	return s.Store.Proposals(ctx, f)
+}
+
+// Approve records an adviser's approval of a proposed pair (human oversight).
+func (s *Service) Approve(ctx context.Context, who access.Principal, id string) (Proposal, error) {
+	return s.move(ctx, who.OrganisationID, id, Approved, who.UserID, "", s.now())
+}
+
+// Withdraw closes an open proposal on staff's decision.
+func (s *Service) Withdraw(ctx context.Context, who access.Principal, id, reason string) (Proposal, error) {
+	return s.move(ctx, who.OrganisationID, id, Withdrawn, who.UserID, reason, s.now())
+}
+
+// Send sends an approved proposal and sets when it expires. A mentor may
+// have at most the limit MentorLimits gives sent at once: apperr.Conflict
+// (limit) beyond.
+func (s *Service) Send(ctx context.Context, who access.Principal, id string) (Proposal, error) {
+	org, now := who.OrganisationID, s.now()
+	p, err := s.Store.Proposal(ctx, org, id)
+	if err != nil {
+		return p, err
+	}
+	next, err := p.Advance(Sent, who.UserID, "", now)
+	if err != nil {
+		return p, err
+	}
+	expires := now.Add(s.expiry())
+	next.ExpiresAt = &expires
+	maxSent := 0
+	if p.Kind == KindMentor {
+		if maxSent, err = s.Mentors.SendLimit(ctx, org, p.OpeningID); err != nil {
+			return p, fmt.Errorf("read the send limit of mentor %s: %w", p.OpeningID, err)
+		}
+		// The store's slots bound concurrent sends; the count also holds
+		// when the capacity was lowered after places were taken.
+		sent, err := s.countSent(ctx, org, p.OpeningID)
+		if err != nil {
+			return p, err
+		}
+		if sent >= maxSent {
+			return p, apperr.Conflictf("The mentor already has %d proposals waiting for an answer.", sent).
+				FR("Le mentor a déjà %d propositions en attente de réponse.", sent).WithExtra("limit", maxSent)
+		}
+	}
+	if err := s.Store.SendProposal(ctx, next, maxSent); err != nil {
+		return p, err
+	}
+	return next, nil
+}
+
+func (s *Service) countSent(ctx context.Context, org, mentorID string) (int, error) {
+	n, after := 0, ""
+	for {
+		list, next, err := s.Store.Proposals(ctx, Filter{OrganisationID: org, Kind: KindMentor,
+			OpeningID: mentorID, States: []State{Sent}, After: after, Limit: 200})
+		if err != nil {
+			return 0, err
+		}
+		n += len(list)
+		if next == "" {
+			return n, nil
+		}
+		after = next
+	}
+}
+
+// Answer records the answer, given outside Parcours by the beneficiary or
+// the host, to a proposal of an opportunity (job, PMSMP, training). A
+// mentor proposal is answered by its mentor only (apperr.Forbidden).
+// Accepting a PMSMP placement records its convention and holds the PMSMP
+// rules: apperr.Conflict naming each rule it would break.
+func (s *Service) Answer(ctx context.Context, who access.Principal, id string, accepted bool, reason string) (Proposal, error) {
+	p, err := s.Store.Proposal(ctx, who.OrganisationID, id)
+	if err != nil {
+		return p, err
+	}
+	if p.Kind == KindMentor {
+		return p, apperr.New(apperr.Forbidden, "Only the mentor answers a mentor proposal.").
+			FR("Seul le mentor répond à une proposition de mentorat.")
+	}
+	now := s.now()
+	switch {
+	case !accepted:
+		return s.move(ctx, p.OrganisationID, p.ID, Declined, who.UserID, reason, now)
+	case p.Kind == KindPMSMP && s.Conventions != nil:
+		return s.acceptPlacement(ctx, p, who.UserID, now)
+	default:
+		return s.move(ctx, p.OrganisationID, p.ID, Accepted, who.UserID, "", now)
+	}
+}
+
+// Decline records the answer no to a sent proposal, with its reason. The
+// pair enters the cooldown; the beneficiary can be proposed elsewhere at once.
+func (s *Service) Decline(ctx context.Context, org, id, by, reason string) (Proposal, error) {
+	return s.move(ctx, org, id, Declined, by, reason, s.now())
+}
+
+// move applies one guarded transition.
+func (s *Service) move(ctx context.Context, org, id string, to State, by, reason string, now time.Time) (Proposal, error) {
+	p, err := s.Store.Proposal(ctx, org, id)
+	if err != nil {
+		return p, err
+	}
+	next, err := p.Advance(to, by, reason, now)
+	if err != nil {
+		return p, err
+	}
+	if err := s.Store.TransitionProposal(ctx, p.State, next); err != nil {
+		return p, err
+	}
+	return next, nil
+}
+
+// ExpireDue expires every sent proposal whose answer is overdue at now and
+// returns how many it expired. It is safe to run concurrently and again (a
+// proposal answered meanwhile is left alone).
+func (s *Service) ExpireDue(ctx context.Context, now time.Time) (int, error) {
+	n := 0
+	for {
+		due, err := s.Store.DueProposals(ctx, now, 100)
+		if err != nil {
+			return n, err
+		}
+		moved := 0
+		for _, p := range due {
+			next, err := p.Advance(Expired, SystemActor, "No answer before the deadline.", now)
+			if err != nil {
+				continue
+			}
+			err = s.Store.TransitionProposal(ctx, Sent, next)
+			switch {
+			case err == nil:
+				n++
+				moved++
+			case apperr.Is(err, apperr.Conflict), apperr.Is(err, apperr.NotFound):
+			default:
+				return n, err
+			}
+		}
+		if len(due) < 100 || moved == 0 {
+			return n, nil
+		}
+	}
+}
+
+// ReminderWindow is how far ahead Expiring looks.
+const ReminderWindow = 3 * 24 * time.Hour
+
+// Expiring returns, across organisations, the sent proposals expiring
+// within ReminderWindow after now (not yet expired).
+func (s *Service) Expiring(ctx context.Context, now time.Time) ([]Proposal, error) {
+	due, err := s.Store.DueProposals(ctx, now.Add(ReminderWindow), 1000)
+	if err != nil {
+		return nil, err
+	}
+	out := []Proposal{}
+	for _, p := range due {
+		if p.ExpiresAt != nil && !p.ExpiresAt.Before(now) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
