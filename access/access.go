@@ -46,33 +46,33 @@ func (r Role) Valid() bool {
 
 // Organisation is an AGIR platform, an association, a company or an agency.
 type Organisation struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	Kind      string    `json:"kind"` // programme, association, company, agency
-	CreatedAt time.Time `json:"createdAt"`
+	ID        string
+	Name      string
+	Kind      string // programme, association, company, agency
+	CreatedAt time.Time
 }
 
 // User belongs to one organisation and has one role.
 type User struct {
-	ID             string    `json:"id"`
-	OrganisationID string    `json:"organisationId"`
-	Name           string    `json:"name"`
-	Email          string    `json:"email,omitempty"`
-	Role           Role      `json:"role"`
-	CreatedAt      time.Time `json:"createdAt"`
+	ID             string
+	OrganisationID string
+	Name           string
+	Email          string
+	Role           Role
+	CreatedAt      time.Time
 }
 
 // Key is a bearer API key. Only its SHA-256 is stored; the secret is shown once.
 type Key struct {
-	ID             string     `json:"id"`
-	UserID         string     `json:"userId"`
-	OrganisationID string     `json:"organisationId"`
-	Role           Role       `json:"role"`
-	Label          string     `json:"label"`
-	Hash           string     `json:"-"`
-	Prefix         string     `json:"prefix"`
-	CreatedAt      time.Time  `json:"createdAt"`
-	RevokedAt      *time.Time `json:"revokedAt,omitempty"`
+	ID             string
+	UserID         string
+	OrganisationID string
+	Role           Role
+	Label          string
+	Hash           string
+	Prefix         string
+	CreatedAt      time.Time
+	RevokedAt      *time.Time
 }
 
 // Principal is who is asking: the user behind a valid key.

@@ -32,66 +32,66 @@ const (
 // beneficiaries of a programme and/or a département; the département, when
 // given, also selects the openings.
 type Scope struct {
-	Department string `json:"department,omitempty"`
-	Programme  string `json:"programme,omitempty"`
+	Department string
+	Programme  string
 }
 
 // Progress says how far a running batch got: its phase (load, build,
 // solve, write, done) and how many proposals it wrote out of Total.
 type Progress struct {
-	Phase   string `json:"phase"`
-	Written int    `json:"written"`
-	Total   int    `json:"total"`
+	Phase   string
+	Written int
+	Total   int
 }
 
 // Counts are the sizes of a batch.
 type Counts struct {
-	Seekers    int `json:"seekers"`
-	Openings   int `json:"openings"`
-	Candidates int `json:"candidatePairs"`
-	Assigned   int `json:"assigned"`
+	Seekers    int
+	Openings   int
+	Candidates int
+	Assigned   int
 	// Created counts proposals this batch inserted; Existing those an
 	// earlier attempt had inserted already; Skipped those the proposal
 	// store refused (e.g. a beneficiary's open mentor proposals limit).
-	Created  int `json:"proposalsCreated"`
-	Existing int `json:"proposalsExisting"`
-	Skipped  int `json:"proposalsSkipped"`
+	Created  int
+	Existing int
+	Skipped  int
 }
 
 // Durations are the milliseconds each phase took in the last attempt.
 type Durations struct {
-	LoadMs  int64 `json:"loadMs"`
-	BuildMs int64 `json:"buildMs"`
-	SolveMs int64 `json:"solveMs"`
-	WriteMs int64 `json:"writeMs"`
-	TotalMs int64 `json:"totalMs"`
+	LoadMs  int64
+	BuildMs int64
+	SolveMs int64
+	WriteMs int64
+	TotalMs int64
 }
 
 // Batch is one matching batch: what was asked, and what the worker did.
 type Batch struct {
-	ID             string         `json:"id"`
-	OrganisationID string         `json:"organisationId"`
-	Kind           proposals.Kind `json:"kind"`
-	Scope          Scope          `json:"scope"`
-	MinScore       float64        `json:"minScore"`
-	Status         Status         `json:"status"`
-	CreatedBy      string         `json:"createdBy"`
-	CreatedAt      time.Time      `json:"createdAt"`
+	ID             string
+	OrganisationID string
+	Kind           proposals.Kind
+	Scope          Scope
+	MinScore       float64
+	Status         Status
+	CreatedBy      string
+	CreatedAt      time.Time
 	// EnqueuedAt is empty while the task is not on the queue (Redis was
 	// unreachable); the sweeper enqueues such batches.
-	EnqueuedAt *time.Time `json:"enqueuedAt,omitempty"`
-	StartedAt  *time.Time `json:"startedAt,omitempty"`
-	FinishedAt *time.Time `json:"finishedAt,omitempty"`
-	Attempts   int        `json:"attempts"`
+	EnqueuedAt *time.Time
+	StartedAt  *time.Time
+	FinishedAt *time.Time
+	Attempts   int
 
-	Progress  Progress  `json:"progress"`
-	Counts    Counts    `json:"counts"`
-	Objective int64     `json:"objective"`
-	Durations Durations `json:"durations"`
+	Progress  Progress
+	Counts    Counts
+	Objective int64
+	Durations Durations
 	// WeightsVersion and TaxonomyVersion are the engine's, for reproduction.
-	WeightsVersion  string `json:"weightsVersion,omitempty"`
-	TaxonomyVersion string `json:"taxonomyVersion,omitempty"`
-	Error           string `json:"error,omitempty"`
+	WeightsVersion  string
+	TaxonomyVersion string
+	Error           string
 }
 
 // Store keeps batches and the exact instance each one solved.

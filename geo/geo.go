@@ -5,14 +5,14 @@ package geo
 
 // Point is a WGS84 position in degrees.
 type Point struct {
-	Lat float64 `json:"lat" validate:"latitude"`
-	Lon float64 `json:"lon" validate:"longitude"`
+	Lat float64
+	Lon float64
 }
 
 // Place is where an opportunity happens or a mentor works or meets.
 type Place struct {
-	Department string `json:"department" validate:"required,departement"`
-	Postcode   string `json:"postcode" validate:"omitempty,postcode"`
-	City       string `json:"city,omitempty" validate:"max=100"`
-	Location   *Point `json:"location,omitempty"`
+	Department string
+	Postcode   string
+	City       string
+	Location   *Point
 }

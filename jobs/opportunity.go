@@ -43,68 +43,68 @@ var Contracts = []string{"cdi", "cdd", "interim", "alternance", "professionnalis
 
 // Opportunity is a job offer, a PMSMP placement or a training session.
 type Opportunity struct {
-	ID             string `json:"id"`
-	OrganisationID string `json:"organisationId"`
-	Kind           Kind   `json:"kind"`
-	Status         Status `json:"status"`
+	ID             string
+	OrganisationID string
+	Kind           Kind
+	Status         Status
 	// ExternalRef is an agency's own reference, unique per organisation.
-	ExternalRef string `json:"externalRef,omitempty"`
+	ExternalRef string
 
-	Title        string     `json:"title"`
-	Description  string     `json:"description"`
-	Employer     string     `json:"employer,omitempty"`
-	ROME         string     `json:"rome"`
-	Place        geo.Place  `json:"place"`
-	Start        civil.Date `json:"startDate"`
-	End          civil.Date `json:"endDate,omitempty"`
-	HoursPerWeek int        `json:"hoursPerWeek"`
-	Days         []string   `json:"days,omitempty"`
+	Title        string
+	Description  string
+	Employer     string
+	ROME         string
+	Place        geo.Place
+	Start        civil.Date
+	End          civil.Date
+	HoursPerWeek int
+	Days         []string
 	// Positions is the number of people wanted (job positions, PMSMP slots,
 	// training seats).
-	Positions int `json:"positions"`
+	Positions int
 
-	Contract *Contract `json:"contract,omitempty"`
-	PMSMP    *PMSMP    `json:"pmsmp,omitempty"`
+	Contract *Contract
+	PMSMP    *PMSMP
 
-	French   FrenchRequirement    `json:"frenchRequired"`
-	Diplomas []DiplomaRequirement `json:"diplomasRequired,omitempty"`
-	Licences []string             `json:"licencesRequired,omitempty"`
-	Skills   []string             `json:"skills,omitempty"`
+	French   FrenchRequirement
+	Diplomas []DiplomaRequirement
+	Licences []string
+	Skills   []string
 
-	CreatedAt time.Time `json:"createdAt"`
-	UpdatedAt time.Time `json:"updatedAt"`
-	Version   int64     `json:"version"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Version   int64
 }
 
 // Contract describes a job offer's contract.
 type Contract struct {
-	Type string `json:"type" validate:"required,oneof=cdi cdd interim alternance professionnalisation iae"`
+	Type string
 	// Months is the duration of a fixed-term contract; 0 for a CDI.
-	Months int `json:"months,omitempty" validate:"required_if=Type cdd,required_if=Type interim,min=0,max=36"`
+	Months int
 }
 
 // PMSMP holds what a PMSMP placement adds: the host and the purpose.
 type PMSMP struct {
-	HostID    string          `json:"hostId" validate:"required,max=60"`
-	Objective pmsmp.Objective `json:"objective" validate:"required,oneof=discover confirm recruit"`
-	Tutor     string          `json:"tutor,omitempty" validate:"max=100"`
+	HostID    string
+	Objective pmsmp.Objective
+	Tutor     string
 }
 
 // FrenchRequirement is the minimum CEFR level per skill; an empty skill is not required.
 type FrenchRequirement struct {
-	OralComprehension    string `json:"oralComprehension,omitempty" validate:"omitempty,cefr"`
-	WrittenComprehension string `json:"writtenComprehension,omitempty" validate:"omitempty,cefr"`
-	OralProduction       string `json:"oralProduction,omitempty" validate:"omitempty,cefr"`
-	WrittenProduction    string `json:"writtenProduction,omitempty" validate:"omitempty,cefr"`
+	OralComprehension    string
+	WrittenComprehension string
+	OralProduction       string
+	WrittenProduction    string
 }
 
 // DiplomaRequirement is a diploma or licence an opportunity requires.
 type DiplomaRequirement struct {
-	Title    string `json:"title" validate:"required,max=200"`
-	MinLevel int    `json:"minLevel,omitempty" validate:"omitempty,min=3,max=8"`
-	Field    string `json:"field,omitempty" validate:"max=100"`
+	Title    string
+	MinLevel int
+	Field    string
 	// Recognised says whether a foreign diploma must be recognised in France.
-	Recognised bool `json:"recognised,omitempty"`
+	Recognised bool
 }
 
 // VisibleToStaffOf reports whether the advisers and coordinators of org may

@@ -15,37 +15,37 @@ import (
 // enough to meet, and the last name adds identification without use (data
 // minimisation, GDPR art. 5).
 type MenteeView struct {
-	FirstName string   `json:"firstName"`
-	Languages []string `json:"languages"`
-	Interests []string `json:"interests"`
-	Skills    []string `json:"skills"`
+	FirstName string
+	Languages []string
+	Interests []string
+	Skills    []string
 	// Project is the professional project: target ROME codes and its text.
-	Project MenteeProject `json:"project"`
-	French  MenteeFrench  `json:"french"`
+	Project MenteeProject
+	French  MenteeFrench
 	// Availability is when the mentee can meet; free-text constraints
 	// (health, childcare) are left out.
-	Availability MenteeAvailability `json:"availability"`
+	Availability MenteeAvailability
 }
 
 // MenteeProject is the professional project as a mentor sees it.
 type MenteeProject struct {
-	TargetROME  []string `json:"targetRome"`
-	Description string   `json:"description"`
+	TargetROME  []string
+	Description string
 }
 
 // MenteeFrench is the French level per language skill.
 type MenteeFrench struct {
-	OralComprehension    string `json:"oralComprehension"`
-	WrittenComprehension string `json:"writtenComprehension"`
-	OralProduction       string `json:"oralProduction"`
-	WrittenProduction    string `json:"writtenProduction"`
+	OralComprehension    string
+	WrittenComprehension string
+	OralProduction       string
+	WrittenProduction    string
 }
 
 // MenteeAvailability is when a mentee is free.
 type MenteeAvailability struct {
-	From         civil.Date `json:"from"`
-	HoursPerWeek int        `json:"hoursPerWeek"`
-	Days         []string   `json:"days"`
+	From         civil.Date
+	HoursPerWeek int
+	Days         []string
 }
 
 // ToMenteeView copies the fields a mentor may see from b, one by one; a
@@ -76,17 +76,17 @@ func ToMenteeView(b pathways.Beneficiary) MenteeView {
 
 // MentorProposal is a proposal as its mentor sees it.
 type MentorProposal struct {
-	ID    string          `json:"id"`
-	State proposals.State `json:"state"`
-	Score float64         `json:"score"`
+	ID    string
+	State proposals.State
+	Score float64
 	// Explanation is the engine's evaluation that produced the proposal.
-	Explanation   json.RawMessage `json:"explanation,omitempty"`
-	Mentee        MenteeView      `json:"mentee"`
-	SentAt        *time.Time      `json:"sentAt,omitempty"`
-	ExpiresAt     *time.Time      `json:"expiresAt,omitempty"`
-	DeclineReason string          `json:"declineReason,omitempty"`
+	Explanation   json.RawMessage
+	Mentee        MenteeView
+	SentAt        *time.Time
+	ExpiresAt     *time.Time
+	DeclineReason string
 	// MentorshipID is set once the proposal is accepted.
-	MentorshipID string `json:"mentorshipId,omitempty"`
+	MentorshipID string
 }
 
 // ToMentorProposal builds the mentor's view of p about the beneficiary b.
@@ -114,5 +114,5 @@ func SentAt(p proposals.Proposal) (time.Time, bool) {
 // MentorMentorship is a mentorship as its mentor sees it.
 type MentorMentorship struct {
 	Mentorship
-	Mentee MenteeView `json:"mentee"`
+	Mentee MenteeView
 }

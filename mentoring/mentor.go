@@ -23,40 +23,40 @@ var MentorStatuses = []MentorStatus{MentorActive, MentorPaused, MentorInactive}
 
 // Mentor is a volunteer who takes mentees for co-training.
 type Mentor struct {
-	ID             string `json:"id"`
-	OrganisationID string `json:"organisationId"`
+	ID             string
+	OrganisationID string
 	// UserID is the mentor's own account (role mentor), if any.
-	UserID string `json:"userId,omitempty"`
+	UserID string
 
-	FirstName string   `json:"firstName"`
-	LastName  string   `json:"lastName"`
-	Company   string   `json:"company"`
-	Sector    string   `json:"sector"` // ROME family or domain, e.g. "H" or "H29"
-	ROME      []string `json:"rome"`
-	Skills    []string `json:"skills"`
-	Interests []string `json:"interests"`
-	Languages []string `json:"languages"`
+	FirstName string
+	LastName  string
+	Company   string
+	Sector    string // ROME family or domain, e.g. "H" or "H29"
+	ROME      []string
+	Skills    []string
+	Interests []string
+	Languages []string
 	// Capacity is the most mentees the mentor agreed to follow at once.
-	Capacity int `json:"capacity"`
+	Capacity int
 	// Active counts the mentor's mentorships under way; it only changes through
 	// the store's guarded updates so it never exceeds Capacity.
-	Active int `json:"activeMentees"`
+	Active int
 
-	Availability MentorAvailability `json:"availability"`
-	Place        geo.Place          `json:"place"`
-	TrainedAt    *civil.Date        `json:"trainedAt,omitempty"`
-	Status       MentorStatus       `json:"status"`
+	Availability MentorAvailability
+	Place        geo.Place
+	TrainedAt    *civil.Date
+	Status       MentorStatus
 
-	CreatedAt time.Time `json:"createdAt"`
-	UpdatedAt time.Time `json:"updatedAt"`
-	Version   int64     `json:"version"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Version   int64
 }
 
 // MentorAvailability says when a mentor can meet.
 type MentorAvailability struct {
-	HoursPerMonth int      `json:"hoursPerMonth" validate:"min=0,max=100"`
-	Days          []string `json:"days" validate:"max=7,unique,dive,oneof=mon tue wed thu fri sat sun"`
-	Remote        bool     `json:"remote"`
+	HoursPerMonth int
+	Days          []string
+	Remote        bool
 }
 
 // Trained reports whether the mentor completed the initial training.

@@ -62,37 +62,37 @@ const (
 
 // CheckIn is one meeting of a pair, logged by the mentor or an adviser.
 type CheckIn struct {
-	ID       string     `json:"id"`
-	Date     civil.Date `json:"date"`
-	Minutes  int        `json:"minutes"`
-	Topics   []string   `json:"topics"`
-	NextStep string     `json:"nextStep"`
+	ID       string
+	Date     civil.Date
+	Minutes  int
+	Topics   []string
+	NextStep string
 	// By is the user who logged it; At is when.
-	By string    `json:"by"`
-	At time.Time `json:"at"`
+	By string
+	At time.Time
 }
 
 // Mentorship is a mentor following a beneficiary for the programme's
 // duration, born of an accepted proposal.
 type Mentorship struct {
-	ID             string          `json:"id"`
-	OrganisationID string          `json:"organisationId"`
-	ProposalID     string          `json:"proposalId"`
-	MentorID       string          `json:"mentorId"`
-	BeneficiaryID  string          `json:"beneficiaryId"`
-	State          MentorshipState `json:"state"`
-	StartedOn      civil.Date      `json:"startedOn"`
+	ID             string
+	OrganisationID string
+	ProposalID     string
+	MentorID       string
+	BeneficiaryID  string
+	State          MentorshipState
+	StartedOn      civil.Date
 	// EndsOn is the planned end: StartedOn plus the programme's duration.
-	EndsOn    civil.Date `json:"endsOn"`
-	CheckIns  []CheckIn  `json:"checkIns"`
-	EndedOn   civil.Date `json:"endedOn,omitempty"`
-	EndReason EndReason  `json:"endReason,omitempty"`
-	EndedBy   string     `json:"endedBy,omitempty"`
+	EndsOn    civil.Date
+	CheckIns  []CheckIn
+	EndedOn   civil.Date
+	EndReason EndReason
+	EndedBy   string
 	// FollowUp is computed when read: "alert" when the pair met too little.
-	FollowUp  FollowUp  `json:"followUp,omitempty"`
-	CreatedAt time.Time `json:"createdAt"`
-	UpdatedAt time.Time `json:"updatedAt"`
-	Version   int64     `json:"version"`
+	FollowUp  FollowUp
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Version   int64
 }
 
 // FollowUpAt returns the follow-up state of m at the instant: alert when m is

@@ -26,60 +26,60 @@ var Protections = []Protection{ProtectionRefugee, ProtectionSubsidiary, Protecti
 
 // Beneficiary is one person followed on an employment pathway.
 type Beneficiary struct {
-	ID             string `json:"id"`
-	OrganisationID string `json:"organisationId"`
+	ID             string
+	OrganisationID string
 
-	FirstName  string     `json:"firstName"`
-	LastName   string     `json:"lastName"`
-	BirthDate  civil.Date `json:"birthDate"`
-	Protection Protection `json:"protection"`
+	FirstName  string
+	LastName   string
+	BirthDate  civil.Date
+	Protection Protection
 
-	Enrolment  Enrolment `json:"enrolment"`
-	Department string    `json:"department"`
-	Address    Address   `json:"address"`
+	Enrolment  Enrolment
+	Department string
+	Address    Address
 
-	French       French       `json:"french"`
-	Diplomas     []Diploma    `json:"diplomas"`
-	Skills       []Skill      `json:"skills"`
-	PastJobs     []PastJob    `json:"pastJobs"`
-	Project      Project      `json:"project"`
-	Availability Availability `json:"availability"`
-	Mobility     Mobility     `json:"mobility"`
-	Barriers     []Barrier    `json:"barriers"`
+	French       French
+	Diplomas     []Diploma
+	Skills       []Skill
+	PastJobs     []PastJob
+	Project      Project
+	Availability Availability
+	Mobility     Mobility
+	Barriers     []Barrier
 	// Languages spoken (ISO 639 codes) and interests, used to match mentors.
-	Languages []string      `json:"languages"`
-	Interests []string      `json:"interests"`
-	ConsentAt civil.Date    `json:"consentDate"`
-	Notes     string        `json:"notes"`
-	Erased    *ErasureStamp `json:"erased,omitempty"`
+	Languages []string
+	Interests []string
+	ConsentAt civil.Date
+	Notes     string
+	Erased    *ErasureStamp
 
-	CreatedAt time.Time `json:"createdAt"`
-	UpdatedAt time.Time `json:"updatedAt"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
 	// Version counts changes; it is the record's ETag and the guard of every update.
-	Version int64 `json:"version"`
+	Version int64
 }
 
 // ErasureStamp records that the personal data of a record was erased (GDPR).
 type ErasureStamp struct {
-	At time.Time `json:"at"`
-	By string    `json:"by"`
+	At time.Time
+	By string
 }
 
 // Enrolment is a beneficiary's place in a programme.
 type Enrolment struct {
-	Programme string     `json:"programme" validate:"required,max=40"`
-	EntryDate civil.Date `json:"entryDate" validate:"required,date"`
-	Cohort    string     `json:"cohort" validate:"max=60"`
+	Programme string
+	EntryDate civil.Date
+	Cohort    string
 	// Referents are the user ids of the beneficiary's advisers.
-	Referents []string `json:"referents" validate:"max=4,dive,required,max=40"`
+	Referents []string
 }
 
 // Address is where a beneficiary lives.
 type Address struct {
-	Line     string     `json:"line" validate:"max=200"`
-	Postcode string     `json:"postcode" validate:"omitempty,postcode"`
-	City     string     `json:"city" validate:"max=100"`
-	Location *geo.Point `json:"location,omitempty"`
+	Line     string
+	Postcode string
+	City     string
+	Location *geo.Point
 }
 
 // CEFR levels, per skill. "below-a1" exists at entry.
@@ -98,12 +98,12 @@ var Levels = []string{LevelBelowA1, LevelA1, LevelA2, LevelB1, LevelB2, LevelC1,
 
 // French is a French level assessed per skill, with its source and date.
 type French struct {
-	OralComprehension    string     `json:"oralComprehension" validate:"omitempty,cefr"`
-	WrittenComprehension string     `json:"writtenComprehension" validate:"omitempty,cefr"`
-	OralProduction       string     `json:"oralProduction" validate:"omitempty,cefr"`
-	WrittenProduction    string     `json:"writtenProduction" validate:"omitempty,cefr"`
-	Source               string     `json:"source" validate:"omitempty,oneof=ofii delf tcf dcl adviser"`
-	AssessedOn           civil.Date `json:"assessedOn" validate:"omitempty,date"`
+	OralComprehension    string
+	WrittenComprehension string
+	OralProduction       string
+	WrittenProduction    string
+	Source               string
+	AssessedOn           civil.Date
 }
 
 // Recognition of a foreign diploma (ENIC-NARIC).
@@ -116,47 +116,47 @@ const (
 
 // Diploma is a qualification with its French nomenclature level (3–8).
 type Diploma struct {
-	Title       string `json:"title" validate:"required,max=200"`
-	Level       int    `json:"level" validate:"omitempty,min=3,max=8"`
-	Country     string `json:"country" validate:"max=60"`
-	Field       string `json:"field" validate:"max=100"`
-	Recognition string `json:"recognition" validate:"omitempty,oneof=recognised comparability-pending comparability-obtained not-recognised"`
+	Title       string
+	Level       int
+	Country     string
+	Field       string
+	Recognition string
 }
 
 // Skill is a skill, as a ROME code and/or free text.
 type Skill struct {
-	ROME  string `json:"rome,omitempty" validate:"omitempty,rome"`
-	Label string `json:"label" validate:"required_without=ROME,max=200"`
+	ROME  string
+	Label string
 }
 
 // PastJob is a job held before, in France or abroad.
 type PastJob struct {
-	ROME    string `json:"rome" validate:"omitempty,rome"`
-	Title   string `json:"title" validate:"required,max=200"`
-	Country string `json:"country,omitempty" validate:"max=60"`
-	Years   int    `json:"years,omitempty" validate:"min=0,max=60"`
+	ROME    string
+	Title   string
+	Country string
+	Years   int
 }
 
 // Project is the professional project: the trades aimed at.
 type Project struct {
-	TargetROME  []string `json:"targetRome" validate:"max=5,dive,rome"`
-	Description string   `json:"description" validate:"max=2000"`
+	TargetROME  []string
+	Description string
 }
 
 // Availability says from when and how much a beneficiary can work or train.
 type Availability struct {
-	From         civil.Date `json:"from" validate:"omitempty,date"`
-	HoursPerWeek int        `json:"hoursPerWeek" validate:"min=0,max=48"`
-	Days         []string   `json:"days" validate:"max=7,unique,dive,oneof=mon tue wed thu fri sat sun"`
-	Constraints  string     `json:"constraints" validate:"max=1000"`
+	From         civil.Date
+	HoursPerWeek int
+	Days         []string
+	Constraints  string
 }
 
 // Mobility says how far a beneficiary can travel.
 type Mobility struct {
-	MaxKm           int  `json:"maxKm" validate:"min=0,max=300"`
-	DrivingLicence  bool `json:"drivingLicence"`
-	Vehicle         bool `json:"vehicle"`
-	PublicTransport bool `json:"publicTransport"`
+	MaxKm           int
+	DrivingLicence  bool
+	Vehicle         bool
+	PublicTransport bool
 }
 
 // Barrier is an obstacle to employment (frein).
@@ -167,29 +167,6 @@ var Barriers = []Barrier{"mobility", "health", "childcare", "housing", "digital"
 
 // Weekdays lists the accepted day names.
 var Weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
-
-// Summary is what a list of beneficiaries shows: no sensitive field.
-type Summary struct {
-	ID         string     `json:"id"`
-	FirstName  string     `json:"firstName"`
-	LastName   string     `json:"lastName"`
-	Programme  string     `json:"programme"`
-	Cohort     string     `json:"cohort"`
-	EntryDate  civil.Date `json:"entryDate"`
-	Department string     `json:"department"`
-	Project    []string   `json:"targetRome"`
-	Version    int64      `json:"version"`
-	UpdatedAt  time.Time  `json:"updatedAt"`
-}
-
-// Summarise returns the list view of b.
-func (b Beneficiary) Summarise() Summary {
-	return Summary{
-		ID: b.ID, FirstName: b.FirstName, LastName: b.LastName,
-		Programme: b.Enrolment.Programme, Cohort: b.Enrolment.Cohort, EntryDate: b.Enrolment.EntryDate,
-		Department: b.Department, Project: b.Project.TargetROME, Version: b.Version, UpdatedAt: b.UpdatedAt,
-	}
-}
 
 // Erase removes the personal data of b and keeps what anonymous statistics
 // need: organisation, programme enrolment (programme, entry date, cohort),
@@ -268,12 +245,12 @@ func Live(ctx context.Context, st Store, org, id string) (Beneficiary, error) {
 
 // AuditEntry records one access to a beneficiary file (GDPR, AI Act logging).
 type AuditEntry struct {
-	At             time.Time `json:"at"`
-	UserID         string    `json:"userId"`
-	OrganisationID string    `json:"organisationId"`
-	Action         string    `json:"action"` // read, create, update, erase, suggestions
-	BeneficiaryID  string    `json:"beneficiaryId"`
-	RequestID      string    `json:"requestId"`
+	At             time.Time
+	UserID         string
+	OrganisationID string
+	Action         string // read, create, update, erase, suggestions
+	BeneficiaryID  string
+	RequestID      string
 }
 
 // AuditLog keeps audit entries; it only appends.

@@ -41,8 +41,8 @@ type RuleSet struct {
 
 // Classification is the verdict of a rule set on one situation.
 type Classification struct {
-	Category string `json:"category"`
-	Positive bool   `json:"positive"`
+	Category string
+	Positive bool
 	rank     int
 }
 

@@ -15,11 +15,11 @@ var Horizons = []int{6, 12}
 // Enrolled is a beneficiary's enrolment as outcome measurement sees it: no
 // personal data, so it survives erasure.
 type Enrolled struct {
-	BeneficiaryID  string     `json:"beneficiaryId"`
-	OrganisationID string     `json:"organisationId"`
-	Programme      string     `json:"programme"`
-	Cohort         string     `json:"cohort"`
-	EntryDate      civil.Date `json:"entryDate"`
+	BeneficiaryID  string
+	OrganisationID string
+	Programme      string
+	Cohort         string
+	EntryDate      civil.Date
 }
 
 // HorizonDate is the day T+months after programme entry.
@@ -37,24 +37,24 @@ func (e Enrolled) Due(months int, today civil.Date) bool {
 // date, the one that decided and how the rule set classified it. Late data
 // never rewrites a measurement: it adds the next Version.
 type Measurement struct {
-	ID             string     `json:"id"`
-	OrganisationID string     `json:"organisationId"`
-	BeneficiaryID  string     `json:"beneficiaryId"`
-	Programme      string     `json:"programme"`
-	Cohort         string     `json:"cohort"`
-	EntryDate      civil.Date `json:"entryDate"`
-	Horizon        int        `json:"horizon"`
-	HorizonDate    civil.Date `json:"horizonDate"`
-	Version        int        `json:"version"`
-	RuleSet        string     `json:"ruleSet"`
-	RuleSetVersion string     `json:"ruleSetVersion"`
+	ID             string
+	OrganisationID string
+	BeneficiaryID  string
+	Programme      string
+	Cohort         string
+	EntryDate      civil.Date
+	Horizon        int
+	HorizonDate    civil.Date
+	Version        int
+	RuleSet        string
+	RuleSetVersion string
 	// Situations are the situations covering the horizon date, as they were
 	// known when measured; Decisive is the id of the one that decided.
-	Situations []Situation `json:"situations"`
-	Decisive   string      `json:"decisiveSituationId,omitempty"`
-	Category   string      `json:"category"`
-	Positive   bool        `json:"positive"`
-	MeasuredAt time.Time   `json:"measuredAt"`
+	Situations []Situation
+	Decisive   string
+	Category   string
+	Positive   bool
+	MeasuredAt time.Time
 }
 
 // MeasurementID is the id of version v of an enrolment's measurement at a

@@ -12,29 +12,29 @@ import (
 
 // CohortOutcome is one cohort's line of a positive-exit report.
 type CohortOutcome struct {
-	Cohort string `json:"cohort"`
+	Cohort string
 	// Enrolled counts the cohort's enrolments; Measured those measured at
 	// the horizon; Positive those the rule set counts.
-	Enrolled int `json:"enrolled"`
-	Measured int `json:"measured"`
-	Positive int `json:"positive"`
+	Enrolled int
+	Measured int
+	Positive int
 	// Rate is Positive / Measured (0 when none is measured); RatePercent is
 	// the same in percent, rounded to one decimal.
-	Rate        float64        `json:"rate"`
-	RatePercent float64        `json:"ratePercent"`
-	Breakdown   map[string]int `json:"breakdown"`
+	Rate        float64
+	RatePercent float64
+	Breakdown   map[string]int
 }
 
 // Report is a positive-exit report: per cohort of a programme, at one
 // horizon, under one named and versioned rule set.
 type Report struct {
-	Programme      string          `json:"programme"`
-	Horizon        int             `json:"horizon"`
-	RuleSet        string          `json:"ruleSet"`
-	RuleSetVersion string          `json:"ruleSetVersion"`
-	Categories     []string        `json:"categories"`
-	Cohorts        []CohortOutcome `json:"cohorts"`
-	GeneratedAt    time.Time       `json:"generatedAt"`
+	Programme      string
+	Horizon        int
+	RuleSet        string
+	RuleSetVersion string
+	Categories     []string
+	Cohorts        []CohortOutcome
+	GeneratedAt    time.Time
 }
 
 // BuildReport counts enrolled, measured and positive per cohort. Each

@@ -51,21 +51,21 @@ var ExitReasons = []string{"success", "re-orientation", "drop-out", "exclusion",
 // contract (CDD, intérim) carries its contracted duration in months; when it
 // has no End, it ends the day before Start + DurationMonths.
 type Situation struct {
-	ID             string        `json:"id"`
-	OrganisationID string        `json:"organisationId"`
-	BeneficiaryID  string        `json:"beneficiaryId"`
-	Kind           SituationKind `json:"kind"`
-	Start          civil.Date    `json:"startDate"`
-	End            civil.Date    `json:"endDate,omitempty"`
-	DurationMonths int           `json:"durationMonths,omitempty"`
+	ID             string
+	OrganisationID string
+	BeneficiaryID  string
+	Kind           SituationKind
+	Start          civil.Date
+	End            civil.Date
+	DurationMonths int
 	// ExitReason is set on a programme exit.
-	ExitReason string `json:"exitReason,omitempty"`
+	ExitReason string
 	// Employer or training body, and a short note; free text.
-	Employer string `json:"employer,omitempty"`
-	Note     string `json:"note,omitempty"`
+	Employer string
+	Note     string
 
-	RecordedAt time.Time `json:"recordedAt"`
-	RecordedBy string    `json:"recordedBy"`
+	RecordedAt time.Time
+	RecordedBy string
 }
 
 // FixedTerm reports whether the kind is a fixed-term contract, whose

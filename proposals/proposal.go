@@ -81,43 +81,43 @@ var nextStates = map[State][]State{
 
 // Transition is one change of a proposal's state, with who made it and when.
 type Transition struct {
-	From State     `json:"from"`
-	To   State     `json:"to"`
-	At   time.Time `json:"at"`
+	From State
+	To   State
+	At   time.Time
 	// By is the user id of the person who made the change, or SystemActor.
-	By     string `json:"by"`
-	Reason string `json:"reason,omitempty"`
+	By     string
+	Reason string
 }
 
 // Proposal pairs one beneficiary with one opening (a mentor or an
 // opportunity). Batches and advisers share this one lifecycle; the engine
 // only proposes, people decide.
 type Proposal struct {
-	ID string `json:"id"`
+	ID string
 	// OrganisationID is the beneficiary's organisation: its staff oversee the proposal.
-	OrganisationID string `json:"organisationId"`
-	BeneficiaryID  string `json:"beneficiaryId"`
-	Kind           Kind   `json:"kind"`
+	OrganisationID string
+	BeneficiaryID  string
+	Kind           Kind
 	// OpeningID is the mentor's id (kind mentor) or the opportunity's.
-	OpeningID string `json:"openingId"`
+	OpeningID string
 	// BatchID is the matching batch that proposed the pair, if any.
-	BatchID string  `json:"batchId,omitempty"`
-	Source  Source  `json:"source"`
-	State   State   `json:"state"`
-	Score   float64 `json:"score"`
+	BatchID string
+	Source  Source
+	State   State
+	Score   float64
 	// Explanation is the engine's evaluation of the pair when it was proposed
 	// (components, weights version, taxonomy version, instant), kept so that
 	// every proposal can be explained and reproduced.
-	Explanation json.RawMessage `json:"explanation,omitempty"`
-	History     []Transition    `json:"history"`
+	Explanation json.RawMessage
+	History     []Transition
 	// DeclineReason is set when the proposal was declined.
-	DeclineReason string `json:"declineReason,omitempty"`
+	DeclineReason string
 	// ExpiresAt is when a sent proposal without an answer expires.
-	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
-	CreatedAt time.Time  `json:"createdAt"`
-	UpdatedAt time.Time  `json:"updatedAt"`
+	ExpiresAt *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
 	// Version counts changes; every transition is guarded on it.
-	Version int64 `json:"version"`
+	Version int64
 }
 
 // CheckTransition returns nil if a proposal may go from one state to the

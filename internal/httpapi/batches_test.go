@@ -14,6 +14,7 @@ import (
 
 	"github.com/parcours-emploi/parcours/app"
 	"github.com/parcours-emploi/parcours/batches"
+	"github.com/parcours-emploi/parcours/internal/httpapi"
 	"github.com/parcours-emploi/parcours/internal/mongodb"
 	"github.com/parcours-emploi/parcours/internal/testenv"
 	"github.com/parcours-emploi/parcours/matching"
@@ -53,13 +54,13 @@ func startWorker(t *testing.T, db *mongodb.DB, queue string) {
 	t.Cleanup(srv.Shutdown)
 }
 
-func (w *world) waitBatch(k key, id string, status batches.Status) batches.Batch {
+func (w *world) waitBatch(k key, id string, status batches.Status) httpapi.Batch {
 	w.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		var b batches.Batch
+		var b httpapi.Batch
 		w.must(w.do(k, "GET", "/api/v1/matching/batches/"+id, nil), http.StatusOK).json(w.t, &b)
-		if b.Status == status {
+		if b.Status == string(status) {
 			return b
 		}
 		if time.Now().After(deadline) {
@@ -92,14 +93,14 @@ func TestBatchEndToEnd(t *testing.T) {
 
 	body := map[string]any{"kind": "job", "scope": map[string]any{"department": "69", "programme": "AGIR"}, "minScore": 0.1}
 	r := w.must(w.do(w.advA, "POST", "/api/v1/matching/batches", body), http.StatusAccepted)
-	var queued batches.Batch
+	var queued httpapi.Batch
 	r.json(t, &queued)
-	if queued.Status != batches.Queued || queued.EnqueuedAt == nil || r.Header.Get("Location") != "/api/v1/matching/batches/"+queued.ID {
+	if queued.Status != string(batches.Queued) || queued.EnqueuedAt == nil || r.Header.Get("Location") != "/api/v1/matching/batches/"+queued.ID {
 		t.Fatalf("202 answer %+v, Location %q", queued, r.Header.Get("Location"))
 	}
 
 	b := w.waitBatch(w.advA, queued.ID, batches.Done)
-	wantCounts := batches.Counts{Seekers: 3, Openings: 2, Candidates: 3, Assigned: 2, Created: 2}
+	wantCounts := httpapi.BatchCounts{Seekers: 3, Openings: 2, Candidates: 3, Assigned: 2, Created: 2}
 	if b.Counts != wantCounts {
 		t.Errorf("counts %+v, want %+v (two places for three cooks; the nurse's post fits none)", b.Counts, wantCounts)
 	}
@@ -183,9 +184,9 @@ func TestBatchPostedWhileRedisIsDown(t *testing.T) {
 	w.seedKitchen()
 
 	r := w.must(w.do(w.advA, "POST", "/api/v1/matching/batches", map[string]any{"kind": "job", "scope": map[string]any{"department": "69"}}), http.StatusAccepted)
-	var b batches.Batch
+	var b httpapi.Batch
 	r.json(t, &b)
-	if b.Status != batches.Queued || b.EnqueuedAt != nil {
+	if b.Status != string(batches.Queued) || b.EnqueuedAt != nil {
 		t.Fatalf("batch %+v: want queued and not enqueued", b)
 	}
 	if got := w.waitBatch(w.advA, b.ID, batches.Queued); got.EnqueuedAt != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/parcours-emploi/parcours/internal/httpapi"
 	"github.com/parcours-emploi/parcours/pathways"
 )
 
@@ -36,7 +37,7 @@ func amina(referent string) map[string]any {
 func TestBeneficiaryLifecycle(t *testing.T) {
 	w := newWorld(t)
 	r := w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", amina(w.advA.user.ID)), http.StatusCreated)
-	var b pathways.Beneficiary
+	var b httpapi.Beneficiary
 	r.json(t, &b)
 	if b.ID == "" || b.OrganisationID != w.orgA.ID || b.Version != 1 || b.French.OralProduction != "a2" {
 		t.Fatalf("created %+v", b)
@@ -51,7 +52,7 @@ func TestBeneficiaryLifecycle(t *testing.T) {
 
 	// Read it back: same record, same ETag; a second read with If-None-Match is 304.
 	r = w.must(w.do(w.advA2, "GET", "/api/v1/beneficiaries/"+b.ID, nil), http.StatusOK)
-	var got pathways.Beneficiary
+	var got httpapi.Beneficiary
 	r.json(t, &got)
 	if diff := cmp.Diff(b, got); diff != "" {
 		t.Errorf("read back (-created +read):\n%s", diff)
@@ -65,7 +66,7 @@ func TestBeneficiaryLifecycle(t *testing.T) {
 	patch := `{"french": {"oralProduction": "b1"}, "notes": null}`
 	w.must(w.do(w.advA, "PATCH", "/api/v1/beneficiaries/"+b.ID, patch), http.StatusPreconditionRequired)
 	r = w.must(w.do(w.advA, "PATCH", "/api/v1/beneficiaries/"+b.ID, patch, hdr{"If-Match": etag, "Content-Type": "application/merge-patch+json"}), http.StatusOK)
-	var patched pathways.Beneficiary
+	var patched httpapi.Beneficiary
 	r.json(t, &patched)
 	if patched.Version != 2 || patched.French.OralProduction != "b1" || patched.French.OralComprehension != "a2" || patched.Notes != "" {
 		t.Errorf("patched %+v", patched.French)
@@ -108,7 +109,7 @@ func TestBeneficiaryPagination(t *testing.T) {
 	w := newWorld(t)
 	var created []string
 	for i := 0; i < 5; i++ {
-		var b pathways.Beneficiary
+		var b httpapi.Beneficiary
 		w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", amina(w.advA.user.ID)), http.StatusCreated).json(t, &b)
 		created = append(created, b.ID)
 	}
@@ -116,7 +117,7 @@ func TestBeneficiaryPagination(t *testing.T) {
 	cursor := ""
 	for pages := 0; pages < 10; pages++ {
 		var p struct {
-			Items []pathways.Summary `json:"items"`
+			Items []httpapi.BeneficiarySummary `json:"items"`
 			Next  string             `json:"next"`
 		}
 		w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries?limit=2&cursor="+cursor, nil), http.StatusOK).json(t, &p)
@@ -229,7 +230,7 @@ func TestMalformedBodies(t *testing.T) {
 
 func TestBeneficiaryAccess(t *testing.T) {
 	w := newWorld(t)
-	var b pathways.Beneficiary
+	var b httpapi.Beneficiary
 	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", amina(w.advA.user.ID)), http.StatusCreated).json(t, &b)
 	path := "/api/v1/beneficiaries/" + b.ID
 
@@ -295,7 +296,7 @@ func TestRevokedKeyIsRefusedOnceTheCacheExpires(t *testing.T) {
 
 func TestErasureKeepsOnlyAnonymousData(t *testing.T) {
 	w := newWorld(t)
-	var b pathways.Beneficiary
+	var b httpapi.Beneficiary
 	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", amina(w.advA.user.ID)), http.StatusCreated).json(t, &b)
 	w.must(w.do(w.advA, "DELETE", "/api/v1/beneficiaries/"+b.ID, nil), http.StatusNoContent)
 	w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries/"+b.ID, nil), http.StatusNotFound)

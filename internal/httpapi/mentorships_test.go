@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/parcours-emploi/parcours/ids"
+	"github.com/parcours-emploi/parcours/internal/httpapi"
 	"github.com/parcours-emploi/parcours/mentoring"
 	"github.com/parcours-emploi/parcours/pathways"
 	"github.com/parcours-emploi/parcours/proposals"
@@ -88,13 +89,13 @@ func TestConcurrentAcceptsNeverExceedCapacity(t *testing.T) {
 	if m := w.mentorRecord(men); m.Active != 3 {
 		t.Errorf("mentor's active count %d, want 3", m.Active)
 	}
-	var list struct{ Items []mentoring.Mentorship }
+	var list struct{ Items []httpapi.Mentorship }
 	w.must(w.do(w.advA, "GET", "/api/v1/mentorships?mentorId="+men, nil), http.StatusOK).json(t, &list)
 	if len(list.Items) != 3 {
 		t.Errorf("%d mentorships, want 3", len(list.Items))
 	}
 	// The losers' proposals are still sent: they can expire or be withdrawn.
-	var sent struct{ Items []proposals.Proposal }
+	var sent struct{ Items []httpapi.Proposal }
 	w.must(w.do(w.advA, "GET", "/api/v1/proposals?state=sent&limit=200", nil), http.StatusOK).json(t, &sent)
 	if len(sent.Items) != 47 {
 		t.Errorf("%d proposals still sent, want 47", len(sent.Items))
@@ -105,7 +106,7 @@ func TestFirstAcceptanceWinsForABeneficiary(t *testing.T) {
 	w := newMWorld(t)
 	mentors := []key{w.mentorA, w.mentorA2, w.mentorKey(w.orgA)}
 	ben := w.beneficiary(w.advA)
-	var props []proposals.Proposal
+	var props []httpapi.Proposal
 	for _, k := range mentors {
 		props = append(props, w.sent(ben, w.mentor(w.advA, k, 2)))
 	}
@@ -119,14 +120,14 @@ func TestFirstAcceptanceWinsForABeneficiary(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	won, states := 0, map[proposals.State]int{}
+	won, states := 0, map[string]int{}
 	for i, st := range statuses {
 		if st == http.StatusOK {
 			won++
 		} else if st != http.StatusConflict {
 			t.Errorf("accept %d answered %d", i, st)
 		}
-		var p proposals.Proposal
+		var p httpapi.Proposal
 		w.must(w.do(w.advA, "GET", "/api/v1/proposals/"+props[i].ID, nil), http.StatusOK).json(t, &p)
 		states[p.State]++
 		// Only the winner's mentor keeps a place.
@@ -139,7 +140,7 @@ func TestFirstAcceptanceWinsForABeneficiary(t *testing.T) {
 	}
 	// The others are withdrawn, or were still sent when they lost the race
 	// and are withdrawn now.
-	if diff := cmp.Diff(map[proposals.State]int{proposals.Accepted: 1, proposals.Withdrawn: 2}, states); diff != "" {
+	if diff := cmp.Diff(map[string]int{string(proposals.Accepted): 1, string(proposals.Withdrawn): 2}, states); diff != "" {
 		t.Errorf("proposal states (-want +got):\n%s", diff)
 	}
 }
@@ -174,9 +175,9 @@ func TestDeclineStartsACooldownForThePairOnly(t *testing.T) {
 	other := w.mentor(w.advA, w.mentorA2, 2)
 	ben := w.beneficiary(w.advA)
 	p := w.sent(ben, men)
-	var declined mentoring.MentorProposal
+	var declined httpapi.MentorProposal
 	w.must(w.act(w.mentorA, p.ID, "decline", map[string]any{"reason": "Pas de créneau commun"}), http.StatusOK).json(t, &declined)
-	if declined.State != proposals.Declined || declined.DeclineReason != "Pas de créneau commun" {
+	if declined.State != string(proposals.Declined) || declined.DeclineReason != "Pas de créneau commun" {
 		t.Errorf("declined %+v", declined)
 	}
 
@@ -207,7 +208,7 @@ func TestAdviserProposalIsReevaluatedByTheEngine(t *testing.T) {
 	ben := w.beneficiary(w.advA)
 	body := mentorBody(w.mentorA.user.ID)
 	delete(body, "trainedAt")
-	var untrained mentoring.Mentor
+	var untrained httpapi.Mentor
 	w.must(w.do(w.advA, "POST", "/api/v1/mentors", body), http.StatusCreated).json(t, &untrained)
 
 	for _, lang := range []string{"en", "fr"} {
@@ -235,7 +236,7 @@ func TestAdviserProposalIsReevaluatedByTheEngine(t *testing.T) {
 	if !ev.Eligible || ev.Score != p.Score || ev.WeightsVersion == "" || len(ev.Components) == 0 || !ev.At.Equal(w.clock.Now()) {
 		t.Errorf("stored explanation %+v does not reproduce the proposal (score %v at %s)", ev, p.Score, w.clock.Now())
 	}
-	if p.Source != proposals.SourceAdviser || p.State != proposals.Proposed {
+	if p.Source != string(proposals.SourceAdviser) || p.State != string(proposals.Proposed) {
 		t.Errorf("proposal %+v", p)
 	}
 	// Other organisations' beneficiaries and mentors do not exist for the caller.
@@ -268,9 +269,9 @@ func TestExpiryAndRemindersFollowTheInjectedClock(t *testing.T) {
 		t.Errorf("a second sweep expired %d (%v), want 0", n, err)
 	}
 	wantProblem(t, w.act(w.mentorA, p.ID, "accept", nil), http.StatusConflict, "expired")
-	var got proposals.Proposal
+	var got httpapi.Proposal
 	w.must(w.do(w.advA, "GET", "/api/v1/proposals/"+p.ID, nil), http.StatusOK).json(t, &got)
-	if last, _ := got.LastTransition(); last.By != proposals.SystemActor || last.To != proposals.Expired {
+	if last := got.History[len(got.History)-1]; last.By != proposals.SystemActor || last.To != string(proposals.Expired) {
 		t.Errorf("last transition %+v, want expired by the system", last)
 	}
 }
@@ -280,18 +281,18 @@ func TestCheckInsAlertAndEnd(t *testing.T) {
 	men := w.mentor(w.advA, w.mentorA, 2)
 	w.mentor(w.advA, w.mentorA2, 2)
 	p := w.sent(w.beneficiary(w.advA), men)
-	var acc struct{ Mentorship mentoring.Mentorship }
+	var acc struct{ Mentorship httpapi.Mentorship }
 	w.must(w.act(w.mentorA, p.ID, "accept", nil), http.StatusOK).json(t, &acc)
 	ms := acc.Mentorship
-	if ms.State != mentoring.MentorshipActive || ms.EndsOn != "2027-05-02" {
+	if ms.State != string(mentoring.MentorshipActive) || ms.EndsOn != "2027-05-02" {
 		t.Fatalf("mentorship %+v, want active until 2027-05-02 (six months)", ms)
 	}
 	path := "/api/v1/mentorships/" + ms.ID
 	followUp := func(k key) mentoring.FollowUp {
 		t.Helper()
-		var got mentoring.Mentorship
+		var got httpapi.Mentorship
 		w.must(w.do(k, "GET", path, nil), http.StatusOK).json(t, &got)
-		return got.FollowUp
+		return mentoring.FollowUp(got.FollowUp)
 	}
 	checkIn := func(k key, date string) resp {
 		t.Helper()
@@ -328,9 +329,9 @@ func TestCheckInsAlertAndEnd(t *testing.T) {
 
 	// Ending gives the place back, once.
 	w.must(w.do(w.mentorA2, "POST", path+"/end", map[string]any{"reason": "job-found"}), http.StatusNotFound)
-	var ended mentoring.Mentorship
+	var ended httpapi.Mentorship
 	w.must(w.do(w.advA, "POST", path+"/end", map[string]any{"reason": "job-found"}), http.StatusOK).json(t, &ended)
-	if ended.State != mentoring.MentorshipEnded || ended.EndReason != mentoring.EndJobFound || ended.EndedBy != w.advA.user.ID {
+	if ended.State != string(mentoring.MentorshipEnded) || ended.EndReason != string(mentoring.EndJobFound) || ended.EndedBy != w.advA.user.ID {
 		t.Errorf("ended %+v", ended)
 	}
 	wantProblem(t, w.do(w.advA, "POST", path+"/end", map[string]any{"reason": "completed"}), http.StatusConflict, "ended")

@@ -77,7 +77,7 @@ func contains(list []string, s string) bool {
 
 func TestOpportunityVisibilityAndEdits(t *testing.T) {
 	w := newWorld(t)
-	var pub, draft, agencyOwn jobs.Opportunity
+	var pub, draft, agencyOwn httpapi.Opportunity
 	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", offer("Commis", "G1602", "69", "69002", 45.7, 4.8, "a2")), http.StatusCreated).json(t, &pub)
 	d := offer("Brouillon", "G1602", "69", "69002", 45.7, 4.8, "a2")
 	d["status"] = "draft"
@@ -90,7 +90,7 @@ func TestOpportunityVisibilityAndEdits(t *testing.T) {
 	w.must(w.do(w.agencyK, "GET", "/api/v1/opportunities/"+pub.ID, nil), http.StatusNotFound)
 	w.must(w.do(w.mentorA, "GET", "/api/v1/opportunities/"+pub.ID, nil), http.StatusForbidden)
 	list := func(k key, q string) []string {
-		var p struct{ Items []jobs.Opportunity }
+		var p struct{ Items []httpapi.Opportunity }
 		w.must(w.do(k, "GET", "/api/v1/opportunities"+q, nil), http.StatusOK).json(t, &p)
 		var ids []string
 		for _, o := range p.Items {
@@ -119,14 +119,14 @@ func TestOpportunityVisibilityAndEdits(t *testing.T) {
 	w.must(w.do(w.advB, "PATCH", "/api/v1/opportunities/"+pub.ID, `{"positions":3}`, hdr{"If-Match": `"v1"`}), http.StatusNotFound)
 	w.must(w.do(w.advB, "POST", "/api/v1/opportunities/"+pub.ID+"/close", nil), http.StatusNotFound)
 	w.must(w.do(w.advA, "PATCH", "/api/v1/opportunities/"+pub.ID, `{"kind":"training"}`, hdr{"If-Match": `"v1"`}), http.StatusUnprocessableEntity)
-	var patched jobs.Opportunity
+	var patched httpapi.Opportunity
 	w.must(w.do(w.advA2, "PATCH", "/api/v1/opportunities/"+pub.ID, `{"positions":3}`, hdr{"If-Match": `"v1"`}), http.StatusOK).json(t, &patched)
 	if patched.Positions != 3 || patched.Version != 2 {
 		t.Errorf("patched %+v", patched)
 	}
-	var closed jobs.Opportunity
+	var closed httpapi.Opportunity
 	w.must(w.do(w.advA, "POST", "/api/v1/opportunities/"+pub.ID+"/close", nil), http.StatusOK).json(t, &closed)
-	if closed.Status != jobs.StatusClosed {
+	if closed.Status != string(jobs.StatusClosed) {
 		t.Errorf("status %s after close", closed.Status)
 	}
 }
@@ -134,7 +134,7 @@ func TestOpportunityVisibilityAndEdits(t *testing.T) {
 func TestAgencyOpeningsAreIdempotent(t *testing.T) {
 	w := newWorld(t)
 	body := offer("Préparateur de commandes", "N1103", "69", "69800", 45.716, 4.95, "a1")
-	var first, again, changed jobs.Opportunity
+	var first, again, changed httpapi.Opportunity
 	r := w.must(w.do(w.agencyK, "PUT", "/api/v1/agency/openings/LYO-1", body), http.StatusCreated)
 	r.json(t, &first)
 	w.must(w.do(w.agencyK, "PUT", "/api/v1/agency/openings/LYO-1", body), http.StatusOK).json(t, &again)
@@ -166,7 +166,7 @@ func TestAgencyOpeningsAreIdempotent(t *testing.T) {
 			t.Error("a concurrent PUT failed")
 		}
 	}
-	var p struct{ Items []jobs.Opportunity }
+	var p struct{ Items []httpapi.Opportunity }
 	w.must(w.do(w.agencyK, "GET", "/api/v1/opportunities?limit=200", nil), http.StatusOK).json(t, &p)
 	n := 0
 	for _, o := range p.Items {

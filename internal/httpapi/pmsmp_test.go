@@ -8,8 +8,7 @@ import (
 	"time"
 
 	"github.com/parcours-emploi/parcours/civil"
-	"github.com/parcours-emploi/parcours/jobs"
-	"github.com/parcours-emploi/parcours/pathways"
+	"github.com/parcours-emploi/parcours/internal/httpapi"
 	"github.com/parcours-emploi/parcours/proposals"
 )
 
@@ -29,10 +28,10 @@ func TestAcceptedPlacementsHoldThePMSMPRules(t *testing.T) {
 	w.clock.t = time.Now() // the placements are dated from today
 	body := amina(w.advA.user.ID)
 	body["project"].(map[string]any)["targetRome"] = []string{"A1414"}
-	var b pathways.Beneficiary
+	var b httpapi.Beneficiary
 	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", body), http.StatusCreated).json(t, &b)
 
-	var first, sameObjective, otherHost jobs.Opportunity
+	var first, sameObjective, otherHost httpapi.Opportunity
 	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", placement("ferme-1", "discover", 1)), http.StatusCreated).json(t, &first)
 	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", placement("ferme-1", "discover", 3)), http.StatusCreated).json(t, &sameObjective)
 	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", placement("ferme-2", "discover", 3)), http.StatusCreated).json(t, &otherHost)
@@ -81,16 +80,16 @@ func TestAcceptanceRefusesAPlacementTheRulesForbid(t *testing.T) {
 	w.clock.t = time.Now()
 	body := amina(w.advA.user.ID)
 	body["project"].(map[string]any)["targetRome"] = []string{"A1414"}
-	var b pathways.Beneficiary
+	var b httpapi.Beneficiary
 	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", body), http.StatusCreated).json(t, &b)
-	var one, two jobs.Opportunity
+	var one, two httpapi.Opportunity
 	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", placement("ferme-1", "confirm", 1)), http.StatusCreated).json(t, &one)
 	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", placement("ferme-1", "confirm", 2)), http.StatusCreated).json(t, &two)
 	// Both proposed and sent before either is accepted: the engine saw no
 	// convention yet, so the rule is held at acceptance.
 	p1 := w.propose(w.advA, b.ID, "pmsmp", one.ID)
 	p2 := w.propose(w.advA, b.ID, "pmsmp", two.ID)
-	for _, p := range []proposals.Proposal{p1, p2} {
+	for _, p := range []httpapi.Proposal{p1, p2} {
 		w.must(w.act(w.advA, p.ID, "approve", nil), http.StatusOK)
 		w.must(w.act(w.advA, p.ID, "send", nil), http.StatusOK)
 	}

@@ -13,8 +13,7 @@ import (
 
 	"github.com/parcours-emploi/parcours/access"
 	"github.com/parcours-emploi/parcours/ids"
-	"github.com/parcours-emploi/parcours/mentoring"
-	"github.com/parcours-emploi/parcours/pathways"
+	"github.com/parcours-emploi/parcours/internal/httpapi"
 	"github.com/parcours-emploi/parcours/proposals"
 )
 
@@ -77,7 +76,7 @@ func (w *mworld) beneficiary(staff key) string {
 	w.beneficiaryNumber++
 	body := amina(staff.user.ID)
 	body["firstName"] = fmt.Sprintf("Amina%d", w.beneficiaryNumber)
-	var b pathways.Beneficiary
+	var b httpapi.Beneficiary
 	w.must(w.do(staff, "POST", "/api/v1/beneficiaries", body), http.StatusCreated).json(w.t, &b)
 	return b.ID
 }
@@ -87,15 +86,15 @@ func (w *mworld) mentor(staff, user key, capacity int) string {
 	w.t.Helper()
 	body := mentorBody(user.user.ID)
 	body["capacity"] = capacity
-	var m mentoring.Mentor
+	var m httpapi.Mentor
 	w.must(w.do(staff, "POST", "/api/v1/mentors", body), http.StatusCreated).json(w.t, &m)
 	w.mentorIDs[user.user.ID] = m.ID
 	return m.ID
 }
 
-func (w *mworld) propose(staff key, beneficiaryID, kind, openingID string) proposals.Proposal {
+func (w *mworld) propose(staff key, beneficiaryID, kind, openingID string) httpapi.Proposal {
 	w.t.Helper()
-	var p proposals.Proposal
+	var p httpapi.Proposal
 	w.must(w.do(staff, "POST", "/api/v1/proposals", map[string]any{"beneficiaryId": beneficiaryID, "kind": kind, "openingId": openingID}), http.StatusCreated).json(w.t, &p)
 	return p
 }
@@ -107,7 +106,7 @@ func (w *mworld) act(k key, id, action string, body any) resp {
 }
 
 // sent proposes, approves and sends a mentor proposal by advA.
-func (w *mworld) sent(beneficiaryID, mentorID string) proposals.Proposal {
+func (w *mworld) sent(beneficiaryID, mentorID string) httpapi.Proposal {
 	w.t.Helper()
 	p := w.propose(w.advA, beneficiaryID, "mentor", mentorID)
 	w.must(w.act(w.advA, p.ID, "approve", nil), http.StatusOK)
@@ -203,9 +202,9 @@ func TestProposalTransitionsPerRole(t *testing.T) {
 				return
 			}
 			// Every transition is recorded with who made it and when.
-			var got proposals.Proposal
+			var got httpapi.Proposal
 			w.must(w.do(w.advA, "GET", "/api/v1/proposals/"+p.ID, nil), http.StatusOK).json(t, &got)
-			last, _ := got.LastTransition()
+			last := got.History[len(got.History)-1]
 			if last.By != tt.key().user.ID || !last.At.Equal(w.clock.Now()) {
 				t.Errorf("last transition %+v, want by %s at %s", last, tt.key().user.ID, w.clock.Now())
 			}
@@ -225,7 +224,7 @@ func TestMentorSeesOnlyTheProposalsSentToThem(t *testing.T) {
 	w.propose(w.advA, b2, "mentor", menA) // still under review: invisible to the mentor
 	w.sent(b3, menA2)
 
-	var list struct{ Items []mentoring.MentorProposal }
+	var list struct{ Items []httpapi.MentorProposal }
 	w.must(w.do(w.mentorA, "GET", "/api/v1/mentors/me/proposals", nil), http.StatusOK).json(t, &list)
 	var got []string
 	for _, p := range list.Items {
@@ -301,7 +300,7 @@ func TestMentorFacingResponsesCarryNoSensitiveField(t *testing.T) {
 	body := amina(w.advA.user.ID)
 	body["availability"].(map[string]any)["constraints"] = "Garde d'enfant le mercredi"
 	body["languages"], body["interests"] = []string{"fa", "fr"}, []string{"football"}
-	var b pathways.Beneficiary
+	var b httpapi.Beneficiary
 	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", body), http.StatusCreated).json(t, &b)
 	sensitive := []string{string(b.Protection), string(b.BirthDate), b.Address.Line, b.Address.Postcode, b.Address.City, b.Notes, b.LastName, b.Availability.Constraints}
 
@@ -312,7 +311,7 @@ func TestMentorFacingResponsesCarryNoSensitiveField(t *testing.T) {
 
 	var responses []resp
 	keep := func(r resp) resp { responses = append(responses, r); return r }
-	var acc struct{ Mentorship mentoring.Mentorship }
+	var acc struct{ Mentorship httpapi.Mentorship }
 	w.must(keep(w.act(w.mentorA, accepted.ID, "accept", nil)), http.StatusOK).json(t, &acc)
 	w.must(keep(w.act(w.mentorA, declined.ID, "decline", map[string]any{"reason": "Trop loin"})), http.StatusOK)
 	w.must(keep(w.do(w.mentorA, "GET", "/api/v1/mentors/me/proposals", nil)), http.StatusOK)
@@ -330,21 +329,21 @@ func TestMentorFacingResponsesCarryNoSensitiveField(t *testing.T) {
 		}
 	}
 	// What the mentor needs is there.
-	var list struct{ Items []mentoring.MentorProposal }
+	var list struct{ Items []httpapi.MentorProposal }
 	responses[2].json(t, &list)
 	if len(list.Items) != 3 {
 		t.Fatalf("%d proposals, want 3", len(list.Items))
 	}
-	var mine mentoring.MentorProposal
+	var mine httpapi.MentorProposal
 	for _, p := range list.Items {
 		if p.ID == accepted.ID {
 			mine = p
 		}
 	}
-	want := mentoring.MenteeView{FirstName: "Amina", Languages: []string{"fa", "fr"}, Interests: []string{"football"}, Skills: []string{"cuisine traditionnelle"},
-		Project:      mentoring.MenteeProject{TargetROME: []string{"G1602"}, Description: "Travailler en restauration collective"},
-		French:       mentoring.MenteeFrench{OralComprehension: "a2", WrittenComprehension: "a1", OralProduction: "a2", WrittenProduction: "a1"},
-		Availability: mentoring.MenteeAvailability{From: "2026-04-01", HoursPerWeek: 30, Days: []string{"mon", "tue", "wed", "thu"}}}
+	want := httpapi.MenteeView{FirstName: "Amina", Languages: []string{"fa", "fr"}, Interests: []string{"football"}, Skills: []string{"cuisine traditionnelle"},
+		Project:      httpapi.MenteeProject{TargetROME: []string{"G1602"}, Description: "Travailler en restauration collective"},
+		French:       httpapi.MenteeFrench{OralComprehension: "a2", WrittenComprehension: "a1", OralProduction: "a2", WrittenProduction: "a1"},
+		Availability: httpapi.MenteeAvailability{From: "2026-04-01", HoursPerWeek: 30, Days: []string{"mon", "tue", "wed", "thu"}}}
 	if diff := cmp.Diff(want, mine.Mentee); diff != "" {
 		t.Errorf("mentee view (-want +got):\n%s", diff)
 	}
@@ -360,14 +359,14 @@ func TestOpportunityProposalAnswersAreRecordedByStaff(t *testing.T) {
 	w.must(w.do(w.agencyK, "POST", "/api/v1/opportunities", offer("Commis de cuisine", "G1602", "69", "69002", 45.757, 4.832, "a2")), http.StatusCreated).json(t, &job)
 	for _, answer := range []map[string]any{{"answer": "accepted"}, {"answer": "declined", "reason": "Horaires incompatibles"}} {
 		p := w.propose(w.advA, ben, "job", job.ID)
-		if p.Kind != proposals.KindJob || p.Score <= 0 {
+		if p.Kind != string(proposals.KindJob) || p.Score <= 0 {
 			t.Fatalf("job proposal %+v", p)
 		}
 		w.must(w.act(w.advA, p.ID, "answer", answer), http.StatusConflict) // not sent yet
 		w.must(w.act(w.advA, p.ID, "approve", nil), http.StatusOK)
 		w.must(w.act(w.advA, p.ID, "send", nil), http.StatusOK)
 		w.must(w.act(w.advB, p.ID, "answer", answer), http.StatusNotFound)
-		var got proposals.Proposal
+		var got httpapi.Proposal
 		w.must(w.act(w.advA, p.ID, "answer", answer), http.StatusOK).json(t, &got)
 		if string(got.State) != answer["answer"] {
 			t.Errorf("answer %v left the proposal %s", answer, got.State)

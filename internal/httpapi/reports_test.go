@@ -11,13 +11,14 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/parcours-emploi/parcours/internal/httpapi"
 	"github.com/parcours-emploi/parcours/internal/testenv"
 	"github.com/parcours-emploi/parcours/pathways"
 )
 
 func TestSituations(t *testing.T) {
 	w := newWorld(t, withBatches(t, testRedis(t), testenv.Get(t).Prefix(t)))
-	var b pathways.Beneficiary
+	var b httpapi.Beneficiary
 	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", amina(w.advA.user.ID)), http.StatusCreated).json(t, &b)
 	path := "/api/v1/beneficiaries/" + b.ID + "/situations"
 
@@ -45,15 +46,15 @@ func TestSituations(t *testing.T) {
 		})
 	}
 
-	var cdd, cdi pathways.Situation
+	var cdd, cdi httpapi.Situation
 	w.must(w.do(w.advA, "POST", path, map[string]any{"kind": "cdi", "startDate": "2026-09-01", "employer": "Restaurant Le Garet"}), http.StatusCreated).json(t, &cdi)
 	w.must(w.do(w.advA2, "POST", path, map[string]any{"kind": "cdd", "startDate": "2026-05-04", "durationMonths": 3}), http.StatusCreated).json(t, &cdd)
-	if cdd.BeneficiaryID != b.ID || cdd.OrganisationID != w.orgA.ID || cdd.RecordedBy != w.advA2.user.ID || cdd.EffectiveEnd() != "2026-08-03" {
+	if cdd.BeneficiaryID != b.ID || cdd.OrganisationID != w.orgA.ID || cdd.RecordedBy != w.advA2.user.ID || (pathways.Situation{Kind: pathways.SituationKind(cdd.Kind), Start: cdd.Start, End: cdd.End, DurationMonths: cdd.DurationMonths}).EffectiveEnd() != "2026-08-03" {
 		t.Errorf("recorded %+v", cdd)
 	}
-	var list struct{ Items []pathways.Situation }
+	var list struct{ Items []httpapi.Situation }
 	w.must(w.do(w.advA, "GET", path, nil), http.StatusOK).json(t, &list)
-	if diff := cmp.Diff([]pathways.Situation{cdd, cdi}, list.Items); diff != "" {
+	if diff := cmp.Diff([]httpapi.Situation{cdd, cdi}, list.Items); diff != "" {
 		t.Errorf("list by start date (-want +got):\n%s", diff)
 	}
 
@@ -86,7 +87,7 @@ func kodikoBody(referent string, i int) map[string]any {
 func TestPositiveExitReport(t *testing.T) {
 	w := newWorld(t, withBatches(t, testRedis(t), testenv.Get(t).Prefix(t)))
 	for i := 0; i < 25; i++ {
-		var b pathways.Beneficiary
+		var b httpapi.Beneficiary
 		w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", kodikoBody(w.advA.user.ID, i)), http.StatusCreated).json(t, &b)
 		path := "/api/v1/beneficiaries/" + b.ID + "/situations"
 		var sits []map[string]any
@@ -117,7 +118,7 @@ func TestPositiveExitReport(t *testing.T) {
 	}
 	report := func(query string) line {
 		t.Helper()
-		var r pathways.Report
+		var r httpapi.Report
 		w.must(w.do(w.coordA, "GET", "/api/v1/reports/positive-exits?"+query, nil), http.StatusOK).json(t, &r)
 		if len(r.Cohorts) != 1 {
 			t.Fatalf("%s: %d cohorts", query, len(r.Cohorts))
@@ -156,7 +157,7 @@ func TestPositiveExitReport(t *testing.T) {
 	}
 
 	// Coordinators and advisers of the organisation only.
-	var other pathways.Report
+	var other httpapi.Report
 	w.must(w.do(w.advB, "GET", "/api/v1/reports/positive-exits?programme=Kodiko&horizon=12", nil), http.StatusOK).json(t, &other)
 	if len(other.Cohorts) != 0 {
 		t.Errorf("another organisation sees %+v", other.Cohorts)

@@ -8,8 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/parcours-emploi/parcours/civil"
-	"github.com/parcours-emploi/parcours/jobs"
-	"github.com/parcours-emploi/parcours/pathways"
+	"github.com/parcours-emploi/parcours/internal/httpapi"
 )
 
 // offer is a valid job offer body.
@@ -25,10 +24,10 @@ func offer(title, rome, dept, postcode string, lat, lon float64, oral string) ma
 
 func TestSuggestionsRankEligibleOpeningsWithExplanations(t *testing.T) {
 	w := newWorld(t)
-	var b pathways.Beneficiary
+	var b httpapi.Beneficiary
 	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", amina(w.advA.user.ID)), http.StatusCreated).json(t, &b)
 
-	var near, nurse, far jobs.Opportunity
+	var near, nurse, far httpapi.Opportunity
 	w.must(w.do(w.agencyK, "POST", "/api/v1/opportunities", offer("Commis de cuisine", "G1602", "69", "69002", 45.757, 4.832, "a2")), http.StatusCreated).json(t, &near)
 	w.must(w.do(w.advB, "POST", "/api/v1/opportunities", offer("Aide-soignant(e)", "J1501", "69", "69004", 45.778, 4.828, "b1")), http.StatusCreated).json(t, &nurse)
 	w.must(w.do(w.advB, "POST", "/api/v1/opportunities", offer("Commis de cuisine", "G1602", "13", "13001", 43.297, 5.381, "a2")), http.StatusCreated).json(t, &far)
@@ -90,7 +89,7 @@ func TestSuggestionsRankEligibleOpeningsWithExplanations(t *testing.T) {
 
 func TestMentorSuggestionsLeaveOutADeclinedPairDuringTheCooldown(t *testing.T) {
 	w := newWorld(t)
-	var b pathways.Beneficiary
+	var b httpapi.Beneficiary
 	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", amina(w.advA.user.ID)), http.StatusCreated).json(t, &b)
 	var m struct {
 		ID string `json:"id"`
@@ -123,12 +122,12 @@ func TestMentorSuggestionsLeaveOutADeclinedPairDuringTheCooldown(t *testing.T) {
 
 func TestSuggestionsLeaveOutPlacesOtherProposalsHold(t *testing.T) {
 	w := newWorld(t)
-	var first, second pathways.Beneficiary
+	var first, second httpapi.Beneficiary
 	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", amina(w.advA.user.ID)), http.StatusCreated).json(t, &first)
 	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", amina(w.advA.user.ID)), http.StatusCreated).json(t, &second)
 	body := offer("Commis de cuisine", "G1602", "69", "69002", 45.757, 4.832, "a2")
 	body["positions"] = 1
-	var one jobs.Opportunity
+	var one httpapi.Opportunity
 	w.must(w.do(w.agencyK, "POST", "/api/v1/opportunities", body), http.StatusCreated).json(t, &one)
 
 	suggested := func(b string) []string {

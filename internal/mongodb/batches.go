@@ -32,33 +32,33 @@ var batchIndexes = []index{
 // batchDoc is a batch as stored. EnqueuedAt is always present (null until
 // enqueued) so the sweeper can find the batches without it.
 type batchDoc struct {
-	ID              string            `bson:"_id"`
-	OrganisationID  string            `bson:"organisationId"`
-	Kind            proposals.Kind    `bson:"kind"`
-	Scope           batches.Scope     `bson:"scope"`
-	MinScore        float64           `bson:"minScore"`
-	Status          batches.Status    `bson:"status"`
-	CreatedBy       string            `bson:"createdBy"`
-	CreatedAt       time.Time         `bson:"createdAt"`
-	EnqueuedAt      *time.Time        `bson:"enqueuedAt"`
-	StartedAt       *time.Time        `bson:"startedAt,omitempty"`
-	FinishedAt      *time.Time        `bson:"finishedAt,omitempty"`
-	Attempts        int               `bson:"attempts"`
-	Progress        batches.Progress  `bson:"progress"`
-	Counts          batches.Counts    `bson:"counts"`
-	Objective       int64             `bson:"objective"`
-	Durations       batches.Durations `bson:"durations"`
-	WeightsVersion  string            `bson:"weightsVersion,omitempty"`
-	TaxonomyVersion string            `bson:"taxonomyVersion,omitempty"`
-	Error           string            `bson:"error,omitempty"`
+	ID              string         `bson:"_id"`
+	OrganisationID  string         `bson:"organisationId"`
+	Kind            proposals.Kind `bson:"kind"`
+	Scope           scopePart      `bson:"scope"`
+	MinScore        float64        `bson:"minScore"`
+	Status          batches.Status `bson:"status"`
+	CreatedBy       string         `bson:"createdBy"`
+	CreatedAt       time.Time      `bson:"createdAt"`
+	EnqueuedAt      *time.Time     `bson:"enqueuedAt"`
+	StartedAt       *time.Time     `bson:"startedAt,omitempty"`
+	FinishedAt      *time.Time     `bson:"finishedAt,omitempty"`
+	Attempts        int            `bson:"attempts"`
+	Progress        progressPart   `bson:"progress"`
+	Counts          countsPart     `bson:"counts"`
+	Objective       int64          `bson:"objective"`
+	Durations       durationsPart  `bson:"durations"`
+	WeightsVersion  string         `bson:"weightsVersion,omitempty"`
+	TaxonomyVersion string         `bson:"taxonomyVersion,omitempty"`
+	Error           string         `bson:"error,omitempty"`
 }
 
 func toBatchDoc(b batches.Batch) batchDoc {
 	return batchDoc{
-		ID: b.ID, OrganisationID: b.OrganisationID, Kind: b.Kind, Scope: b.Scope, MinScore: b.MinScore,
+		ID: b.ID, OrganisationID: b.OrganisationID, Kind: b.Kind, Scope: scopePart(b.Scope), MinScore: b.MinScore,
 		Status: b.Status, CreatedBy: b.CreatedBy, CreatedAt: b.CreatedAt, EnqueuedAt: b.EnqueuedAt,
-		StartedAt: b.StartedAt, FinishedAt: b.FinishedAt, Attempts: b.Attempts, Progress: b.Progress,
-		Counts: b.Counts, Objective: b.Objective, Durations: b.Durations,
+		StartedAt: b.StartedAt, FinishedAt: b.FinishedAt, Attempts: b.Attempts, Progress: progressPart(b.Progress),
+		Counts: countsPart(b.Counts), Objective: b.Objective, Durations: durationsPart(b.Durations),
 		WeightsVersion: b.WeightsVersion, TaxonomyVersion: b.TaxonomyVersion, Error: b.Error,
 	}
 }
@@ -73,10 +73,10 @@ func utcPtr(t *time.Time) *time.Time {
 
 func toBatch(d batchDoc) batches.Batch {
 	return batches.Batch{
-		ID: d.ID, OrganisationID: d.OrganisationID, Kind: d.Kind, Scope: d.Scope, MinScore: d.MinScore,
+		ID: d.ID, OrganisationID: d.OrganisationID, Kind: d.Kind, Scope: batches.Scope(d.Scope), MinScore: d.MinScore,
 		Status: d.Status, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt.UTC(), EnqueuedAt: utcPtr(d.EnqueuedAt),
-		StartedAt: utcPtr(d.StartedAt), FinishedAt: utcPtr(d.FinishedAt), Attempts: d.Attempts, Progress: d.Progress,
-		Counts: d.Counts, Objective: d.Objective, Durations: d.Durations,
+		StartedAt: utcPtr(d.StartedAt), FinishedAt: utcPtr(d.FinishedAt), Attempts: d.Attempts, Progress: batches.Progress(d.Progress),
+		Counts: batches.Counts(d.Counts), Objective: d.Objective, Durations: batches.Durations(d.Durations),
 		WeightsVersion: d.WeightsVersion, TaxonomyVersion: d.TaxonomyVersion, Error: d.Error,
 	}
 }

@@ -18,53 +18,69 @@ var (
 
 // beneficiaryDoc is a beneficiary as stored.
 type beneficiaryDoc struct {
-	ID             string                 `bson:"_id"`
-	OrganisationID string                 `bson:"organisationId"`
-	FirstName      string                 `bson:"firstName"`
-	LastName       string                 `bson:"lastName"`
-	BirthDate      civil.Date             `bson:"birthDate"`
-	Protection     pathways.Protection    `bson:"protection"`
-	Enrolment      pathways.Enrolment     `bson:"enrolment"`
-	Department     string                 `bson:"department"`
-	Address        pathways.Address       `bson:"address"`
-	French         pathways.French        `bson:"french"`
-	Diplomas       []pathways.Diploma     `bson:"diplomas"`
-	Skills         []pathways.Skill       `bson:"skills"`
-	PastJobs       []pathways.PastJob     `bson:"pastJobs"`
-	Project        pathways.Project       `bson:"project"`
-	Availability   pathways.Availability  `bson:"availability"`
-	Mobility       pathways.Mobility      `bson:"mobility"`
-	Barriers       []pathways.Barrier     `bson:"barriers"`
-	Languages      []string               `bson:"languages"`
-	Interests      []string               `bson:"interests"`
-	ConsentAt      civil.Date             `bson:"consentDate"`
-	Notes          string                 `bson:"notes"`
-	Erased         *pathways.ErasureStamp `bson:"erased,omitempty"`
-	CreatedAt      time.Time              `bson:"createdAt"`
-	UpdatedAt      time.Time              `bson:"updatedAt"`
-	Version        int64                  `bson:"version"`
+	ID             string           `bson:"_id"`
+	OrganisationID string           `bson:"organisationId"`
+	FirstName      string           `bson:"firstName"`
+	LastName       string           `bson:"lastName"`
+	BirthDate      civil.Date       `bson:"birthDate"`
+	Protection     string           `bson:"protection"`
+	Enrolment      enrolmentPart    `bson:"enrolment"`
+	Department     string           `bson:"department"`
+	Address        addressPart      `bson:"address"`
+	French         frenchPart       `bson:"french"`
+	Diplomas       []diplomaPart    `bson:"diplomas"`
+	Skills         []skillPart      `bson:"skills"`
+	PastJobs       []pastJobPart    `bson:"pastJobs"`
+	Project        projectPart      `bson:"project"`
+	Availability   availabilityPart `bson:"availability"`
+	Mobility       mobilityPart     `bson:"mobility"`
+	Barriers       []string         `bson:"barriers"`
+	Languages      []string         `bson:"languages"`
+	Interests      []string         `bson:"interests"`
+	ConsentAt      civil.Date       `bson:"consentDate"`
+	Notes          string           `bson:"notes"`
+	Erased         *erasurePart     `bson:"erased,omitempty"`
+	CreatedAt      time.Time        `bson:"createdAt"`
+	UpdatedAt      time.Time        `bson:"updatedAt"`
+	Version        int64            `bson:"version"`
 }
 
 func toBeneficiaryDoc(b pathways.Beneficiary) beneficiaryDoc {
+	a := b.Availability
 	return beneficiaryDoc{
 		ID: b.ID, OrganisationID: b.OrganisationID, FirstName: b.FirstName, LastName: b.LastName,
-		BirthDate: b.BirthDate, Protection: b.Protection, Enrolment: b.Enrolment, Department: b.Department,
-		Address: b.Address, French: b.French, Diplomas: b.Diplomas, Skills: b.Skills, PastJobs: b.PastJobs,
-		Project: b.Project, Availability: b.Availability, Mobility: b.Mobility, Barriers: b.Barriers,
-		Languages: b.Languages, Interests: b.Interests,
-		ConsentAt: b.ConsentAt, Notes: b.Notes, Erased: b.Erased,
+		BirthDate: b.BirthDate, Protection: string(b.Protection), Enrolment: toEnrolmentPart(b.Enrolment), Department: b.Department,
+		Address:      addressPart{Line: b.Address.Line, Postcode: b.Address.Postcode, City: b.Address.City, Location: toPointPart(b.Address.Location)},
+		French:       toFrenchPart(b.French),
+		Diplomas:     parts(b.Diplomas, func(d pathways.Diploma) diplomaPart { return diplomaPart(d) }),
+		Skills:       parts(b.Skills, func(s pathways.Skill) skillPart { return skillPart(s) }),
+		PastJobs:     parts(b.PastJobs, func(j pathways.PastJob) pastJobPart { return pastJobPart(j) }),
+		Project:      projectPart{TargetROME: b.Project.TargetROME, Description: b.Project.Description},
+		Availability: availabilityPart{From: a.From, HoursPerWeek: a.HoursPerWeek, Days: a.Days, Constraints: a.Constraints},
+		Mobility:     mobilityPart(b.Mobility),
+		Barriers:     parts(b.Barriers, func(x pathways.Barrier) string { return string(x) }),
+		Languages:    b.Languages, Interests: b.Interests,
+		ConsentAt: b.ConsentAt, Notes: b.Notes, Erased: toErasurePart(b.Erased),
 		CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt, Version: b.Version,
 	}
 }
 
 func toBeneficiary(d beneficiaryDoc) pathways.Beneficiary {
+	a := d.Availability
 	return pathways.Beneficiary{
 		ID: d.ID, OrganisationID: d.OrganisationID, FirstName: d.FirstName, LastName: d.LastName,
-		BirthDate: d.BirthDate, Protection: d.Protection, Enrolment: d.Enrolment, Department: d.Department,
-		Address: d.Address, French: d.French, Diplomas: d.Diplomas, Skills: d.Skills, PastJobs: d.PastJobs,
-		Project: d.Project, Availability: d.Availability, Mobility: d.Mobility, Barriers: d.Barriers,
-		Languages: d.Languages, Interests: d.Interests,
-		ConsentAt: d.ConsentAt, Notes: d.Notes, Erased: d.Erased,
+		BirthDate: d.BirthDate, Protection: pathways.Protection(d.Protection), Enrolment: d.Enrolment.enrolment(), Department: d.Department,
+		Address:      pathways.Address{Line: d.Address.Line, Postcode: d.Address.Postcode, City: d.Address.City, Location: d.Address.Location.point()},
+		French:       d.French.french(),
+		Diplomas:     parts(d.Diplomas, func(x diplomaPart) pathways.Diploma { return pathways.Diploma(x) }),
+		Skills:       parts(d.Skills, func(x skillPart) pathways.Skill { return pathways.Skill(x) }),
+		PastJobs:     parts(d.PastJobs, func(x pastJobPart) pathways.PastJob { return pathways.PastJob(x) }),
+		Project:      pathways.Project{TargetROME: emptyIfNil(d.Project.TargetROME), Description: d.Project.Description},
+		Availability: pathways.Availability{From: a.From, HoursPerWeek: a.HoursPerWeek, Days: emptyIfNil(a.Days), Constraints: a.Constraints},
+		Mobility:     pathways.Mobility(d.Mobility),
+		Barriers:     parts(d.Barriers, func(x string) pathways.Barrier { return pathways.Barrier(x) }),
+		Languages:    emptyIfNil(d.Languages), Interests: emptyIfNil(d.Interests),
+		ConsentAt: d.ConsentAt, Notes: d.Notes, Erased: d.Erased.stamp(),
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), Version: d.Version,
 	}
 }

@@ -26,41 +26,35 @@ var measurementIndexes = []index{
 
 // measurementDoc is a measurement as stored; it is never updated.
 type measurementDoc struct {
-	ID             string               `bson:"_id"`
-	OrganisationID string               `bson:"organisationId"`
-	BeneficiaryID  string               `bson:"beneficiaryId"`
-	Programme      string               `bson:"programme"`
-	Cohort         string               `bson:"cohort"`
-	EntryDate      civil.Date           `bson:"entryDate"`
-	Horizon        int                  `bson:"horizon"`
-	HorizonDate    civil.Date           `bson:"horizonDate"`
-	Version        int                  `bson:"version"`
-	RuleSet        string               `bson:"ruleSet"`
-	RuleSetVersion string               `bson:"ruleSetVersion"`
-	Situations     []pathways.Situation `bson:"situations"`
-	Decisive       string               `bson:"decisiveSituationId"`
-	Category       string               `bson:"category"`
-	Positive       bool                 `bson:"positive"`
-	MeasuredAt     time.Time            `bson:"measuredAt"`
+	ID             string          `bson:"_id"`
+	OrganisationID string          `bson:"organisationId"`
+	BeneficiaryID  string          `bson:"beneficiaryId"`
+	Programme      string          `bson:"programme"`
+	Cohort         string          `bson:"cohort"`
+	EntryDate      civil.Date      `bson:"entryDate"`
+	Horizon        int             `bson:"horizon"`
+	HorizonDate    civil.Date      `bson:"horizonDate"`
+	Version        int             `bson:"version"`
+	RuleSet        string          `bson:"ruleSet"`
+	RuleSetVersion string          `bson:"ruleSetVersion"`
+	Situations     []situationPart `bson:"situations"`
+	Decisive       string          `bson:"decisiveSituationId"`
+	Category       string          `bson:"category"`
+	Positive       bool            `bson:"positive"`
+	MeasuredAt     time.Time       `bson:"measuredAt"`
 }
 
 func toMeasurementDoc(m pathways.Measurement) measurementDoc {
 	return measurementDoc{
 		ID: m.ID, OrganisationID: m.OrganisationID, BeneficiaryID: m.BeneficiaryID, Programme: m.Programme,
 		Cohort: m.Cohort, EntryDate: m.EntryDate, Horizon: m.Horizon, HorizonDate: m.HorizonDate, Version: m.Version,
-		RuleSet: m.RuleSet, RuleSetVersion: m.RuleSetVersion, Situations: m.Situations, Decisive: m.Decisive,
+		RuleSet: m.RuleSet, RuleSetVersion: m.RuleSetVersion, Situations: parts(m.Situations, toSituationPart), Decisive: m.Decisive,
 		Category: m.Category, Positive: m.Positive, MeasuredAt: m.MeasuredAt,
 	}
 }
 
 func toMeasurement(d measurementDoc) pathways.Measurement {
-	sits := d.Situations
-	for i := range sits {
-		sits[i].RecordedAt = sits[i].RecordedAt.UTC()
-	}
-	if sits == nil {
-		sits = []pathways.Situation{}
-	}
+	sits := parts(d.Situations, situationPart.situation)
 	return pathways.Measurement{
 		ID: d.ID, OrganisationID: d.OrganisationID, BeneficiaryID: d.BeneficiaryID, Programme: d.Programme,
 		Cohort: d.Cohort, EntryDate: d.EntryDate, Horizon: d.Horizon, HorizonDate: d.HorizonDate, Version: d.Version,
@@ -167,9 +161,9 @@ func sortMeasurements(ms []pathways.Measurement) {
 
 // enrolmentDoc is the part of a beneficiary outcome measurement reads.
 type enrolmentDoc struct {
-	ID             string             `bson:"_id"`
-	OrganisationID string             `bson:"organisationId"`
-	Enrolment      pathways.Enrolment `bson:"enrolment"`
+	ID             string        `bson:"_id"`
+	OrganisationID string        `bson:"organisationId"`
+	Enrolment      enrolmentPart `bson:"enrolment"`
 }
 
 // Enrolments returns a page of enrolments, erased beneficiaries included.

@@ -7,7 +7,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/parcours-emploi/parcours/civil"
-	"github.com/parcours-emploi/parcours/geo"
 	"github.com/parcours-emploi/parcours/mentoring"
 )
 
@@ -16,27 +15,27 @@ var _ mentoring.MentorStore = (*DB)(nil)
 // mentorDoc is a mentor as stored. UserKey is the linked user's id, or the
 // mentor's own id when none is linked, so one user has at most one profile.
 type mentorDoc struct {
-	ID             string                       `bson:"_id"`
-	OrganisationID string                       `bson:"organisationId"`
-	UserID         string                       `bson:"userId,omitempty"`
-	UserKey        string                       `bson:"userKey"`
-	FirstName      string                       `bson:"firstName"`
-	LastName       string                       `bson:"lastName"`
-	Company        string                       `bson:"company"`
-	Sector         string                       `bson:"sector"`
-	ROME           []string                     `bson:"rome"`
-	Skills         []string                     `bson:"skills"`
-	Interests      []string                     `bson:"interests"`
-	Languages      []string                     `bson:"languages"`
-	Capacity       int                          `bson:"capacity"`
-	Active         int                          `bson:"active"`
-	Availability   mentoring.MentorAvailability `bson:"availability"`
-	Place          geo.Place                    `bson:"place"`
-	TrainedAt      *civil.Date                  `bson:"trainedAt,omitempty"`
-	Status         mentoring.MentorStatus       `bson:"status"`
-	CreatedAt      time.Time                    `bson:"createdAt"`
-	UpdatedAt      time.Time                    `bson:"updatedAt"`
-	Version        int64                        `bson:"version"`
+	ID             string                 `bson:"_id"`
+	OrganisationID string                 `bson:"organisationId"`
+	UserID         string                 `bson:"userId,omitempty"`
+	UserKey        string                 `bson:"userKey"`
+	FirstName      string                 `bson:"firstName"`
+	LastName       string                 `bson:"lastName"`
+	Company        string                 `bson:"company"`
+	Sector         string                 `bson:"sector"`
+	ROME           []string               `bson:"rome"`
+	Skills         []string               `bson:"skills"`
+	Interests      []string               `bson:"interests"`
+	Languages      []string               `bson:"languages"`
+	Capacity       int                    `bson:"capacity"`
+	Active         int                    `bson:"active"`
+	Availability   mentorAvailabilityPart `bson:"availability"`
+	Place          placePart              `bson:"place"`
+	TrainedAt      *civil.Date            `bson:"trainedAt,omitempty"`
+	Status         mentoring.MentorStatus `bson:"status"`
+	CreatedAt      time.Time              `bson:"createdAt"`
+	UpdatedAt      time.Time              `bson:"updatedAt"`
+	Version        int64                  `bson:"version"`
 }
 
 func toMentorDoc(m mentoring.Mentor) mentorDoc {
@@ -48,7 +47,7 @@ func toMentorDoc(m mentoring.Mentor) mentorDoc {
 		ID: m.ID, OrganisationID: m.OrganisationID, UserID: m.UserID, UserKey: key, FirstName: m.FirstName,
 		LastName: m.LastName, Company: m.Company, Sector: m.Sector, ROME: m.ROME, Skills: m.Skills,
 		Interests: m.Interests, Languages: m.Languages, Capacity: m.Capacity, Active: m.Active,
-		Availability: m.Availability, Place: m.Place, TrainedAt: m.TrainedAt, Status: m.Status,
+		Availability: mentorAvailabilityPart(m.Availability), Place: toPlacePart(m.Place), TrainedAt: m.TrainedAt, Status: m.Status,
 		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, Version: m.Version,
 	}
 }
@@ -58,7 +57,7 @@ func toMentor(d mentorDoc) mentoring.Mentor {
 		ID: d.ID, OrganisationID: d.OrganisationID, UserID: d.UserID, FirstName: d.FirstName,
 		LastName: d.LastName, Company: d.Company, Sector: d.Sector, ROME: d.ROME, Skills: d.Skills,
 		Interests: d.Interests, Languages: d.Languages, Capacity: d.Capacity, Active: d.Active,
-		Availability: d.Availability, Place: d.Place, TrainedAt: d.TrainedAt, Status: d.Status,
+		Availability: mentoring.MentorAvailability(d.Availability), Place: d.Place.place(), TrainedAt: d.TrainedAt, Status: d.Status,
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), Version: d.Version,
 	}
 }

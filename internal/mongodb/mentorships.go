@@ -29,7 +29,7 @@ type mentorshipDoc struct {
 	State          mentoring.MentorshipState `bson:"state"`
 	StartedOn      civil.Date                `bson:"startedOn"`
 	EndsOn         civil.Date                `bson:"endsOn"`
-	CheckIns       []mentoring.CheckIn       `bson:"checkIns"`
+	CheckIns       []checkInPart             `bson:"checkIns"`
 	EndedOn        civil.Date                `bson:"endedOn,omitempty"`
 	EndReason      mentoring.EndReason       `bson:"endReason,omitempty"`
 	EndedBy        string                    `bson:"endedBy,omitempty"`
@@ -45,12 +45,9 @@ func toMentorshipDoc(m mentoring.Mentorship) mentorshipDoc {
 	}
 	d := mentorshipDoc{
 		ID: m.ID, OrganisationID: m.OrganisationID, ProposalID: m.ProposalID, MenteeKey: key, MentorID: m.MentorID,
-		BeneficiaryID: m.BeneficiaryID, State: m.State, StartedOn: m.StartedOn, EndsOn: m.EndsOn, CheckIns: m.CheckIns,
+		BeneficiaryID: m.BeneficiaryID, State: m.State, StartedOn: m.StartedOn, EndsOn: m.EndsOn, CheckIns: parts(m.CheckIns, toCheckInPart),
 		EndedOn: m.EndedOn, EndReason: m.EndReason, EndedBy: m.EndedBy,
 		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, Version: m.Version,
-	}
-	if d.CheckIns == nil {
-		d.CheckIns = []mentoring.CheckIn{}
 	}
 	return d
 }
@@ -58,7 +55,7 @@ func toMentorshipDoc(m mentoring.Mentorship) mentorshipDoc {
 func toMentorship(d mentorshipDoc) mentoring.Mentorship {
 	m := mentoring.Mentorship{
 		ID: d.ID, OrganisationID: d.OrganisationID, ProposalID: d.ProposalID, MentorID: d.MentorID,
-		BeneficiaryID: d.BeneficiaryID, State: d.State, StartedOn: d.StartedOn, EndsOn: d.EndsOn, CheckIns: d.CheckIns,
+		BeneficiaryID: d.BeneficiaryID, State: d.State, StartedOn: d.StartedOn, EndsOn: d.EndsOn, CheckIns: parts(d.CheckIns, checkInPart.checkIn),
 		EndedOn: d.EndedOn, EndReason: d.EndReason, EndedBy: d.EndedBy,
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), Version: d.Version,
 	}

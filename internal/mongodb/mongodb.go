@@ -40,11 +40,12 @@ type DB struct {
 	db     *mongo.Database
 }
 
-// Open connects to uri and selects the database. Nested values are stored
-// under their JSON names, so the stored shape matches the API's.
+// Open connects to uri and selects the database. Every stored value is a
+// document type of this package with its own keys, so neither the domain's
+// names nor the API's can change what is stored.
 func Open(ctx context.Context, uri, database string) (*DB, error) {
 	opts := options.Client().ApplyURI(uri).
-		SetBSONOptions(&options.BSONOptions{UseJSONStructTags: true, NilSliceAsEmpty: true}).
+		SetBSONOptions(&options.BSONOptions{NilSliceAsEmpty: true}).
 		SetServerSelectionTimeout(10 * time.Second).
 		SetConnectTimeout(5 * time.Second).
 		SetAppName("parcours")

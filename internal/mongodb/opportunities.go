@@ -7,7 +7,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/parcours-emploi/parcours/civil"
-	"github.com/parcours-emploi/parcours/geo"
 	"github.com/parcours-emploi/parcours/jobs"
 )
 
@@ -17,31 +16,31 @@ var _ jobs.Store = (*DB)(nil)
 // reference unique per organisation ("org/ref"), and is the id for
 // opportunities without one, so the unique index never sees a missing value.
 type opportunityDoc struct {
-	ID             string                    `bson:"_id"`
-	OrganisationID string                    `bson:"organisationId"`
-	Kind           jobs.Kind                 `bson:"kind"`
-	Status         jobs.Status               `bson:"status"`
-	ExternalRef    string                    `bson:"externalRef,omitempty"`
-	RefKey         string                    `bson:"refKey"`
-	Title          string                    `bson:"title"`
-	Description    string                    `bson:"description"`
-	Employer       string                    `bson:"employer,omitempty"`
-	ROME           string                    `bson:"rome"`
-	Place          geo.Place                 `bson:"place"`
-	Start          civil.Date                `bson:"startDate"`
-	End            civil.Date                `bson:"endDate,omitempty"`
-	HoursPerWeek   int                       `bson:"hoursPerWeek"`
-	Days           []string                  `bson:"days"`
-	Positions      int                       `bson:"positions"`
-	Contract       *jobs.Contract            `bson:"contract,omitempty"`
-	PMSMP          *jobs.PMSMP               `bson:"pmsmp,omitempty"`
-	French         jobs.FrenchRequirement    `bson:"frenchRequired"`
-	Diplomas       []jobs.DiplomaRequirement `bson:"diplomasRequired"`
-	Licences       []string                  `bson:"licencesRequired"`
-	Skills         []string                  `bson:"skills"`
-	CreatedAt      time.Time                 `bson:"createdAt"`
-	UpdatedAt      time.Time                 `bson:"updatedAt"`
-	Version        int64                     `bson:"version"`
+	ID             string                   `bson:"_id"`
+	OrganisationID string                   `bson:"organisationId"`
+	Kind           jobs.Kind                `bson:"kind"`
+	Status         jobs.Status              `bson:"status"`
+	ExternalRef    string                   `bson:"externalRef,omitempty"`
+	RefKey         string                   `bson:"refKey"`
+	Title          string                   `bson:"title"`
+	Description    string                   `bson:"description"`
+	Employer       string                   `bson:"employer,omitempty"`
+	ROME           string                   `bson:"rome"`
+	Place          placePart                `bson:"place"`
+	Start          civil.Date               `bson:"startDate"`
+	End            civil.Date               `bson:"endDate,omitempty"`
+	HoursPerWeek   int                      `bson:"hoursPerWeek"`
+	Days           []string                 `bson:"days"`
+	Positions      int                      `bson:"positions"`
+	Contract       *contractPart            `bson:"contract,omitempty"`
+	PMSMP          *pmsmpPart               `bson:"pmsmp,omitempty"`
+	French         frenchRequirementPart    `bson:"frenchRequired"`
+	Diplomas       []diplomaRequirementPart `bson:"diplomasRequired"`
+	Licences       []string                 `bson:"licencesRequired"`
+	Skills         []string                 `bson:"skills"`
+	CreatedAt      time.Time                `bson:"createdAt"`
+	UpdatedAt      time.Time                `bson:"updatedAt"`
+	Version        int64                    `bson:"version"`
 }
 
 func refKey(o jobs.Opportunity) string {
@@ -55,8 +54,9 @@ func toOpportunityDoc(o jobs.Opportunity) opportunityDoc {
 	return opportunityDoc{
 		ID: o.ID, OrganisationID: o.OrganisationID, Kind: o.Kind, Status: o.Status, ExternalRef: o.ExternalRef,
 		RefKey: refKey(o), Title: o.Title, Description: o.Description, Employer: o.Employer, ROME: o.ROME,
-		Place: o.Place, Start: o.Start, End: o.End, HoursPerWeek: o.HoursPerWeek, Days: o.Days,
-		Positions: o.Positions, Contract: o.Contract, PMSMP: o.PMSMP, French: o.French, Diplomas: o.Diplomas,
+		Place: toPlacePart(o.Place), Start: o.Start, End: o.End, HoursPerWeek: o.HoursPerWeek, Days: o.Days,
+		Positions: o.Positions, Contract: toContractPart(o.Contract), PMSMP: toPMSMPPart(o.PMSMP), French: frenchRequirementPart(o.French),
+		Diplomas: parts(o.Diplomas, func(x jobs.DiplomaRequirement) diplomaRequirementPart { return diplomaRequirementPart(x) }),
 		Licences: o.Licences, Skills: o.Skills, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Version: o.Version,
 	}
 }
@@ -65,8 +65,9 @@ func toOpportunity(d opportunityDoc) jobs.Opportunity {
 	return jobs.Opportunity{
 		ID: d.ID, OrganisationID: d.OrganisationID, Kind: d.Kind, Status: d.Status, ExternalRef: d.ExternalRef,
 		Title: d.Title, Description: d.Description, Employer: d.Employer, ROME: d.ROME,
-		Place: d.Place, Start: d.Start, End: d.End, HoursPerWeek: d.HoursPerWeek, Days: d.Days,
-		Positions: d.Positions, Contract: d.Contract, PMSMP: d.PMSMP, French: d.French, Diplomas: d.Diplomas,
+		Place: d.Place.place(), Start: d.Start, End: d.End, HoursPerWeek: d.HoursPerWeek, Days: emptyIfNil(d.Days),
+		Positions: d.Positions, Contract: d.Contract.contract(), PMSMP: d.PMSMP.pmsmp(), French: jobs.FrenchRequirement(d.French),
+		Diplomas: parts(d.Diplomas, func(x diplomaRequirementPart) jobs.DiplomaRequirement { return jobs.DiplomaRequirement(x) }),
 		Licences: d.Licences, Skills: d.Skills, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), Version: d.Version,
 	}
 }

@@ -44,13 +44,13 @@ type proposalDoc struct {
 	State          proposals.State  `bson:"state"`
 	Score          float64          `bson:"score"`
 	// Explanation is the engine's evaluation as JSON text, kept byte for byte.
-	Explanation   string                 `bson:"explanation,omitempty"`
-	History       []proposals.Transition `bson:"history"`
-	DeclineReason string                 `bson:"declineReason,omitempty"`
-	ExpiresAt     *time.Time             `bson:"expiresAt,omitempty"`
-	CreatedAt     time.Time              `bson:"createdAt"`
-	UpdatedAt     time.Time              `bson:"updatedAt"`
-	Version       int64                  `bson:"version"`
+	Explanation   string           `bson:"explanation,omitempty"`
+	History       []transitionPart `bson:"history"`
+	DeclineReason string           `bson:"declineReason,omitempty"`
+	ExpiresAt     *time.Time       `bson:"expiresAt,omitempty"`
+	CreatedAt     time.Time        `bson:"createdAt"`
+	UpdatedAt     time.Time        `bson:"updatedAt"`
+	Version       int64            `bson:"version"`
 }
 
 func onceKey(p proposals.Proposal) string {
@@ -67,11 +67,8 @@ func toProposalDoc(p proposals.Proposal) proposalDoc {
 		ID: p.ID, OrganisationID: p.OrganisationID, BeneficiaryID: p.BeneficiaryID, Kind: p.Kind,
 		OpeningID: p.OpeningID, BatchID: p.BatchID, OnceKey: onceKey(p), OpenSlot: "id:" + p.ID, SentSlot: "id:" + p.ID,
 		Source: p.Source, State: p.State, Score: p.Score, Explanation: string(p.Explanation),
-		History: p.History, DeclineReason: p.DeclineReason, ExpiresAt: p.ExpiresAt,
+		History: parts(p.History, toTransitionPart), DeclineReason: p.DeclineReason, ExpiresAt: p.ExpiresAt,
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Version: p.Version,
-	}
-	if d.History == nil {
-		d.History = []proposals.Transition{}
 	}
 	return d
 }
@@ -80,7 +77,7 @@ func toProposal(d proposalDoc) proposals.Proposal {
 	p := proposals.Proposal{
 		ID: d.ID, OrganisationID: d.OrganisationID, BeneficiaryID: d.BeneficiaryID, Kind: d.Kind,
 		OpeningID: d.OpeningID, BatchID: d.BatchID, Source: d.Source, State: d.State, Score: d.Score,
-		History: d.History, DeclineReason: d.DeclineReason,
+		History: parts(d.History, transitionPart.transition), DeclineReason: d.DeclineReason,
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), Version: d.Version,
 	}
 	if d.Explanation != "" {
@@ -89,12 +86,6 @@ func toProposal(d proposalDoc) proposals.Proposal {
 	if d.ExpiresAt != nil {
 		t := d.ExpiresAt.UTC()
 		p.ExpiresAt = &t
-	}
-	for i := range p.History {
-		p.History[i].At = p.History[i].At.UTC()
-	}
-	if p.History == nil {
-		p.History = []proposals.Transition{}
 	}
 	return p
 }
