@@ -118,7 +118,7 @@ func TestBeneficiaryPagination(t *testing.T) {
 	for pages := 0; pages < 10; pages++ {
 		var p struct {
 			Items []httpapi.BeneficiarySummary `json:"items"`
-			Next  string             `json:"next"`
+			Next  string                       `json:"next"`
 		}
 		w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries?limit=2&cursor="+cursor, nil), http.StatusOK).json(t, &p)
 		for _, it := range p.Items {
