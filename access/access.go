@@ -1,7 +1,7 @@
 // Package access holds who may do what in Parcours: organisations, their
 // users, the bearer API keys users authenticate with, and the rights of each
-// role. Object-level checks (which organisation owns a record) are made by the
-// HTTP layer with Principal.
+// role. Every use case takes the Principal asking and checks it against the
+// organisation that owns each record it reads or changes.
 package access
 
 import (

@@ -1,9 +1,9 @@
-// Package batching runs matching batches over stored records: a batch is
+// Package batches runs matching batches over stored records: a batch is
 // recorded before it is queued, run deterministically (the same inputs give
 // the same proposals), its proposals written once per batch, seeker and
-// opening, and its progress, objective and exact instance kept for audit. It
-// knows nothing of the queue: workers runs it on Asynq, and the store and
-// the API use its types without depending on Asynq.
+// opening, and its progress, objective and exact instance kept for audit.
+// It loads through candidates, solves with matching, and knows nothing of
+// the queue: internal/workers runs it on Asynq behind Enqueuer.
 package batches
 
 import (

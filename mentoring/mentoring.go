@@ -1,11 +1,9 @@
 // Package mentoring holds co-training: mentors (employees of partner companies
-// who volunteer), the proposals that pair them with beneficiaries, and the
-// six-month mentorships that follow, with their check-ins.
+// who volunteer), what a mentor sees of a mentee and how they answer the
+// proposals sent to them, and the six-month mentorships that follow, with
+// their check-ins. The proposal lifecycle itself is in proposals.
 //
-// Proposals of every kind share one lifecycle (proposals.Proposal):
-// proposed → approved (an adviser of the beneficiary's organisation) → sent
-// → accepted | declined | expired, and withdrawn by staff from any open
-// state. Service holds the rules over plain stores:
+// Service holds the rules over plain stores:
 //
 //   - a beneficiary has at most proposals.MaxOpenMentorProposals open mentor
 //     proposals, a mentor at most Capacity+SentMargin sent ones;

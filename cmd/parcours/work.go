@@ -11,7 +11,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/parcours-emploi/parcours/app"
-	"github.com/parcours-emploi/parcours/workers"
+	"github.com/parcours-emploi/parcours/internal/workers"
 )
 
 // background is the background-work side of a process: the queue client

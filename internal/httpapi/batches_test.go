@@ -17,9 +17,9 @@ import (
 	"github.com/parcours-emploi/parcours/internal/httpapi"
 	"github.com/parcours-emploi/parcours/internal/mongodb"
 	"github.com/parcours-emploi/parcours/internal/testenv"
+	"github.com/parcours-emploi/parcours/internal/workers"
 	"github.com/parcours-emploi/parcours/matching"
 	"github.com/parcours-emploi/parcours/proposals"
-	"github.com/parcours-emploi/parcours/workers"
 )
 
 var quietLog = slog.New(slog.NewTextHandler(io.Discard, nil))

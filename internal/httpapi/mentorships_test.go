@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/internal/httpapi"
 	"github.com/parcours-emploi/parcours/mentoring"
@@ -157,6 +158,9 @@ func TestOpenAndSentLimits(t *testing.T) {
 	}
 	r := w.do(w.advA, "POST", "/api/v1/proposals", map[string]any{"beneficiaryId": ben, "kind": "mentor", "openingId": mentorIDs[3]})
 	wantProblem(t, r, http.StatusConflict, "")
+	if l := r.problem(t).Limit; l == nil || *l != proposals.MaxOpenMentorProposals {
+		t.Errorf("open limit: problem limit %v, want %d (%s)", l, proposals.MaxOpenMentorProposals, r.Body)
+	}
 
 	// A mentor of capacity 1 may have 3 proposals sent at once, not 4.
 	men := mentorIDs[3]
@@ -166,7 +170,11 @@ func TestOpenAndSentLimits(t *testing.T) {
 	}
 	p := w.propose(w.advA, w.beneficiary(w.advA), "mentor", men)
 	w.must(w.act(w.advA, p.ID, "approve", nil), http.StatusOK)
-	wantProblem(t, w.act(w.advA, p.ID, "send", nil), http.StatusConflict, "")
+	r = w.act(w.advA, p.ID, "send", nil)
+	wantProblem(t, r, http.StatusConflict, "")
+	if l := r.problem(t).Limit; l == nil || *l != 1+mentoring.SentMargin {
+		t.Errorf("sent limit: problem limit %v, want %d (%s)", l, 1+mentoring.SentMargin, r.Body)
+	}
 }
 
 func TestDeclineStartsACooldownForThePairOnly(t *testing.T) {
@@ -187,6 +195,13 @@ func TestDeclineStartsACooldownForThePairOnly(t *testing.T) {
 	wantProblem(t, r, http.StatusConflict, "")
 	if want := "2027-01-31"; !strings.Contains(r.problem(t).Detail, want) {
 		t.Errorf("detail %q does not give the end of the cooldown %s", r.problem(t).Detail, want)
+	}
+	if ends, err := time.Parse(time.RFC3339, r.problem(t).CooldownEnds); err != nil || civil.Of(ends) != "2027-01-31" {
+		t.Errorf("cooldownEnds %q (%v), want 2027-01-31 in RFC 3339", r.problem(t).CooldownEnds, err)
+	}
+	fr := w.do(w.advA, "POST", "/api/v1/proposals", map[string]any{"beneficiaryId": ben, "kind": "mentor", "openingId": men}, hdr{"Accept-Language": "fr"})
+	if want := "31 janvier 2027"; !strings.Contains(fr.problem(t).Detail, want) {
+		t.Errorf("French detail %q does not give the end of the cooldown %s", fr.problem(t).Detail, want)
 	}
 	// Elsewhere: at once.
 	w.propose(w.advA, ben, "mentor", other)

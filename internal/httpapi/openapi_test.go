@@ -237,6 +237,7 @@ type oasBeneficiary struct {
 	CreatedAt   time.Time         `json:"createdAt"`
 	Labels      map[string]string `json:"labels,omitempty"`
 	oasAudit
+	//lint:ignore U1000 an unexported field, which the schema must leave out
 	internal string
 }
 

@@ -45,11 +45,10 @@ func withMentoring(c *clock) worldOption {
 // in organisation A and mentorB in organisation B.
 type mworld struct {
 	*world
-	clock              *clock
-	mentorA2, mentorB  key
-	mentorIDs          map[string]string // user id → mentor id
-	beneficiaryNumber  int
-	lastBeneficiaryDoc map[string]any
+	clock             *clock
+	mentorA2, mentorB key
+	mentorIDs         map[string]string // user id → mentor id
+	beneficiaryNumber int
 }
 
 func newMWorld(t *testing.T, opts ...worldOption) *mworld {

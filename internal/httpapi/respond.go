@@ -44,15 +44,6 @@ func ifMatch(c *fiber.Ctx) (int64, error) {
 	return v, nil
 }
 
-// checkVersion answers 412 when the record moved past the version the
-// caller read.
-func checkVersion(current, read int64) error {
-	if current != read {
-		return apperr.New(apperr.PreconditionFailed, "The record changed since it was read; read it again and retry.")
-	}
-	return nil
-}
-
 // page is a list response.
 type page[T any] struct {
 	Items []T `json:"items"`
@@ -60,13 +51,7 @@ type page[T any] struct {
 	Next string `json:"next,omitempty"`
 }
 
-// listQuery is what every list accepts.
-type listQuery struct {
-	Cursor string `query:"cursor"`
-	Limit  int    `query:"limit" validate:"omitempty,min=1,max=200"`
-}
-
-// queryInt reads an optional integer query parameter.
+// queryLimit reads the optional page size, 1 to 200 (50 when absent).
 func queryLimit(c *fiber.Ctx) (int, error) {
 	raw := c.Query("limit")
 	if raw == "" {

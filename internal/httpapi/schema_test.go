@@ -218,10 +218,11 @@ func TestSchemaOfFields(t *testing.T) {
 		{
 			name: "skipped fields, Go names, and the string option",
 			v: struct {
-				Secret   string `json:"-"`
-				hidden   string //nolint:unused // unexported: never written
-				Plain    string
-				Count    int  `json:"count,string"`
+				Secret string `json:"-"`
+				hidden string //nolint:unused // unexported: never written
+				Plain  string
+				Count  int `json:"count,string"`
+				//lint:ignore SA5008 "-," names a member "-", as encoding/json does: the schema must follow
 				Dash     bool `json:"-,"`
 				Elements []*int
 			}{},

@@ -14,8 +14,8 @@ import (
 	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/internal/testenv"
+	"github.com/parcours-emploi/parcours/internal/workers"
 	"github.com/parcours-emploi/parcours/pathways"
-	"github.com/parcours-emploi/parcours/workers"
 )
 
 // countingMeasurements counts the measurement runs that reach the store.

@@ -12,9 +12,9 @@ import (
 	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/geo"
 	"github.com/parcours-emploi/parcours/ids"
+	"github.com/parcours-emploi/parcours/internal/workers"
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/proposals"
-	"github.com/parcours-emploi/parcours/workers"
 )
 
 // jobs:expire closes the open offers whose end date has passed, and only

@@ -1,4 +1,4 @@
-package mentoring_test
+package mongodb_test
 
 import (
 	"context"

@@ -14,9 +14,9 @@ import (
 	"github.com/parcours-emploi/parcours/batches"
 	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/internal/testenv"
+	"github.com/parcours-emploi/parcours/internal/workers"
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/proposals"
-	"github.com/parcours-emploi/parcours/workers"
 )
 
 // interrupting writes n proposals, then cancels the run's context: a
