@@ -52,15 +52,26 @@ type Organisation struct {
 	CreatedAt time.Time
 }
 
-// User belongs to one organisation and has one role.
+// User belongs to one organisation and has one role. People log in with
+// their e-mail address, unique among users; integrations use API keys.
 type User struct {
 	ID             string
 	OrganisationID string
 	Name           string
 	Email          string
-	Role           Role
-	CreatedAt      time.Time
+	// Phone is how a mentor reaches the adviser after accepting (optional).
+	Phone string
+	Role  Role
+	// Lang is the language the user chose ("" until they choose: French,
+	// or the browser's).
+	Lang      Lang
+	CreatedAt time.Time
+	// DeactivatedAt is set when the user may no longer log in.
+	DeactivatedAt *time.Time
 }
+
+// Active reports whether the user may log in.
+func (u User) Active() bool { return u.DeactivatedAt == nil }
 
 // Key is a bearer API key. Only its SHA-256 is stored; the secret is shown once.
 type Key struct {
@@ -136,6 +147,14 @@ type Store interface {
 	CreateUser(ctx context.Context, u User) error
 	// User returns apperr.NotFound if there is none.
 	User(ctx context.Context, id string) (User, error)
+	// UserByEmail returns apperr.NotFound when no user has the address
+	// (compared without case).
+	UserByEmail(ctx context.Context, email string) (User, error)
+	// Users lists the users of an organisation, by name.
+	Users(ctx context.Context, org string) ([]User, error)
+	// ReplaceUser stores u over the user with its id (apperr.NotFound if
+	// none); apperr.Conflict when its address is another user's.
+	ReplaceUser(ctx context.Context, u User) error
 	// CreateKey returns apperr.Conflict if the hash exists already.
 	CreateKey(ctx context.Context, k Key) error
 	// KeyByHash returns apperr.NotFound if no key has that hash.
@@ -156,15 +175,22 @@ func IssueKey(ctx context.Context, s Store, org Organisation, role Role, name, l
 	if err := s.CreateUser(ctx, u); err != nil {
 		return "", Key{}, User{}, err
 	}
+	secret, k, err = KeyFor(ctx, s, u, label, now, newID)
+	return secret, k, u, err
+}
+
+// KeyFor creates a key for the user u, with u's role, and returns the
+// secret, which is shown once and never stored.
+func KeyFor(ctx context.Context, s Store, u User, label string, now time.Time, newID func(prefix string) string) (string, Key, error) {
 	secret, hash, err := NewSecret()
 	if err != nil {
-		return "", Key{}, User{}, err
+		return "", Key{}, err
 	}
-	k = Key{ID: newID("key"), UserID: u.ID, OrganisationID: org.ID, Role: role, Label: label, Hash: hash, Prefix: Display(secret), CreatedAt: now}
+	k := Key{ID: newID("key"), UserID: u.ID, OrganisationID: u.OrganisationID, Role: u.Role, Label: label, Hash: hash, Prefix: Display(secret), CreatedAt: now}
 	if err := s.CreateKey(ctx, k); err != nil {
-		return "", Key{}, User{}, err
+		return "", Key{}, err
 	}
-	return secret, k, u, nil
+	return secret, k, nil
 }
 
 type contextKey int

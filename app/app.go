@@ -13,6 +13,7 @@ import (
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/matching"
 	"github.com/parcours-emploi/parcours/mentoring"
+	"github.com/parcours-emploi/parcours/notify"
 	"github.com/parcours-emploi/parcours/pathways"
 	"github.com/parcours-emploi/parcours/proposals"
 	"github.com/parcours-emploi/parcours/suggestions"
@@ -21,6 +22,8 @@ import (
 // Store is everything the services keep; one database holds it all.
 type Store interface {
 	access.Store
+	access.LoginStore
+	notify.Outbox
 	pathways.Store
 	pathways.AuditLog
 	pathways.SituationStore
@@ -34,6 +37,12 @@ type Store interface {
 	batches.Store
 }
 
+// Queue is the work queue the services put background work on.
+type Queue interface {
+	batches.Enqueuer
+	notify.Queue
+}
+
 // Settings are the rules' parameters, one set for every adapter.
 type Settings struct {
 	// ProposalExpiryDays is how long a sent proposal waits for an answer
@@ -41,6 +50,9 @@ type Settings struct {
 	ProposalExpiryDays int
 	// MentorshipMonths is a mentorship's planned length (0: 6).
 	MentorshipMonths int
+	// StaffIdle and MentorIdle are how long console sessions last unused
+	// (0: 30 minutes for staff, 30 days for mentors).
+	StaffIdle, MentorIdle time.Duration
 	// DeclineCooldown is how long a declined pair is not proposed again, by
 	// people or the engine (0: proposals.DefaultCooldown).
 	DeclineCooldown time.Duration
@@ -51,6 +63,8 @@ type Settings struct {
 // Services are the use cases, built once.
 type Services struct {
 	Access        access.Store
+	Logins        *access.Logins
+	Notify        *notify.Service
 	Beneficiaries *pathways.Service
 	Opportunities *jobs.Service
 	Proposals     *proposals.Service
@@ -65,8 +79,8 @@ type Services struct {
 	Runner *batches.Runner
 }
 
-// New builds the services over st; queue puts batches on the work queue.
-func New(st Store, queue batches.Enqueuer, set Settings) *Services {
+// New builds the services over st; queue puts work on the work queue.
+func New(st Store, queue Queue, set Settings) *Services {
 	now := set.Now
 	if now == nil {
 		now = time.Now
@@ -80,15 +94,23 @@ func New(st Store, queue batches.Enqueuer, set Settings) *Services {
 	sug := &suggestions.Service{Engine: engine, Loader: loader, Audit: st, Now: now}
 	ment := &mentoring.Service{Proposals: st, Mentorships: st, Mentors: st, Places: st, Beneficiaries: st, Audit: st, Users: st,
 		DurationMonths: set.MentorshipMonths, Now: now}
+	var enqueuer batches.Enqueuer
+	var mailQueue notify.Queue
+	if queue != nil {
+		enqueuer, mailQueue = queue, queue
+	}
+	nt := &notify.Service{Outbox: st, Queue: mailQueue, Now: now}
 	return &Services{
 		Access:        st,
+		Logins:        &access.Logins{Users: st, Store: st, Mailer: nt, StaffIdle: set.StaffIdle, MentorIdle: set.MentorIdle, Now: now},
+		Notify:        nt,
 		Beneficiaries: &pathways.Service{Store: st, Audit: st, Users: st, Situations: st, Measurements: st, Now: now},
 		Opportunities: &jobs.Service{Store: st, Now: now},
 		Proposals: &proposals.Service{Store: st, Audit: st, Evaluator: sug, Mentors: ment, Opportunities: st, Conventions: st,
 			ExpiryDays: set.ProposalExpiryDays, Cooldown: cooldown, Now: now},
 		Mentoring:   ment,
 		Suggestions: sug,
-		Batches:     &batches.Service{Store: st, Queue: queue, Now: now},
+		Batches:     &batches.Service{Store: st, Queue: enqueuer, Now: now},
 		Engine:      engine,
 		Loader:      loader,
 		Runner:      &batches.Runner{Store: st, Loader: loader, Proposals: st, Engine: engine, Now: now},

@@ -51,7 +51,9 @@ type Beneficiary struct {
 	Interests []string
 	ConsentAt civil.Date
 	Notes     string
-	Erased    *ErasureStamp
+	// ExitedOn is the day the beneficiary left the programme, when they did.
+	ExitedOn civil.Date
+	Erased   *ErasureStamp
 
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -200,6 +202,12 @@ func (b Beneficiary) Erase(by string, at time.Time) Beneficiary {
 	return e
 }
 
+// Status of a beneficiary in the programme, as lists filter it.
+const (
+	StatusActive = "active"
+	StatusExited = "exited"
+)
+
 // Filter selects beneficiaries of one organisation in a list. Empty fields do
 // not filter.
 type Filter struct {
@@ -208,6 +216,14 @@ type Filter struct {
 	Cohort         string
 	Department     string
 	Referent       string
+	// Search finds names from their start, without case or accents
+	// ("ami", "haid", "amina h").
+	Search string
+	// OralAtLeast keeps those whose French in oral production is at least
+	// this CEFR level.
+	OralAtLeast string
+	// Status is "active" (in the programme) or "exited" (left it).
+	Status string
 	// After is the opaque position of the last item of the previous page.
 	After string
 	Limit int

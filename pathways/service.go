@@ -142,6 +142,13 @@ func (s *Service) RecordSituation(ctx context.Context, who access.Principal, id 
 	if err := s.Situations.CreateSituation(ctx, sit); err != nil {
 		return Situation{}, err
 	}
+	if sit.Kind == SituationProgrammeExit && (b.ExitedOn == "" || sit.Start < b.ExitedOn) {
+		next := b
+		next.ExitedOn, next.Version, next.UpdatedAt = sit.Start, b.Version+1, now
+		if err := s.Store.ReplaceBeneficiary(ctx, next); err != nil {
+			return Situation{}, err
+		}
+	}
 	return sit, WriteAudit(ctx, s.Audit, who, AuditUpdate, b.ID, now)
 }
 

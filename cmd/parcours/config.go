@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/parcours-emploi/parcours/app"
 )
@@ -20,6 +21,15 @@ type config struct {
 	DataDir       string // PARCOURS_DATA_DIR
 	LogLevel      slog.Level
 	RateLimit     int // PARCOURS_RATE_LIMIT, requests per key and minute
+	// PublicURL is the console's address as people reach it
+	// (PARCOURS_PUBLIC_URL); empty: http://localhost and the port listened on.
+	PublicURL string
+	// SMTPURL is the mail server (SMTP_URL); empty in dev: an embedded one.
+	SMTPURL  string
+	MailFrom string // PARCOURS_MAIL_FROM
+	// StaffIdle and MentorIdle are how long console sessions last unused
+	// (PARCOURS_SESSION_IDLE, PARCOURS_MENTOR_SESSION).
+	StaffIdle, MentorIdle time.Duration
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -30,6 +40,20 @@ func loadConfig(getenv func(string) string) (config, error) {
 		RedisURL:      getenv("REDIS_URL"),
 		DataDir:       orDefault(getenv("PARCOURS_DATA_DIR"), "./data"),
 		RateLimit:     600,
+		PublicURL:     strings.TrimRight(getenv("PARCOURS_PUBLIC_URL"), "/"),
+		SMTPURL:       getenv("SMTP_URL"),
+		MailFrom:      orDefault(getenv("PARCOURS_MAIL_FROM"), "Parcours <ne-pas-repondre@parcours.localhost>"),
+		StaffIdle:     30 * time.Minute,
+		MentorIdle:    30 * 24 * time.Hour,
+	}
+	for name, d := range map[string]*time.Duration{"PARCOURS_SESSION_IDLE": &c.StaffIdle, "PARCOURS_MENTOR_SESSION": &c.MentorIdle} {
+		if v := getenv(name); v != "" {
+			x, err := time.ParseDuration(v)
+			if err != nil || x < time.Minute {
+				return c, fmt.Errorf("%s must be a duration of a minute or more (30m, 720h), not %q", name, v)
+			}
+			*d = x
+		}
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(orDefault(getenv("PARCOURS_LOG_LEVEL"), "info"))); err != nil {
 		return c, fmt.Errorf("PARCOURS_LOG_LEVEL: %w", err)
@@ -46,7 +70,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 
 // settings are the rules' parameters the services are built with.
 func (c config) settings() app.Settings {
-	return app.Settings{}
+	return app.Settings{StaffIdle: c.StaffIdle, MentorIdle: c.MentorIdle}
 }
 
 func orDefault(v, d string) string {
@@ -58,15 +82,19 @@ func orDefault(v, d string) string {
 
 // logAttrs lists the configuration for the start-up log, secrets masked.
 func (c config) logAttrs() []any {
-	mongo, redis := "embedded FerretDB", "embedded Redis-compatible server"
+	mongo, redis, smtp := "embedded FerretDB", "embedded Redis-compatible server", "embedded SMTP server (dev)"
 	if c.MongoURI != "" {
 		mongo = maskURL(c.MongoURI)
 	}
 	if c.RedisURL != "" {
 		redis = maskURL(c.RedisURL)
 	}
+	if c.SMTPURL != "" {
+		smtp = maskURL(c.SMTPURL)
+	}
 	return []any{"addr", c.Addr, "mongodb", mongo, "database", c.MongoDatabase, "redis", redis,
-		"dataDir", c.DataDir, "logLevel", c.LogLevel.String(), "rateLimitPerMinute", c.RateLimit}
+		"dataDir", c.DataDir, "logLevel", c.LogLevel.String(), "rateLimitPerMinute", c.RateLimit,
+		"smtp", smtp, "publicURL", c.PublicURL, "staffSessionIdle", c.StaffIdle.String(), "mentorSession", c.MentorIdle.String()}
 }
 
 // maskURL hides the password of a connection URL.

@@ -21,7 +21,7 @@ func runKeys(ctx context.Context, cfg config, args []string, stdout, stderr io.W
 		return errors.New("keys: want create, list or revoke")
 	}
 	log := newLogger(stderr, cfg.LogLevel)
-	st, err := openStores(ctx, cfg, log)
+	st, err := openStores(ctx, cfg, log, false)
 	if err != nil {
 		return err
 	}

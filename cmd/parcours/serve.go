@@ -9,37 +9,47 @@ import (
 	"time"
 
 	"github.com/parcours-emploi/parcours/internal/httpapi"
+	"github.com/parcours-emploi/parcours/internal/web"
 )
 
 // serveOptions say what a serving process runs besides the API.
 type serveOptions struct {
-	demo bool // seed demo data (dev)
+	demo bool // seed demo data and serve the dev tools (dev)
 	// work runs the workers and the scheduler in the same process (dev).
 	work bool
 	// ready, when set, receives the address the API listens on.
 	ready func(addr string)
 }
 
-// runServe runs the API until ctx ends, then drains requests and closes the stores.
+// runServe runs the API and the console until ctx ends, then drains
+// requests and closes the stores.
 func runServe(ctx context.Context, cfg config, stdout, stderr io.Writer, opts serveOptions) error {
 	log := newLogger(stderr, cfg.LogLevel)
 	log.Info("parcours starting", cfg.logAttrs()...)
-	st, err := openStores(ctx, cfg, log)
+	st, err := openStores(ctx, cfg, log, opts.demo)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if opts.demo {
-		if err := seedDemo(ctx, st.DB, cfg, stdout, log); err != nil {
-			return fmt.Errorf("seed demo data: %w", err)
-		}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	defer ln.Close()
+	cfg.PublicURL = publicURL(cfg.PublicURL, ln.Addr())
 
 	bg, err := newBackground(st, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer bg.close()
+	var dev *web.Dev
+	if opts.demo {
+		if dev, err = seedDemo(ctx, bg, st, cfg, stdout, log); err != nil {
+			return fmt.Errorf("seed demo data: %w", err)
+		}
+	}
 	if opts.work {
 		if err := bg.start(ctx); err != nil {
 			return err
@@ -47,8 +57,13 @@ func runServe(ctx context.Context, cfg config, stdout, stderr io.Writer, opts se
 		defer bg.stop() // after the API has drained its requests
 	}
 
+	console, err := web.New(web.Deps{Services: bg.svc, Inputs: httpapi.NewInputs(), PublicURL: cfg.PublicURL, Dev: dev, Logger: log})
+	if err != nil {
+		return err
+	}
 	api := httpapi.New(httpapi.Deps{
 		Services: bg.svc,
+		Console:  console,
 		Checks: map[string]func(context.Context) error{
 			"mongodb": st.DB.Ping,
 			"redis":   func(ctx context.Context) error { return st.Redis.Ping(ctx).Err() },
@@ -56,11 +71,7 @@ func runServe(ctx context.Context, cfg config, stdout, stderr io.Writer, opts se
 		Logger:    log,
 		RateLimit: cfg.RateLimit,
 	})
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
-	}
-	log.Info("API listening", "addr", ln.Addr().String())
+	log.Info("API and console listening", "addr", ln.Addr().String(), "console", cfg.PublicURL)
 	if opts.ready != nil {
 		opts.ready(ln.Addr().String())
 	}
@@ -81,4 +92,17 @@ func runServe(ctx context.Context, cfg config, stdout, stderr io.Writer, opts se
 	<-errc
 	log.Info("stopped")
 	return nil
+}
+
+// publicURL is the console's address as configured, or the local address
+// the server listens on.
+func publicURL(configured string, addr net.Addr) string {
+	if configured != "" {
+		return configured
+	}
+	port := "80"
+	if tcp, ok := addr.(*net.TCPAddr); ok {
+		port = fmt.Sprint(tcp.Port)
+	}
+	return "http://localhost:" + port
 }

@@ -18,14 +18,18 @@ type stores struct {
 	DB       *mongodb.DB
 	RedisURL string
 	Redis    *redis.Client
+	// SMTPURL is the mail server; SMTP is the embedded one of dev, if any.
+	SMTPURL  string
+	SMTP     *devstack.SMTP
 	Embedded bool
 	closers  []func() error
 }
 
 // openStores connects to MongoDB and Redis, starting embedded ones where the
-// configuration names none.
-func openStores(ctx context.Context, cfg config, log *slog.Logger) (_ *stores, err error) {
-	s := &stores{RedisURL: cfg.RedisURL}
+// configuration names none; in dev, an embedded SMTP server too when no
+// SMTP_URL is given.
+func openStores(ctx context.Context, cfg config, log *slog.Logger, dev bool) (_ *stores, err error) {
+	s := &stores{RedisURL: cfg.RedisURL, SMTPURL: cfg.SMTPURL}
 	defer func() {
 		if err != nil {
 			s.Close()
@@ -67,6 +71,14 @@ func openStores(ctx context.Context, cfg config, log *slog.Logger) (_ *stores, e
 	}
 	s.Redis = redis.NewClient(opt)
 	s.closers = append(s.closers, s.Redis.Close)
+	if s.SMTPURL == "" && dev {
+		m, err := devstack.StartSMTP(log)
+		if err != nil {
+			return nil, err
+		}
+		s.closers = append(s.closers, m.Close)
+		s.SMTP, s.SMTPURL = m, m.URL()+"?tls=none"
+	}
 	return s, nil
 }
 

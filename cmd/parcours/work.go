@@ -11,6 +11,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/parcours-emploi/parcours/app"
+	"github.com/parcours-emploi/parcours/internal/mail"
 	"github.com/parcours-emploi/parcours/internal/workers"
 )
 
@@ -41,13 +42,29 @@ func newBackground(st *stores, cfg config, log *slog.Logger) (*background, error
 	svc.Batches.OnEnqueueError = func(id string, err error) {
 		log.Warn("batch recorded but not queued; the sweeper will enqueue it", "batch", id, "error", err.Error())
 	}
+	svc.Notify.OnQueueError = func(id string, err error) {
+		log.Warn("message recorded but not queued; the sweeper will queue it", "message", id, "error", err.Error())
+	}
 	svc.Runner.Logger = log
 	bg := &background{client: client, svc: svc, log: log}
 	bg.handlers = &workers.Handlers{
 		Runner: svc.Runner, Batches: st.DB, Queue: client, Measurements: st.DB,
-		Expire: st.DB.ExpireOpportunities,
-		Remind: workers.ProposalHousekeeping(svc.Proposals, svc.Mentoring, log),
-		Now:    time.Now, Logger: log,
+		Expire:   st.DB.ExpireOpportunities,
+		Remind:   workers.ProposalHousekeeping(svc.Proposals, svc.Mentoring, log),
+		Notify:   svc.Notify,
+		Sessions: svc.Logins.SweepSessions,
+		Now:      time.Now, Logger: log,
+	}
+	if st.SMTPURL != "" {
+		writer, err := mail.NewWriter(cfg.PublicURL)
+		if err != nil {
+			return nil, err
+		}
+		if bg.handlers.Mailer, err = mail.NewSender(st.SMTPURL, cfg.MailFrom, writer); err != nil {
+			return nil, err
+		}
+	} else {
+		log.Warn("no SMTP_URL: e-mails (login links) wait in the outbox until a mail server is configured")
 	}
 	bg.cfg = workers.Config{Redis: redisOpt, Logger: log, ShutdownTimeout: 20 * time.Second}
 	return bg, nil
@@ -89,12 +106,12 @@ func (bg *background) close() { _ = bg.client.Close() }
 // the shared stores of a deployment: embedded ones would be private to this
 // process (dev runs the workers inside the API process instead).
 func runWork(ctx context.Context, cfg config, stderr io.Writer) error {
-	if cfg.MongoURI == "" || cfg.RedisURL == "" {
-		return errors.New("work needs MONGODB_URI and REDIS_URL (the stores the API uses); with embedded stores run dev, which runs the workers in the same process")
+	if cfg.MongoURI == "" || cfg.RedisURL == "" || cfg.SMTPURL == "" || cfg.PublicURL == "" {
+		return errors.New("work needs MONGODB_URI and REDIS_URL (the stores the API uses), SMTP_URL (the mail server) and PARCOURS_PUBLIC_URL (for the links in e-mails); with embedded stores run dev, which runs the workers in the same process")
 	}
 	log := newLogger(stderr, cfg.LogLevel)
 	log.Info("parcours workers starting", cfg.logAttrs()...)
-	st, err := openStores(ctx, cfg, log)
+	st, err := openStores(ctx, cfg, log, false)
 	if err != nil {
 		return err
 	}

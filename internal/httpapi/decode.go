@@ -276,3 +276,34 @@ func (s *Server) patchInto(c *fiber.Ctx, current, dst any) error {
 	}
 	return s.decodeJSON(merged, dst, language(c))
 }
+
+// Inputs decodes and validates request values as the API does: strictly,
+// with the validator and the request types' tags, naming each bad field in
+// French or English. The console decodes its forms through it, so an input
+// rule is written once.
+type Inputs struct{ valid *validation }
+
+// NewInputs returns the decoder and validator of the API's inputs.
+func NewInputs() *Inputs { return &Inputs{valid: newValidation()} }
+
+// Decode reads one JSON document strictly into dst (a pointer to a request
+// type) and validates it: apperr.Invalid naming each bad field.
+func (in *Inputs) Decode(body []byte, dst any, lang string) error {
+	s := Server{valid: in.valid}
+	return s.decodeJSON(body, dst, lang)
+}
+
+// Localise words field errors in lang: those of the domain carry both
+// languages, those of the decoder a rule to translate.
+func (in *Inputs) Localise(fields []apperr.FieldError, lang string) []apperr.FieldError {
+	return in.valid.localise(fields, lang)
+}
+
+// CheckQuery validates query parameters by name against validator rules.
+func (in *Inputs) CheckQuery(lang string, params map[string][2]string) error {
+	rules := make(map[string]queryRule, len(params))
+	for k, v := range params {
+		rules[k] = queryRule{value: v[0], rules: v[1]}
+	}
+	return in.valid.checkQuery(lang, rules)
+}

@@ -17,7 +17,6 @@ import (
 
 	"github.com/parcours-emploi/parcours/access"
 	"github.com/parcours-emploi/parcours/app"
-	"github.com/parcours-emploi/parcours/batches"
 	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/internal/httpapi"
 	"github.com/parcours-emploi/parcours/internal/mongodb"
@@ -50,7 +49,7 @@ type key struct {
 type worldSetup struct {
 	db       *mongodb.DB
 	settings app.Settings
-	queue    batches.Enqueuer
+	queue    app.Queue
 	deps     httpapi.Deps
 }
 

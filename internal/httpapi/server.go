@@ -27,10 +27,21 @@ const (
 	BatchBodyLimit   = 8 << 20
 )
 
+// Console is the people's side of Parcours served beside the API on the
+// same address (internal/web): it adds its routes to the app, and answers
+// the errors of every path outside the API its own way (pages, not
+// problem documents).
+type Console interface {
+	Routes(app *fiber.App)
+	HandleError(c *fiber.Ctx, err error) error
+}
+
 // Deps are what the API needs: the services, built once for every
 // adapter, and the API's own settings.
 type Deps struct {
 	Services *app.Services
+	// Console, when set, is served beside the API.
+	Console Console
 
 	// Checks are the readiness probes (database, queue) by name.
 	Checks map[string]func(context.Context) error
@@ -86,7 +97,7 @@ func New(d Deps) *fiber.App {
 		IdleTimeout:           60 * time.Second,
 		Immutable:             true, // strings taken from requests outlive handlers safely
 		DisableStartupMessage: true,
-		ErrorHandler:          s.handleError,
+		ErrorHandler:          s.dispatchError,
 		CaseSensitive:         true,
 		StrictRouting:         false,
 	})
@@ -110,8 +121,25 @@ func New(d Deps) *fiber.App {
 		handlers = append(handlers, r.Handler)
 		app.Add(r.Method, r.Path, handlers...)
 	}
+	if d.Console != nil {
+		d.Console.Routes(app)
+	}
 	app.Use(func(c *fiber.Ctx) error { return errNoRoute(c) })
 	return app
+}
+
+// isAPI reports whether a path is the API's: its errors are problem
+// documents; every other path's are the console's pages.
+func isAPI(path string) bool {
+	return strings.HasPrefix(path, "/api/") || path == "/healthz" || path == "/readyz"
+}
+
+// dispatchError answers an error as the API or as the console.
+func (s *Server) dispatchError(c *fiber.Ctx, err error) error {
+	if s.Console != nil && !isAPI(c.Path()) {
+		return s.Console.HandleError(c, err)
+	}
+	return s.handleError(c, err)
 }
 
 // withDeadline gives every request a context with a deadline for store calls;

@@ -20,13 +20,37 @@ type organisationDoc struct {
 	CreatedAt time.Time `bson:"createdAt"`
 }
 
+// userDoc is a user as stored. EmailKey is the address as compared (lower
+// case), or "id:"+ID for a user without one, so the unique index never
+// sees a missing value.
 type userDoc struct {
 	ID             string      `bson:"_id"`
 	OrganisationID string      `bson:"organisationId"`
 	Name           string      `bson:"name"`
 	Email          string      `bson:"email,omitempty"`
+	EmailKey       string      `bson:"emailKey"`
+	Phone          string      `bson:"phone,omitempty"`
 	Role           access.Role `bson:"role"`
+	Lang           string      `bson:"lang,omitempty"`
 	CreatedAt      time.Time   `bson:"createdAt"`
+	DeactivatedAt  *time.Time  `bson:"deactivatedAt,omitempty"`
+}
+
+func emailKey(u access.User) string {
+	if e := access.NormaliseEmail(u.Email); e != "" {
+		return e
+	}
+	return "id:" + u.ID
+}
+
+func toUserDoc(u access.User) userDoc {
+	return userDoc{ID: u.ID, OrganisationID: u.OrganisationID, Name: u.Name, Email: u.Email, EmailKey: emailKey(u), Phone: u.Phone,
+		Role: u.Role, Lang: string(u.Lang), CreatedAt: u.CreatedAt, DeactivatedAt: u.DeactivatedAt}
+}
+
+func toUser(d userDoc) access.User {
+	return access.User{ID: d.ID, OrganisationID: d.OrganisationID, Name: d.Name, Email: d.Email, Phone: d.Phone, Role: d.Role,
+		Lang: access.Lang(d.Lang), CreatedAt: d.CreatedAt.UTC(), DeactivatedAt: utcPtr(d.DeactivatedAt)}
 }
 
 type keyDoc struct {
@@ -75,19 +99,67 @@ func (d *DB) findOrganisation(ctx context.Context, filter bson.D, what string) (
 	return access.Organisation{ID: doc.ID, Name: doc.Name, Kind: doc.Kind, CreatedAt: doc.CreatedAt.UTC()}, nil
 }
 
-// CreateUser inserts u.
+// CreateUser inserts u; an address another user has is a conflict.
 func (d *DB) CreateUser(ctx context.Context, u access.User) error {
-	_, err := d.col(colUsers).InsertOne(ctx, userDoc{ID: u.ID, OrganisationID: u.OrganisationID, Name: u.Name, Email: u.Email, Role: u.Role, CreatedAt: u.CreatedAt})
+	_, err := d.col(colUsers).InsertOne(ctx, toUserDoc(u))
 	return translate(err, "insert user "+u.ID)
 }
 
 // User returns the user id.
 func (d *DB) User(ctx context.Context, id string) (access.User, error) {
+	return d.findUser(ctx, bson.D{{Key: "_id", Value: id}}, "find user "+id)
+}
+
+// UserByEmail returns the user with the address, compared without case.
+func (d *DB) UserByEmail(ctx context.Context, email string) (access.User, error) {
+	return d.findUser(ctx, bson.D{{Key: "emailKey", Value: access.NormaliseEmail(email)}}, "find user by e-mail")
+}
+
+func (d *DB) findUser(ctx context.Context, filter bson.D, what string) (access.User, error) {
 	var doc userDoc
-	if err := d.col(colUsers).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&doc); err != nil {
-		return access.User{}, translate(err, "find user "+id)
+	if err := d.col(colUsers).FindOne(ctx, filter).Decode(&doc); err != nil {
+		return access.User{}, translate(err, what)
 	}
-	return access.User{ID: doc.ID, OrganisationID: doc.OrganisationID, Name: doc.Name, Email: doc.Email, Role: doc.Role, CreatedAt: doc.CreatedAt.UTC()}, nil
+	return toUser(doc), nil
+}
+
+// Users lists org's users by name.
+func (d *DB) Users(ctx context.Context, org string) ([]access.User, error) {
+	return findAll(ctx, d.col(colUsers), bson.D{{Key: "organisationId", Value: org}}, toUser, "list users",
+		options.Find().SetSort(bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}}))
+}
+
+// ReplaceUser stores u over the user with its id.
+func (d *DB) ReplaceUser(ctx context.Context, u access.User) error {
+	res, err := d.col(colUsers).ReplaceOne(ctx, bson.D{{Key: "_id", Value: u.ID}}, toUserDoc(u))
+	if err != nil {
+		return translate(err, "replace user "+u.ID)
+	}
+	if res.MatchedCount == 0 {
+		return translate(mongo.ErrNoDocuments, "replace user "+u.ID)
+	}
+	return nil
+}
+
+// migrateUsers gives the users recorded before addresses were unique
+// their comparison key.
+func (d *DB) migrateUsers(ctx context.Context) error {
+	c := d.col(colUsers)
+	cur, err := c.Find(ctx, bson.D{{Key: "emailKey", Value: bson.D{{Key: "$exists", Value: false}}}})
+	if err != nil {
+		return translate(err, "find users to migrate")
+	}
+	var docs []userDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return translate(err, "find users to migrate")
+	}
+	for _, doc := range docs {
+		key := emailKey(toUser(doc))
+		if _, err := c.UpdateOne(ctx, bson.D{{Key: "_id", Value: doc.ID}}, bson.D{{Key: "$set", Value: bson.D{{Key: "emailKey", Value: key}}}}); err != nil {
+			return translate(err, "migrate user "+doc.ID)
+		}
+	}
+	return nil
 }
 
 // CreateKey inserts k; a duplicate hash is a conflict.

@@ -2,6 +2,7 @@ package mongodb
 
 import (
 	"context"
+	"regexp"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -39,10 +40,13 @@ type beneficiaryDoc struct {
 	Interests      []string         `bson:"interests"`
 	ConsentAt      civil.Date       `bson:"consentDate"`
 	Notes          string           `bson:"notes"`
-	Erased         *erasurePart     `bson:"erased,omitempty"`
-	CreatedAt      time.Time        `bson:"createdAt"`
-	UpdatedAt      time.Time        `bson:"updatedAt"`
-	Version        int64            `bson:"version"`
+	ExitedOn       civil.Date       `bson:"exitedOn"`
+	// SearchKeys are the folded names the search matches from their start.
+	SearchKeys []string     `bson:"searchKeys"`
+	Erased     *erasurePart `bson:"erased,omitempty"`
+	CreatedAt  time.Time    `bson:"createdAt"`
+	UpdatedAt  time.Time    `bson:"updatedAt"`
+	Version    int64        `bson:"version"`
 }
 
 func toBeneficiaryDoc(b pathways.Beneficiary) beneficiaryDoc {
@@ -60,7 +64,8 @@ func toBeneficiaryDoc(b pathways.Beneficiary) beneficiaryDoc {
 		Mobility:     mobilityPart(b.Mobility),
 		Barriers:     parts(b.Barriers, func(x pathways.Barrier) string { return string(x) }),
 		Languages:    b.Languages, Interests: b.Interests,
-		ConsentAt: b.ConsentAt, Notes: b.Notes, Erased: toErasurePart(b.Erased),
+		ConsentAt: b.ConsentAt, Notes: b.Notes, ExitedOn: b.ExitedOn, SearchKeys: pathways.SearchKeys(b.FirstName, b.LastName),
+		Erased:    toErasurePart(b.Erased),
 		CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt, Version: b.Version,
 	}
 }
@@ -80,7 +85,7 @@ func toBeneficiary(d beneficiaryDoc) pathways.Beneficiary {
 		Mobility:     pathways.Mobility(d.Mobility),
 		Barriers:     parts(d.Barriers, func(x string) pathways.Barrier { return pathways.Barrier(x) }),
 		Languages:    emptyIfNil(d.Languages), Interests: emptyIfNil(d.Interests),
-		ConsentAt: d.ConsentAt, Notes: d.Notes, Erased: d.Erased.stamp(),
+		ConsentAt: d.ConsentAt, Notes: d.Notes, ExitedOn: d.ExitedOn, Erased: d.Erased.stamp(),
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), Version: d.Version,
 	}
 }
@@ -115,6 +120,18 @@ func (d *DB) Beneficiaries(ctx context.Context, f pathways.Filter) ([]pathways.B
 	}
 	if f.Referent != "" {
 		filter = append(filter, bson.E{Key: "enrolment.referents", Value: f.Referent})
+	}
+	if q := pathways.Fold(f.Search); q != "" {
+		filter = append(filter, bson.E{Key: "searchKeys", Value: bson.D{{Key: "$regex", Value: "^" + regexp.QuoteMeta(q)}}})
+	}
+	if f.OralAtLeast != "" {
+		filter = append(filter, bson.E{Key: "french.oralProduction", Value: bson.D{{Key: "$in", Value: pathways.AtLeast(f.OralAtLeast)}}})
+	}
+	switch f.Status {
+	case pathways.StatusActive:
+		filter = append(filter, bson.E{Key: "exitedOn", Value: ""})
+	case pathways.StatusExited:
+		filter = append(filter, bson.E{Key: "exitedOn", Value: bson.D{{Key: "$gt", Value: ""}}})
 	}
 	docs, next, err := page(ctx, d.col(colBeneficiaries), filter, f.After, f.Limit, func(d beneficiaryDoc) string { return d.ID }, "list beneficiaries")
 	if err != nil {
@@ -160,4 +177,31 @@ func (d *DB) AuditTrail(ctx context.Context, beneficiaryID string) ([]pathways.A
 
 func toAuditEntry(x auditDoc) pathways.AuditEntry {
 	return pathways.AuditEntry{At: x.At.UTC(), UserID: x.UserID, OrganisationID: x.OrganisationID, Action: x.Action, BeneficiaryID: x.BeneficiaryID, RequestID: x.RequestID}
+}
+
+// migrateBeneficiaries gives the files recorded before name search and
+// exits their search keys and exit day.
+func (d *DB) migrateBeneficiaries(ctx context.Context) error {
+	c := d.col(colBeneficiaries)
+	cur, err := c.Find(ctx, bson.D{{Key: "searchKeys", Value: bson.D{{Key: "$exists", Value: false}}}},
+		options.Find().SetProjection(bson.D{{Key: "firstName", Value: 1}, {Key: "lastName", Value: 1}}))
+	if err != nil {
+		return translate(err, "find beneficiaries to migrate")
+	}
+	var docs []struct {
+		ID        string `bson:"_id"`
+		FirstName string `bson:"firstName"`
+		LastName  string `bson:"lastName"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return translate(err, "find beneficiaries to migrate")
+	}
+	for _, x := range docs {
+		_, err := c.UpdateOne(ctx, bson.D{{Key: "_id", Value: x.ID}}, bson.D{{Key: "$set", Value: bson.D{
+			{Key: "searchKeys", Value: pathways.SearchKeys(x.FirstName, x.LastName)}, {Key: "exitedOn", Value: ""}}}})
+		if err != nil {
+			return translate(err, "migrate beneficiary "+x.ID)
+		}
+	}
+	return nil
 }

@@ -93,10 +93,16 @@ var indexes = []index{
 	{colKeys, "hash_unique", bson.D{{Key: "hash", Value: 1}}, true},
 	{colKeys, "org", bson.D{{Key: "organisationId", Value: 1}, {Key: "createdAt", Value: -1}}, false},
 	{colUsers, "org", bson.D{{Key: "organisationId", Value: 1}}, false},
+	{colUsers, "email_unique", bson.D{{Key: "emailKey", Value: 1}}, true},
+	{colLoginLinks, "hash_unique", bson.D{{Key: "hash", Value: 1}}, true},
+	{colLoginLinks, "email_created", bson.D{{Key: "email", Value: 1}, {Key: "createdAt", Value: 1}}, false},
+	{colSessions, "user", bson.D{{Key: "userId", Value: 1}}, false},
+	{colSessions, "expires", bson.D{{Key: "expiresAt", Value: 1}}, false},
 	{colOrganisations, "name_unique", bson.D{{Key: "name", Value: 1}}, true},
 	{colBeneficiaries, "org_id", bson.D{{Key: "organisationId", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colBeneficiaries, "org_programme_cohort", bson.D{{Key: "organisationId", Value: 1}, {Key: "enrolment.programme", Value: 1}, {Key: "enrolment.cohort", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colBeneficiaries, "org_department", bson.D{{Key: "organisationId", Value: 1}, {Key: "department", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colBeneficiaries, "org_search", bson.D{{Key: "organisationId", Value: 1}, {Key: "searchKeys", Value: 1}}, false},
 	{colBeneficiaries, "org_referent", bson.D{{Key: "organisationId", Value: 1}, {Key: "enrolment.referents", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colAudit, "beneficiary_at", bson.D{{Key: "beneficiaryId", Value: 1}, {Key: "at", Value: 1}}, false},
 	{colOpportunities, "ref_unique", bson.D{{Key: "refKey", Value: 1}}, true},
@@ -132,6 +138,12 @@ var indexes = []index{
 // and from several processes.
 func (d *DB) EnsureIndexes(ctx context.Context) error {
 	if err := d.migrateConventions(ctx); err != nil {
+		return err
+	}
+	if err := d.migrateUsers(ctx); err != nil {
+		return err
+	}
+	if err := d.migrateBeneficiaries(ctx); err != nil {
 		return err
 	}
 	return d.ensure(ctx, append(append([]index(nil), indexes...), workIndexes...))

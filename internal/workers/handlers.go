@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parcours-emploi/parcours/batches"
+	"github.com/parcours-emploi/parcours/notify"
 
 	"github.com/hibiken/asynq"
 
@@ -29,6 +30,13 @@ type Handlers struct {
 	// Remind runs the mentoring reminders and the proposal expiry sweep
 	// (mentoring:remind).
 	Remind func(ctx context.Context, now time.Time) error
+
+	// Notify and Mailer send the e-mails (notify:email); the sweep queues
+	// again the messages the queue lost.
+	Notify *notify.Service
+	Mailer notify.Sender
+	// Sessions removes the expired console sessions (with jobs:expire).
+	Sessions func(ctx context.Context) (int, error)
 
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -56,6 +64,7 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypeExpire, h.HandleExpire)
 	mux.HandleFunc(TypeRemind, h.HandleRemind)
 	mux.HandleFunc(TypeSweep, h.HandleSweep)
+	mux.HandleFunc(TypeEmail, h.HandleEmail)
 	return mux
 }
 
@@ -111,8 +120,16 @@ func (h *Handlers) HandleMeasure(ctx context.Context, t *asynq.Task) error {
 	return err
 }
 
-// HandleExpire closes the opportunities past their end date.
+// HandleExpire closes the opportunities past their end date and removes
+// the expired sessions.
 func (h *Handlers) HandleExpire(ctx context.Context, _ *asynq.Task) error {
+	if h.Sessions != nil {
+		if n, err := h.Sessions(ctx); err != nil {
+			return err
+		} else if n > 0 {
+			h.log().Info("expired sessions removed", "count", n)
+		}
+	}
 	if h.Expire == nil {
 		return nil
 	}
@@ -124,6 +141,21 @@ func (h *Handlers) HandleExpire(ctx context.Context, _ *asynq.Task) error {
 	return err
 }
 
+// HandleEmail sends one message, once.
+func (h *Handlers) HandleEmail(ctx context.Context, t *asynq.Task) error {
+	var p EmailPayload
+	if err := decode(t, &p); err != nil {
+		return err
+	}
+	if p.MessageID == "" {
+		return fmt.Errorf("%s: no message id: %w", t.Type(), asynq.SkipRetry)
+	}
+	if h.Notify == nil || h.Mailer == nil {
+		return fmt.Errorf("%s: no mailer configured: %w", t.Type(), asynq.SkipRetry)
+	}
+	return permanent(h.Notify.Deliver(ctx, p.MessageID, h.Mailer))
+}
+
 // HandleRemind runs the mentoring reminders.
 func (h *Handlers) HandleRemind(ctx context.Context, _ *asynq.Task) error {
 	if h.Remind == nil {
@@ -133,8 +165,16 @@ func (h *Handlers) HandleRemind(ctx context.Context, _ *asynq.Task) error {
 	return h.Remind(ctx, h.now())
 }
 
-// HandleSweep enqueues the batches recorded while the queue was unreachable.
+// HandleSweep enqueues the batches and messages recorded while the queue
+// was unreachable.
 func (h *Handlers) HandleSweep(ctx context.Context, _ *asynq.Task) error {
+	if h.Notify != nil {
+		if n, err := h.Notify.Sweep(ctx); err != nil {
+			return err
+		} else if n > 0 {
+			h.log().Info("messages recorded but not sent were queued again", "count", n)
+		}
+	}
 	if h.Batches == nil || h.Queue == nil {
 		return nil
 	}

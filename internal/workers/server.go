@@ -83,6 +83,11 @@ func (s *Server) Start(ctx context.Context) error {
 			s.cfg.Logger.Info("start-up sweep enqueued batches", "count", n)
 		}
 	}
+	if s.h.Notify != nil {
+		if _, err := s.h.Notify.Sweep(ctx); err != nil {
+			s.cfg.Logger.Warn("start-up sweep of messages", "error", err.Error())
+		}
+	}
 	if err := s.srv.Start(s.h.Mux()); err != nil {
 		return fmt.Errorf("start worker server: %w", err)
 	}

@@ -30,11 +30,30 @@ const (
 	TypeExpire  = "jobs:expire"
 	TypeRemind  = "mentoring:remind"
 	TypeSweep   = "matching:sweep"
+	TypeEmail   = "notify:email"
 )
 
 // BatchPayload names the batch to run; the batch itself is in MongoDB.
 type BatchPayload struct {
 	BatchID string `json:"batchId"`
+}
+
+// EmailPayload names the message to send; the message is in MongoDB.
+type EmailPayload struct {
+	MessageID string `json:"messageId"`
+}
+
+// NewEmailTask returns the task of message id. Its task id names the
+// message, so queuing a message twice leaves one task.
+func NewEmailTask(id string) (*asynq.Task, []asynq.Option, error) {
+	if id == "" {
+		return nil, nil, errors.New("new email task: no message id")
+	}
+	b, err := json.Marshal(EmailPayload{MessageID: id})
+	if err != nil {
+		return nil, nil, err
+	}
+	return asynq.NewTask(TypeEmail, b), []asynq.Option{asynq.TaskID("email:" + id), asynq.MaxRetry(10), asynq.Timeout(time.Minute)}, nil
 }
 
 // MeasurePayload may name the day to measure for; empty means the day the
@@ -67,7 +86,7 @@ func decode(t *asynq.Task, v any) error {
 	return nil
 }
 
-// Client enqueues tasks. It implements batches.Enqueuer.
+// Client enqueues tasks. It implements batches.Enqueuer and notify.Queue.
 type Client struct {
 	c      *asynq.Client
 	queue  string
@@ -107,3 +126,19 @@ func (c *Client) EnqueueBatch(ctx context.Context, id string) error {
 // EnqueueTimeout bounds one enqueue: a queue that does not answer must not
 // hold an API request (the batch is recorded; the sweeper enqueues it).
 const EnqueueTimeout = 2 * time.Second
+
+// EnqueueMessage puts message id on the queue; it is a no-op if it is there
+// already.
+func (c *Client) EnqueueMessage(ctx context.Context, id string) error {
+	t, opts, err := NewEmailTask(id)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, EnqueueTimeout)
+	defer cancel()
+	_, err = c.c.EnqueueContext(ctx, t, append(opts, asynq.Queue(c.queue))...)
+	if errors.Is(err, asynq.ErrTaskIDConflict) {
+		return nil
+	}
+	return err
+}

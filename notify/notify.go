@@ -1,0 +1,198 @@
+// Package notify sends the e-mails Parcours owes people: a login link, an
+// invitation, and (with the people's preferences) the news of proposals,
+// mentorships and outcomes. A message is recorded before it is queued, and
+// its id is the event it tells of, so an event makes one message whatever
+// retries and restarts happen; the worker that sends it claims it first
+// and records it sent after, so a retried task does not send it twice. A
+// sweep queues again what was recorded while the queue was down.
+//
+// The message holds the event's facts (Data), not its text: the adapter
+// that sends (internal/mail) writes it in the recipient's language.
+package notify
+
+import (
+	"context"
+	"maps"
+	"time"
+
+	"github.com/parcours-emploi/parcours/access"
+	"github.com/parcours-emploi/parcours/apperr"
+)
+
+// Kind is what a message tells of.
+type Kind string
+
+// The kinds of message.
+const (
+	// LoginLink brings a login link (Data: secret, next).
+	LoginLink Kind = "login-link"
+	// Invitation welcomes a new user with a login link (Data: secret,
+	// next, organisation, inviter).
+	Invitation Kind = "invitation"
+)
+
+// State is where a message is.
+type State string
+
+// Message states: queued (recorded, maybe on the queue), sending (claimed
+// by a worker), sent, and failed (given up).
+const (
+	Queued  State = "queued"
+	Sending State = "sending"
+	Sent    State = "sent"
+	Failed  State = "failed"
+)
+
+// secretData are the Data keys cleared once a message is sent.
+var secretData = []string{"secret"}
+
+// Message is one e-mail to one person about one event.
+type Message struct {
+	// ID names the event ("login-link:lnk_…"): one message per event.
+	ID     string
+	Kind   Kind
+	UserID string
+	To     string
+	Name   string
+	Lang   access.Lang
+	// Data are the event's facts the text is written from.
+	Data      map[string]string
+	State     State
+	Attempts  int
+	Error     string
+	CreatedAt time.Time
+	ClaimedAt *time.Time
+	SentAt    *time.Time
+}
+
+// Outbox keeps messages.
+type Outbox interface {
+	// RecordMessage inserts m unless a message with its id exists; created
+	// is false then (the event was recorded already).
+	RecordMessage(ctx context.Context, m Message) (created bool, err error)
+	// Message returns apperr.NotFound when there is none.
+	Message(ctx context.Context, id string) (Message, error)
+	// ClaimMessage moves the message to sending at the instant if it is
+	// queued, or sending but claimed before staleBefore (its worker died),
+	// and counts the attempt. apperr.Conflict (currentState) otherwise.
+	ClaimMessage(ctx context.Context, id string, at, staleBefore time.Time) (Message, error)
+	// MarkSent records the message sent at the instant and clears the
+	// secret data it held.
+	MarkSent(ctx context.Context, id string, at time.Time, clear []string) error
+	// ReleaseMessage puts a message whose sending failed back to queued
+	// (or failed for good), with the error.
+	ReleaseMessage(ctx context.Context, id string, state State, reason string) error
+	// PendingMessages returns up to limit messages queued and created
+	// before the instant, or sending and claimed before staleBefore,
+	// oldest first.
+	PendingMessages(ctx context.Context, createdBefore, staleBefore time.Time, limit int) ([]Message, error)
+}
+
+// Queue puts a message on the work queue; enqueuing one twice is a no-op.
+type Queue interface {
+	EnqueueMessage(ctx context.Context, id string) error
+}
+
+// Sender writes and sends one message.
+type Sender interface {
+	Send(ctx context.Context, m Message) error
+}
+
+// Settings of the service.
+const (
+	// ClaimLease is how long a worker may take to send a message before
+	// another may claim it.
+	ClaimLease = 5 * time.Minute
+	// SweepAge is how old a queued message must be before the sweep queues
+	// it again: younger ones are still on their way to the queue.
+	SweepAge = 10 * time.Second
+	// MaxAttempts is how many sends of a message are tried before it is
+	// given up.
+	MaxAttempts = 10
+)
+
+// Service records and queues messages, and delivers them for the workers.
+type Service struct {
+	Outbox Outbox
+	Queue  Queue
+	// OnQueueError is told when the queue is unreachable (the message stays
+	// recorded for the sweep); it may be nil.
+	OnQueueError func(id string, err error)
+	// Now is the clock (nil: time.Now).
+	Now func() time.Time
+}
+
+var _ access.LinkMailer = (*Service)(nil)
+
+func (s *Service) now() time.Time {
+	if s.Now == nil {
+		return time.Now().UTC().Truncate(time.Millisecond)
+	}
+	return s.Now().UTC().Truncate(time.Millisecond)
+}
+
+// Send records m, then queues it. An event recorded already is queued
+// again (a no-op when its task is there); a queue that does not answer
+// leaves the message for the sweep, not an error.
+func (s *Service) Send(ctx context.Context, m Message) error {
+	m.State, m.CreatedAt = Queued, s.now()
+	if _, err := s.Outbox.RecordMessage(ctx, m); err != nil {
+		return err
+	}
+	if err := s.Queue.EnqueueMessage(ctx, m.ID); err != nil && s.OnQueueError != nil {
+		s.OnQueueError(m.ID, err)
+	}
+	return nil
+}
+
+// MailLoginLink sends u the login link whose secret is given.
+func (s *Service) MailLoginLink(ctx context.Context, u access.User, linkID, secret, next string) error {
+	return s.Send(ctx, Message{ID: string(LoginLink) + ":" + linkID, Kind: LoginLink, UserID: u.ID, To: u.Email, Name: u.Name,
+		Lang: u.Lang, Data: map[string]string{"secret": secret, "next": next}})
+}
+
+// Deliver sends the message id through sender, once: it claims the
+// message, sends it, and records it sent. A message sent already, or being
+// sent by another worker, is left alone (nil). A failed send puts it back
+// for a retry and returns the error; after MaxAttempts it is given up.
+func (s *Service) Deliver(ctx context.Context, id string, sender Sender) error {
+	now := s.now()
+	m, err := s.Outbox.ClaimMessage(ctx, id, now, now.Add(-ClaimLease))
+	if apperr.Is(err, apperr.Conflict) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	m.Data = maps.Clone(m.Data)
+	if err := sender.Send(ctx, m); err != nil {
+		state := Queued
+		if m.Attempts >= MaxAttempts {
+			state = Failed
+		}
+		if rerr := s.Outbox.ReleaseMessage(context.WithoutCancel(ctx), id, state, err.Error()); rerr != nil {
+			return rerr
+		}
+		return err
+	}
+	return s.Outbox.MarkSent(context.WithoutCancel(ctx), id, s.now(), secretData)
+}
+
+// Sweep queues again the messages recorded but not sent: queued for longer
+// than SweepAge (the queue was down, or lost the task), or claimed by a
+// worker that died. It returns how many it queued.
+func (s *Service) Sweep(ctx context.Context) (int, error) {
+	now := s.now()
+	list, err := s.Outbox.PendingMessages(ctx, now.Add(-SweepAge), now.Add(-ClaimLease), 500)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, m := range list {
+		if err := s.Queue.EnqueueMessage(ctx, m.ID); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
