@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -36,9 +37,15 @@ func envOf(m map[string]string) func(string) string { return func(k string) stri
 
 var secretRE = regexp.MustCompile(`prc_[A-Za-z0-9_-]{43}`)
 
-// startDev runs dev (API, workers, demo data) on dir until the returned
-// stop is called.
+// startDev runs dev (API, console, workers, demo data) on dir until the
+// returned stop is called.
 func startDev(t *testing.T, dir string) (base string, stdout *syncBuffer, stop func() error) {
+	return startServe(t, dir, serveOptions{demo: true, work: true})
+}
+
+// startServe runs the server with opts on dir until the returned stop is
+// called.
+func startServe(t *testing.T, dir string, opts serveOptions) (base string, stdout *syncBuffer, stop func() error) {
 	t.Helper()
 	cfg, err := loadConfig(envOf(map[string]string{"PARCOURS_ADDR": "127.0.0.1:0", "PARCOURS_DATA_DIR": dir, "PARCOURS_LOG_LEVEL": "warn"}))
 	if err != nil {
@@ -48,18 +55,19 @@ func startDev(t *testing.T, dir string) (base string, stdout *syncBuffer, stop f
 	stdout = &syncBuffer{}
 	ready := make(chan string, 1)
 	errc := make(chan error, 1)
+	opts.ready = func(a string) { ready <- a }
 	go func() {
-		errc <- runServe(ctx, cfg, stdout, io.Discard, serveOptions{demo: true, work: true, ready: func(a string) { ready <- a }})
+		errc <- runServe(ctx, cfg, stdout, io.Discard, opts)
 	}()
 	select {
 	case addr := <-ready:
 		base = "http://" + addr
 	case err := <-errc:
 		cancel()
-		t.Fatalf("dev stopped at start: %v", err)
-	case <-time.After(60 * time.Second):
+		t.Fatalf("the server stopped at start: %v", err)
+	case <-time.After(90 * time.Second):
 		cancel()
-		t.Fatal("dev did not start in 60 s")
+		t.Fatal("the server did not start in 90 s")
 	}
 	return base, stdout, func() error {
 		cancel()
@@ -67,7 +75,7 @@ func startDev(t *testing.T, dir string) (base string, stdout *syncBuffer, stop f
 		case err := <-errc:
 			return err
 		case <-time.After(30 * time.Second):
-			t.Fatal("dev did not stop in 30 s after cancel")
+			t.Fatal("the server did not stop in 30 s after cancel")
 			return nil
 		}
 	}
@@ -88,41 +96,100 @@ func get(t *testing.T, url, secret string) (int, string) {
 	return res.StatusCode, string(b)
 }
 
+// readKeys reads dev's demo-keys.json.
+func readKeys(t *testing.T, dir string) demoKeys {
+	t.Helper()
+	path := filepath.Join(dir, "demo-keys.json")
+	info, err := os.Stat(path)
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("demo keys file: %v %v", info, err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var k demoKeys
+	if err := json.Unmarshal(b, &k); err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
 func TestDevServesDemoDataAndKeepsItAcrossRestarts(t *testing.T) {
 	dir := t.TempDir()
 	base, out, stop := startDev(t, dir)
-	keys := secretRE.FindAllString(out.String(), -1)
-	if len(keys) != 5 {
-		t.Fatalf("dev printed %d demo keys, want 5:\n%s", len(keys), out.String())
+	keys := readKeys(t, dir)
+	for _, name := range []string{"coordinator", "adviser", "mentor", "agency", "other_adviser", "other_agency"} {
+		if !secretRE.MatchString(keys.Keys[name]) {
+			t.Errorf("demo-keys.json has no API key %q: %v", name, keys.Keys)
+		}
 	}
-	adviser := keys[1]
+	for _, name := range []string{"coordinator", "adviser", "mentor", "other_adviser"} {
+		if !strings.HasPrefix(keys.Logins[name], base[:strings.LastIndex(base, ":")+1]) && !strings.Contains(keys.Logins[name], "/dev/persona/"+name+"?secret=") {
+			t.Errorf("demo-keys.json has no login %q: %v", name, keys.Logins)
+		}
+		if !strings.Contains(out.String(), keys.Logins[name]) {
+			t.Errorf("dev did not print the login of %s", name)
+		}
+	}
+	adviser := keys.Keys["adviser"]
 	if code, body := get(t, base+"/readyz", ""); code != 200 {
 		t.Fatalf("readyz %d %s", code, body)
 	}
 	code, body := get(t, base+"/api/v1/beneficiaries?limit=200", adviser)
-	if code != 200 || strings.Count(body, `"id":"ben_`) != 10 {
+	if code != 200 || strings.Count(body, `"id":"ben_`) != 36 {
 		t.Fatalf("beneficiaries: %d %s", code, body)
+	}
+	// The other programme sees its own people only.
+	if code, body := get(t, base+"/api/v1/beneficiaries?limit=200", keys.Keys["other_adviser"]); code != 200 || strings.Count(body, `"id":"ben_`) != 6 {
+		t.Fatalf("other programme's beneficiaries: %d %s", code, body)
 	}
 	if err := stop(); err != nil {
 		t.Fatalf("dev returned %v on shutdown", err)
 	}
-	if info, err := os.Stat(filepath.Join(dir, "demo-keys.txt")); err != nil || info.Mode().Perm() != 0o600 {
-		t.Fatalf("demo keys file: %v %v", info, err)
-	}
 
 	// Restart on the same data: same records, not seeded twice, the same keys work.
 	base, out, stop = startDev(t, dir)
+	code, body = get(t, base+"/api/v1/beneficiaries?limit=200", adviser)
+	if code != 200 || strings.Count(body, `"id":"ben_`) != 36 {
+		t.Fatalf("after restart: %d %s", code, body)
+	}
+	again := readKeys(t, dir)
+	if !strings.Contains(out.String(), again.Logins["adviser"]) || again.Secrets["adviser"] != keys.Secrets["adviser"] {
+		t.Errorf("the restart does not keep and remind the persona logins")
+	}
+	// A persona login works in dev.
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.Get(again.Logins["adviser"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/accueil" || !strings.Contains(res.Header.Get("Set-Cookie"), "parcours_session=") {
+		t.Errorf("dev persona login: %d %v", res.StatusCode, res.Header)
+	}
+	if err := stop(); err != nil {
+		t.Error(err)
+	}
+
+	// serve on the same data refuses the persona logins: they exist in dev only.
+	base, _, stop = startServe(t, dir, serveOptions{})
 	defer func() {
 		if err := stop(); err != nil {
 			t.Error(err)
 		}
 	}()
-	code, body = get(t, base+"/api/v1/beneficiaries?limit=200", adviser)
-	if code != 200 || strings.Count(body, `"id":"ben_`) != 10 {
-		t.Fatalf("after restart: %d %s", code, body)
+	login := base + again.Logins["adviser"][strings.Index(again.Logins["adviser"], "/dev/"):]
+	res, err = client.Get(login)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), adviser) {
-		t.Errorf("the restart does not remind the demo keys")
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound || strings.Contains(res.Header.Get("Set-Cookie"), "parcours_session=") {
+		t.Errorf("serve answered a persona login with %d %v, want 404 and no session", res.StatusCode, res.Header)
+	}
+	if code, _ := get(t, base+"/dev/courriels", ""); code != http.StatusNotFound {
+		t.Errorf("serve shows the dev mail page: %d", code)
 	}
 }
 
