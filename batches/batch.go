@@ -100,6 +100,8 @@ type Store interface {
 	CreateBatch(ctx context.Context, b Batch) error
 	// Batch returns org's batch, or apperr.NotFound.
 	Batch(ctx context.Context, org, id string) (Batch, error)
+	// Batches returns org's latest batches, newest first, at most limit.
+	Batches(ctx context.Context, org string, limit int) ([]Batch, error)
 	// BatchByID returns the batch whatever its organisation, or apperr.NotFound.
 	BatchByID(ctx context.Context, id string) (Batch, error)
 	// MarkEnqueued sets EnqueuedAt if it is not set.
@@ -186,6 +188,11 @@ func (s *Service) Submit(ctx context.Context, r Request) (Batch, error) {
 // Batch returns org's batch.
 func (s *Service) Batch(ctx context.Context, org, id string) (Batch, error) {
 	return s.Store.Batch(ctx, org, id)
+}
+
+// List returns org's latest batches, newest first.
+func (s *Service) List(ctx context.Context, org string, limit int) ([]Batch, error) {
+	return s.Store.Batches(ctx, org, limit)
 }
 
 // WriteInstance writes org's batch's DIMACS instance to w.

@@ -239,6 +239,12 @@ type Store interface {
 	// Beneficiaries returns a page of org's records in a stable order and the
 	// position to pass as After for the next page ("" when none is left).
 	Beneficiaries(ctx context.Context, f Filter) ([]Beneficiary, string, error)
+	// BeneficiariesByID returns org's beneficiaries among ids, erased ones
+	// included, in no particular order.
+	BeneficiariesByID(ctx context.Context, org string, ids []string) ([]Beneficiary, error)
+	// EnrolmentValues lists the programmes and cohorts org's beneficiaries
+	// are enrolled in, sorted.
+	EnrolmentValues(ctx context.Context, org string) (programmes, cohorts []string, err error)
 	// ReplaceBeneficiary stores b if the stored version is still b.Version-1.
 	// It returns apperr.NotFound if the record is gone and
 	// apperr.PreconditionFailed if it changed meanwhile.

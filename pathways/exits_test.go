@@ -213,7 +213,7 @@ func (m *memStore) Enrolments(_ context.Context, f pathways.EnrolmentFilter) ([]
 	return out, "", nil
 }
 
-func (m *memStore) SituationsOf(ctx context.Context, ids []string) (map[string][]pathways.Situation, error) {
+func (m *memStore) SituationsOf(ctx context.Context, _ string, ids []string) (map[string][]pathways.Situation, error) {
 	out := map[string][]pathways.Situation{}
 	for _, id := range ids {
 		s, _ := m.AllSituations(ctx, id)

@@ -147,7 +147,7 @@ type MeasurementStore interface {
 	AllSituations(ctx context.Context, beneficiaryID string) ([]Situation, error)
 	// SituationsOf returns the situations of several beneficiaries, by
 	// beneficiary id, each list by start date then id.
-	SituationsOf(ctx context.Context, beneficiaryIDs []string) (map[string][]Situation, error)
+	SituationsOf(ctx context.Context, org string, beneficiaryIDs []string) (map[string][]Situation, error)
 	// LatestMeasurementsOf returns the latest version of every measurement
 	// of several beneficiaries, by beneficiary id then horizon.
 	LatestMeasurementsOf(ctx context.Context, beneficiaryIDs []string) (map[string]map[int]Measurement, error)
@@ -235,7 +235,7 @@ func measurePage(ctx context.Context, st MeasurementStore, list []Enrolled, toda
 	if len(due) == 0 {
 		return 0, nil
 	}
-	sits, err := st.SituationsOf(ctx, ids)
+	sits, err := st.SituationsOf(ctx, "", ids)
 	if err != nil {
 		return 0, err
 	}

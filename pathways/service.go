@@ -2,11 +2,14 @@ package pathways
 
 import (
 	"context"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/parcours-emploi/parcours/access"
 	"github.com/parcours-emploi/parcours/apperr"
+	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/ids"
 )
 
@@ -207,4 +210,82 @@ func (s *Service) PositiveExits(ctx context.Context, who access.Principal, q Rep
 		return Report{}, err
 	}
 	return BuildReport(q.Programme, q.Horizon, rs, enrolled, measured, s.now()), nil
+}
+
+// ListedByID returns who's organisation's beneficiaries among ids, for
+// lists of proposals and mentorships that name them. A list is not a file
+// read: nothing is audited, as for List.
+func (s *Service) ListedByID(ctx context.Context, who access.Principal, ids []string) ([]Beneficiary, error) {
+	return s.Store.BeneficiariesByID(ctx, who.OrganisationID, unique(ids))
+}
+
+func unique(ids []string) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, id := range ids {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// DueHorizon is a T+6 or T+12 horizon passed with no situation recorded
+// on its day: the adviser has something to record.
+type DueHorizon struct {
+	BeneficiaryID string
+	Name          string
+	Horizon       int
+	Date          civil.Date
+}
+
+// DueHorizons lists, for who's organisation's active beneficiaries (of the
+// referent, when one is given), the horizons passed by today that no
+// recorded situation covers, oldest first.
+func (s *Service) DueHorizons(ctx context.Context, who access.Principal, referent string, today civil.Date) ([]DueHorizon, error) {
+	var bens []Beneficiary
+	after := ""
+	for {
+		list, next, err := s.Store.Beneficiaries(ctx, Filter{OrganisationID: who.OrganisationID, Referent: referent, Status: StatusActive, After: after, Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		bens = append(bens, list...)
+		if next == "" {
+			break
+		}
+		after = next
+	}
+	ids := make([]string, len(bens))
+	for i, b := range bens {
+		ids[i] = b.ID
+	}
+	sits, err := s.Situations.SituationsOf(ctx, who.OrganisationID, ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []DueHorizon
+	for _, b := range bens {
+		for _, h := range Horizons {
+			day := b.Enrolment.EntryDate.AddDate(0, h, 0)
+			if b.Enrolment.EntryDate == "" || day > today {
+				continue
+			}
+			covered := false
+			for _, st := range sits[b.ID] {
+				covered = covered || st.Covers(day)
+			}
+			if !covered {
+				out = append(out, DueHorizon{BeneficiaryID: b.ID, Name: strings.TrimSpace(b.FirstName + " " + b.LastName), Horizon: h, Date: day})
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Date < out[j].Date })
+	return out, nil
+}
+
+// Programmes lists the programmes and cohorts of who's organisation.
+func (s *Service) Programmes(ctx context.Context, who access.Principal) (programmes, cohorts []string, err error) {
+	return s.Store.EnrolmentValues(ctx, who.OrganisationID)
 }

@@ -163,4 +163,7 @@ type SituationStore interface {
 	// Situations returns the situations of org's beneficiary, by start date
 	// then id.
 	Situations(ctx context.Context, org, beneficiaryID string) ([]Situation, error)
+	// SituationsOf returns the situations of several of org's
+	// beneficiaries ("" for any organisation's) in one read, by beneficiary.
+	SituationsOf(ctx context.Context, org string, beneficiaryIDs []string) (map[string][]Situation, error)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/parcours-emploi/parcours/access"
 	"github.com/parcours-emploi/parcours/apperr"
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/pmsmp"
@@ -158,4 +159,13 @@ func (s *Service) repairConvention(ctx context.Context, c jobs.Convention, now t
 		return err
 	}
 	return nil
+}
+
+// ConventionsOf returns the PMSMP conventions of who's organisation's
+// beneficiary, of every state, oldest first.
+func (s *Service) ConventionsOf(ctx context.Context, who access.Principal, beneficiaryID string) ([]jobs.Convention, error) {
+	if s.Conventions == nil {
+		return nil, nil
+	}
+	return s.Conventions.Conventions(ctx, who.OrganisationID, beneficiaryID)
 }

@@ -185,8 +185,8 @@ func fromPoint(p *geo.Point) *PointInput {
 	return &PointInput{Lat: p.Lat, Lon: p.Lon}
 }
 
-// apply writes the input's values into b.
-func (in BeneficiaryInput) apply(b *pathways.Beneficiary) {
+// Apply writes the input's values into b.
+func (in BeneficiaryInput) Apply(b *pathways.Beneficiary) {
 	b.FirstName, b.LastName, b.BirthDate, b.Protection = in.FirstName, in.LastName, in.BirthDate, pathways.Protection(in.Protection)
 	b.Enrolment = pathways.Enrolment{Programme: in.Enrolment.Programme, EntryDate: in.Enrolment.EntryDate, Cohort: in.Enrolment.Cohort, Referents: orEmpty(in.Enrolment.Referents)}
 	b.Department = in.Department
@@ -268,7 +268,7 @@ func (s *Server) createBeneficiary(c *fiber.Ctx) error {
 		return err
 	}
 	var b pathways.Beneficiary
-	in.apply(&b)
+	in.Apply(&b)
 	b, err := s.svc.Beneficiaries.Create(c.UserContext(), principal(c), b)
 	if err != nil {
 		return err
@@ -311,7 +311,7 @@ func (s *Server) patchBeneficiary(c *fiber.Ctx) error {
 		if err := s.patchInto(c, toBeneficiaryInput(*b), &in); err != nil {
 			return err
 		}
-		in.apply(b)
+		in.Apply(b)
 		return nil
 	})
 	if err != nil {

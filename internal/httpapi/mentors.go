@@ -85,8 +85,8 @@ func fromAvailability(a mentoring.MentorAvailability) MentorAvailabilityInput {
 	return MentorAvailabilityInput{HoursPerMonth: a.HoursPerMonth, Days: orEmpty(a.Days), Remote: a.Remote}
 }
 
-// apply writes the input's values into m.
-func (in MentorInput) apply(m *mentoring.Mentor) {
+// Apply writes the input's values into m.
+func (in MentorInput) Apply(m *mentoring.Mentor) {
 	m.UserID, m.FirstName, m.LastName, m.Company, m.Sector = in.UserID, in.FirstName, in.LastName, in.Company, in.Sector
 	m.ROME, m.Skills, m.Interests, m.Languages = orEmpty(in.ROME), orEmpty(in.Skills), orEmpty(in.Interests), orEmpty(in.Languages)
 	m.Capacity, m.Availability, m.Place = in.Capacity, toAvailability(in.Availability), toPlace(in.Place)
@@ -118,7 +118,7 @@ func (s *Server) createMentor(c *fiber.Ctx) error {
 		return err
 	}
 	var m mentoring.Mentor
-	in.apply(&m)
+	in.Apply(&m)
 	m, err := s.svc.Mentoring.CreateMentor(c.UserContext(), principal(c), m)
 	if err != nil {
 		return err
@@ -164,7 +164,7 @@ func (s *Server) patchMentor(c *fiber.Ctx) error {
 		if err := s.patchInto(c, toMentorInput(*m), &in); err != nil {
 			return err
 		}
-		in.apply(m)
+		in.Apply(m)
 		return nil
 	})
 	if err != nil {

@@ -117,8 +117,8 @@ func fromPlace(p geo.Place) PlaceInput {
 	return PlaceInput{Department: p.Department, Postcode: p.Postcode, City: p.City, Location: fromPoint(p.Location)}
 }
 
-// apply writes the input's values into o.
-func (in OpportunityInput) apply(o *jobs.Opportunity) {
+// Apply writes the input's values into o.
+func (in OpportunityInput) Apply(o *jobs.Opportunity) {
 	o.Kind, o.Status, o.Title, o.Description, o.Employer, o.ROME = jobs.Kind(in.Kind), jobs.Status(in.Status), in.Title, in.Description, in.Employer, in.ROME
 	o.Place, o.Start, o.End, o.HoursPerWeek, o.Days, o.Positions = toPlace(in.Place), in.Start, in.End, in.HoursPerWeek, orEmpty(in.Days), in.Positions
 	o.Contract, o.PMSMP = nil, nil
@@ -186,7 +186,7 @@ func (s *Server) createOpportunity(c *fiber.Ctx) error {
 		return err
 	}
 	var o jobs.Opportunity
-	in.apply(&o)
+	in.Apply(&o)
 	o, err := s.svc.Opportunities.Create(c.UserContext(), principal(c), o)
 	if err != nil {
 		return err
@@ -235,7 +235,7 @@ func (s *Server) patchOpportunity(c *fiber.Ctx) error {
 		if err := s.patchInto(c, toOpportunityInput(*o), &in); err != nil {
 			return err
 		}
-		in.apply(o)
+		in.Apply(o)
 		return nil
 	})
 	if err != nil {
@@ -297,7 +297,7 @@ func (s *Server) putAgencyOpening(c *fiber.Ctx) error {
 			DetailFR: "externalRef compte au plus 100 caractères."}}, "Bad reference.").FR("Référence incorrecte.")
 	}
 	var o jobs.Opportunity
-	in.apply(&o)
+	in.Apply(&o)
 	o, outcome, err := s.svc.Opportunities.Upsert(c.UserContext(), principal(c), ref, o)
 	if err != nil {
 		return err
@@ -339,7 +339,7 @@ func (s *Server) batchAgencyOpenings(c *fiber.Ctx) error {
 		if err == nil {
 			seen[it.ExternalRef] = i
 			var o jobs.Opportunity
-			it.apply(&o)
+			it.Apply(&o)
 			var outcome jobs.Outcome
 			o, outcome, err = s.svc.Opportunities.Upsert(c.UserContext(), principal(c), it.ExternalRef, o)
 			r.Outcome, r.ID, r.Version = string(outcome), o.ID, o.Version

@@ -42,15 +42,18 @@ func toSituation(s pathways.Situation) Situation {
 		Note: s.Note, RecordedAt: s.RecordedAt, RecordedBy: s.RecordedBy}
 }
 
+// Situation is the situation the input describes.
+func (in SituationInput) Situation() pathways.Situation {
+	return pathways.Situation{Kind: pathways.SituationKind(in.Kind), Start: in.Start, End: in.End, DurationMonths: in.DurationMonths,
+		ExitReason: in.ExitReason, Employer: in.Employer, Note: in.Note}
+}
+
 func (s *Server) createSituation(c *fiber.Ctx) error {
 	var in SituationInput
 	if err := s.decodeBody(c, &in); err != nil {
 		return err
 	}
-	sit, err := s.svc.Beneficiaries.RecordSituation(c.UserContext(), principal(c), c.Params("id"), pathways.Situation{
-		Kind: pathways.SituationKind(in.Kind), Start: in.Start, End: in.End, DurationMonths: in.DurationMonths,
-		ExitReason: in.ExitReason, Employer: in.Employer, Note: in.Note,
-	})
+	sit, err := s.svc.Beneficiaries.RecordSituation(c.UserContext(), principal(c), c.Params("id"), in.Situation())
 	if err != nil {
 		return err
 	}

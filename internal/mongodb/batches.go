@@ -81,6 +81,12 @@ func toBatch(d batchDoc) batches.Batch {
 	}
 }
 
+// Batches returns org's latest batches, newest first.
+func (d *DB) Batches(ctx context.Context, org string, limit int) ([]batches.Batch, error) {
+	return findAll(ctx, d.col(colBatches), bson.D{{Key: "organisationId", Value: org}}, toBatch, "list batches",
+		options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(int64(limit)))
+}
+
 // CreateBatch inserts b.
 func (d *DB) CreateBatch(ctx context.Context, b batches.Batch) error {
 	_, err := d.col(colBatches).InsertOne(ctx, toBatchDoc(b))

@@ -3,6 +3,7 @@ package mongodb
 import (
 	"context"
 	"regexp"
+	"sort"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -142,6 +143,47 @@ func (d *DB) Beneficiaries(ctx context.Context, f pathways.Filter) ([]pathways.B
 		out[i] = toBeneficiary(doc)
 	}
 	return out, next, nil
+}
+
+// BeneficiariesByID returns org's beneficiaries among ids.
+func (d *DB) BeneficiariesByID(ctx context.Context, org string, ids []string) ([]pathways.Beneficiary, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return findAll(ctx, d.col(colBeneficiaries), bson.D{{Key: "organisationId", Value: org}, {Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
+		toBeneficiary, "find beneficiaries by id")
+}
+
+// EnrolmentValues lists org's programmes and cohorts.
+func (d *DB) EnrolmentValues(ctx context.Context, org string) ([]string, []string, error) {
+	cur, err := d.col(colBeneficiaries).Find(ctx, bson.D{{Key: "organisationId", Value: org}},
+		options.Find().SetProjection(bson.D{{Key: "enrolment.programme", Value: 1}, {Key: "enrolment.cohort", Value: 1}}))
+	if err != nil {
+		return nil, nil, translate(err, "list enrolments of "+org)
+	}
+	var docs []struct {
+		Enrolment enrolmentPart `bson:"enrolment"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, nil, translate(err, "list enrolments of "+org)
+	}
+	programmes, cohorts := map[string]bool{}, map[string]bool{}
+	for _, x := range docs {
+		programmes[x.Enrolment.Programme] = true
+		cohorts[x.Enrolment.Cohort] = true
+	}
+	return sortedKeys(programmes), sortedKeys(cohorts), nil
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := []string{}
+	for k := range m {
+		if k != "" {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // ReplaceBeneficiary stores b if the stored version is b.Version-1.

@@ -68,8 +68,12 @@ func (d *DB) AllSituations(ctx context.Context, beneficiaryID string) ([]pathway
 }
 
 // SituationsOf returns the situations of several beneficiaries in one read.
-func (d *DB) SituationsOf(ctx context.Context, beneficiaryIDs []string) (map[string][]pathways.Situation, error) {
-	list, err := d.situations(ctx, bson.D{{Key: "beneficiaryId", Value: bson.D{{Key: "$in", Value: beneficiaryIDs}}}})
+func (d *DB) SituationsOf(ctx context.Context, org string, beneficiaryIDs []string) (map[string][]pathways.Situation, error) {
+	filter := bson.D{{Key: "beneficiaryId", Value: bson.D{{Key: "$in", Value: beneficiaryIDs}}}}
+	if org != "" {
+		filter = append(filter, bson.E{Key: "organisationId", Value: org})
+	}
+	list, err := d.situations(ctx, filter)
 	if err != nil {
 		return nil, err
 	}

@@ -57,9 +57,20 @@ func (f *form) Error(name string) string { return f.Errors[name] }
 // Invalid reports whether the form has errors.
 func (f *form) Invalid() bool { return len(f.Errors) > 0 }
 
-// fieldName turns a JSON pointer into the form field it names.
+// fieldName turns a JSON pointer into the form field it names: an item of
+// a list of words names the list's field ("/languages/2" → "languages"),
+// and skills are typed in one text field.
 func fieldName(pointer string) string {
-	return strings.ReplaceAll(strings.TrimPrefix(pointer, "/"), "/", ".")
+	name := strings.ReplaceAll(strings.TrimPrefix(pointer, "/"), "/", ".")
+	if strings.HasPrefix(name, "skills") {
+		return "skillsText"
+	}
+	if i := strings.LastIndexByte(name, '.'); i > 0 {
+		if _, err := strconv.Atoi(name[i+1:]); err == nil {
+			return name[:i]
+		}
+	}
+	return name
 }
 
 // addErrors records an apperr.Invalid (or a conflict naming fields) as the

@@ -32,6 +32,8 @@ func (c *Console) funcs() template.FuncMap {
 			return m
 		},
 		"str":   func(v any) string { return fmt.Sprint(v) },
+		"list":  func(v ...string) []string { return v },
+		"date":  func(s string) civil.Date { return civil.Date(s) },
 		"lower": strings.ToLower,
 	}
 }
@@ -145,4 +147,27 @@ func (v *view) Text(fr, en string) string {
 		return en
 	}
 	return fr
+}
+
+// Options are the choices of a select: each code with its words
+// (prefix.code); an empty code is "choose".
+func (v *view) Options(prefix string, codes ...string) [][2]string {
+	out := make([][2]string, len(codes))
+	for i, c := range codes {
+		if c == "" {
+			out[i] = [2]string{"", v.T("form.choose")}
+			continue
+		}
+		out[i] = [2]string{c, v.T(prefix + "." + c)}
+	}
+	return out
+}
+
+// UserOptions are the choices of a list of users.
+func (v *view) UserOptions(users []access.User) [][2]string {
+	out := make([][2]string, len(users))
+	for i, u := range users {
+		out[i] = [2]string{u.ID, u.Name}
+	}
+	return out
 }

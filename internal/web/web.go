@@ -67,13 +67,12 @@ type Persona struct {
 // Console is the console's handlers over the services.
 type Console struct {
 	Deps
-	svc      *app.Services
-	pages    *pages
-	assets   *assets
-	i18n     *catalogue
-	secure   bool
-	limiter  *clientLimiter
-	basePath string
+	svc     *app.Services
+	pages   *pages
+	assets  *assets
+	i18n    *catalogue
+	secure  bool
+	limiter *clientLimiter
 }
 
 // New parses the templates and catalogues and returns the console.

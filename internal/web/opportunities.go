@@ -1,0 +1,214 @@
+package web
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/parcours-emploi/parcours/civil"
+	"github.com/parcours-emploi/parcours/internal/httpapi"
+	"github.com/parcours-emploi/parcours/jobs"
+)
+
+type opportunitiesView struct {
+	Rows []jobs.Opportunity
+	Next string
+	Org  string
+}
+
+// opportunitiesPage lists the offers, placements and training sessions the
+// organisation may see, with filters in the URL.
+func (c *Console) opportunitiesPage(ctx *fiber.Ctx) error {
+	w := who(ctx)
+	q := ctx.Queries()
+	f := jobs.Filter{Kind: jobs.Kind(q["type"]), Department: q["departement"], ROME: strings.ToUpper(q["rome"]), Status: jobs.Status(q["statut"]), After: q["apres"], Limit: 30}
+	if _, given := q["statut"]; !given {
+		f.Status = jobs.StatusOpen
+	}
+	if err := c.Inputs.CheckQuery(string(c.lang(ctx)), map[string][2]string{
+		"type": {string(f.Kind), "omitempty,oneof=job pmsmp training"}, "departement": {f.Department, "omitempty,departement"},
+		"rome": {f.ROME, "omitempty,rome"}, "statut": {string(f.Status), "omitempty,oneof=draft open filled closed expired"},
+	}); err != nil {
+		f = jobs.Filter{Status: jobs.StatusOpen, Limit: 30}
+	}
+	list, next, err := c.svc.Opportunities.List(ctx.UserContext(), w, f)
+	if err != nil {
+		return err
+	}
+	values := url.Values{"type": {string(f.Kind)}, "departement": {f.Department}, "rome": {f.ROME}, "statut": {string(f.Status)}}
+	ov := opportunitiesView{Rows: list, Org: w.OrganisationID}
+	if next != "" {
+		nv := url.Values{}
+		for k, v := range values {
+			nv[k] = v
+		}
+		nv.Set("apres", next)
+		ov.Next = "/opportunites?" + nv.Encode()
+	}
+	v := c.page(ctx, "opportunities.title", "opportunities", ov)
+	v.Form = newForm(values)
+	return c.render(ctx, fiber.StatusOK, "opportunities", v)
+}
+
+type opportunityView struct {
+	O    *jobs.Opportunity
+	Kind string
+	Own  bool
+}
+
+func (c *Console) opportunityPage(ctx *fiber.Ctx) error {
+	o, err := c.svc.Opportunities.Get(ctx.UserContext(), who(ctx), ctx.Params("id"))
+	if err != nil {
+		return err
+	}
+	v := c.page(ctx, "opportunity.title", "opportunities", opportunityView{O: &o, Kind: string(o.Kind), Own: o.OrganisationID == who(ctx).OrganisationID})
+	v.Title = o.Title
+	return c.render(ctx, fiber.StatusOK, "opportunity", v)
+}
+
+func (c *Console) newOpportunityPage(ctx *fiber.Ctx) error {
+	kind := ctx.Query("type", "job")
+	if kind != "job" && kind != "pmsmp" && kind != "training" {
+		kind = "job"
+	}
+	start := civil.Of(c.now().In(paris)).AddDate(0, 0, 14)
+	values := url.Values{"kind": {kind}, "startDate": {string(start)}, "positions": {"1"}, "hoursPerWeek": {"35"}, "place.department": {"69"},
+		"days": {"mon", "tue", "wed", "thu", "fri"}, "status": {"open"}}
+	if kind == "pmsmp" {
+		values.Set("endDate", string(start.AddDate(0, 0, 13)))
+	}
+	return c.renderOpportunityForm(ctx, fiber.StatusOK, nil, kind, newForm(values))
+}
+
+func (c *Console) editOpportunityPage(ctx *fiber.Ctx) error {
+	o, err := c.svc.Opportunities.Get(ctx.UserContext(), who(ctx), ctx.Params("id"))
+	if err != nil {
+		return err
+	}
+	if o.OrganisationID != who(ctx).OrganisationID {
+		return fiber.ErrNotFound
+	}
+	return c.renderOpportunityForm(ctx, fiber.StatusOK, &o, string(o.Kind), newForm(opportunityValues(o)))
+}
+
+func (c *Console) renderOpportunityForm(ctx *fiber.Ctx, status int, o *jobs.Opportunity, kind string, f *form) error {
+	title := "opportunity.new." + kind
+	if o != nil {
+		title = "opportunity.edit.title"
+	}
+	v := c.page(ctx, title, "opportunities", opportunityView{O: o, Kind: kind})
+	v.Form = f
+	return c.render(ctx, status, "opportunity-form", v)
+}
+
+// decodeOpportunity decodes the form through the API's input type.
+func (c *Console) decodeOpportunity(ctx *fiber.Ctx, f *form, o *jobs.Opportunity) bool {
+	values := url.Values{}
+	for k, v := range f.Values {
+		values[k] = v
+	}
+	values.Del("version")
+	values.Del(csrfField)
+	lang := string(c.lang(ctx))
+	var in httpapi.OpportunityInput
+	if err := c.decodeForm(ctx, values, &in, lang); err != nil {
+		if !c.addErrors(f, err, lang) {
+			f.Errors["form"] = err.Error()
+		}
+		return false
+	}
+	in.Apply(o)
+	return true
+}
+
+func (c *Console) createOpportunity(ctx *fiber.Ctx) error {
+	f := newForm(formValues(ctx))
+	var o jobs.Opportunity
+	if c.decodeOpportunity(ctx, f, &o) {
+		created, err := c.svc.Opportunities.Create(ctx.UserContext(), who(ctx), o)
+		if err == nil {
+			return ctx.Redirect("/opportunites/"+created.ID+"?note=published", fiber.StatusSeeOther)
+		}
+		if !c.addErrors(f, err, string(c.lang(ctx))) {
+			return err
+		}
+	}
+	return c.renderOpportunityForm(ctx, fiber.StatusUnprocessableEntity, nil, f.Get("kind"), f)
+}
+
+func (c *Console) updateOpportunity(ctx *fiber.Ctx) error {
+	f := newForm(formValues(ctx))
+	version, _ := strconv.ParseInt(f.Get("version"), 10, 64)
+	failed := false
+	o, err := c.svc.Opportunities.Update(ctx.UserContext(), who(ctx), ctx.Params("id"), version, func(o *jobs.Opportunity) error {
+		if !c.decodeOpportunity(ctx, f, o) {
+			failed = true
+			return errFormInvalid
+		}
+		return nil
+	})
+	if failed || c.addErrors(f, err, string(c.lang(ctx))) {
+		cur, gerr := c.svc.Opportunities.Get(ctx.UserContext(), who(ctx), ctx.Params("id"))
+		if gerr != nil {
+			return gerr
+		}
+		return c.renderOpportunityForm(ctx, fiber.StatusUnprocessableEntity, &cur, string(cur.Kind), f)
+	}
+	if err != nil {
+		return err
+	}
+	return ctx.Redirect("/opportunites/"+o.ID+"?note=saved", fiber.StatusSeeOther)
+}
+
+func (c *Console) closeOpportunity(ctx *fiber.Ctx) error {
+	o, err := c.svc.Opportunities.Close(ctx.UserContext(), who(ctx), ctx.Params("id"))
+	if err != nil {
+		return err
+	}
+	return ctx.Redirect("/opportunites/"+o.ID+"?note=closed", fiber.StatusSeeOther)
+}
+
+// opportunityValues are the form's values of o.
+func opportunityValues(o jobs.Opportunity) url.Values {
+	v := url.Values{}
+	set := func(k, val string) {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	set("version", strconv.FormatInt(o.Version, 10))
+	set("kind", string(o.Kind))
+	set("status", string(o.Status))
+	set("title", o.Title)
+	set("employer", o.Employer)
+	set("rome", o.ROME)
+	set("description", o.Description)
+	set("place.department", o.Place.Department)
+	set("place.postcode", o.Place.Postcode)
+	set("place.city", o.Place.City)
+	set("startDate", string(o.Start))
+	set("endDate", string(o.End))
+	set("hoursPerWeek", strconv.Itoa(o.HoursPerWeek))
+	v["days"] = o.Days
+	set("positions", strconv.Itoa(o.Positions))
+	if o.Contract != nil {
+		set("contract.type", o.Contract.Type)
+		if o.Contract.Months > 0 {
+			set("contract.months", strconv.Itoa(o.Contract.Months))
+		}
+	}
+	if o.PMSMP != nil {
+		set("pmsmp.hostId", o.PMSMP.HostID)
+		set("pmsmp.objective", string(o.PMSMP.Objective))
+		set("pmsmp.tutor", o.PMSMP.Tutor)
+	}
+	set("frenchRequired.oralComprehension", o.French.OralComprehension)
+	set("frenchRequired.oralProduction", o.French.OralProduction)
+	set("frenchRequired.writtenComprehension", o.French.WrittenComprehension)
+	set("frenchRequired.writtenProduction", o.French.WrittenProduction)
+	set("licencesRequired", strings.Join(o.Licences, ", "))
+	set("skills", strings.Join(o.Skills, ", "))
+	return v
+}
