@@ -23,9 +23,12 @@ type Config struct {
 	// it cancels them and hands them back to the queue (0: 20 s).
 	ShutdownTimeout time.Duration
 	Logger          *slog.Logger
-	// DelayedCheck is how often delayed tasks (debounced refreshes, retries)
-	// are moved to the queue (0: Asynq's 5 s).
+	// DelayedCheck is how often delayed tasks (retries) are moved to the
+	// queue (0: Asynq's 5 s).
 	DelayedCheck time.Duration
+	// RetryDelay is how long a failed task waits before its next try (nil:
+	// Asynq's exponential backoff, from about 15 s).
+	RetryDelay func(retried int, err error, t *asynq.Task) time.Duration
 }
 
 func (c Config) queue() string {
@@ -59,6 +62,7 @@ func NewServer(cfg Config, h *Handlers) *Server {
 		Queues:                   map[string]int{cfg.queue(): 1},
 		ShutdownTimeout:          cfg.ShutdownTimeout,
 		DelayedTaskCheckInterval: cfg.DelayedCheck,
+		RetryDelayFunc:           cfg.RetryDelay,
 		Logger:                   slogAdapter{log},
 		LogLevel:                 asynq.WarnLevel,
 		IsFailure: func(err error) bool {
