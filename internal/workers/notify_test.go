@@ -137,4 +137,6 @@ func TestAMessageRecordedButNeverQueuedIsSentByTheSweep(t *testing.T) {
 
 type failingQueue struct{}
 
-func (failingQueue) EnqueueMessage(context.Context, string) error { return errors.New("redis: connection refused") }
+func (failingQueue) EnqueueMessage(context.Context, string) error {
+	return errors.New("redis: connection refused")
+}
