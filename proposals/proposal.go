@@ -54,6 +54,10 @@ const (
 // States lists every state in lifecycle order.
 var States = []State{Proposed, Approved, Sent, Accepted, Declined, Expired, Withdrawn}
 
+// stateFR names the states in French, for people.
+var stateFR = map[State]string{Proposed: "proposée", Approved: "validée", Sent: "envoyée", Accepted: "acceptée",
+	Declined: "déclinée", Expired: "expirée", Withdrawn: "retirée"}
+
 // MaxOpenMentorProposals is the most open mentor proposals a beneficiary may
 // have at once; the store refuses one more with apperr.Conflict.
 const MaxOpenMentorProposals = 3
@@ -128,7 +132,8 @@ func CheckTransition(from, to State) error {
 			return nil
 		}
 	}
-	return apperr.Conflictf("A proposal in state %q cannot become %q.", from, to).WithExtra("currentState", string(from))
+	return apperr.Conflictf("A proposal in state %q cannot become %q.", from, to).
+		FR("Une proposition %s ne peut pas devenir %s.", stateFR[from], stateFR[to]).WithExtra(apperr.CurrentState, string(from))
 }
 
 // Advance returns p moved to state to by the actor at the instant, with the

@@ -1,0 +1,234 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/parcours-emploi/parcours/proposals"
+)
+
+// staffPages are the adviser's pages of the demo world, with every tab and
+// every kind.
+func (s *site) staffPages(t *testing.T) []string {
+	t.Helper()
+	ben := "/beneficiaires/" + s.world.Beneficiaries[1].ID
+	opp := "/opportunites/" + s.opportunity(t, "Commis de cuisine").ID
+	pages := []string{"/accueil", "/accueil?tous=1", "/beneficiaires", "/beneficiaires?referent=tous&q=ami", "/beneficiaires?statut=exited&referent=tous",
+		"/beneficiaires/nouveau", ben, ben + "?onglet=parcours", ben + "/modifier",
+		"/propositions", "/propositions?etat=tous", "/propositions?etat=sent", "/opportunites", "/opportunites?statut=closed",
+		"/opportunites/nouvelle?type=job", "/opportunites/nouvelle?type=pmsmp", "/opportunites/nouvelle?type=training", opp, opp + "/modifier",
+		"/lots", "/lots/" + s.world.Batch.ID, "/compte", "/accessibilite", "/page-qui-n-existe-pas"}
+	for _, k := range []string{"job", "pmsmp", "training", "mentor"} {
+		pages = append(pages, ben+"?onglet=suggestions&type="+k, ben+"?onglet=pourquoi-pas&type="+k)
+	}
+	nurse := s.opportunity(t, "Aide-soignant(e)")
+	pages = append(pages, ben+"?onglet=pourquoi-pas&type=job&ouverture="+nurse.ID)
+	return pages
+}
+
+// englishWords are words no French page holds.
+var englishWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`the and with your you this that from for are is was were not have has will please click every none which
+		there their they our of to by at into when what who how yet yes no mentoring proposals openings people log sign search save cancel
+		edit close approve send withdraw next back show see new fit why matching batch batches started done failed queued running`) {
+		englishWords[w] = true
+	}
+}
+
+var wordRE = regexp.MustCompile(`[\p{L}']+`)
+
+// englishIn returns the English words of the page's visible text (the
+// language switch, marked lang="en", aside).
+func englishIn(t *testing.T, body string) []string {
+	t.Helper()
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.Find(`script, style, [lang="en"], pre`).Remove()
+	var found []string
+	seen := map[string]bool{}
+	texts := []string{doc.Find("body").Text()}
+	doc.Find("[title], [aria-label], [placeholder], input[type=submit][value]").Each(func(_ int, s *goquery.Selection) {
+		for _, a := range []string{"title", "aria-label", "placeholder", "value"} {
+			if v, ok := s.Attr(a); ok {
+				texts = append(texts, v)
+			}
+		}
+	})
+	texts = append(texts, doc.Find("title").Text())
+	for _, text := range texts {
+		for _, w := range wordRE.FindAllString(strings.ToLower(text), -1) {
+			if englishWords[w] && !seen[w] {
+				seen[w] = true
+				found = append(found, w)
+			}
+		}
+	}
+	return found
+}
+
+// Every page speaks French to a French browser: no English word in what a
+// person reads.
+func TestEveryPageSpeaksFrench(t *testing.T) {
+	s := newSite(t)
+	c := s.client(s.session("adviser"))
+	get := func(path string) (int, string) {
+		req, _ := http.NewRequest("GET", s.URL+path, nil)
+		req.Header.Set("Accept-Language", "fr-FR,fr;q=0.9")
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		doc, _ := goquery.NewDocumentFromReader(res.Body)
+		html, _ := doc.Html()
+		return res.StatusCode, html
+	}
+	for _, path := range s.staffPages(t) {
+		status, body := get(path)
+		if status != http.StatusOK && !strings.Contains(path, "n-existe-pas") {
+			t.Errorf("%s: %d", path, status)
+		}
+		if words := englishIn(t, body); len(words) > 0 {
+			t.Errorf("%s shows English: %v", path, words)
+		}
+		if !strings.Contains(body, `<html lang="fr">`) {
+			t.Errorf("%s is not marked French", path)
+		}
+	}
+	// Pages before logging in, and the answers to mistakes.
+	anon := s.client("")
+	for _, path := range []string{"/connexion", "/connexion/envoye?email=x%40example.org", "/connexion/lien/inconnu", "/accessibilite"} {
+		req, _ := http.NewRequest("GET", s.URL+path, nil)
+		req.Header.Set("Accept-Language", "fr")
+		res, err := anon.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, _ := goquery.NewDocumentFromReader(res.Body)
+		res.Body.Close()
+		html, _ := doc.Html()
+		if words := englishIn(t, html); len(words) > 0 {
+			t.Errorf("%s shows English: %v", path, words)
+		}
+	}
+	// A refused action is explained in French too.
+	list, _, _ := s.svc.Proposals.List(context.Background(), s.principal("adviser"), proposals.Filter{States: []proposals.State{proposals.Sent}, Limit: 1})
+	if len(list) > 0 {
+		csrf := s.csrf(c)
+		status, body := s.post(c, "/propositions/"+list[0].ID+"/approuver", url.Values{"_csrf": {csrf}})
+		if status != http.StatusConflict || len(englishIn(t, body)) > 0 || !strings.Contains(body, "ne peut pas devenir") {
+			t.Errorf("refused approval: %d, English %v", status, englishIn(t, body))
+		}
+	}
+}
+
+// The same page in English, for someone who chose it: no message id shows.
+func TestPagesSpeakEnglishWhenChosen(t *testing.T) {
+	s := newSite(t)
+	c := s.client(s.session("adviser"))
+	for _, path := range s.staffPages(t)[:12] {
+		req, _ := http.NewRequest("GET", s.URL+path, nil)
+		req.Header.Set("Accept-Language", "en-GB,en;q=0.9")
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, _ := goquery.NewDocumentFromReader(res.Body)
+		res.Body.Close()
+		if lang, _ := doc.Find("html").Attr("lang"); lang != "en" {
+			t.Errorf("%s in English is marked %q", path, lang)
+		}
+		if ids := regexp.MustCompile(`\b[a-z]+\.[a-z]+\.[a-z.]+\b`).FindAllString(doc.Find("main").Text(), 3); len(ids) > 0 {
+			t.Errorf("%s shows message ids: %v", path, ids)
+		}
+	}
+}
+
+// An htmx request gets the fragment the full page holds at its target:
+// swapping it gives the page a full render would.
+func TestFragmentsAreWhatTheFullPageHolds(t *testing.T) {
+	s := newSite(t)
+	c := s.client(s.session("adviser"))
+	ben := "/beneficiaires/" + s.world.Beneficiaries[1].ID
+	for _, tc := range []struct{ path, target string }{
+		{"/beneficiaires?referent=tous&q=ami", "results"},
+		{"/beneficiaires?referent=tous&cohorte=2026-A", "results"},
+		{ben + "?onglet=parcours", "panel"},
+		{ben + "?onglet=suggestions&type=training", "panel"},
+		{"/opportunites?type=pmsmp", "results"},
+	} {
+		full := s.fetch(c, tc.path, nil)
+		frag := s.fetch(c, tc.path, map[string]string{"HX-Request": "true", "HX-Target": tc.target})
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(full))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := doc.Find("#" + tc.target).Html()
+		if normalise(want) != normalise(frag) {
+			t.Errorf("%s: the fragment for #%s differs from the full page's:\n--- full\n%s\n--- fragment\n%s", tc.path, tc.target, want, frag)
+		}
+		if strings.Contains(frag, "<html") {
+			t.Errorf("%s: the fragment is a whole page", tc.path)
+		}
+	}
+}
+
+var spaces = regexp.MustCompile(`\s+`)
+
+// normalise parses and writes HTML again, so both sides read the same.
+func normalise(html string) string {
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader("<div id=x>" + html + "</div>"))
+	if err != nil {
+		return html
+	}
+	out, _ := doc.Find("#x").Html()
+	return strings.TrimSpace(spaces.ReplaceAllString(out, " "))
+}
+
+func (s *site) fetch(c *http.Client, path string, headers map[string]string) string {
+	s.t.Helper()
+	req, _ := http.NewRequest("GET", s.URL+path, nil)
+	req.Header.Set("Accept-Language", "fr")
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var b strings.Builder
+	doc, err := goquery.NewDocumentFromReader(res.Body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if headers["HX-Request"] != "" {
+		h, _ := doc.Find("body").Html()
+		b.WriteString(h)
+	} else {
+		h, _ := doc.Html()
+		b.WriteString(h)
+	}
+	return b.String()
+}
+
+// csrf reads the token of the session's forms from a page.
+func (s *site) csrf(c *http.Client) string {
+	s.t.Helper()
+	_, body := s.get(c, "/compte")
+	m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindStringSubmatch(body)
+	if m == nil {
+		s.t.Fatal("no CSRF token on the account page")
+	}
+	return m[1]
+}
