@@ -28,6 +28,21 @@ const (
 	Failed  Status = "failed"
 )
 
+// French names the status in French, for people's sentences.
+func (s Status) French() string {
+	switch s {
+	case Queued:
+		return "en file d'attente"
+	case Running:
+		return "en cours"
+	case Done:
+		return "terminé"
+	case Failed:
+		return "en échec"
+	}
+	return string(s)
+}
+
 // Scope selects the seekers of a batch: the organisation's
 // beneficiaries of a programme and/or a département; the département, when
 // given, also selects the openings.
@@ -160,7 +175,8 @@ type Service struct {
 // and the sweeper enqueues it when the queue answers again.
 func (s *Service) Submit(ctx context.Context, r Request) (Batch, error) {
 	if !r.Kind.Valid() {
-		return Batch{}, apperr.Invalidf([]apperr.FieldError{{Pointer: "/kind", Detail: "The kind must be job, pmsmp, training or mentor.", Tag: "oneof"}}, "Unknown kind.")
+		return Batch{}, apperr.Invalidf([]apperr.FieldError{{Pointer: "/kind", Detail: "The kind must be job, pmsmp, training or mentor.",
+			DetailFR: "Le type doit être emploi, PMSMP, formation ou parrainage.", Tag: "oneof"}}, "Unknown kind.").FR("Type inconnu.")
 	}
 	now := s.Now().UTC().Truncate(time.Millisecond)
 	b := Batch{

@@ -133,7 +133,7 @@ func (r *Runner) run(ctx context.Context, b *Batch, start time.Time) error {
 	t = time.Now()
 	p, _, err := r.Engine.BuildProblemWith(seekers, openings, b.MinScore, at, matching.BatchOptions{SkipEvaluations: true})
 	if err != nil {
-		return apperr.Wrap(apperr.Invalid, err, "The batch cannot be built.")
+		return apperr.Wrap(apperr.Invalid, err, "The batch cannot be built.").FR("Le lot ne peut pas être construit.")
 	}
 	var inst bytes.Buffer
 	if err := matching.WriteDIMACS(&inst, p); err != nil {
@@ -149,7 +149,7 @@ func (r *Runner) run(ctx context.Context, b *Batch, start time.Time) error {
 	t = time.Now()
 	sol, err := matching.Solve(p)
 	if err != nil {
-		return apperr.Wrap(apperr.Invalid, err, "The batch cannot be solved.")
+		return apperr.Wrap(apperr.Invalid, err, "The batch cannot be solved.").FR("Le lot ne peut pas être résolu.")
 	}
 	b.Durations.SolveMs = time.Since(t).Milliseconds()
 	b.Objective = sol.Objective

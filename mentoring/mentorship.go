@@ -22,6 +22,21 @@ const (
 	MentorshipCancelled MentorshipState = "cancelled"
 )
 
+// French names the state in French, for people's sentences.
+func (s MentorshipState) French() string {
+	switch s {
+	case MentorshipPending:
+		return "en attente"
+	case MentorshipActive:
+		return "en cours"
+	case MentorshipEnded:
+		return "terminé"
+	case MentorshipCancelled:
+		return "annulé"
+	}
+	return string(s)
+}
+
 // Holds reports whether a mentorship in state s holds a place of its mentor.
 func (s MentorshipState) Holds() bool { return s == MentorshipPending || s == MentorshipActive }
 
@@ -129,7 +144,8 @@ func (m Mentorship) WithFollowUp(now time.Time) Mentorship {
 // apperr.Conflict (with currentState) unless m is active.
 func (m Mentorship) End(reason EndReason, by string, at time.Time) (Mentorship, error) {
 	if m.State != MentorshipActive {
-		return m, apperr.Conflictf("Only an active mentorship can end; this one is %q.", m.State).WithExtra("currentState", string(m.State))
+		return m, apperr.Conflictf("Only an active mentorship can end; this one is %q.", m.State).
+			FR("Seul un parrainage en cours peut se terminer ; celui-ci est %s.", m.State.French()).WithExtra("currentState", string(m.State))
 	}
 	m.State, m.EndReason, m.EndedBy, m.EndedOn = MentorshipEnded, reason, by, civil.Of(at)
 	m.CheckIns = append([]CheckIn(nil), m.CheckIns...)

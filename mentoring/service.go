@@ -100,7 +100,7 @@ func (s *Service) Accept(ctx context.Context, org, id string, mentor Mentor, by 
 		return p, Mentorship{}, err
 	}
 	if p.Kind != proposals.KindMentor || p.OpeningID != mentor.ID {
-		return p, Mentorship{}, apperr.NotFoundf("proposal %s", id)
+		return p, Mentorship{}, apperr.NotFoundf("The proposal %s does not exist.", id).FR("La proposition %s n'existe pas.", id)
 	}
 	next, err := p.Advance(proposals.Accepted, by, "", now)
 	if err != nil {
@@ -120,7 +120,8 @@ func (s *Service) Accept(ctx context.Context, org, id string, mentor Mentor, by 
 	if err := s.Mentorships.CreateMentorship(ctx, ms); err != nil {
 		if apperr.Is(err, apperr.Conflict) {
 			s.releasePlace(ctx, org, mentor.ID, now)
-			return p, Mentorship{}, apperr.Conflictf("The beneficiary already has a mentor.").WithExtra("currentState", string(p.State))
+			return p, Mentorship{}, apperr.Conflictf("The beneficiary already has a mentor.").
+				FR("La personne accompagnée a déjà un parrain ou une marraine.").WithExtra("currentState", string(p.State))
 		}
 		return p, Mentorship{}, err
 	}
@@ -155,12 +156,14 @@ func (s *Service) takePlace(ctx context.Context, org, mentorID string, now time.
 		if !apperr.Is(err, apperr.PreconditionFailed) {
 			if apperr.Is(err, apperr.Conflict) {
 				return apperr.Wrap(apperr.Conflict, ErrNoCapacity, "The mentor has no free capacity: %d mentees already.", m.Capacity).
+					FR("Le parrain ou la marraine n'a plus de place : %d filleuls déjà.", m.Capacity).
 					WithExtra("currentState", string(proposals.Sent))
 			}
 			return err
 		}
 	}
-	return apperr.Conflictf("The mentor's capacity keeps changing; try again.")
+	return apperr.Conflictf("The mentor's capacity keeps changing; try again.").
+		FR("Les places du parrain ou de la marraine changent en ce moment ; réessayez.")
 }
 
 // releasePlace gives a place back; a failure leaves the counter high, which
@@ -222,7 +225,8 @@ func (s *Service) CheckIn(ctx context.Context, org, id string, c CheckIn, now ti
 			return ms, err
 		}
 		if ms.State != MentorshipActive {
-			return ms, apperr.Conflictf("Check-ins are logged on active mentorships; this one is %q.", ms.State).WithExtra("currentState", string(ms.State))
+			return ms, apperr.Conflictf("Check-ins are logged on active mentorships; this one is %q.", ms.State).
+				FR("Les rencontres se notent sur un parrainage en cours ; celui-ci est %s.", ms.State.French()).WithExtra("currentState", string(ms.State))
 		}
 		next := ms
 		c.ID, c.At = ids.NewAt("chk", now), now
@@ -236,7 +240,7 @@ func (s *Service) CheckIn(ctx context.Context, org, id string, c CheckIn, now ti
 			return ms, err
 		}
 	}
-	return Mentorship{}, apperr.Conflictf("The mentorship keeps changing; try again.")
+	return Mentorship{}, apperr.Conflictf("The mentorship keeps changing; try again.").FR("Le parrainage change en ce moment ; réessayez.")
 }
 
 // End ends an active mentorship for a reason and gives the mentor's place

@@ -179,7 +179,8 @@ func Record(ctx context.Context, st MeasurementStore, m Measurement) (bool, erro
 			return false, err
 		}
 	}
-	return false, apperr.Conflictf("measurement of %s at T+%d kept changing while recorded", m.BeneficiaryID, m.Horizon)
+	return false, apperr.Conflictf("The measurement of %s at T+%d kept changing while recorded.", m.BeneficiaryID, m.Horizon).
+		FR("La mesure de %s à T+%d changeait pendant l'enregistrement.", m.BeneficiaryID, m.Horizon)
 }
 
 // MeasureDue measures, on day today, every enrolment of the store whose

@@ -141,7 +141,7 @@ func (s Situation) Validate() error {
 		add("/exitReason", "Only a programme exit has a reason.", "excluded")
 	}
 	if len(bad) > 0 {
-		return apperr.Invalidf(bad, "The situation is not valid.")
+		return apperr.Invalidf(bad, "The situation is not valid.").FR("La situation n'est pas valide.")
 	}
 	return nil
 }

@@ -51,6 +51,14 @@ const (
 	Withdrawn State = "withdrawn"
 )
 
+// French names the state in French, for people's sentences.
+func (s State) French() string {
+	if f, ok := stateFR[s]; ok {
+		return f
+	}
+	return string(s)
+}
+
 // States lists every state in lifecycle order.
 var States = []State{Proposed, Approved, Sent, Accepted, Declined, Expired, Withdrawn}
 

@@ -37,7 +37,8 @@ func (s *Server) decodeJSON(body []byte, dst any, lang string) error {
 	var fields []apperr.FieldError
 	checkShape(tree, reflect.TypeOf(dst).Elem(), "", &fields)
 	if len(fields) > 0 {
-		return apperr.Invalidf(fields, "The body has members this endpoint does not accept or of the wrong type.")
+		return apperr.Invalidf(fields, "The body has members this endpoint does not accept or of the wrong type.").
+			FR("Le corps contient des membres que ce point d'accès n'accepte pas, ou d'un mauvais type.")
 	}
 	if err := json.Unmarshal(body, dst); err != nil {
 		return newHTTPError(fiber.StatusBadRequest, "The body is not valid JSON for this endpoint: "+err.Error(), "Le corps n'est pas un JSON valide pour ce point d'accès : "+err.Error())

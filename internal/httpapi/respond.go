@@ -39,7 +39,8 @@ func ifMatch(c *fiber.Ctx) (int64, error) {
 	h = strings.TrimPrefix(h, "W/")
 	v, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(h, `"v`), `"`), 10, 64)
 	if err != nil || !strings.HasPrefix(h, `"v`) {
-		return 0, apperr.New(apperr.PreconditionFailed, "The If-Match value is not an ETag of this record.")
+		return 0, apperr.New(apperr.PreconditionFailed, "The If-Match value is not an ETag of this record.").
+			FR("La valeur If-Match n'est pas un ETag de cette fiche.")
 	}
 	return v, nil
 }
@@ -59,7 +60,8 @@ func queryLimit(c *fiber.Ctx) (int, error) {
 	}
 	n, err := strconv.Atoi(raw)
 	if err != nil || n < 1 || n > 200 {
-		return 0, apperr.Invalidf([]apperr.FieldError{{Pointer: "limit", Detail: "limit must be a whole number from 1 to 200."}}, "Bad query parameter.")
+		return 0, apperr.Invalidf([]apperr.FieldError{{Pointer: "limit", Detail: "limit must be a whole number from 1 to 200.",
+			DetailFR: "limit doit être un nombre entier de 1 à 200."}}, "Bad query parameter.").FR("Paramètre de requête incorrect.")
 	}
 	return n, nil
 }

@@ -142,7 +142,7 @@ func (vl *validation) check(v any, lang string) error {
 	for _, fe := range ves {
 		fields = append(fields, apperr.FieldError{Pointer: namespacePointer(fe.Namespace()), Detail: fe.Translate(t)})
 	}
-	return apperr.Invalidf(fields, "Some fields are invalid.")
+	return apperr.Invalidf(fields, "Some fields are invalid.").FR("Certains champs ne sont pas valides.")
 }
 
 // namespacePointer turns "Input.enrolment.referents[2]" into "/enrolment/referents/2".
@@ -219,7 +219,7 @@ func (vl *validation) checkQuery(lang string, params map[string]queryRule) error
 		}
 	}
 	if len(fields) > 0 {
-		return apperr.Invalidf(fields, "Some query parameters are invalid.")
+		return apperr.Invalidf(fields, "Some query parameters are invalid.").FR("Certains paramètres de la requête ne sont pas valides.")
 	}
 	return nil
 }

@@ -137,7 +137,7 @@ func (d *DB) StartBatch(ctx context.Context, id string, at time.Time) (batches.B
 		return batches.Batch{}, ferr
 	}
 	if b.Status != batches.Queued && b.Status != batches.Running {
-		return b, apperr.Conflictf("The batch is %s.", b.Status).WithExtra("currentState", string(b.Status))
+		return b, apperr.Conflictf("The batch is %s.", b.Status).FR("Le lot est %s.", b.Status.French()).WithExtra("currentState", string(b.Status))
 	}
 	return batches.Batch{}, translate(err, "start batch "+id)
 }
@@ -161,7 +161,7 @@ func (d *DB) FinishBatch(ctx context.Context, b batches.Batch) error {
 		return translate(err, "finish batch "+b.ID)
 	}
 	if res.MatchedCount == 0 {
-		return apperr.Conflictf("The batch %s is not running.", b.ID)
+		return apperr.Conflictf("The batch %s is not running.", b.ID).FR("Le lot %s n'est pas en cours.", b.ID)
 	}
 	return nil
 }
@@ -250,7 +250,7 @@ func (d *DB) WriteInstance(ctx context.Context, id string, w io.Writer) error {
 		return translate(err, "read instance of batch "+id)
 	}
 	if n == 0 {
-		return apperr.NotFoundf("The batch has not built its instance yet.")
+		return apperr.NotFoundf("The batch has not built its instance yet.").FR("Le lot n'a pas encore construit son instance.")
 	}
 	return nil
 }

@@ -33,9 +33,10 @@ func (d *DB) TakeMentorPlace(ctx context.Context, org, mentorID string, capacity
 		return err
 	}
 	if m.Capacity != capacity {
-		return apperr.New(apperr.PreconditionFailed, "The mentor's capacity changed; read it again.")
+		return apperr.New(apperr.PreconditionFailed, "The mentor's capacity changed; read it again.").
+			FR("Les places du parrain ou de la marraine ont changé ; relisez-les.")
 	}
-	return apperr.Conflictf("The mentor has no free capacity.")
+	return apperr.Conflictf("The mentor has no free capacity.").FR("Le parrain ou la marraine n'a plus de place libre.")
 }
 
 // ReleaseMentorPlace takes one from the mentor's active count, never below zero.
@@ -57,7 +58,7 @@ func (d *DB) SetMentorActive(ctx context.Context, org, mentorID string, version 
 		return translate(err, "set the active count of mentor "+mentorID)
 	}
 	if res.MatchedCount == 0 {
-		return apperr.New(apperr.PreconditionFailed, "The mentor changed since it was read.")
+		return apperr.Stale()
 	}
 	return nil
 }

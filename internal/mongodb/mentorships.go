@@ -137,7 +137,8 @@ func (d *DB) ReplaceMentorship(ctx context.Context, from mentoring.MentorshipSta
 		{Key: "state", Value: from}, {Key: "version", Value: next.Version - 1}}
 	res, err := d.col(colMentorships).ReplaceOne(ctx, filter, toMentorshipDoc(next))
 	if isDuplicate(err) {
-		return apperr.Wrap(apperr.Conflict, err, "The beneficiary already has a mentor.")
+		return apperr.Wrap(apperr.Conflict, err, "The beneficiary already has a mentor.").
+			FR("La personne accompagnée a déjà un parrain ou une marraine.")
 	}
 	if err != nil {
 		return translate(err, "replace mentorship "+next.ID)
@@ -149,7 +150,8 @@ func (d *DB) ReplaceMentorship(ctx context.Context, from mentoring.MentorshipSta
 	if err != nil {
 		return err
 	}
-	return apperr.Conflictf("The mentorship changed meanwhile: it is now %q.", cur.State).WithExtra("currentState", string(cur.State))
+	return apperr.Conflictf("The mentorship changed meanwhile: it is now %q.", cur.State).
+		FR("Le parrainage a changé entre-temps : il est maintenant %s.", cur.State.French()).WithExtra("currentState", string(cur.State))
 }
 
 // CountHeld counts the mentor's pending and active mentorships.

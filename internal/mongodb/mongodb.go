@@ -199,7 +199,8 @@ func DecodeCursor(c string) (string, error) {
 	}
 	b, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil || len(b) == 0 || len(b) > 64 {
-		return "", apperr.Invalidf([]apperr.FieldError{{Pointer: "cursor", Detail: "The cursor is not one this API gave.", Tag: "cursor"}}, "The cursor is not valid.")
+		return "", apperr.Invalidf([]apperr.FieldError{{Pointer: "cursor", Detail: "The cursor is not one this API gave.",
+			DetailFR: "Ce curseur n'a pas été donné par cette API.", Tag: "cursor"}}, "The cursor is not valid.").FR("Le curseur n'est pas valide.")
 	}
 	return string(b), nil
 }
@@ -249,9 +250,9 @@ func replaceVersioned(ctx context.Context, c *mongo.Collection, scope bson.D, id
 		return translate(err, what)
 	}
 	if n == 0 {
-		return apperr.NotFoundf("%s: not found", what)
+		return apperr.Wrap(apperr.NotFound, fmt.Errorf("%s: not found", what), "No such record.").FR("Cet enregistrement n'existe pas.")
 	}
-	return apperr.New(apperr.PreconditionFailed, "The record changed since it was read; read it again and retry.")
+	return apperr.Stale()
 }
 
 // findAll runs a find and converts every document read with conv; what

@@ -80,7 +80,7 @@ func (d *DB) ClaimMessage(ctx context.Context, id string, at, staleBefore time.T
 	if ferr != nil {
 		return notify.Message{}, ferr
 	}
-	return notify.Message{}, apperr.Conflictf("The message is %s.", cur.State).WithExtra(apperr.CurrentState, string(cur.State))
+	return notify.Message{}, apperr.Conflictf("The message is %s.", cur.State).FR("Le message est à l'état %s.", cur.State).WithExtra(apperr.CurrentState, string(cur.State))
 }
 
 // MarkSent records the message sent and clears its secret data.

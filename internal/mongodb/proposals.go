@@ -115,7 +115,8 @@ func (d *DB) CreateProposal(ctx context.Context, p proposals.Proposal) error {
 // CreateProposalOnce inserts p unless its batch already proposed the pair.
 func (d *DB) CreateProposalOnce(ctx context.Context, p proposals.Proposal) (proposals.Proposal, bool, error) {
 	if p.BatchID == "" {
-		return proposals.Proposal{}, false, apperr.Invalidf([]apperr.FieldError{{Pointer: "/batchId", Detail: "A batch proposal needs its batch id."}}, "The proposal has no batch.")
+		return proposals.Proposal{}, false, apperr.Invalidf([]apperr.FieldError{{Pointer: "/batchId", Detail: "A batch proposal needs its batch id.",
+			DetailFR: "Une proposition de lot a besoin de l'identifiant de son lot."}}, "The proposal has no batch.").FR("La proposition n'a pas de lot.")
 	}
 	// Insert first: a retry is the rare case, and a lookup before every
 	// insert costs a scan on the embedded store.
@@ -165,7 +166,7 @@ func (d *DB) insertProposal(ctx context.Context, p proposals.Proposal) (dup bool
 		// sends us to the next one.
 		if p.BatchID != "" {
 			if _, ferr := d.proposalByOnceKey(ctx, doc.OnceKey); ferr == nil {
-				return true, apperr.Conflictf("This batch already proposed this pair.")
+				return true, apperr.Conflictf("This batch already proposed this pair.").FR("Ce lot a déjà proposé ce rapprochement.")
 			}
 		}
 		if !holdsOpenSlot(p) {
@@ -173,6 +174,7 @@ func (d *DB) insertProposal(ctx context.Context, p proposals.Proposal) (dup bool
 		}
 	}
 	return false, apperr.Conflictf("The beneficiary already has %d open mentor proposals.", proposals.MaxOpenMentorProposals).
+		FR("La personne a déjà %d propositions de parrainage en cours.", proposals.MaxOpenMentorProposals).
 		WithExtra("limit", proposals.MaxOpenMentorProposals)
 }
 
@@ -256,7 +258,8 @@ func (d *DB) SendProposal(ctx context.Context, next proposals.Proposal, maxSent 
 			return err
 		}
 	}
-	return apperr.Conflictf("The mentor already has %d proposals waiting for an answer.", maxSent).WithExtra("limit", maxSent)
+	return apperr.Conflictf("The mentor already has %d proposals waiting for an answer.", maxSent).
+		FR("Le parrain ou la marraine a déjà %d propositions en attente de réponse.", maxSent).WithExtra("limit", maxSent)
 }
 
 func (d *DB) proposalGuarded(ctx context.Context, id string) (proposalDoc, error) {
@@ -274,7 +277,8 @@ func (d *DB) replaceProposal(ctx context.Context, from proposals.State, next pro
 		{Key: "state", Value: from}, {Key: "version", Value: next.Version - 1}}
 	res, err := d.col(colProposals).ReplaceOne(ctx, filter, doc)
 	if isDuplicate(err) {
-		return apperr.Wrap(apperr.Conflict, err, "transition proposal %s: a unique key is taken", next.ID)
+		return apperr.Wrap(apperr.Conflict, fmt.Errorf("transition proposal %s: %w", next.ID, err), "The proposal collides with another one of the same beneficiary.").
+			FR("La proposition entre en conflit avec une autre de la même personne.")
 	}
 	if err != nil {
 		return translate(err, "transition proposal "+next.ID)
@@ -287,7 +291,8 @@ func (d *DB) replaceProposal(ctx context.Context, from proposals.State, next pro
 	if err != nil {
 		return translate(err, "find proposal "+next.ID)
 	}
-	return apperr.Conflictf("The proposal changed meanwhile: it is now %q.", cur.State).WithExtra("currentState", string(cur.State))
+	return apperr.Conflictf("The proposal changed meanwhile: it is now %q.", cur.State).
+		FR("La proposition a changé entre-temps : elle est maintenant %s.", cur.State.French()).WithExtra("currentState", string(cur.State))
 }
 
 // DueProposals returns sent proposals whose answer is overdue.
