@@ -18,8 +18,10 @@ var shownCodes = map[string]bool{"Invalidf": true, "NotFoundf": true, "Conflictf
 // TestEverySentenceForPeopleHasItsFrench reads every non-test Go file of the
 // module and finds each error built for people (apperr.Invalidf, NotFoundf,
 // Conflictf, and New or Wrap with a code other than Internal or
-// Unavailable) that no .FR(...) follows in its chain: such a sentence would
-// reach a French page in English.
+// Unavailable) that no .FR(...) follows in its chain, and each field error
+// with an English Detail and no DetailFR (unless it is worded in the
+// caller's language already): such a sentence would reach a French
+// page in English.
 func TestEverySentenceForPeopleHasItsFrench(t *testing.T) {
 	root := filepath.Join("..")
 	fset := token.NewFileSet()
@@ -45,7 +47,10 @@ func TestEverySentenceForPeopleHasItsFrench(t *testing.T) {
 				return true
 			}
 			if call, ok := n.(*ast.CallExpr); ok && forPeople(call) && !frenchFollows(stack, call) {
-				missing = append(missing, fset.Position(call.Pos()).String())
+				missing = append(missing, fset.Position(call.Pos()).String()+": an error for people without its French (.FR)")
+			}
+			if lit, ok := n.(*ast.CompositeLit); ok && isFieldError(lit, stack) && detailWithoutFrench(lit) {
+				missing = append(missing, fset.Position(lit.Pos()).String()+": a field error with a Detail and no DetailFR")
 			}
 			stack = append(stack, n)
 			return true
@@ -56,7 +61,7 @@ func TestEverySentenceForPeopleHasItsFrench(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range missing {
-		t.Errorf("%s: an error for people without its French (.FR)", m)
+		t.Error(m)
 	}
 }
 
@@ -98,4 +103,66 @@ func frenchFollows(stack []ast.Node, call *ast.CallExpr) bool {
 		child = next
 	}
 	return false
+}
+
+// isFieldError reports whether lit is an apperr.FieldError, written out or
+// as an element of a []apperr.FieldError literal.
+func isFieldError(lit *ast.CompositeLit, stack []ast.Node) bool {
+	if isApperr(lit.Type, "FieldError") {
+		return true
+	}
+	if lit.Type != nil || len(stack) == 0 {
+		return false
+	}
+	parent, ok := stack[len(stack)-1].(*ast.CompositeLit)
+	if !ok {
+		return false
+	}
+	arr, ok := parent.Type.(*ast.ArrayType)
+	return ok && isApperr(arr.Elt, "FieldError")
+}
+
+func isApperr(e ast.Expr, name string) bool {
+	sel, ok := e.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	id, ok := sel.X.(*ast.Ident)
+	return ok && id.Name == "apperr" && sel.Sel.Name == name
+}
+
+// detailWithoutFrench reports whether lit sets Detail but not DetailFR,
+// leaving out details worded already in the caller's language (by the
+// validator's Translate, an error's In, or the API's pick).
+func detailWithoutFrench(lit *ast.CompositeLit) bool {
+	var detail ast.Expr
+	for _, el := range lit.Elts {
+		kv, ok := el.(*ast.KeyValueExpr)
+		if !ok {
+			continue
+		}
+		switch key, _ := kv.Key.(*ast.Ident); {
+		case key == nil:
+		case key.Name == "DetailFR":
+			return false
+		case key.Name == "Detail":
+			detail = kv.Value
+		}
+	}
+	if detail == nil {
+		return false
+	}
+	translated := false
+	ast.Inspect(detail, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			switch f := call.Fun.(type) {
+			case *ast.SelectorExpr:
+				translated = f.Sel.Name == "Translate" || f.Sel.Name == "In"
+			case *ast.Ident:
+				translated = f.Name == "pick"
+			}
+		}
+		return !translated
+	})
+	return !translated
 }

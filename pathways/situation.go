@@ -111,34 +111,35 @@ func (s Situation) Covers(d civil.Date) bool {
 // programme exit (and only there).
 func (s Situation) Validate() error {
 	var bad []apperr.FieldError
-	add := func(ptr, detail, tag string) {
-		bad = append(bad, apperr.FieldError{Pointer: ptr, Detail: detail, Tag: tag})
+	add := func(ptr, tag, en, fr string) {
+		bad = append(bad, apperr.FieldError{Pointer: ptr, Detail: en, DetailFR: fr, Tag: tag})
 	}
 	if !s.Kind.Valid() {
-		add("/kind", "The kind of situation is not one Parcours knows.", "oneof")
+		add("/kind", "oneof", "The kind of situation is not one Parcours knows.", "Ce type de situation n'est pas connu de Parcours.")
 	}
 	if !s.Start.Valid() {
-		add("/startDate", "The start date must be a date written YYYY-MM-DD.", "date")
+		add("/startDate", "date", "The start date must be a date written YYYY-MM-DD.", "La date de début doit être une date valide.")
 	}
 	if s.End != "" {
 		if !s.End.Valid() {
-			add("/endDate", "The end date must be a date written YYYY-MM-DD.", "date")
+			add("/endDate", "date", "The end date must be a date written YYYY-MM-DD.", "La date de fin doit être une date valide.")
 		} else if s.Start.Valid() && s.End < s.Start {
-			add("/endDate", "The end date cannot precede the start date.", "gtefield")
+			add("/endDate", "gtefield", "The end date cannot precede the start date.", "La date de fin ne peut pas précéder la date de début.")
 		}
 	}
 	switch {
 	case s.Kind.FixedTerm() && s.DurationMonths <= 0:
-		add("/durationMonths", "A CDD or an intérim needs its duration in months.", "required")
+		add("/durationMonths", "required", "A CDD or an intérim needs its duration in months.", "Un CDD ou une mission d'intérim a besoin de sa durée en mois.")
 	case s.DurationMonths < 0 || s.DurationMonths > 120:
-		add("/durationMonths", "The duration must be from 1 to 120 months.", "max")
+		add("/durationMonths", "max", "The duration must be from 1 to 120 months.", "La durée va de 1 à 120 mois.")
 	}
 	if s.Kind == SituationProgrammeExit {
 		if !contains(ExitReasons, s.ExitReason) {
-			add("/exitReason", "A programme exit needs a reason: success, re-orientation, drop-out, exclusion, moved, end-of-programme or other.", "oneof")
+			add("/exitReason", "oneof", "A programme exit needs a reason: success, re-orientation, drop-out, exclusion, moved, end-of-programme or other.",
+				"Une sortie du dispositif a besoin d'un motif : sortie positive, réorientation, abandon, exclusion, déménagement, fin de prise en charge ou autre.")
 		}
 	} else if s.ExitReason != "" {
-		add("/exitReason", "Only a programme exit has a reason.", "excluded")
+		add("/exitReason", "excluded", "Only a programme exit has a reason.", "Seule une sortie du dispositif a un motif.")
 	}
 	if len(bad) > 0 {
 		return apperr.Invalidf(bad, "The situation is not valid.").FR("La situation n'est pas valide.")
