@@ -27,7 +27,9 @@ const (
 // FieldError names one bad field of an input. Pointer is an RFC 6901 JSON
 // pointer into the request body ("/french/oralProduction"); Detail is a
 // sentence for people; Tag is the rule that failed ("required", "cefr"), kept so
-// the HTTP layer can translate the sentence.
+// an adapter can word the sentence its own way; Param is the rule's
+// parameter ("200" of max=200) and Kind what the rule measured ("text",
+// "number" or "list"; a maximum means characters, a value or items).
 type FieldError struct {
 	Pointer string `json:"pointer"`
 	Detail  string `json:"detail"`
@@ -35,6 +37,7 @@ type FieldError struct {
 	DetailFR string `json:"-"`
 	Tag      string `json:"-"`
 	Param    string `json:"-"`
+	Kind     string `json:"-"`
 }
 
 // In returns the detail in lang ("fr" or "en"): the French one when asked

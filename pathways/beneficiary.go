@@ -208,6 +208,26 @@ const (
 	StatusExited = "exited"
 )
 
+// EnrolmentValues are the values an organisation's beneficiaries hold:
+// the choices of the console's filters, and its forms' defaults.
+type EnrolmentValues struct {
+	Programmes, Cohorts, Departments []string
+	// People counts the beneficiaries by département.
+	People map[string]int
+}
+
+// MainDepartment is the département most of the beneficiaries live in,
+// "" when there are none.
+func (v EnrolmentValues) MainDepartment() string {
+	best := ""
+	for _, d := range v.Departments {
+		if best == "" || v.People[d] > v.People[best] {
+			best = d
+		}
+	}
+	return best
+}
+
 // Filter selects beneficiaries of one organisation in a list. Empty fields do
 // not filter.
 type Filter struct {
@@ -242,9 +262,10 @@ type Store interface {
 	// BeneficiariesByID returns org's beneficiaries among ids, erased ones
 	// included, in no particular order.
 	BeneficiariesByID(ctx context.Context, org string, ids []string) ([]Beneficiary, error)
-	// EnrolmentValues lists the programmes and cohorts org's beneficiaries
-	// are enrolled in, sorted.
-	EnrolmentValues(ctx context.Context, org string) (programmes, cohorts []string, err error)
+	// EnrolmentValues lists the programmes, cohorts and départements of
+	// org's beneficiaries, each sorted, with how many people each
+	// département has.
+	EnrolmentValues(ctx context.Context, org string) (EnrolmentValues, error)
 	// ReplaceBeneficiary stores b if the stored version is still b.Version-1.
 	// It returns apperr.NotFound if the record is gone and
 	// apperr.PreconditionFailed if it changed meanwhile.

@@ -285,7 +285,8 @@ func (s *Service) DueHorizons(ctx context.Context, who access.Principal, referen
 	return out, nil
 }
 
-// Programmes lists the programmes and cohorts of who's organisation.
-func (s *Service) Programmes(ctx context.Context, who access.Principal) (programmes, cohorts []string, err error) {
+// Values lists the programmes, cohorts and départements of who's
+// organisation's beneficiaries.
+func (s *Service) Values(ctx context.Context, who access.Principal) (EnrolmentValues, error) {
 	return s.Store.EnrolmentValues(ctx, who.OrganisationID)
 }

@@ -140,9 +140,24 @@ func (vl *validation) check(v any, lang string) error {
 	t := vl.translator(lang)
 	fields := make([]apperr.FieldError, 0, len(ves))
 	for _, fe := range ves {
-		fields = append(fields, apperr.FieldError{Pointer: namespacePointer(fe.Namespace()), Detail: fe.Translate(t)})
+		fields = append(fields, apperr.FieldError{Pointer: namespacePointer(fe.Namespace()), Detail: fe.Translate(t),
+			Tag: fe.Tag(), Param: fe.Param(), Kind: kindOf(fe.Kind())})
 	}
 	return apperr.Invalidf(fields, "Some fields are invalid.").FR("Certains champs ne sont pas valides.")
+}
+
+// kindOf names what a rule measured, for the words of its message.
+func kindOf(k reflect.Kind) string {
+	switch k {
+	case reflect.String:
+		return "text"
+	case reflect.Slice, reflect.Array, reflect.Map:
+		return "list"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16,
+		reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "number"
+	}
+	return ""
 }
 
 // namespacePointer turns "Input.enrolment.referents[2]" into "/enrolment/referents/2".

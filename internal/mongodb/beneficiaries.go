@@ -154,25 +154,31 @@ func (d *DB) BeneficiariesByID(ctx context.Context, org string, ids []string) ([
 		toBeneficiary, "find beneficiaries by id")
 }
 
-// EnrolmentValues lists org's programmes and cohorts.
-func (d *DB) EnrolmentValues(ctx context.Context, org string) ([]string, []string, error) {
+// EnrolmentValues lists the programmes, cohorts and départements of org's
+// beneficiaries, reading only those fields.
+func (d *DB) EnrolmentValues(ctx context.Context, org string) (pathways.EnrolmentValues, error) {
 	cur, err := d.col(colBeneficiaries).Find(ctx, bson.D{{Key: "organisationId", Value: org}},
-		options.Find().SetProjection(bson.D{{Key: "enrolment.programme", Value: 1}, {Key: "enrolment.cohort", Value: 1}}))
+		options.Find().SetProjection(bson.D{{Key: "enrolment.programme", Value: 1}, {Key: "enrolment.cohort", Value: 1}, {Key: "department", Value: 1}}))
 	if err != nil {
-		return nil, nil, translate(err, "list enrolments of "+org)
+		return pathways.EnrolmentValues{}, translate(err, "list enrolments of "+org)
 	}
 	var docs []struct {
-		Enrolment enrolmentPart `bson:"enrolment"`
+		Enrolment  enrolmentPart `bson:"enrolment"`
+		Department string        `bson:"department"`
 	}
 	if err := cur.All(ctx, &docs); err != nil {
-		return nil, nil, translate(err, "list enrolments of "+org)
+		return pathways.EnrolmentValues{}, translate(err, "list enrolments of "+org)
 	}
-	programmes, cohorts := map[string]bool{}, map[string]bool{}
+	programmes, cohorts, departments := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	people := map[string]int{}
 	for _, x := range docs {
 		programmes[x.Enrolment.Programme] = true
 		cohorts[x.Enrolment.Cohort] = true
+		departments[x.Department] = true
+		people[x.Department]++
 	}
-	return sortedKeys(programmes), sortedKeys(cohorts), nil
+	return pathways.EnrolmentValues{Programmes: sortedKeys(programmes), Cohorts: sortedKeys(cohorts),
+		Departments: sortedKeys(departments), People: people}, nil
 }
 
 func sortedKeys(m map[string]bool) []string {

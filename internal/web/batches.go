@@ -30,9 +30,11 @@ func (c *Console) renderBatches(ctx *fiber.Ctx, status int, f *form) error {
 		return err
 	}
 	bv := batchesView{Batches: list}
-	if bv.Programmes, _, err = c.svc.Beneficiaries.Programmes(uctx, w); err != nil {
+	values, err := c.svc.Beneficiaries.Values(uctx, w)
+	if err != nil {
 		return err
 	}
+	bv.Programmes = values.Programmes
 	v := c.page(ctx, "batches.title", "batches", bv)
 	v.Form = f
 	return c.render(ctx, status, "batches", v)

@@ -80,9 +80,11 @@ func (c *Console) beneficiariesPage(ctx *fiber.Ctx) error {
 		nv.Set("apres", next)
 		bv.Next = "/beneficiaires?" + nv.Encode()
 	}
-	if bv.Programmes, bv.Cohorts, err = c.svc.Beneficiaries.Programmes(uctx, w); err != nil {
+	known, err := c.svc.Beneficiaries.Values(uctx, w)
+	if err != nil {
 		return err
 	}
+	bv.Programmes, bv.Cohorts = known.Programmes, known.Cohorts
 	for _, u := range staff {
 		if u.Role == access.Adviser || u.Role == access.Coordinator {
 			bv.Referents = append(bv.Referents, u)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/parcours-emploi/parcours/access"
 	"github.com/parcours-emploi/parcours/apperr"
 )
 
@@ -25,6 +26,8 @@ type form struct {
 	Errors map[string]string
 	// Order lists the fields in error in the order the summary shows them.
 	Order []string
+	// Problem is an error of the whole form, shown above the fields' ones.
+	Problem string
 }
 
 func newForm(values url.Values) *form {
@@ -55,7 +58,20 @@ func (f *form) Has(name, value string) bool {
 func (f *form) Error(name string) string { return f.Errors[name] }
 
 // Invalid reports whether the form has errors.
-func (f *form) Invalid() bool { return len(f.Errors) > 0 }
+func (f *form) Invalid() bool { return len(f.Errors) > 0 || f.Problem != "" }
+
+// stale reports whether err says the record changed since the form was
+// read. The form then keeps what the person typed, takes the record's
+// current version, and says why nothing was saved: sent again, it is
+// saved over the newer record knowingly.
+func (f *form) stale(err error, version int64, problem string) bool {
+	if !apperr.Is(err, apperr.PreconditionFailed) {
+		return false
+	}
+	f.Values.Set("version", strconv.FormatInt(version, 10))
+	f.Problem = problem
+	return true
+}
 
 // fieldName turns a JSON pointer into the form field it names: an item of
 // a list of words names the list's field ("/languages/2" → "languages"),
@@ -82,14 +98,32 @@ func (c *Console) addErrors(f *form, err error, lang string) bool {
 	}
 	for _, fe := range c.Inputs.Localise(ae.Fields, lang) {
 		name := fieldName(fe.Pointer)
+		msg := c.ruleMessage(fe, lang)
 		if _, seen := f.Errors[name]; seen {
-			f.Errors[name] += " " + fe.Detail
+			f.Errors[name] += " " + msg
 			continue
 		}
-		f.Errors[name] = fe.Detail
+		f.Errors[name] = msg
 		f.Order = append(f.Order, name)
 	}
 	return true
+}
+
+// ruleMessage words a field error for the person who sees it beside its
+// field: a rule of the API's validator or decoder ("required", "max" of a
+// text) by the console's catalogue, with no technical field name; a
+// sentence the domain wrote in both languages as it is.
+func (c *Console) ruleMessage(fe apperr.FieldError, lang string) string {
+	if fe.DetailFR != "" || fe.Tag == "" {
+		return fe.Detail
+	}
+	l := access.Lang(lang)
+	for _, id := range []string{"rule." + fe.Tag + "." + fe.Kind, "rule." + fe.Tag + "." + fe.Param, "rule." + fe.Tag} {
+		if c.i18n.Has(l, id) {
+			return c.i18n.T(l, id, "Param", fe.Param)
+		}
+	}
+	return fe.Detail
 }
 
 // decodeForm decodes the request's form into dst (a pointer to an API

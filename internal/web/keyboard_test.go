@@ -97,7 +97,7 @@ func TestAnAdviserCanWorkWithTheKeyboardAlone(t *testing.T) {
 	// focus on its summary of errors, whose link leads to the field.
 	b.tabTo(`#panel form[action$="/situations"] button[type="submit"]`, 12)
 	b.press(kb.Enter)
-	b.waitText("#erreurs", "Un CDD ou une mission d'intérim a besoin de sa durée en mois.")
+	b.waitText("#erreurs", "Durée du contrat (mois) : un CDD ou une mission d'intérim a besoin de sa durée en mois.")
 	if f := b.focused(); f != "div#erreurs" {
 		t.Errorf("after the errors, the focus is on %s, want the summary", f)
 	}

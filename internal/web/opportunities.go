@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/parcours-emploi/parcours/apperr"
 	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/internal/httpapi"
 	"github.com/parcours-emploi/parcours/jobs"
@@ -155,6 +156,14 @@ func (c *Console) updateOpportunity(ctx *fiber.Ctx) error {
 			return gerr
 		}
 		return c.renderOpportunityForm(ctx, fiber.StatusUnprocessableEntity, &cur, string(cur.Kind), f)
+	}
+	if apperr.Is(err, apperr.PreconditionFailed) {
+		cur, gerr := c.svc.Opportunities.Get(ctx.UserContext(), who(ctx), ctx.Params("id"))
+		if gerr != nil {
+			return gerr
+		}
+		f.stale(err, cur.Version, c.i18n.T(c.lang(ctx), "form.stale"))
+		return c.renderOpportunityForm(ctx, fiber.StatusConflict, &cur, string(cur.Kind), f)
 	}
 	if err != nil {
 		return err

@@ -38,12 +38,23 @@ var englishWords = map[string]bool{}
 func init() {
 	for _, w := range strings.Fields(`the and with your you this that from for are is was were not have has will please click every none which
 		there their they our of to by at into when what who how yet yes no mentoring proposals openings people log sign search save cancel
-		edit close approve send withdraw next back show see new fit why matching batch batches started done failed queued running`) {
+		edit close approve send withdraw next back show see new fit why matching batch batches started done failed queued running
+		its must be can cannot only needs does should would been here than then`) {
 		englishWords[w] = true
 	}
 }
 
 var wordRE = regexp.MustCompile(`[\p{L}']+`)
+
+// frenchOnly reports whether a text holds no English word.
+func frenchOnly(text string) bool {
+	for _, w := range wordRE.FindAllString(strings.ToLower(text), -1) {
+		if englishWords[w] {
+			return false
+		}
+	}
+	return true
+}
 
 // englishIn returns the English words of the page's visible text (the
 // language switch, marked lang="en", aside).

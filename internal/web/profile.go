@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/parcours-emploi/parcours/access"
+	"github.com/parcours-emploi/parcours/apperr"
 	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/internal/httpapi"
 	"github.com/parcours-emploi/parcours/pathways"
@@ -30,8 +31,19 @@ var romePattern = regexp.MustCompile(`^[A-Na-n][0-9]{4}$`)
 
 func (c *Console) newBeneficiaryPage(ctx *fiber.Ctx) error {
 	today := civil.Of(c.now().In(paris))
+	// The programme and the département most of the organisation's people
+	// have, as a start.
+	known, err := c.svc.Beneficiaries.Values(ctx.UserContext(), who(ctx))
+	if err != nil {
+		return err
+	}
+	programme := ""
+	if len(known.Programmes) == 1 {
+		programme = known.Programmes[0]
+	}
 	values := url.Values{
-		"enrolment.entryDate": {string(today)}, "consentDate": {string(today)}, "department": {"69"},
+		"enrolment.entryDate": {string(today)}, "consentDate": {string(today)}, "department": {known.MainDepartment()},
+		"enrolment.programme": {programme},
 		"enrolment.referents": {who(ctx).UserID}, "availability.hoursPerWeek": {"35"}, "mobility.maxKm": {"20"},
 		"mobility.publicTransport": {"true"}, "availability.days": {"mon", "tue", "wed", "thu", "fri"},
 	}
@@ -126,6 +138,14 @@ func (c *Console) updateBeneficiary(ctx *fiber.Ctx) error {
 			return gerr
 		}
 		return c.renderProfile(ctx, fiber.StatusUnprocessableEntity, &cur, f)
+	}
+	if apperr.Is(err, apperr.PreconditionFailed) {
+		cur, gerr := c.svc.Beneficiaries.Get(ctx.UserContext(), who(ctx), ctx.Params("id"))
+		if gerr != nil {
+			return gerr
+		}
+		f.stale(err, cur.Version, c.i18n.T(c.lang(ctx), "form.stale"))
+		return c.renderProfile(ctx, fiber.StatusConflict, &cur, f)
 	}
 	if err != nil {
 		return err

@@ -66,6 +66,8 @@ type view struct {
 	// Form holds the values and the errors of the page's form.
 	Form *form
 	Data any
+	// page is the template's name, whose form's labels Label reads.
+	page string
 }
 
 // T returns a message of the catalogue in the page's language.
@@ -95,6 +97,7 @@ func (c *Console) render(ctx *fiber.Ctx, status int, name string, v *view) error
 	if !ok {
 		return fmt.Errorf("no page %q", name)
 	}
+	v.page = name
 	block := "layout"
 	if ctx.Get("HX-Request") == "true" {
 		if target := ctx.Get("HX-Target"); target != "" && t.Lookup(target) != nil {
