@@ -81,10 +81,12 @@ type batchView struct {
 	B       batches.Batch
 	Running bool
 	Percent int
-	// Rows, State and BatchID feed the review table of the batch's proposals.
+	// Rows, State, BatchID and Back feed the review table of the batch's
+	// proposals.
 	Rows    []reviewRow
 	State   string
 	BatchID string
+	Back    string
 }
 
 // batchPage shows a batch: its progress while it runs (the page polls the
@@ -96,7 +98,7 @@ func (c *Console) batchPage(ctx *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	bv := batchView{B: b, Running: b.Status == batches.Queued || b.Status == batches.Running, State: "proposed", BatchID: b.ID}
+	bv := batchView{B: b, Running: b.Status == batches.Queued || b.Status == batches.Running, State: "proposed", BatchID: b.ID, Back: "/lots/" + b.ID}
 	if b.Progress.Total > 0 {
 		bv.Percent = b.Progress.Written * 100 / b.Progress.Total
 	}

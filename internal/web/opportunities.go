@@ -75,7 +75,11 @@ func (c *Console) newOpportunityPage(ctx *fiber.Ctx) error {
 		kind = "job"
 	}
 	start := civil.Of(c.now().In(paris)).AddDate(0, 0, 14)
-	values := url.Values{"kind": {kind}, "startDate": {string(start)}, "positions": {"1"}, "hoursPerWeek": {"35"}, "place.department": {"69"},
+	known, err := c.svc.Beneficiaries.Values(ctx.UserContext(), who(ctx))
+	if err != nil {
+		return err
+	}
+	values := url.Values{"kind": {kind}, "startDate": {string(start)}, "positions": {"1"}, "hoursPerWeek": {"35"}, "place.department": {known.MainDepartment()},
 		"days": {"mon", "tue", "wed", "thu", "fri"}, "status": {"open"}}
 	if kind == "pmsmp" {
 		values.Set("endDate", string(start.AddDate(0, 0, 13)))
@@ -168,7 +172,7 @@ func (c *Console) updateOpportunity(ctx *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return ctx.Redirect("/opportunites/"+o.ID+"?note=saved", fiber.StatusSeeOther)
+	return ctx.Redirect("/opportunites/"+o.ID+"?note=opportunity-saved", fiber.StatusSeeOther)
 }
 
 func (c *Console) closeOpportunity(ctx *fiber.Ctx) error {

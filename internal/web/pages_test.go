@@ -23,7 +23,7 @@ func (s *site) staffPages(t *testing.T) []string {
 		"/beneficiaires/nouveau", ben, ben + "?onglet=parcours", ben + "/modifier",
 		"/propositions", "/propositions?etat=tous", "/propositions?etat=sent", "/opportunites", "/opportunites?statut=closed",
 		"/opportunites/nouvelle?type=job", "/opportunites/nouvelle?type=pmsmp", "/opportunites/nouvelle?type=training", opp, opp + "/modifier",
-		"/lots", "/lots/" + s.world.Batch.ID, "/compte", "/accessibilite", "/page-qui-n-existe-pas"}
+		"/lots", "/lots/" + s.world.Batch.ID, "/propositions?etat=tous&ouverture=" + strings.TrimPrefix(opp, "/opportunites/"), "/compte", "/accessibilite", "/page-qui-n-existe-pas"}
 	for _, k := range []string{"job", "pmsmp", "training", "mentor"} {
 		pages = append(pages, ben+"?onglet=suggestions&type="+k, ben+"?onglet=pourquoi-pas&type="+k)
 	}

@@ -21,8 +21,21 @@ type proposalsView struct {
 	State   string
 	Kind    string
 	BatchID string
-	Rows    []reviewRow
-	Next    string
+	// OpeningID and OpeningTitle narrow the queue to one opening.
+	OpeningID    string
+	OpeningTitle string
+	Rows         []reviewRow
+	Next         string
+	// Back is this list's address, where an action on a row returns.
+	Back string
+	// States are the links to the list in each state, the scope kept.
+	States []stateLink
+}
+
+// stateLink is a link to the review queue in one state.
+type stateLink struct {
+	State, Href string
+	Current     bool
 }
 
 // proposalsPage is the review queue: proposals by state (those waiting for
@@ -30,8 +43,15 @@ type proposalsView struct {
 // withdraw.
 func (c *Console) proposalsPage(ctx *fiber.Ctx) error {
 	uctx, w := ctx.UserContext(), who(ctx)
-	pv := proposalsView{State: ctx.Query("etat", "proposed"), Kind: ctx.Query("type"), BatchID: ctx.Query("lot")}
-	f := proposals.Filter{Kind: proposals.Kind(pv.Kind), BatchID: pv.BatchID, After: ctx.Query("apres"), Limit: 30}
+	pv := proposalsView{State: ctx.Query("etat", "proposed"), Kind: ctx.Query("type"), BatchID: ctx.Query("lot"), OpeningID: ctx.Query("ouverture")}
+	f := proposals.Filter{Kind: proposals.Kind(pv.Kind), BatchID: pv.BatchID, OpeningID: pv.OpeningID, After: ctx.Query("apres"), Limit: 30}
+	if pv.OpeningID != "" {
+		o, err := c.svc.Opportunities.Get(uctx, w, pv.OpeningID)
+		if err != nil {
+			return err
+		}
+		pv.OpeningTitle = o.Title
+	}
 	if s := proposals.State(pv.State); pv.State != "tous" {
 		if !validState(s) {
 			s, pv.State = proposals.Proposed, "proposed"
@@ -48,9 +68,21 @@ func (c *Console) proposalsPage(ctx *fiber.Ctx) error {
 	if pv.Rows, err = c.reviewRows(ctx, w, list); err != nil {
 		return err
 	}
+	link := func(state, after string) string {
+		q := url.Values{"etat": {state}}
+		for k, v := range map[string]string{"type": pv.Kind, "lot": pv.BatchID, "ouverture": pv.OpeningID, "apres": after} {
+			if v != "" {
+				q.Set(k, v)
+			}
+		}
+		return "/propositions?" + q.Encode()
+	}
 	if next != "" {
-		q := url.Values{"etat": {pv.State}, "type": {pv.Kind}, "lot": {pv.BatchID}, "apres": {next}}
-		pv.Next = "/propositions?" + q.Encode()
+		pv.Next = link(pv.State, next)
+	}
+	pv.Back = link(pv.State, "")
+	for _, s := range []string{"proposed", "approved", "sent", "accepted", "declined", "tous"} {
+		pv.States = append(pv.States, stateLink{State: s, Href: link(s, ""), Current: s == pv.State})
 	}
 	return c.render(ctx, fiber.StatusOK, "proposals", c.page(ctx, "proposals.title", "proposals", pv))
 }
