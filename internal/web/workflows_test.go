@@ -29,7 +29,7 @@ func (b *browser) choose(sel, value string) {
 // rows counts the rows of a table body.
 func (b *browser) rows(sel string) int {
 	b.t.Helper()
-	return run(b, chromedp.Evaluate[int](`document.querySelectorAll(` + jsString(sel+" tbody tr") + `).length`))
+	return run(b, chromedp.Evaluate[int](`document.querySelectorAll(`+jsString(sel+" tbody tr")+`).length`))
 }
 
 // An adviser publishes a job offer: sent incomplete, the form says what is
