@@ -176,7 +176,7 @@ type Service struct {
 func (s *Service) Submit(ctx context.Context, r Request) (Batch, error) {
 	if !r.Kind.Valid() {
 		return Batch{}, apperr.Invalidf([]apperr.FieldError{{Pointer: "/kind", Detail: "The kind must be job, pmsmp, training or mentor.",
-			DetailFR: "Le type doit être emploi, PMSMP, formation ou parrainage.", Tag: "oneof"}}, "Unknown kind.").FR("Type inconnu.")
+			DetailFR: "Le type doit être emploi, PMSMP, formation ou mentorat.", Tag: "oneof"}}, "Unknown kind.").FR("Type inconnu.")
 	}
 	now := s.Now().UTC().Truncate(time.Millisecond)
 	b := Batch{

@@ -145,7 +145,7 @@ func (m Mentorship) WithFollowUp(now time.Time) Mentorship {
 func (m Mentorship) End(reason EndReason, by string, at time.Time) (Mentorship, error) {
 	if m.State != MentorshipActive {
 		return m, apperr.Conflictf("Only an active mentorship can end; this one is %q.", m.State).
-			FR("Seul un parrainage en cours peut se terminer ; celui-ci est %s.", m.State.French()).WithExtra("currentState", string(m.State))
+			FR("Seul un mentorat en cours peut se terminer ; celui-ci est %s.", m.State.French()).WithExtra("currentState", string(m.State))
 	}
 	m.State, m.EndReason, m.EndedBy, m.EndedOn = MentorshipEnded, reason, by, civil.Of(at)
 	m.CheckIns = append([]CheckIn(nil), m.CheckIns...)

@@ -121,7 +121,7 @@ func (s *Service) Accept(ctx context.Context, org, id string, mentor Mentor, by 
 		if apperr.Is(err, apperr.Conflict) {
 			s.releasePlace(ctx, org, mentor.ID, now)
 			return p, Mentorship{}, apperr.Conflictf("The beneficiary already has a mentor.").
-				FR("La personne accompagnée a déjà un parrain ou une marraine.").WithExtra("currentState", string(p.State))
+				FR("La personne accompagnée a déjà un mentor.").WithExtra("currentState", string(p.State))
 		}
 		return p, Mentorship{}, err
 	}
@@ -156,14 +156,14 @@ func (s *Service) takePlace(ctx context.Context, org, mentorID string, now time.
 		if !apperr.Is(err, apperr.PreconditionFailed) {
 			if apperr.Is(err, apperr.Conflict) {
 				return apperr.Wrap(apperr.Conflict, ErrNoCapacity, "The mentor has no free capacity: %d mentees already.", m.Capacity).
-					FR("Le parrain ou la marraine n'a plus de place : %d filleuls déjà.", m.Capacity).
+					FR("Le mentor n'a plus de place : %d personnes accompagnées déjà.", m.Capacity).
 					WithExtra("currentState", string(proposals.Sent))
 			}
 			return err
 		}
 	}
 	return apperr.Conflictf("The mentor's capacity keeps changing; try again.").
-		FR("Les places du parrain ou de la marraine changent en ce moment ; réessayez.")
+		FR("Les places du mentor changent en ce moment ; réessayez.")
 }
 
 // releasePlace gives a place back; a failure leaves the counter high, which
@@ -226,7 +226,7 @@ func (s *Service) CheckIn(ctx context.Context, org, id string, c CheckIn, now ti
 		}
 		if ms.State != MentorshipActive {
 			return ms, apperr.Conflictf("Check-ins are logged on active mentorships; this one is %q.", ms.State).
-				FR("Les rencontres se notent sur un parrainage en cours ; celui-ci est %s.", ms.State.French()).WithExtra("currentState", string(ms.State))
+				FR("Les rencontres se notent sur un mentorat en cours ; celui-ci est %s.", ms.State.French()).WithExtra("currentState", string(ms.State))
 		}
 		next := ms
 		c.ID, c.At = ids.NewAt("chk", now), now
@@ -240,7 +240,7 @@ func (s *Service) CheckIn(ctx context.Context, org, id string, c CheckIn, now ti
 			return ms, err
 		}
 	}
-	return Mentorship{}, apperr.Conflictf("The mentorship keeps changing; try again.").FR("Le parrainage change en ce moment ; réessayez.")
+	return Mentorship{}, apperr.Conflictf("The mentorship keeps changing; try again.").FR("Le mentorat change en ce moment ; réessayez.")
 }
 
 // End ends an active mentorship for a reason and gives the mentor's place

@@ -14,8 +14,8 @@ go build -o "$dir/parcours" ./cmd/parcours
 PARCOURS_ADDR=127.0.0.1:$PORT PARCOURS_DATA_DIR="$dir/data" PARCOURS_RATE_LIMIT=100000000 PARCOURS_LOG_LEVEL=error \
   "$dir/parcours" dev >"$dir/out" 2>"$dir/err" &
 pid=$!
-for _ in $(seq 100); do curl -sf "127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
-key=$(awk '/^adviser/{print $NF; exit}' "$dir/data/demo-keys.txt")
+for _ in $(seq 300); do [ -s "$dir/data/demo-keys.json" ] && curl -sf "127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+key=$(sed -n 's/^ *"adviser": "\(prc_[^"]*\)".*/\1/p' "$dir/data/demo-keys.json")
 ben=$(curl -sf -H "Authorization: Bearer $key" "127.0.0.1:$PORT/api/v1/beneficiaries?limit=1" | sed 's/.*"id":"\(ben_[^"]*\)".*/\1/')
 for path in /healthz "/api/v1/opportunities?kind=job&limit=20" "/api/v1/beneficiaries/$ben" "/api/v1/beneficiaries/$ben/suggestions?kind=job"; do
   echo "== GET $path"

@@ -34,9 +34,9 @@ func (d *DB) TakeMentorPlace(ctx context.Context, org, mentorID string, capacity
 	}
 	if m.Capacity != capacity {
 		return apperr.New(apperr.PreconditionFailed, "The mentor's capacity changed; read it again.").
-			FR("Les places du parrain ou de la marraine ont changé ; relisez-les.")
+			FR("Les places du mentor ont changé ; relisez-les.")
 	}
-	return apperr.Conflictf("The mentor has no free capacity.").FR("Le parrain ou la marraine n'a plus de place libre.")
+	return apperr.Conflictf("The mentor has no free capacity.").FR("Le mentor n'a plus de place libre.")
 }
 
 // ReleaseMentorPlace takes one from the mentor's active count, never below zero.

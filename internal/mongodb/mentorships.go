@@ -138,7 +138,7 @@ func (d *DB) ReplaceMentorship(ctx context.Context, from mentoring.MentorshipSta
 	res, err := d.col(colMentorships).ReplaceOne(ctx, filter, toMentorshipDoc(next))
 	if isDuplicate(err) {
 		return apperr.Wrap(apperr.Conflict, err, "The beneficiary already has a mentor.").
-			FR("La personne accompagnée a déjà un parrain ou une marraine.")
+			FR("La personne accompagnée a déjà un mentor.")
 	}
 	if err != nil {
 		return translate(err, "replace mentorship "+next.ID)
@@ -151,7 +151,7 @@ func (d *DB) ReplaceMentorship(ctx context.Context, from mentoring.MentorshipSta
 		return err
 	}
 	return apperr.Conflictf("The mentorship changed meanwhile: it is now %q.", cur.State).
-		FR("Le parrainage a changé entre-temps : il est maintenant %s.", cur.State.French()).WithExtra("currentState", string(cur.State))
+		FR("Le mentorat a changé entre-temps : il est maintenant %s.", cur.State.French()).WithExtra("currentState", string(cur.State))
 }
 
 // CountHeld counts the mentor's pending and active mentorships.

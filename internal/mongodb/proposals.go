@@ -174,7 +174,7 @@ func (d *DB) insertProposal(ctx context.Context, p proposals.Proposal) (dup bool
 		}
 	}
 	return false, apperr.Conflictf("The beneficiary already has %d open mentor proposals.", proposals.MaxOpenMentorProposals).
-		FR("La personne a déjà %d propositions de parrainage en cours.", proposals.MaxOpenMentorProposals).
+		FR("La personne a déjà %d propositions de mentorat en cours.", proposals.MaxOpenMentorProposals).
 		WithExtra("limit", proposals.MaxOpenMentorProposals)
 }
 
@@ -259,7 +259,7 @@ func (d *DB) SendProposal(ctx context.Context, next proposals.Proposal, maxSent 
 		}
 	}
 	return apperr.Conflictf("The mentor already has %d proposals waiting for an answer.", maxSent).
-		FR("Le parrain ou la marraine a déjà %d propositions en attente de réponse.", maxSent).WithExtra("limit", maxSent)
+		FR("Le mentor a déjà %d propositions en attente de réponse.", maxSent).WithExtra("limit", maxSent)
 }
 
 func (d *DB) proposalGuarded(ctx context.Context, id string) (proposalDoc, error) {

@@ -30,7 +30,7 @@ func (c *Console) renderBatches(ctx *fiber.Ctx, status int, f *form) error {
 		return err
 	}
 	bv := batchesView{Batches: list}
-	values, err := c.svc.Beneficiaries.Values(uctx, w)
+	values, err := c.values(uctx, w)
 	if err != nil {
 		return err
 	}

@@ -80,7 +80,7 @@ func (c *Console) beneficiariesPage(ctx *fiber.Ctx) error {
 		nv.Set("apres", next)
 		bv.Next = "/beneficiaires?" + nv.Encode()
 	}
-	known, err := c.svc.Beneficiaries.Values(uctx, w)
+	known, err := c.values(uctx, w)
 	if err != nil {
 		return err
 	}

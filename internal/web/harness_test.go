@@ -326,7 +326,7 @@ func (b *browser) screenshot(name string) {
 	if os.Getenv("PARCOURS_SCREENSHOTS") == "" {
 		return
 	}
-	png := run(b, chromedp.FullScreenshot(90))
+	png := run(b, chromedp.FullScreenshot(100)) // 100: PNG; below, JPEG
 	dir := filepath.Join("..", "..", "docs", "screenshots")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		b.t.Fatal(err)

@@ -32,7 +32,14 @@ type homeView struct {
 	Expiring     []proposalRow
 	Alerts       []mentorshipRow
 	Horizons     []pathways.DueHorizon
+	// HorizonsTotal counts the horizons due; the page shows the first
+	// shownHorizons unless asked for all, with a link to the rest.
+	HorizonsTotal int
+	AllHorizons   string
 }
+
+// shownHorizons is how many horizons due "À traiter" lists at first.
+const shownHorizons = 10
 
 // homePage is "À traiter": what waits for the adviser today, each item one
 // click from its action. An adviser sees their case-load; "tous" shows the
@@ -107,6 +114,14 @@ func (c *Console) homePage(ctx *fiber.Ctx) error {
 	}
 	if hv.Horizons, err = c.svc.Beneficiaries.DueHorizons(uctx, w, referent, civil.Of(now.In(paris))); err != nil {
 		return err
+	}
+	hv.HorizonsTotal = len(hv.Horizons)
+	if ctx.Query("echeances") != "toutes" && len(hv.Horizons) > shownHorizons {
+		hv.Horizons = hv.Horizons[:shownHorizons]
+		hv.AllHorizons = "/accueil?echeances=toutes"
+		if ctx.Query("tous") == "1" {
+			hv.AllHorizons += "&tous=1"
+		}
 	}
 	return c.render(ctx, fiber.StatusOK, "home", c.page(ctx, "home.title", "home", hv))
 }

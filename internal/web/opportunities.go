@@ -75,7 +75,7 @@ func (c *Console) newOpportunityPage(ctx *fiber.Ctx) error {
 		kind = "job"
 	}
 	start := civil.Of(c.now().In(paris)).AddDate(0, 0, 14)
-	known, err := c.svc.Beneficiaries.Values(ctx.UserContext(), who(ctx))
+	known, err := c.values(ctx.UserContext(), who(ctx))
 	if err != nil {
 		return err
 	}

@@ -33,7 +33,7 @@ func (c *Console) newBeneficiaryPage(ctx *fiber.Ctx) error {
 	today := civil.Of(c.now().In(paris))
 	// The programme and the département most of the organisation's people
 	// have, as a start.
-	known, err := c.svc.Beneficiaries.Values(ctx.UserContext(), who(ctx))
+	known, err := c.values(ctx.UserContext(), who(ctx))
 	if err != nil {
 		return err
 	}
@@ -113,6 +113,7 @@ func (c *Console) createBeneficiary(ctx *fiber.Ctx) error {
 		}
 		return err
 	}
+	c.forgetValues(b.OrganisationID)
 	return ctx.Redirect("/beneficiaires/"+b.ID+"?note=created", fiber.StatusSeeOther)
 }
 
@@ -150,6 +151,7 @@ func (c *Console) updateBeneficiary(ctx *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	c.forgetValues(b.OrganisationID)
 	return ctx.Redirect("/beneficiaires/"+b.ID+"?note=saved", fiber.StatusSeeOther)
 }
 

@@ -73,6 +73,7 @@ type Console struct {
 	i18n    *catalogue
 	secure  bool
 	limiter *clientLimiter
+	known   knownValues
 }
 
 // New parses the templates and catalogues and returns the console.
