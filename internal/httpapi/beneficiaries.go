@@ -163,6 +163,12 @@ type BeneficiarySummary struct {
 
 // BeneficiaryQuery filters GET /beneficiaries.
 type BeneficiaryQuery struct {
+	// Q finds people by the start of a name, accents and case ignored.
+	Q string `query:"q"`
+	// OralAtLeast keeps people whose oral production is at least this level.
+	OralAtLeast string `query:"oralAtLeast"`
+	// Status is active (in the programme) or exited.
+	Status     string `query:"status"`
 	Programme  string `query:"programme"`
 	Cohort     string `query:"cohort"`
 	Department string `query:"department"`
@@ -290,7 +296,14 @@ func (s *Server) listBeneficiaries(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := s.valid.checkQuery(language(c), map[string]queryRule{
+		"q": {c.Query("q"), "max=100"}, "oralAtLeast": {c.Query("oralAtLeast"), "omitempty,cefr"},
+		"status": {c.Query("status"), "omitempty,oneof=active exited"},
+	}); err != nil {
+		return err
+	}
 	list, next, err := s.svc.Beneficiaries.List(c.UserContext(), principal(c), pathways.Filter{
+		Search: c.Query("q"), OralAtLeast: c.Query("oralAtLeast"), Status: c.Query("status"),
 		Programme: c.Query("programme"), Cohort: c.Query("cohort"),
 		Department: c.Query("department"), Referent: c.Query("referent"),
 		After: c.Query("cursor"), Limit: limit,

@@ -330,3 +330,44 @@ func TestErasureKeepsOnlyAnonymousData(t *testing.T) {
 		t.Errorf("list shows %d erased records", len(list.Items))
 	}
 }
+
+// The list finds people by the start of a name, whatever the accents and
+// capitals, and by French level and status; a bad filter is a 422 naming it.
+func TestBeneficiarySearchAndFilters(t *testing.T) {
+	w := newWorld(t)
+	for _, name := range [][2]string{{"Amina", "Haidari"}, {"Élodie", "Ngata"}, {"Emil", "Rostami"}} {
+		body := amina(w.advA.user.ID)
+		body["firstName"], body["lastName"] = name[0], name[1]
+		if name[0] == "Emil" {
+			body["french"] = map[string]any{"oralProduction": "b1"}
+		}
+		w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", body), http.StatusCreated)
+	}
+	names := func(query string) []string {
+		var p struct {
+			Items []httpapi.BeneficiarySummary `json:"items"`
+		}
+		w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries?"+query, nil), http.StatusOK).json(t, &p)
+		var out []string
+		for _, it := range p.Items {
+			out = append(out, it.FirstName)
+		}
+		return out
+	}
+	for query, want := range map[string][]string{
+		"q=ELO":             {"Élodie"},
+		"q=e":               {"Élodie", "Emil"},
+		"q=ros":             {"Emil"},
+		"oralAtLeast=b1":    {"Emil"},
+		"status=exited":     nil,
+		"q=e&status=active": {"Élodie", "Emil"},
+	} {
+		if diff := cmp.Diff(want, names(query)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", query, diff)
+		}
+	}
+	p := w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries?oralAtLeast=z9&status=gone", nil, hdr{"Accept-Language": "fr"}), http.StatusUnprocessableEntity).problem(t)
+	if len(p.Errors) != 2 || p.Errors[0].Pointer != "oralAtLeast" || p.Errors[1].Pointer != "status" {
+		t.Errorf("errors %+v", p.Errors)
+	}
+}
