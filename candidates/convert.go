@@ -9,16 +9,12 @@ import (
 	"github.com/parcours-emploi/parcours/mentoring"
 	"github.com/parcours-emploi/parcours/pathways"
 	"github.com/parcours-emploi/parcours/pmsmp"
-	"github.com/parcours-emploi/parcours/proposals"
 )
 
 // NewEngine returns the engine with the built-in ROME taxonomy and the
 // default weights.
-func NewEngine(cooldown time.Duration) *matching.Engine {
-	if cooldown <= 0 {
-		cooldown = proposals.DefaultCooldown
-	}
-	e, err := matching.NewEngine(matching.DefaultTaxonomy(), matching.DefaultWeights(), cooldown)
+func NewEngine() *matching.Engine {
+	e, err := matching.NewEngine(matching.DefaultTaxonomy(), matching.DefaultWeights())
 	if err != nil {
 		panic("candidates: default engine: " + err.Error()) // the defaults are valid by construction
 	}
@@ -28,8 +24,8 @@ func NewEngine(cooldown time.Duration) *matching.Engine {
 // SeekerExtras are facts about a beneficiary kept outside the record.
 type SeekerExtras struct {
 	PMSMPHistory []pmsmp.Convention
-	// Declines maps an opening (opportunity or mentor) id to when that pair
-	// was declined.
+	// Declines maps an opening (opportunity or mentor) id to the end of the
+	// cooldown a decline of that pair set.
 	Declines map[string]time.Time
 }
 

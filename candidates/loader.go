@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/parcours-emploi/parcours/apperr"
+	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/matching"
 	"github.com/parcours-emploi/parcours/mentoring"
@@ -33,7 +34,8 @@ type Loader struct {
 	// Conventions gives the PMSMP conventions beneficiaries entered; nil:
 	// none known.
 	Conventions jobs.ConventionStore
-	// Cooldown is how far back declines count (the engine's cooldown).
+	// Cooldown is how long a declined pair waits, unless the decline named
+	// the day the mentor or host is available again.
 	Cooldown time.Duration
 }
 
@@ -69,14 +71,14 @@ func (l *Loader) Beneficiary(ctx context.Context, org, id string) (pathways.Bene
 }
 
 // Seeker converts b as the engine sees it at the instant: with the pairs
-// declined within the cooldown, and the PMSMP conventions b entered.
+// declined whose cooldown is not over, and the PMSMP conventions b entered.
 func (l *Loader) Seeker(ctx context.Context, b pathways.Beneficiary, at time.Time) (matching.Seeker, error) {
 	var x SeekerExtras
-	d, err := l.Proposals.DeclinesOf(ctx, b.ID, at.Add(-l.cooldown()))
+	d, err := l.Proposals.DeclinesOf(ctx, b.ID, at.Add(-l.cooldown()), civil.InFrance(at))
 	if err != nil {
 		return matching.Seeker{}, err
 	}
-	x.Declines = d
+	x.Declines = proposals.DeclinedUntil(d, at, l.cooldown())
 	if l.Conventions != nil {
 		if x.PMSMPHistory, err = l.Conventions.PMSMPConventions(ctx, b.OrganisationID, b.ID); err != nil {
 			return matching.Seeker{}, err
@@ -97,7 +99,7 @@ type Scope struct {
 // conventions are read for the whole organisation at once, not per
 // beneficiary.
 func (l *Loader) Seekers(ctx context.Context, org string, scope Scope, kind matching.Kind, at time.Time, skip map[string]bool) ([]matching.Seeker, error) {
-	declines, err := l.declinesOf(ctx, org, at.Add(-l.cooldown()))
+	declines, err := l.declinesOf(ctx, org, at)
 	if err != nil {
 		return nil, err
 	}
@@ -130,9 +132,10 @@ func (l *Loader) Seekers(ctx context.Context, org string, scope Scope, kind matc
 }
 
 // declinesOf maps each beneficiary of org to the openings of the proposals
-// declined since the instant, and when.
-func (l *Loader) declinesOf(ctx context.Context, org string, since time.Time) (map[string]map[string]time.Time, error) {
-	out := map[string]map[string]time.Time{}
+// declined whose cooldown is not over at the instant, and when it ends.
+func (l *Loader) declinesOf(ctx context.Context, org string, at time.Time) (map[string]map[string]time.Time, error) {
+	byBeneficiary := map[string][]proposals.Decline{}
+	since, today := at.Add(-l.cooldown()), civil.InFrance(at)
 	after := ""
 	for {
 		list, next, err := l.Proposals.Proposals(ctx, proposals.Filter{
@@ -142,19 +145,16 @@ func (l *Loader) declinesOf(ctx context.Context, org string, since time.Time) (m
 			return nil, err
 		}
 		for _, p := range list {
-			if p.UpdatedAt.Before(since) {
+			if p.UpdatedAt.Before(since) && !p.AvailableFrom.After(today) {
 				continue
 			}
-			m := out[p.BeneficiaryID]
-			if m == nil {
-				m = map[string]time.Time{}
-				out[p.BeneficiaryID] = m
-			}
-			if at := p.UpdatedAt.UTC(); at.After(m[p.OpeningID]) {
-				m[p.OpeningID] = at
-			}
+			byBeneficiary[p.BeneficiaryID] = append(byBeneficiary[p.BeneficiaryID], proposals.DeclineOf(p))
 		}
 		if next == "" {
+			out := make(map[string]map[string]time.Time, len(byBeneficiary))
+			for b, ds := range byBeneficiary {
+				out[b] = proposals.DeclinedUntil(ds, at, l.cooldown())
+			}
 			return out, nil
 		}
 		after = next

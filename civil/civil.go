@@ -6,6 +6,7 @@ package civil
 import (
 	"fmt"
 	"time"
+	_ "time/tzdata" // France is there on any machine
 )
 
 // Layout is the one way a Date is written.
@@ -98,4 +99,27 @@ func (d Date) In(lang string) string {
 		return d.French()
 	}
 	return d.English()
+}
+
+// France is the time zone of the days Parcours counts (Europe/Paris; the
+// zone database is embedded, so it is there on any machine).
+var France = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		panic("civil: Europe/Paris: " + err.Error()) // time/tzdata is embedded
+	}
+	return l
+}()
+
+// InFrance is the calendar day of t in France.
+func InFrance(t time.Time) Date { return Of(t.In(France)) }
+
+// StartInFrance is the first instant of the day in France, in UTC; the zero
+// time for an empty or bad date.
+func StartInFrance(d Date) time.Time {
+	t, err := time.ParseInLocation(Layout, string(d), France)
+	if err != nil {
+		return time.Time{}
+	}
+	return t.UTC()
 }

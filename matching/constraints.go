@@ -26,7 +26,7 @@ const (
 	ReasonHours       Reason = "hours"               // more hours a week than the seeker can do
 	ReasonDays        Reason = "days"                // days the seeker is not available
 	ReasonUntrained   Reason = "mentor-untrained"    // mentor has not followed the initial training
-	ReasonDeclined    Reason = "declined"            // same pair declined within the cooldown
+	ReasonDeclined    Reason = "declined"            // same pair declined, its cooldown not over
 )
 
 // Text is a sentence for people, in French and English.
@@ -167,11 +167,10 @@ func (e *Engine) check(sc *seekerCtx, oc *openingCtx, now time.Time, fails *[]Fa
 			return false
 		}
 	}
-	if at, declined := s.Declines[o.ID]; declined && now.Before(at.Add(e.cooldown)) {
-		until := at.Add(e.cooldown)
+	if until, declined := s.Declines[o.ID]; declined && now.Before(until) {
 		if fail(Failure{Code: ReasonDeclined,
-			Text: Text{EN: fmt.Sprintf("This pair was declined on %s; it is not proposed again before %s.", dateEN(at), dateEN(until)),
-				FR: fmt.Sprintf("Ce binôme a été décliné le %s ; il n'est pas proposé de nouveau avant le %s.", dateFR(at), dateFR(until))}}) {
+			Text: Text{EN: fmt.Sprintf("This pair was declined; it is not proposed again before %s.", dateEN(until)),
+				FR: fmt.Sprintf("Ce binôme a été décliné ; il n'est pas proposé de nouveau avant le %s.", dateFR(until))}}) {
 			return false
 		}
 	}

@@ -73,7 +73,7 @@ func (e *Engine) quickCheck(sc *seekerCtx, oc *openingCtx, now time.Time, f *fac
 		return false
 	}
 	if len(s.Declines) > 0 {
-		if at, ok := s.Declines[oc.o.ID]; ok && now.Before(at.Add(e.cooldown)) {
+		if until, ok := s.Declines[oc.o.ID]; ok && now.Before(until) {
 			return false
 		}
 	}

@@ -191,16 +191,16 @@ func TestHardConstraints(t *testing.T) {
 			}},
 		},
 		{
-			name:   "declined 30 days ago, cooldown 90 days",
-			seeker: func(s *matching.Seeker) { s.Declines = map[string]time.Time{"o1": date(2026, 10, 23)} },
+			name:   "declined, its cooldown ends in two months",
+			seeker: func(s *matching.Seeker) { s.Declines = map[string]time.Time{"o1": date(2027, 1, 21)} },
 			want: []matching.Failure{{
 				Code: matching.ReasonDeclined,
-				Text: matching.Text{EN: "This pair was declined on 23 October 2026; it is not proposed again before 21 January 2027.", FR: "Ce binôme a été décliné le 23 octobre 2026 ; il n'est pas proposé de nouveau avant le 21 janvier 2027."},
+				Text: matching.Text{EN: "This pair was declined; it is not proposed again before 21 January 2027.", FR: "Ce binôme a été décliné ; il n'est pas proposé de nouveau avant le 21 janvier 2027."},
 			}},
 		},
 		{
-			name:   "declined 100 days ago: a candidate again",
-			seeker: func(s *matching.Seeker) { s.Declines = map[string]time.Time{"o1": testNow.AddDate(0, 0, -100)} },
+			name:   "declined, its cooldown ended yesterday: a candidate again",
+			seeker: func(s *matching.Seeker) { s.Declines = map[string]time.Time{"o1": testNow.AddDate(0, 0, -1)} },
 		},
 		{
 			name: "PMSMP longer than one month",

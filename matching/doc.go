@@ -14,7 +14,7 @@
 //
 // Use:
 //
-//	e, err := matching.NewEngine(matching.DefaultTaxonomy(), matching.DefaultWeights(), 0)
+//	e, err := matching.NewEngine(matching.DefaultTaxonomy(), matching.DefaultWeights())
 //	ev := e.Evaluate(&seeker, &opening, now)        // one pair, fully explained
 //	ix := e.NewIndex(openings)                      // once per set of openings
 //	sugg := ix.TopOpenings(&seeker, 10, now)        // best first, explained

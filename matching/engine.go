@@ -7,9 +7,6 @@ import (
 	"time"
 )
 
-// DefaultDeclineCooldown is how long a declined pair is not proposed again.
-const DefaultDeclineCooldown = 90 * 24 * time.Hour
-
 // Weights are the weights of the score's components, named and versioned so
 // that every stored score can be reproduced. Weights need not sum to 1: a
 // score divides by the sum of the weights that apply to the opening's kind
@@ -64,29 +61,25 @@ func (w Weights) array() [numComponents]float64 {
 	return [numComponents]float64{w.ROME, w.Skills, w.French, w.Distance, w.Availability, w.Sector, w.Interests, w.Languages}
 }
 
-// Engine evaluates pairs under one taxonomy, one set of weights and one
-// decline cooldown. It is immutable and safe for concurrent use.
+// Engine evaluates pairs under one taxonomy and one set of weights. It is
+// immutable and safe for concurrent use.
 type Engine struct {
-	tax      *Taxonomy
-	weights  Weights
-	w        [numComponents]float64
-	norm     [2]float64 // sum of applicable weights: [0] other kinds, [1] mentors
-	cooldown time.Duration
+	tax     *Taxonomy
+	weights Weights
+	w       [numComponents]float64
+	norm    [2]float64 // sum of applicable weights: [0] other kinds, [1] mentors
 }
 
-// NewEngine returns an engine; a nil taxonomy means DefaultTaxonomy, and a
-// cooldown <= 0 means DefaultDeclineCooldown. Invalid weights are an error.
-func NewEngine(tax *Taxonomy, w Weights, declineCooldown time.Duration) (*Engine, error) {
+// NewEngine returns an engine; a nil taxonomy means DefaultTaxonomy.
+// Invalid weights are an error.
+func NewEngine(tax *Taxonomy, w Weights) (*Engine, error) {
 	if err := w.Validate(); err != nil {
 		return nil, fmt.Errorf("new matching engine: %w", err)
 	}
 	if tax == nil {
 		tax = DefaultTaxonomy()
 	}
-	if declineCooldown <= 0 {
-		declineCooldown = DefaultDeclineCooldown
-	}
-	e := &Engine{tax: tax, weights: w, w: w.array(), cooldown: declineCooldown}
+	e := &Engine{tax: tax, weights: w, w: w.array()}
 	for i, v := range e.w {
 		if i < numCommonComponents {
 			e.norm[0] += v

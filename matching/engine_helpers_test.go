@@ -50,7 +50,7 @@ func baseOpening() matching.Opening {
 
 func newEngine(t testing.TB) *matching.Engine {
 	t.Helper()
-	e, err := matching.NewEngine(matching.DefaultTaxonomy(), matching.DefaultWeights(), 0)
+	e, err := matching.NewEngine(matching.DefaultTaxonomy(), matching.DefaultWeights())
 	if err != nil {
 		t.Fatalf("NewEngine: %v", err)
 	}

@@ -19,7 +19,7 @@ func FuzzEvaluate(f *testing.F) {
 		project, past, rome, skill, lang string, w1, w2, w3 float64, kind uint8) {
 		w := matching.DefaultWeights()
 		w.ROME, w.Skills, w.Interests = math.Abs(w1), math.Abs(w2), math.Abs(w3)
-		e, err := matching.NewEngine(nil, w, 0)
+		e, err := matching.NewEngine(nil, w)
 		if err != nil {
 			return // invalid weights are refused, never used
 		}

@@ -156,7 +156,7 @@ func (g *poolGen) seeker(i int, odd bool) matching.Seeker {
 			s.MaxKm = 0
 		}
 		if g.r.IntN(10) == 0 {
-			s.Declines = map[string]time.Time{fmt.Sprintf("o%06d", g.r.IntN(50)): g.now.AddDate(0, 0, -g.r.IntN(120))}
+			s.Declines = map[string]time.Time{fmt.Sprintf("o%06d", g.r.IntN(50)): g.now.AddDate(0, 0, 90-g.r.IntN(120))}
 		}
 		if g.r.IntN(8) == 0 {
 			s.PMSMPHistory = []pmsmp.Convention{{ID: "c" + s.ID, BeneficiaryID: s.ID, HostID: fmt.Sprintf("h%d", g.r.IntN(5)),

@@ -237,7 +237,7 @@ func TestWeightsValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			w := matching.DefaultWeights()
 			tt.edit(&w)
-			_, err := matching.NewEngine(nil, w, 0)
+			_, err := matching.NewEngine(nil, w)
 			if (err != nil) != tt.wantErr {
 				t.Errorf("NewEngine error = %v, want error %v", err, tt.wantErr)
 			}

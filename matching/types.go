@@ -126,8 +126,9 @@ type Seeker struct {
 	Interests []string `json:"interests,omitempty"`
 	// PMSMPHistory holds the seeker's past and current PMSMP conventions.
 	PMSMPHistory []pmsmp.Convention `json:"pmsmpHistory,omitempty"`
-	// Declines maps an opening ID to when the seeker (or the mentor) declined
-	// that pair; the pair is not proposed again within the engine's cooldown.
+	// Declines maps an opening ID to the end of the cooldown a decline of
+	// that pair (by the seeker, the mentor or the host) set: the pair is not
+	// proposed again before it.
 	Declines map[string]time.Time `json:"declines,omitempty"`
 }
 

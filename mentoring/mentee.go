@@ -85,6 +85,8 @@ type MentorProposal struct {
 	SentAt        *time.Time
 	ExpiresAt     *time.Time
 	DeclineReason string
+	// AvailableFrom is the day the mentor said they are available again.
+	AvailableFrom civil.Date
 	// MentorshipID is set once the proposal is accepted.
 	MentorshipID string
 }
@@ -93,7 +95,7 @@ type MentorProposal struct {
 func ToMentorProposal(p proposals.Proposal, b pathways.Beneficiary) MentorProposal {
 	v := MentorProposal{
 		ID: p.ID, State: p.State, Score: p.Score, Explanation: p.Explanation, Mentee: ToMenteeView(b),
-		ExpiresAt: p.ExpiresAt, DeclineReason: p.DeclineReason,
+		ExpiresAt: p.ExpiresAt, DeclineReason: p.DeclineReason, AvailableFrom: p.AvailableFrom,
 	}
 	if at, ok := SentAt(p); ok {
 		v.SentAt = &at

@@ -254,16 +254,29 @@ func (s *Service) AcceptSent(ctx context.Context, who access.Principal, id strin
 }
 
 // DeclineSent is the calling mentor's no, with a reason; the pair enters
-// the decline cooldown.
-func (s *Service) DeclineSent(ctx context.Context, who access.Principal, id, reason string) (MentorProposal, error) {
+// the decline cooldown, or, when the mentor is not available before a day
+// (availableFrom), waits for that day: apperr.Invalid on /availableFrom
+// for a day not in the coming year.
+func (s *Service) DeclineSent(ctx context.Context, who access.Principal, id, reason string, availableFrom civil.Date) (MentorProposal, error) {
 	_, p, err := s.sentTo(ctx, who, id)
 	if err != nil {
 		return MentorProposal{}, err
 	}
-	next, err := p.Advance(proposals.Declined, who.UserID, reason, s.now())
+	now := s.now()
+	if availableFrom != "" {
+		today := civil.InFrance(now)
+		if !availableFrom.Valid() || !availableFrom.After(today) || availableFrom.After(civil.InFrance(now.Add(proposals.MaxAvailableFrom))) {
+			return MentorProposal{}, apperr.Invalidf([]apperr.FieldError{{Pointer: "/availableFrom", Tag: "availablefrom",
+				Detail:   "The day you are available again must be after today and within a year.",
+				DetailFR: "Le jour où vous serez de nouveau disponible doit être après aujourd'hui et dans l'année qui vient."}},
+				"The day is not valid.").FR("Ce jour n'est pas valide.")
+		}
+	}
+	next, err := p.Advance(proposals.Declined, who.UserID, reason, now)
 	if err != nil {
 		return MentorProposal{}, err
 	}
+	next.AvailableFrom = availableFrom
 	if err := s.Proposals.TransitionProposal(ctx, p.State, next); err != nil {
 		return MentorProposal{}, err
 	}

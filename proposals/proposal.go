@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/parcours-emploi/parcours/apperr"
+	"github.com/parcours-emploi/parcours/civil"
 )
 
 // Kind is what a proposal offers a beneficiary: a mentor, or an
@@ -124,6 +125,10 @@ type Proposal struct {
 	History     []Transition
 	// DeclineReason is set when the proposal was declined.
 	DeclineReason string
+	// AvailableFrom is set when it was declined because the mentor (or the
+	// host) is not available before that day: the pair may be proposed
+	// again from then on, in place of the cooldown.
+	AvailableFrom civil.Date
 	// ExpiresAt is when a sent proposal without an answer expires.
 	ExpiresAt *time.Time
 	CreatedAt time.Time
@@ -172,6 +177,44 @@ func (p Proposal) LastTransition() (Transition, bool) {
 	return p.History[len(p.History)-1], true
 }
 
+// Decline is a declined pair as the cooldown reads it.
+type Decline struct {
+	OpeningID     string
+	At            time.Time
+	AvailableFrom civil.Date
+}
+
+// MaxAvailableFrom is how far ahead a "not available before" date may be.
+const MaxAvailableFrom = 366 * 24 * time.Hour
+
+// Until is when the pair may be proposed again: the day given as
+// AvailableFrom (its first instant, in France), or the cooldown after the
+// decline.
+func (d Decline) Until(period time.Duration) time.Time {
+	if d.AvailableFrom.Valid() {
+		return civil.StartInFrance(d.AvailableFrom)
+	}
+	return d.At.Add(period).UTC()
+}
+
+// DeclineOf is p's decline; p must be declined.
+func DeclineOf(p Proposal) Decline {
+	return Decline{OpeningID: p.OpeningID, At: p.UpdatedAt, AvailableFrom: p.AvailableFrom}
+}
+
+// DeclinedUntil maps each opening of the declines to the end of its
+// cooldown, the latest when a pair was declined twice, leaving out those
+// over at now: matching's Declines.
+func DeclinedUntil(declines []Decline, now time.Time, period time.Duration) map[string]time.Time {
+	out := map[string]time.Time{}
+	for _, d := range declines {
+		if until := d.Until(period); now.Before(until) && until.After(out[d.OpeningID]) {
+			out[d.OpeningID] = until
+		}
+	}
+	return out
+}
+
 // Filter selects proposals. Empty fields do not filter.
 type Filter struct {
 	OrganisationID string
@@ -217,9 +260,8 @@ type Store interface {
 	// DueProposals returns up to limit sent proposals, of every organisation,
 	// whose ExpiresAt is before the instant, oldest first.
 	DueProposals(ctx context.Context, before time.Time, limit int) ([]Proposal, error)
-	// DeclinesOf maps each opening (mentor or opportunity) the beneficiary
-	// declined (or was declined by) since the instant to when it happened:
-	// matching's Declines, so a declined pair is not proposed again within
-	// the cooldown.
-	DeclinesOf(ctx context.Context, beneficiaryID string, since time.Time) (map[string]time.Time, error)
+	// DeclinesOf returns the beneficiary's declined proposals that may still
+	// hold their pair back: declined since the instant, or available again
+	// only after the day given.
+	DeclinesOf(ctx context.Context, beneficiaryID string, since time.Time, after civil.Date) ([]Decline, error)
 }

@@ -89,20 +89,34 @@ func (s *Service) CooldownPeriod() time.Duration {
 	return s.Cooldown
 }
 
+// Declines returns the beneficiary's declines that may hold a pair back
+// at now.
+func (s *Service) Declines(ctx context.Context, beneficiaryID string, now time.Time) ([]Decline, error) {
+	return s.Store.DeclinesOf(ctx, beneficiaryID, now.Add(-s.CooldownPeriod()), civil.InFrance(now))
+}
+
 // CheckCooldown returns apperr.Conflict (with cooldownEnds) if the
-// beneficiary and the opening were declined within the cooldown.
+// beneficiary and the opening were declined and the cooldown is not over:
+// the cooldown period after the decline, or the day the mentor (or host)
+// said they are available again.
 func (s *Service) CheckCooldown(ctx context.Context, beneficiaryID, openingID string, now time.Time) error {
-	declines, err := s.Store.DeclinesOf(ctx, beneficiaryID, now.Add(-s.CooldownPeriod()))
+	declines, err := s.Declines(ctx, beneficiaryID, now)
 	if err != nil {
 		return err
 	}
-	if at, ok := declines[openingID]; ok {
-		ends := at.Add(s.CooldownPeriod()).UTC()
-		return apperr.Conflictf("This pair was declined on %s; it cannot be proposed again before %s.", civil.Of(at), civil.Of(ends)).
-			FR("Cette paire a été refusée le %s ; elle ne peut pas être proposée de nouveau avant le %s.", civil.Of(at).French(), civil.Of(ends).French()).
-			WithExtra("cooldownEnds", ends.Format(time.RFC3339))
+	var last *Decline
+	for i, d := range declines {
+		if d.OpeningID == openingID && now.Before(d.Until(s.CooldownPeriod())) && (last == nil || d.Until(s.CooldownPeriod()).After(last.Until(s.CooldownPeriod()))) {
+			last = &declines[i]
+		}
 	}
-	return nil
+	if last == nil {
+		return nil
+	}
+	at, ends := civil.InFrance(last.At), last.Until(s.CooldownPeriod())
+	return apperr.Conflictf("This pair was declined on %s; it cannot be proposed again before %s.", at, civil.InFrance(ends)).
+		FR("Cette paire a été refusée le %s ; elle ne peut pas être proposée de nouveau avant le %s.", at.French(), civil.InFrance(ends).French()).
+		WithExtra("cooldownEnds", ends.Format(time.RFC3339))
 }
 
 // Propose records an adviser's proposal of a pair, after the engine has

@@ -113,7 +113,9 @@ type MentorProposal struct {
 	SentAt        *time.Time      `json:"sentAt,omitempty"`
 	ExpiresAt     *time.Time      `json:"expiresAt,omitempty"`
 	DeclineReason string          `json:"declineReason,omitempty"`
-	MentorshipID  string          `json:"mentorshipId,omitempty"`
+	// AvailableFrom is the day the mentor said they are available again.
+	AvailableFrom civil.Date `json:"availableFrom,omitempty"`
+	MentorshipID  string     `json:"mentorshipId,omitempty"`
 }
 
 // MentorMentorship is a mentorship as its mentor sees it.
@@ -153,7 +155,7 @@ func toMenteeView(v mentoring.MenteeView) MenteeView {
 
 func toMentorProposal(p mentoring.MentorProposal) MentorProposal {
 	return MentorProposal{ID: p.ID, State: string(p.State), Score: p.Score, Explanation: p.Explanation, Mentee: toMenteeView(p.Mentee),
-		SentAt: p.SentAt, ExpiresAt: p.ExpiresAt, DeclineReason: p.DeclineReason, MentorshipID: p.MentorshipID}
+		SentAt: p.SentAt, ExpiresAt: p.ExpiresAt, DeclineReason: p.DeclineReason, AvailableFrom: p.AvailableFrom, MentorshipID: p.MentorshipID}
 }
 
 func (s *Server) getMentorship(c *fiber.Ctx) error {

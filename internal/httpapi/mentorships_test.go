@@ -206,11 +206,11 @@ func TestDeclineStartsACooldownForThePairOnly(t *testing.T) {
 	// Elsewhere: at once.
 	w.propose(w.advA, ben, "mentor", other)
 	// The lead's suggestions read the same declines.
-	declines, err := w.db.DeclinesOf(context.Background(), ben, w.clock.Now().Add(-90*24*time.Hour))
+	declines, err := w.db.DeclinesOf(context.Background(), ben, w.clock.Now().Add(-90*24*time.Hour), civil.InFrance(w.clock.Now()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := declines[men]; !ok || len(declines) != 1 {
+	if len(declines) != 1 || declines[0].OpeningID != men {
 		t.Errorf("DeclinesOf = %v, want only %s", declines, men)
 	}
 	// After the cooldown the pair may be proposed again.
@@ -355,4 +355,35 @@ func TestCheckInsAlertAndEnd(t *testing.T) {
 		t.Errorf("after the end, the mentor has %d active, want 0", m.Active)
 	}
 	w.must(w.do(w.advA, "POST", path+"/end", map[string]any{"reason": "bored"}), http.StatusUnprocessableEntity)
+}
+
+// A mentor who is not available before a day holds the pair back until
+// that day, not for the whole cooldown; a day in the past or beyond a year
+// is refused, naming the field.
+func TestDeclineUntilADayHoldsThePairUntilThatDay(t *testing.T) {
+	w := newMWorld(t)
+	men := w.mentor(w.advA, w.mentorA, 2)
+	ben := w.beneficiary(w.advA)
+	p := w.sent(ben, men)
+	today := civil.InFrance(w.clock.Now())
+	for _, bad := range []civil.Date{today, today.AddDate(0, 0, -3), today.AddDate(1, 1, 0)} {
+		pr := w.must(w.act(w.mentorA, p.ID, "decline", map[string]any{"reason": "Indisponible", "availableFrom": bad}, hdr{"Accept-Language": "fr"}), http.StatusUnprocessableEntity).problem(t)
+		if len(pr.Errors) != 1 || pr.Errors[0].Pointer != "/availableFrom" || !strings.Contains(pr.Errors[0].Detail, "disponible") {
+			t.Errorf("availableFrom %s: %+v", bad, pr.Errors)
+		}
+	}
+	back := today.AddDate(0, 0, 20)
+	var declined httpapi.MentorProposal
+	w.must(w.act(w.mentorA, p.ID, "decline", map[string]any{"reason": "En congés", "availableFrom": back}), http.StatusOK).json(t, &declined)
+	if declined.AvailableFrom != back {
+		t.Errorf("the answer's availableFrom is %q, want %s", declined.AvailableFrom, back)
+	}
+	r := w.do(w.advA, "POST", "/api/v1/proposals", map[string]any{"beneficiaryId": ben, "kind": "mentor", "openingId": men})
+	wantProblem(t, r, http.StatusConflict, "")
+	if ends, err := time.Parse(time.RFC3339, r.problem(t).CooldownEnds); err != nil || civil.InFrance(ends) != back {
+		t.Errorf("cooldownEnds %q (%v), want the first instant of %s in France", r.problem(t).CooldownEnds, err, back)
+	}
+	// From that day on (far within the 90 days), the pair may be proposed again.
+	w.clock.Add(21 * 24 * time.Hour)
+	w.propose(w.advA, ben, "mentor", men)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/proposals"
 )
 
@@ -22,9 +23,12 @@ type ReasonInput struct {
 	Reason string `json:"reason" validate:"max=500"`
 }
 
-// DeclineInput is the body of a decline: the reason is required.
+// DeclineInput is the body of a decline: the reason is required;
+// availableFrom, when the mentor is not available before a day, holds the
+// pair back until that day instead of the cooldown.
 type DeclineInput struct {
-	Reason string `json:"reason" validate:"required,max=500"`
+	Reason        string     `json:"reason" validate:"required,max=500"`
+	AvailableFrom civil.Date `json:"availableFrom" validate:"omitempty,date"`
 }
 
 // AnswerInput records the answer to a proposal of an opportunity (job,
@@ -216,7 +220,7 @@ func (s *Server) declineProposal(c *fiber.Ctx) error {
 	if err := s.decodeBody(c, &in); err != nil {
 		return err
 	}
-	p, err := s.svc.Mentoring.DeclineSent(c.UserContext(), principal(c), c.Params("id"), in.Reason)
+	p, err := s.svc.Mentoring.DeclineSent(c.UserContext(), principal(c), c.Params("id"), in.Reason, in.AvailableFrom)
 	if err != nil {
 		return err
 	}

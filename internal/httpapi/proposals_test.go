@@ -99,9 +99,9 @@ func (w *mworld) propose(staff key, beneficiaryID, kind, openingID string) httpa
 }
 
 // act posts an action on a proposal and returns the response.
-func (w *mworld) act(k key, id, action string, body any) resp {
+func (w *mworld) act(k key, id, action string, body any, headers ...hdr) resp {
 	w.t.Helper()
-	return w.do(k, "POST", "/api/v1/proposals/"+id+"/"+action, body)
+	return w.do(k, "POST", "/api/v1/proposals/"+id+"/"+action, body, headers...)
 }
 
 // sent proposes, approves and sends a mentor proposal by advA.

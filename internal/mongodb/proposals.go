@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/parcours-emploi/parcours/apperr"
+	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/proposals"
 )
 
@@ -47,6 +48,7 @@ type proposalDoc struct {
 	Explanation   string           `bson:"explanation,omitempty"`
 	History       []transitionPart `bson:"history"`
 	DeclineReason string           `bson:"declineReason,omitempty"`
+	AvailableFrom civil.Date       `bson:"availableFrom,omitempty"`
 	ExpiresAt     *time.Time       `bson:"expiresAt,omitempty"`
 	CreatedAt     time.Time        `bson:"createdAt"`
 	UpdatedAt     time.Time        `bson:"updatedAt"`
@@ -67,7 +69,7 @@ func toProposalDoc(p proposals.Proposal) proposalDoc {
 		ID: p.ID, OrganisationID: p.OrganisationID, BeneficiaryID: p.BeneficiaryID, Kind: p.Kind,
 		OpeningID: p.OpeningID, BatchID: p.BatchID, OnceKey: onceKey(p), OpenSlot: "id:" + p.ID, SentSlot: "id:" + p.ID,
 		Source: p.Source, State: p.State, Score: p.Score, Explanation: string(p.Explanation),
-		History: parts(p.History, toTransitionPart), DeclineReason: p.DeclineReason, ExpiresAt: p.ExpiresAt,
+		History: parts(p.History, toTransitionPart), DeclineReason: p.DeclineReason, AvailableFrom: p.AvailableFrom, ExpiresAt: p.ExpiresAt,
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Version: p.Version,
 	}
 	return d
@@ -77,7 +79,7 @@ func toProposal(d proposalDoc) proposals.Proposal {
 	p := proposals.Proposal{
 		ID: d.ID, OrganisationID: d.OrganisationID, BeneficiaryID: d.BeneficiaryID, Kind: d.Kind,
 		OpeningID: d.OpeningID, BatchID: d.BatchID, Source: d.Source, State: d.State, Score: d.Score,
-		History: parts(d.History, transitionPart.transition), DeclineReason: d.DeclineReason,
+		History: parts(d.History, transitionPart.transition), DeclineReason: d.DeclineReason, AvailableFrom: d.AvailableFrom,
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), Version: d.Version,
 	}
 	if d.Explanation != "" {
@@ -305,27 +307,29 @@ func (d *DB) DueProposals(ctx context.Context, before time.Time, limit int) ([]p
 		options.Find().SetSort(bson.D{{Key: "expiresAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
 }
 
-// DeclinesOf maps the openings the beneficiary declined since the instant
-// to the latest decline.
-func (d *DB) DeclinesOf(ctx context.Context, beneficiaryID string, since time.Time) (map[string]time.Time, error) {
+// DeclinesOf returns the beneficiary's declines made since the instant, or
+// whose pair is available again only after the day.
+func (d *DB) DeclinesOf(ctx context.Context, beneficiaryID string, since time.Time, after civil.Date) ([]proposals.Decline, error) {
 	filter := bson.D{{Key: "beneficiaryId", Value: beneficiaryID}, {Key: "state", Value: proposals.Declined},
-		{Key: "updatedAt", Value: bson.D{{Key: "$gte", Value: since}}}}
-	cur, err := d.col(colProposals).Find(ctx, filter, options.Find().SetProjection(bson.D{{Key: "openingId", Value: 1}, {Key: "updatedAt", Value: 1}}))
+		{Key: "$or", Value: bson.A{
+			bson.D{{Key: "updatedAt", Value: bson.D{{Key: "$gte", Value: since}}}},
+			bson.D{{Key: "availableFrom", Value: bson.D{{Key: "$gt", Value: after}}}},
+		}}}
+	cur, err := d.col(colProposals).Find(ctx, filter, options.Find().SetProjection(bson.D{{Key: "openingId", Value: 1}, {Key: "updatedAt", Value: 1}, {Key: "availableFrom", Value: 1}}))
 	if err != nil {
 		return nil, translate(err, "list declines of "+beneficiaryID)
 	}
 	var docs []struct {
-		OpeningID string    `bson:"openingId"`
-		UpdatedAt time.Time `bson:"updatedAt"`
+		OpeningID     string     `bson:"openingId"`
+		UpdatedAt     time.Time  `bson:"updatedAt"`
+		AvailableFrom civil.Date `bson:"availableFrom"`
 	}
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, translate(err, "list declines of "+beneficiaryID)
 	}
-	out := make(map[string]time.Time, len(docs))
-	for _, doc := range docs {
-		if at := doc.UpdatedAt.UTC(); at.After(out[doc.OpeningID]) {
-			out[doc.OpeningID] = at
-		}
+	out := make([]proposals.Decline, len(docs))
+	for i, doc := range docs {
+		out[i] = proposals.Decline{OpeningID: doc.OpeningID, At: doc.UpdatedAt.UTC(), AvailableFrom: doc.AvailableFrom}
 	}
 	return out, nil
 }

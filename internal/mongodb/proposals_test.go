@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/parcours-emploi/parcours/apperr"
+	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/internal/mongodb"
 	"github.com/parcours-emploi/parcours/internal/testenv"
@@ -229,11 +230,26 @@ func TestSendProposalCapsSentPerMentor(t *testing.T) {
 	if err := db.SendProposal(ctx, next, maxSent); err != nil {
 		t.Errorf("after a decline, sending was refused: %v", err)
 	}
-	declines, err := db.DeclinesOf(ctx, list[0].BeneficiaryID, t0)
+	declines, err := db.DeclinesOf(ctx, list[0].BeneficiaryID, t0, civil.InFrance(t0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(map[string]time.Time{"men_1": t0.Add(time.Hour)}, declines); diff != "" {
+	if diff := cmp.Diff([]proposals.Decline{{OpeningID: "men_1", At: t0.Add(time.Hour)}}, declines); diff != "" {
 		t.Errorf("DeclinesOf (-want +got):\n%s", diff)
+	}
+	// A decline older than the instant is still read when its pair is
+	// available again only later.
+	if declines, err = db.DeclinesOf(ctx, list[0].BeneficiaryID, t0.Add(2*time.Hour), civil.InFrance(t0)); err != nil || len(declines) != 0 {
+		t.Errorf("declines made before the instant: %v %v", declines, err)
+	}
+	old := proposals.Proposal{ID: "pro_old", OrganisationID: "org_a", BeneficiaryID: list[0].BeneficiaryID, Kind: proposals.KindMentor,
+		OpeningID: "men_2", Source: proposals.SourceAdviser, State: proposals.Declined, AvailableFrom: civil.InFrance(t0).AddDate(0, 6, 0),
+		CreatedAt: t0.AddDate(0, -5, 0), UpdatedAt: t0.AddDate(0, -5, 0), Version: 3}
+	if err := db.CreateProposal(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	declines, err = db.DeclinesOf(ctx, list[0].BeneficiaryID, t0.Add(2*time.Hour), civil.InFrance(t0))
+	if err != nil || len(declines) != 1 || declines[0].OpeningID != "men_2" || declines[0].AvailableFrom != old.AvailableFrom {
+		t.Errorf("a decline of five months ago, available again in six: %+v %v", declines, err)
 	}
 }
