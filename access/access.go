@@ -68,6 +68,12 @@ type User struct {
 	CreatedAt time.Time
 	// DeactivatedAt is set when the user may no longer log in.
 	DeactivatedAt *time.Time
+	// Notices are the user's choices by kind of e-mail ("off", or "digest"
+	// for a daily summary); a kind not named is sent at once.
+	Notices map[string]string
+	// MailToken authenticates the unsubscribe links of the user's e-mails
+	// ("" until the first e-mail that carries one).
+	MailToken string
 }
 
 // Active reports whether the user may log in.
@@ -144,6 +150,8 @@ type Store interface {
 	Organisation(ctx context.Context, id string) (Organisation, error)
 	// OrganisationByName returns apperr.NotFound if there is none.
 	OrganisationByName(ctx context.Context, name string) (Organisation, error)
+	// Organisations lists every organisation, by name.
+	Organisations(ctx context.Context) ([]Organisation, error)
 	CreateUser(ctx context.Context, u User) error
 	// User returns apperr.NotFound if there is none.
 	User(ctx context.Context, id string) (User, error)

@@ -179,16 +179,33 @@ func (l *Logins) RequestLink(ctx context.Context, email, next string) error {
 // once it knows the user, and what an invitation sends. It returns the
 // link's id.
 func (l *Logins) IssueLink(ctx context.Context, u User, next string, now time.Time) (string, error) {
-	secret, err := randomSecret()
+	link, secret, err := l.newLink(ctx, u, next, now, LinkLifetime)
 	if err != nil {
 		return "", err
 	}
-	link := LoginLink{ID: ids.NewAt("lnk", now), Hash: HashSecret(secret), UserID: u.ID, Email: NormaliseEmail(u.Email),
-		Next: SafeNext(next), CreatedAt: now, ExpiresAt: now.Add(LinkLifetime)}
-	if err := l.Store.CreateLoginLink(ctx, link); err != nil {
-		return "", err
-	}
 	return link.ID, l.Mailer.MailLoginLink(ctx, u, link.ID, secret, link.Next)
+}
+
+// NewLink makes a login link for u that opens next and stays valid for
+// lifetime, without sending it: an e-mail that asks a mentor to answer
+// carries one, valid until the answer is due. It returns the link's
+// secret.
+func (l *Logins) NewLink(ctx context.Context, u User, next string, lifetime time.Duration) (string, error) {
+	_, secret, err := l.newLink(ctx, u, next, l.now(), lifetime)
+	return secret, err
+}
+
+func (l *Logins) newLink(ctx context.Context, u User, next string, now time.Time, lifetime time.Duration) (LoginLink, string, error) {
+	secret, err := randomSecret()
+	if err != nil {
+		return LoginLink{}, "", err
+	}
+	link := LoginLink{ID: ids.NewAt("lnk", now), Hash: HashSecret(secret), UserID: u.ID, Email: NormaliseEmail(u.Email),
+		Next: SafeNext(next), CreatedAt: now, ExpiresAt: now.Add(lifetime)}
+	if err := l.Store.CreateLoginLink(ctx, link); err != nil {
+		return LoginLink{}, "", err
+	}
+	return link, secret, nil
 }
 
 // SafeNext keeps a path of the console to open after logging in, and

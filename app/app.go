@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parcours-emploi/parcours/access"
+	"github.com/parcours-emploi/parcours/announce"
 	"github.com/parcours-emploi/parcours/batches"
 	"github.com/parcours-emploi/parcours/candidates"
 	"github.com/parcours-emploi/parcours/jobs"
@@ -77,6 +78,9 @@ type Services struct {
 	Loader *candidates.Loader
 	// Runner runs the batches the queue hands to the workers.
 	Runner *batches.Runner
+	// Announce tells people what concerns them; the services call it on
+	// each change, the workers' scan on what a crash left untold.
+	Announce *announce.Service
 }
 
 // New builds the services over st; queue puts work on the work queue.
@@ -100,7 +104,7 @@ func New(st Store, queue Queue, set Settings) *Services {
 		enqueuer, mailQueue = queue, queue
 	}
 	nt := &notify.Service{Outbox: st, Queue: mailQueue, Now: now}
-	return &Services{
+	s := &Services{
 		Access:        st,
 		Logins:        &access.Logins{Users: st, Store: st, Mailer: nt, StaffIdle: set.StaffIdle, MentorIdle: set.MentorIdle, Now: now},
 		Notify:        nt,
@@ -115,4 +119,13 @@ func New(st Store, queue Queue, set Settings) *Services {
 		Loader:      loader,
 		Runner:      &batches.Runner{Store: st, Loader: loader, Proposals: st, Engine: engine, Now: now},
 	}
+	if mailQueue != nil {
+		a := &announce.Service{Notify: nt, Users: st, Logins: s.Logins, Proposals: s.Proposals, Mentoring: ment,
+			Beneficiaries: s.Beneficiaries, Opportunities: st, Batches: st, Now: now}
+		s.Announce = a
+		s.Proposals.Changed = announce.Hook(a, a.ProposalChanged)
+		ment.Changed = announce.Hook(a, a.ProposalChanged)
+		s.Runner.Finished = announce.Hook(a, a.BatchFinished)
+	}
+	return s
 }

@@ -38,6 +38,10 @@ type Runner struct {
 	// ProgressEvery is how many proposal writes pass between two progress
 	// records (0: 200).
 	ProgressEvery int
+	// Finished, if set, hears of each batch once it is recorded done or
+	// failed (who launched it is told; a periodic scan tells whoever a
+	// crash left untold).
+	Finished func(ctx context.Context, b Batch)
 }
 
 // Run runs batch id. A batch already done or failed is left as it is (nil),
@@ -59,6 +63,7 @@ func (r *Runner) Run(ctx context.Context, id string) error {
 	err = r.run(ctx, &b, start)
 	switch {
 	case err == nil:
+		r.finished(ctx, b)
 		return nil
 	case apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.NotFound):
 		b.Status, b.Error = Failed, err.Error()
@@ -66,6 +71,8 @@ func (r *Runner) Run(ctx context.Context, id string) error {
 		b.FinishedAt = &now
 		if ferr := r.Store.FinishBatch(context.WithoutCancel(ctx), b); ferr != nil {
 			log.Error("record failed batch", "error", ferr.Error())
+		} else {
+			r.finished(ctx, b)
 		}
 		log.Warn("batch failed for good", "error", err.Error())
 		return err
@@ -85,6 +92,12 @@ func (r *Runner) Fail(ctx context.Context, id string, cause error) error {
 	now := r.Now()
 	b.Status, b.Error, b.FinishedAt = Failed, cause.Error(), &now
 	return r.Store.FinishBatch(ctx, b)
+}
+
+func (r *Runner) finished(ctx context.Context, b Batch) {
+	if r.Finished != nil {
+		r.Finished(context.WithoutCancel(ctx), b)
+	}
 }
 
 func (r *Runner) logger() *slog.Logger {

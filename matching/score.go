@@ -101,8 +101,15 @@ func (c Component) Text() Text {
 		if c.Of == 0 {
 			return Text{EN: "No French level required.", FR: "Aucun niveau de français requis."}
 		}
-		return Text{EN: fmt.Sprintf("French meets the requirement in %.0f skills, with %.1f levels to spare on average.", c.Of, c.Measure),
-			FR: fmt.Sprintf("Le français atteint le niveau requis dans %.0f compétences, avec %s niveau(x) d'avance en moyenne.", c.Of, decimalFR(c.Measure))}
+		levels, niveaux := "levels", "niveaux"
+		if c.Measure < 2 {
+			niveaux = "niveau"
+		}
+		if c.Measure == 1 {
+			levels = "level"
+		}
+		return Text{EN: fmt.Sprintf("French meets the requirement in %.0f skills, with %.1f %s to spare on average.", c.Of, c.Measure, levels),
+			FR: fmt.Sprintf("Le français atteint le niveau requis dans %.0f compétences, avec %s %s d'avance en moyenne.", c.Of, decimalFR(c.Measure), niveaux)}
 	case ComponentDistance:
 		switch c.Basis {
 		case "remote":
@@ -122,9 +129,23 @@ func (c Component) Text() Text {
 		}
 		return Text{EN: "The mentor's sector is far from the project.", FR: "Le secteur du mentor est éloigné du projet."}
 	case ComponentInterests:
-		return Text{EN: fmt.Sprintf("%.0f shared interests.", c.Measure), FR: fmt.Sprintf("%.0f centre(s) d'intérêt partagé(s).", c.Measure)}
+		switch n := int(c.Measure); n {
+		case 0:
+			return Text{EN: "No interest in common.", FR: "Aucun centre d'intérêt en commun."}
+		case 1:
+			return Text{EN: "One interest in common.", FR: "Un centre d'intérêt en commun."}
+		default:
+			return Text{EN: fmt.Sprintf("%d interests in common.", n), FR: fmt.Sprintf("%d centres d'intérêt en commun.", n)}
+		}
 	case ComponentLanguages:
-		return Text{EN: fmt.Sprintf("%.0f shared languages.", c.Measure), FR: fmt.Sprintf("%.0f langue(s) partagée(s).", c.Measure)}
+		switch n := int(c.Measure); n {
+		case 0:
+			return Text{EN: "No language in common.", FR: "Aucune langue en commun."}
+		case 1:
+			return Text{EN: "One language in common.", FR: "Une langue en commun."}
+		default:
+			return Text{EN: fmt.Sprintf("%d languages in common.", n), FR: fmt.Sprintf("%d langues en commun.", n)}
+		}
 	}
 	return Text{}
 }

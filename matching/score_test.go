@@ -65,7 +65,7 @@ func TestExplanations(t *testing.T) {
 					Components: []explainedComponent{
 						{cs[0], matching.Text{EN: "Same ROME code as the project (H2913).", FR: "Même code ROME que le projet (H2913)."}},
 						{cs[1], matching.Text{EN: "2 of the 3 skills asked are held.", FR: "2 des 3 compétences demandées sont détenues."}},
-						{cs[2], matching.Text{EN: "French meets the requirement in 2 skills, with 0.0 levels to spare on average.", FR: "Le français atteint le niveau requis dans 2 compétences, avec 0,0 niveau(x) d'avance en moyenne."}},
+						{cs[2], matching.Text{EN: "French meets the requirement in 2 skills, with 0.0 levels to spare on average.", FR: "Le français atteint le niveau requis dans 2 compétences, avec 0,0 niveau d'avance en moyenne."}},
 						{cs[3], matching.Text{EN: "0.0 km away.", FR: "À 0,0 km."}},
 						{cs[4], matching.Text{EN: "Available from the start.", FR: "Disponible dès le début."}},
 					},
@@ -105,7 +105,7 @@ func TestExplanations(t *testing.T) {
 					Components: []explainedComponent{
 						{cs[0], matching.Text{EN: "ROME mobility from a past job (H2909).", FR: "Mobilité ROME depuis un emploi passé (H2909)."}},
 						{cs[1], matching.Text{EN: "3 of the 3 skills asked are held.", FR: "3 des 3 compétences demandées sont détenues."}},
-						{cs[2], matching.Text{EN: "French meets the requirement in 2 skills, with 1.0 levels to spare on average.", FR: "Le français atteint le niveau requis dans 2 compétences, avec 1,0 niveau(x) d'avance en moyenne."}},
+						{cs[2], matching.Text{EN: "French meets the requirement in 2 skills, with 1.0 level to spare on average.", FR: "Le français atteint le niveau requis dans 2 compétences, avec 1,0 niveau d'avance en moyenne."}},
 						{cs[3], matching.Text{EN: "11.1 km away.", FR: "À 11,1 km."}},
 						{cs[4], matching.Text{EN: "Available 30 days after the start.", FR: "Disponible 30 jours après le début."}},
 					},
@@ -142,8 +142,8 @@ func TestExplanations(t *testing.T) {
 						{cs[3], matching.Text{EN: "Remote: no commute.", FR: "À distance : aucun trajet."}},
 						{cs[4], matching.Text{EN: "Available from the start.", FR: "Disponible dès le début."}},
 						{cs[5], matching.Text{EN: "The mentor's sector (H29) is close to the project.", FR: "Le secteur du mentor (H29) est proche du projet."}},
-						{cs[6], matching.Text{EN: "1 shared interests.", FR: "1 centre(s) d'intérêt partagé(s)."}},
-						{cs[7], matching.Text{EN: "1 shared languages.", FR: "1 langue(s) partagée(s)."}},
+						{cs[6], matching.Text{EN: "One interest in common.", FR: "Un centre d'intérêt en commun."}},
+						{cs[7], matching.Text{EN: "One language in common.", FR: "Une langue en commun."}},
 					},
 				}
 			},

@@ -25,6 +25,19 @@ type MenteeView struct {
 	// Availability is when the mentee can meet; free-text constraints
 	// (health, childcare) are left out.
 	Availability MenteeAvailability
+	// PastTrades are the trades practised before (the country where is
+	// left out: it would tell where the person comes from).
+	PastTrades []MenteeTrade
+	// Commune is the town the mentee lives in, to plan meetings; never the
+	// street or the postcode.
+	Commune string
+}
+
+// MenteeTrade is a trade practised before, as a mentor sees it.
+type MenteeTrade struct {
+	ROME  string
+	Title string
+	Years int
 }
 
 // MenteeProject is the professional project as a mentor sees it.
@@ -62,6 +75,11 @@ func ToMenteeView(b pathways.Beneficiary) MenteeView {
 			OralProduction: b.French.OralProduction, WrittenProduction: b.French.WrittenProduction,
 		},
 		Availability: MenteeAvailability{From: b.Availability.From, HoursPerWeek: b.Availability.HoursPerWeek, Days: append([]string{}, b.Availability.Days...)},
+		PastTrades:   []MenteeTrade{},
+		Commune:      b.Address.City,
+	}
+	for _, j := range b.PastJobs {
+		v.PastTrades = append(v.PastTrades, MenteeTrade{ROME: j.ROME, Title: j.Title, Years: j.Years})
 	}
 	for _, s := range b.Skills {
 		switch {

@@ -47,9 +47,19 @@ type Service struct {
 	DurationMonths int
 	// Now is the clock of the use cases (nil: time.Now).
 	Now func() time.Time
+	// Changed, if set, hears of each proposal a mentor answered, once the
+	// answer is recorded (see proposals.Service.Changed).
+	Changed func(ctx context.Context, p proposals.Proposal)
 }
 
 // now is the clock at the precision the store keeps (milliseconds).
+// changed tells Changed of p.
+func (s *Service) changed(ctx context.Context, p proposals.Proposal) {
+	if s.Changed != nil {
+		s.Changed(context.WithoutCancel(ctx), p)
+	}
+}
+
 func (s *Service) now() time.Time {
 	if s.Now == nil {
 		return time.Now().UTC().Truncate(time.Millisecond)
@@ -134,6 +144,7 @@ func (s *Service) Accept(ctx context.Context, org, id string, mentor Mentor, by 
 		}
 		return p, Mentorship{}, err
 	}
+	s.changed(ctx, next)
 	active, err := s.activate(ctx, ms, now)
 	if err != nil {
 		return next, ms, err

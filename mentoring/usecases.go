@@ -280,6 +280,7 @@ func (s *Service) DeclineSent(ctx context.Context, who access.Principal, id, rea
 	if err := s.Proposals.TransitionProposal(ctx, p.State, next); err != nil {
 		return MentorProposal{}, err
 	}
+	s.changed(ctx, next)
 	return s.menteeProposal(ctx, who, next)
 }
 
@@ -334,6 +335,26 @@ func (s *Service) OwnMentorships(ctx context.Context, who access.Principal, stat
 	return out, next, nil
 }
 
+// OwnMentorship returns one of the calling mentor's mentorships with the
+// mentee view (the read is audited); any other is apperr.NotFound.
+func (s *Service) OwnMentorship(ctx context.Context, who access.Principal, id string) (MentorMentorship, error) {
+	if who.Role != access.Mentor {
+		return MentorMentorship{}, apperr.NotFoundf("No such mentorship.").FR("Ce mentorat n'existe pas.")
+	}
+	ms, err := s.VisibleMentorship(ctx, who, id)
+	if err != nil {
+		return MentorMentorship{}, err
+	}
+	b, err := s.Beneficiaries.Beneficiary(ctx, ms.OrganisationID, ms.BeneficiaryID)
+	if err != nil {
+		return MentorMentorship{}, err
+	}
+	if err := pathways.WriteAudit(ctx, s.Audit, who, pathways.AuditMenteeView, b.ID, s.now()); err != nil {
+		return MentorMentorship{}, err
+	}
+	return MentorMentorship{Mentorship: ms, Mentee: ToMenteeView(b)}, nil
+}
+
 // VisibleMentorship returns a mentorship who may act on: any of the
 // organisation's for staff, their own for a mentor. Pending and cancelled
 // ones are never shown.
@@ -368,7 +389,7 @@ func (s *Service) LogCheckIn(ctx context.Context, who access.Principal, id strin
 	}
 	now := s.now()
 	switch {
-	case c.Date > civil.Of(now):
+	case c.Date > civil.InFrance(now):
 		return Mentorship{}, apperr.Invalidf([]apperr.FieldError{{Pointer: "/date",
 			Detail:   "A check-in is logged after it happened: the date cannot be in the future.",
 			DetailFR: "Un point de suivi s'enregistre une fois passé : la date ne peut pas être future."}}, "Bad date.").FR("Date incorrecte.")
@@ -382,6 +403,38 @@ func (s *Service) LogCheckIn(ctx context.Context, who access.Principal, id strin
 	}
 	c.By = who.UserID
 	return s.CheckIn(ctx, ms.OrganisationID, ms.ID, c, now)
+}
+
+// Contact is how a mentor reaches the mentee's adviser.
+type Contact struct {
+	Name, Email, Phone string
+}
+
+// AdviserContacts returns the advisers who follow the mentee of a
+// mentorship who may see: the mentor calls them after accepting.
+func (s *Service) AdviserContacts(ctx context.Context, who access.Principal, id string) ([]Contact, error) {
+	ms, err := s.VisibleMentorship(ctx, who, id)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.Beneficiaries.Beneficiary(ctx, ms.OrganisationID, ms.BeneficiaryID)
+	if err != nil {
+		return nil, err
+	}
+	var out []Contact
+	for _, uid := range b.Enrolment.Referents {
+		u, err := s.Users.User(ctx, uid)
+		if apperr.Is(err, apperr.NotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if u.OrganisationID == ms.OrganisationID && u.Active() {
+			out = append(out, Contact{Name: u.Name, Email: u.Email, Phone: u.Phone})
+		}
+	}
+	return out, nil
 }
 
 // EndMentorship ends a mentorship who may act on, for a reason.

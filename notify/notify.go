@@ -12,7 +12,12 @@ package notify
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/parcours-emploi/parcours/access"
@@ -29,22 +34,96 @@ const (
 	// Invitation welcomes a new user with a login link (Data: secret,
 	// next, organisation, inviter).
 	Invitation Kind = "invitation"
+
+	// The news people may choose to receive or not (see Choices).
+
+	// ProposalSent asks a mentor to answer a proposal (Data: proposal,
+	// mentee, expires; secret and next of a login link to it).
+	ProposalSent Kind = "proposal-sent"
+	// ProposalExpiring reminds a mentor of a proposal about to expire
+	// (Data as ProposalSent).
+	ProposalExpiring Kind = "proposal-expiring"
+	// CheckInsMissing tells a mentor the pair met too little lately (Data:
+	// mentorship, mentee).
+	CheckInsMissing Kind = "checkins-missing"
+	// ProposalAnswered tells an adviser a proposal was accepted or declined
+	// (Data: proposal, beneficiary, name, kind, opening, answer, reason).
+	ProposalAnswered Kind = "proposal-answered"
+	// MentorshipAlert tells an adviser a pair met too little (Data:
+	// mentorship, beneficiary, name, mentor).
+	MentorshipAlert Kind = "mentorship-alert"
+	// HorizonDue tells an adviser a T+6 or T+12 horizon came without a
+	// situation recorded (Data: beneficiary, name, horizon, date).
+	HorizonDue Kind = "horizon-due"
+	// BatchDone tells who launched a batch that it finished (Data: batch,
+	// kind, assigned, status).
+	BatchDone Kind = "batch-done"
+	// AgencyProposal tells an agency a candidate was proposed on one of its
+	// openings (Data: proposal, opening, title, kind).
+	AgencyProposal Kind = "agency-proposal"
+	// Digest gathers the day's news of a person who chose a daily summary
+	// (Data: items, the held messages as JSON).
+	Digest Kind = "digest"
 )
+
+// Choice is what a person chose for a kind of news.
+type Choice string
+
+// The choices: at once (the default), never, or in a daily summary
+// (staff only).
+const (
+	AtOnce Choice = ""
+	Never  Choice = "off"
+	Daily  Choice = "digest"
+)
+
+// Choices lists the kinds of news a role hears of, and whether it may have
+// them in a daily summary.
+func Choices(role access.Role) (kinds []Kind, daily bool) {
+	switch role {
+	case access.Mentor:
+		return []Kind{ProposalSent, ProposalExpiring, CheckInsMissing}, false
+	case access.Adviser, access.Coordinator:
+		return []Kind{ProposalAnswered, MentorshipAlert, HorizonDue, BatchDone}, true
+	case access.Agency:
+		return []Kind{AgencyProposal}, false
+	}
+	return nil, false
+}
+
+// ChoiceOf is u's choice for k: Never and Daily as recorded (Daily only
+// where the role allows it), AtOnce otherwise.
+func ChoiceOf(u access.User, k Kind) Choice {
+	kinds, daily := Choices(u.Role)
+	if !slices.Contains(kinds, k) {
+		return AtOnce
+	}
+	switch c := Choice(u.Notices[string(k)]); {
+	case c == Never, c == Daily && daily:
+		return c
+	}
+	return AtOnce
+}
 
 // State is where a message is.
 type State string
 
 // Message states: queued (recorded, maybe on the queue), sending (claimed
-// by a worker), sent, and failed (given up).
+// by a worker), sent, and failed (given up); skipped (the person chose not
+// to receive this kind: recorded so the event is settled), held (waiting
+// for the person's daily summary) and digested (gone out in one).
 const (
-	Queued  State = "queued"
-	Sending State = "sending"
-	Sent    State = "sent"
-	Failed  State = "failed"
+	Queued   State = "queued"
+	Sending  State = "sending"
+	Sent     State = "sent"
+	Failed   State = "failed"
+	Skipped  State = "skipped"
+	Held     State = "held"
+	Digested State = "digested"
 )
 
 // secretData are the Data keys cleared once a message is sent.
-var secretData = []string{"secret"}
+var secretData = []string{"secret", "token"}
 
 // Message is one e-mail to one person about one event.
 type Message struct {
@@ -86,6 +165,12 @@ type Outbox interface {
 	// before the instant, or sending and claimed before staleBefore,
 	// oldest first.
 	PendingMessages(ctx context.Context, createdBefore, staleBefore time.Time, limit int) ([]Message, error)
+	// HeldMessages returns up to limit messages held for a daily summary,
+	// oldest first.
+	HeldMessages(ctx context.Context, limit int) ([]Message, error)
+	// MarkDigested records the held messages of ids gone out in the summary
+	// digest.
+	MarkDigested(ctx context.Context, ids []string, digest string) error
 }
 
 // Queue puts a message on the work queue; enqueuing one twice is a no-op.
@@ -143,6 +228,84 @@ func (s *Service) Send(ctx context.Context, m Message) error {
 		s.OnQueueError(m.ID, err)
 	}
 	return nil
+}
+
+// Announce records m for u as u chose: sent at once, held for the daily
+// summary, or recorded as skipped (so the event is settled, and a change of
+// mind later does not send old news). An event recorded already is left
+// as it is. m's recipient fields are filled from u.
+func (s *Service) Announce(ctx context.Context, u access.User, m Message) error {
+	m.UserID, m.To, m.Name, m.Lang = u.ID, u.Email, u.Name, u.Lang
+	if m.Data == nil {
+		m.Data = map[string]string{}
+	}
+	m.Data["user"], m.Data["token"] = u.ID, u.MailToken
+	switch ChoiceOf(u, m.Kind) {
+	case Never:
+		m.State = Skipped
+	case Daily:
+		m.State = Held
+	default:
+		return s.Send(ctx, m)
+	}
+	m.CreatedAt = s.now()
+	_, err := s.Outbox.RecordMessage(ctx, m)
+	return err
+}
+
+// DigestItem is one piece of news in a daily summary.
+type DigestItem struct {
+	Kind Kind              `json:"kind"`
+	Data map[string]string `json:"data"`
+}
+
+// SendDigests gathers the held messages by person into one summary each,
+// records and queues it, then marks them digested. A summary's id names
+// the messages it holds, so a run cut short and run again sends the same
+// summary once. It returns how many summaries it recorded.
+func (s *Service) SendDigests(ctx context.Context) (int, error) {
+	held, err := s.Outbox.HeldMessages(ctx, 5000)
+	if err != nil {
+		return 0, err
+	}
+	byUser := map[string][]Message{}
+	var order []string
+	for _, m := range held {
+		if _, seen := byUser[m.UserID]; !seen {
+			order = append(order, m.UserID)
+		}
+		byUser[m.UserID] = append(byUser[m.UserID], m)
+	}
+	n := 0
+	for _, uid := range order {
+		list := byUser[uid]
+		ids := make([]string, len(list))
+		items := make([]DigestItem, len(list))
+		for i, m := range list {
+			ids[i] = m.ID
+			data := maps.Clone(m.Data)
+			for _, k := range secretData {
+				delete(data, k)
+			}
+			items[i] = DigestItem{Kind: m.Kind, Data: data}
+		}
+		b, err := json.Marshal(items)
+		if err != nil {
+			return n, err
+		}
+		sum := sha256.Sum256([]byte(strings.Join(ids, ",")))
+		first := list[0]
+		d := Message{ID: string(Digest) + ":" + uid + ":" + hex.EncodeToString(sum[:8]), Kind: Digest, UserID: uid, To: first.To,
+			Name: first.Name, Lang: first.Lang, Data: map[string]string{"items": string(b), "user": uid, "token": first.Data["token"]}}
+		if err := s.Send(ctx, d); err != nil {
+			return n, err
+		}
+		if err := s.Outbox.MarkDigested(ctx, ids, d.ID); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 // MailLoginLink sends u the login link whose secret is given.

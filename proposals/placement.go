@@ -58,6 +58,7 @@ func (s *Service) acceptPlacement(ctx context.Context, p Proposal, by string, no
 		return p, err
 	}
 	_ = s.Conventions.SetConventionState(ctx, p.OrganisationID, conv.ID, jobs.ConventionPending, jobs.ConventionRecorded, now)
+	s.changed(ctx, next)
 	return next, nil
 }
 

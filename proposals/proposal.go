@@ -224,6 +224,8 @@ type Filter struct {
 	OpeningID string
 	States    []State
 	BatchID   string
+	// UpdatedSince keeps the proposals changed at or after the instant.
+	UpdatedSince time.Time
 	// After is the opaque position of the last item of the previous page.
 	After string
 	Limit int

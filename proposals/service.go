@@ -64,6 +64,17 @@ type Service struct {
 	Cooldown time.Duration
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
+	// Changed, if set, hears of each proposal once a change of its state
+	// is recorded (sent, answered): the people concerned are told. A
+	// periodic scan tells whoever a crash left untold.
+	Changed func(ctx context.Context, p Proposal)
+}
+
+// changed tells Changed of p.
+func (s *Service) changed(ctx context.Context, p Proposal) {
+	if s.Changed != nil {
+		s.Changed(context.WithoutCancel(ctx), p)
+	}
 }
 
 // now is the clock at the precision the store keeps (milliseconds).
@@ -232,6 +243,7 @@ func (s *Service) Send(ctx context.Context, who access.Principal, id string) (Pr
 	if err := s.Store.SendProposal(ctx, next, maxSent); err != nil {
 		return p, err
 	}
+	s.changed(ctx, next)
 	return next, nil
 }
 
@@ -295,6 +307,7 @@ func (s *Service) move(ctx context.Context, org, id string, to State, by, reason
 	if err := s.Store.TransitionProposal(ctx, p.State, next); err != nil {
 		return p, err
 	}
+	s.changed(ctx, next)
 	return next, nil
 }
 

@@ -46,12 +46,16 @@ func newBackground(st *stores, cfg config, log *slog.Logger) (*background, error
 		log.Warn("message recorded but not queued; the sweeper will queue it", "message", id, "error", err.Error())
 	}
 	svc.Runner.Logger = log
+	if svc.Announce != nil {
+		svc.Announce.Logger = log
+	}
 	bg := &background{client: client, svc: svc, log: log}
 	bg.handlers = &workers.Handlers{
 		Runner: svc.Runner, Batches: st.DB, Queue: client, Measurements: st.DB,
 		Expire:   st.DB.ExpireOpportunities,
 		Remind:   workers.ProposalHousekeeping(svc.Proposals, svc.Mentoring, log),
 		Notify:   svc.Notify,
+		Announce: svc.Announce,
 		Sessions: svc.Logins.SweepSessions,
 		Now:      time.Now, Logger: log,
 	}

@@ -80,6 +80,16 @@ type MenteeView struct {
 	Project      MenteeProject      `json:"project"`
 	French       MenteeFrench       `json:"french"`
 	Availability MenteeAvailability `json:"availability"`
+	PastTrades   []MenteeTrade      `json:"pastTrades"`
+	// Commune is the town the mentee lives in (never the street).
+	Commune string `json:"commune,omitempty"`
+}
+
+// MenteeTrade is a trade the mentee practised before.
+type MenteeTrade struct {
+	ROME  string `json:"rome,omitempty"`
+	Title string `json:"title,omitempty"`
+	Years int    `json:"years,omitempty"`
 }
 
 // MenteeProject is the professional project as a mentor sees it.
@@ -150,6 +160,10 @@ func toMenteeView(v mentoring.MenteeView) MenteeView {
 		French: MenteeFrench{OralComprehension: v.French.OralComprehension, WrittenComprehension: v.French.WrittenComprehension,
 			OralProduction: v.French.OralProduction, WrittenProduction: v.French.WrittenProduction},
 		Availability: MenteeAvailability{From: v.Availability.From, HoursPerWeek: v.Availability.HoursPerWeek, Days: orEmpty(v.Availability.Days)},
+		PastTrades: convert(v.PastTrades, func(t mentoring.MenteeTrade) MenteeTrade {
+			return MenteeTrade{ROME: t.ROME, Title: t.Title, Years: t.Years}
+		}),
+		Commune: v.Commune,
 	}
 }
 

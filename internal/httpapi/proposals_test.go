@@ -301,7 +301,9 @@ func TestMentorFacingResponsesCarryNoSensitiveField(t *testing.T) {
 	body["languages"], body["interests"] = []string{"fa", "fr"}, []string{"football"}
 	var b httpapi.Beneficiary
 	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", body), http.StatusCreated).json(t, &b)
-	sensitive := []string{string(b.Protection), string(b.BirthDate), b.Address.Line, b.Address.Postcode, b.Address.City, b.Notes, b.LastName, b.Availability.Constraints}
+	// The commune (city) is shown to plan meetings, as the mentor's page
+	// must; the street and the postcode never are.
+	sensitive := []string{string(b.Protection), string(b.BirthDate), b.Address.Line, b.Address.Postcode, b.Notes, b.LastName, b.Availability.Constraints}
 
 	second, third := w.beneficiary(w.advA), w.beneficiary(w.advA)
 	accepted := w.sent(b.ID, men)
@@ -342,7 +344,8 @@ func TestMentorFacingResponsesCarryNoSensitiveField(t *testing.T) {
 	want := httpapi.MenteeView{FirstName: "Amina", Languages: []string{"fa", "fr"}, Interests: []string{"football"}, Skills: []string{"cuisine traditionnelle"},
 		Project:      httpapi.MenteeProject{TargetROME: []string{"G1602"}, Description: "Travailler en restauration collective"},
 		French:       httpapi.MenteeFrench{OralComprehension: "a2", WrittenComprehension: "a1", OralProduction: "a2", WrittenProduction: "a1"},
-		Availability: httpapi.MenteeAvailability{From: "2026-04-01", HoursPerWeek: 30, Days: []string{"mon", "tue", "wed", "thu"}}}
+		Availability: httpapi.MenteeAvailability{From: "2026-04-01", HoursPerWeek: 30, Days: []string{"mon", "tue", "wed", "thu"}},
+		PastTrades:   []httpapi.MenteeTrade{{ROME: "G1602", Title: "Cuisinière", Years: 4}}, Commune: "Lyon"}
 	if diff := cmp.Diff(want, mine.Mentee); diff != "" {
 		t.Errorf("mentee view (-want +got):\n%s", diff)
 	}

@@ -27,9 +27,11 @@ import (
 //go:embed templates
 var templateFS embed.FS
 
-// Written is a message ready to send.
+// Written is a message ready to send. Unsubscribe, when set, is the
+// one-click link that stops this kind of e-mail (List-Unsubscribe).
 type Written struct {
 	Subject, Text, HTML string
+	Unsubscribe         string
 }
 
 // Writer writes messages from their event's facts.
@@ -63,6 +65,10 @@ type view struct {
 	Minutes                      int
 	Data                         map[string]string
 	Inviter, Organisation        string
+	// News is set for the news kinds, written by newsOf.
+	News news
+	// Hello, StopLabel and ChooseLabel are the news footer's words.
+	Hello, StopLabel, ChooseLabel, Colon string
 }
 
 // Write writes m in its recipient's language (French unless English).
@@ -70,13 +76,21 @@ func (w *Writer) Write(m notify.Message) (Written, error) {
 	lang := string(access.LangOf(string(m.Lang)))
 	v := view{Lang: lang, Name: m.Name, To: m.To, Minutes: int(access.LinkLifetime / time.Minute), Data: m.Data,
 		Inviter: m.Data["inviter"], Organisation: m.Data["organisation"]}
+	name := string(m.Kind) + "." + lang
 	switch m.Kind {
 	case notify.LoginLink, notify.Invitation:
 		v.URL = w.PublicURL + "/connexion/lien/" + url.PathEscape(m.Data["secret"])
 	default:
-		return Written{}, fmt.Errorf("write message %s: unknown kind %q", m.ID, m.Kind)
+		n, err := w.newsOf(m, lang)
+		if err != nil {
+			return Written{}, err
+		}
+		v.News, v.URL, name = n, n.URL, "news"
+		v.Hello = pick(lang, "Bonjour "+m.Name+",", "Hello "+m.Name+",")
+		v.StopLabel = pick(lang, "Ne plus recevoir ce type d'e-mail", "Stop this kind of e-mail")
+		v.ChooseLabel = pick(lang, "Choisir vos e-mails", "Choose your e-mails")
+		v.Colon = pick(lang, " :", ":")
 	}
-	name := string(m.Kind) + "." + lang
 	var subject, text, html bytes.Buffer
 	if err := w.text.ExecuteTemplate(&subject, name+".subject", v); err != nil {
 		return Written{}, fmt.Errorf("write message %s: %w", m.ID, err)
@@ -95,7 +109,7 @@ func (w *Writer) Write(m notify.Message) (Written, error) {
 	if err := page.ExecuteTemplate(&html, "layout", v); err != nil {
 		return Written{}, fmt.Errorf("write message %s: %w", m.ID, err)
 	}
-	return Written{Subject: v.Subject, Text: strings.TrimSpace(text.String()) + "\n", HTML: html.String()}, nil
+	return Written{Subject: v.Subject, Text: strings.TrimSpace(text.String()) + "\n", HTML: html.String(), Unsubscribe: v.News.Unsubscribe}, nil
 }
 
 // Sender sends messages through an SMTP server.
@@ -159,6 +173,11 @@ func (s *Sender) Send(ctx context.Context, m notify.Message) error {
 	msg.Subject(w.Subject)
 	sum := sha256.Sum256([]byte(m.ID))
 	msg.SetMessageIDWithValue(hex.EncodeToString(sum[:16]) + "@parcours")
+	if w.Unsubscribe != "" {
+		// RFC 2369 and RFC 8058: mail programs offer a one-click stop.
+		msg.SetGenHeader("List-Unsubscribe", "<"+w.Unsubscribe+">")
+		msg.SetGenHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+	}
 	msg.SetBodyString(gomail.TypeTextPlain, w.Text)
 	msg.AddAlternativeString(gomail.TypeTextHTML, w.HTML)
 	c, err := gomail.NewClient(s.host, s.opts...)

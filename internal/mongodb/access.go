@@ -24,16 +24,18 @@ type organisationDoc struct {
 // case), or "id:"+ID for a user without one, so the unique index never
 // sees a missing value.
 type userDoc struct {
-	ID             string      `bson:"_id"`
-	OrganisationID string      `bson:"organisationId"`
-	Name           string      `bson:"name"`
-	Email          string      `bson:"email,omitempty"`
-	EmailKey       string      `bson:"emailKey"`
-	Phone          string      `bson:"phone,omitempty"`
-	Role           access.Role `bson:"role"`
-	Lang           string      `bson:"lang,omitempty"`
-	CreatedAt      time.Time   `bson:"createdAt"`
-	DeactivatedAt  *time.Time  `bson:"deactivatedAt,omitempty"`
+	ID             string            `bson:"_id"`
+	OrganisationID string            `bson:"organisationId"`
+	Name           string            `bson:"name"`
+	Email          string            `bson:"email,omitempty"`
+	EmailKey       string            `bson:"emailKey"`
+	Phone          string            `bson:"phone,omitempty"`
+	Role           access.Role       `bson:"role"`
+	Lang           string            `bson:"lang,omitempty"`
+	CreatedAt      time.Time         `bson:"createdAt"`
+	DeactivatedAt  *time.Time        `bson:"deactivatedAt,omitempty"`
+	Notices        map[string]string `bson:"notices,omitempty"`
+	MailToken      string            `bson:"mailToken,omitempty"`
 }
 
 func emailKey(u access.User) string {
@@ -45,12 +47,12 @@ func emailKey(u access.User) string {
 
 func toUserDoc(u access.User) userDoc {
 	return userDoc{ID: u.ID, OrganisationID: u.OrganisationID, Name: u.Name, Email: u.Email, EmailKey: emailKey(u), Phone: u.Phone,
-		Role: u.Role, Lang: string(u.Lang), CreatedAt: u.CreatedAt, DeactivatedAt: u.DeactivatedAt}
+		Role: u.Role, Lang: string(u.Lang), CreatedAt: u.CreatedAt, DeactivatedAt: u.DeactivatedAt, Notices: u.Notices, MailToken: u.MailToken}
 }
 
 func toUser(d userDoc) access.User {
 	return access.User{ID: d.ID, OrganisationID: d.OrganisationID, Name: d.Name, Email: d.Email, Phone: d.Phone, Role: d.Role,
-		Lang: access.Lang(d.Lang), CreatedAt: d.CreatedAt.UTC(), DeactivatedAt: utcPtr(d.DeactivatedAt)}
+		Lang: access.Lang(d.Lang), CreatedAt: d.CreatedAt.UTC(), DeactivatedAt: utcPtr(d.DeactivatedAt), Notices: d.Notices, MailToken: d.MailToken}
 }
 
 type keyDoc struct {
@@ -97,6 +99,13 @@ func (d *DB) findOrganisation(ctx context.Context, filter bson.D, what string) (
 		return access.Organisation{}, translate(err, "find organisation "+what)
 	}
 	return access.Organisation{ID: doc.ID, Name: doc.Name, Kind: doc.Kind, CreatedAt: doc.CreatedAt.UTC()}, nil
+}
+
+// Organisations lists every organisation, by name.
+func (d *DB) Organisations(ctx context.Context) ([]access.Organisation, error) {
+	return findAll(ctx, d.col(colOrganisations), bson.D{}, func(doc organisationDoc) access.Organisation {
+		return access.Organisation{ID: doc.ID, Name: doc.Name, Kind: doc.Kind, CreatedAt: doc.CreatedAt.UTC()}
+	}, "list organisations", options.Find().SetSort(bson.D{{Key: "name", Value: 1}}))
 }
 
 // CreateUser inserts u; an address another user has is a conflict.

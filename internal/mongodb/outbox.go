@@ -113,3 +113,19 @@ func (d *DB) PendingMessages(ctx context.Context, createdBefore, staleBefore tim
 	return findAll(ctx, d.col(colOutbox), filter, toMessage, "list pending messages",
 		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
 }
+
+// HeldMessages returns the messages held for a daily summary, oldest first.
+func (d *DB) HeldMessages(ctx context.Context, limit int) ([]notify.Message, error) {
+	return findAll(ctx, d.col(colOutbox), bson.D{{Key: "state", Value: string(notify.Held)}}, toMessage, "list held messages",
+		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+}
+
+// MarkDigested records held messages gone out in the summary digest.
+func (d *DB) MarkDigested(ctx context.Context, ids []string, digest string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := d.col(colOutbox).UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}, {Key: "state", Value: string(notify.Held)}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: string(notify.Digested)}, {Key: "error", Value: "in " + digest}}}})
+	return translate(err, "mark messages digested")
+}

@@ -212,6 +212,9 @@ func (d *DB) Proposals(ctx context.Context, f proposals.Filter) ([]proposals.Pro
 	if f.BatchID != "" {
 		filter = append(filter, bson.E{Key: "batchId", Value: f.BatchID})
 	}
+	if !f.UpdatedSince.IsZero() {
+		filter = append(filter, bson.E{Key: "updatedAt", Value: bson.D{{Key: "$gte", Value: f.UpdatedSince}}})
+	}
 	docs, next, err := page(ctx, d.col(colProposals), filter, f.After, f.Limit, func(d proposalDoc) string { return d.ID }, "list proposals")
 	if err != nil {
 		return nil, "", err

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/parcours-emploi/parcours/access"
 )
 
 // The dev tools exist in dev only: Routes registers them when Deps.Dev is
@@ -35,7 +36,8 @@ func (c *Console) devMailPage(ctx *fiber.Ctx) error {
 	return c.render(ctx, fiber.StatusOK, "dev-mail", c.page(ctx, "dev.mail.title", "", list))
 }
 
-// devPersona logs in as a demo persona in one click.
+// devPersona logs in as a demo persona in one click, then opens the
+// console path given as suite, or the persona's home.
 func (c *Console) devPersona(ctx *fiber.Ctx) error {
 	p, ok := c.Dev.Personas[ctx.Params("name")]
 	if !ok || subtle.ConstantTimeCompare([]byte(p.Secret), []byte(ctx.Query("secret"))) != 1 {
@@ -50,5 +52,8 @@ func (c *Console) devPersona(ctx *fiber.Ctx) error {
 		return err
 	}
 	c.startSession(ctx, s, secret)
+	if next := access.SafeNext(ctx.Query("suite")); next != "" {
+		return ctx.Redirect(next, fiber.StatusSeeOther)
+	}
 	return ctx.Redirect(homeOf(u.Role), fiber.StatusSeeOther)
 }

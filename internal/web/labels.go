@@ -25,6 +25,16 @@ func (l labels) key(name string) string {
 // fields' labels and the error summary read them, so a field and its
 // error are named alike.
 var formLabels = map[string]labels{
+	"mentor-proposal": {
+		"reason":        "mentor.decline.reason",
+		"availableFrom": "mentor.decline.date",
+		"details":       "mentor.decline.details",
+	},
+	"mentor-mentorship": {
+		"date":    "mentor.meeting.date",
+		"minutes": "mentor.meeting.length",
+		"note":    "mentor.meeting.note",
+	},
 	"profile": {
 		"firstName":                   "field.firstName",
 		"lastName":                    "field.lastName",

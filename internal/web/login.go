@@ -79,6 +79,8 @@ type linkView struct {
 	Secret string
 	State  string // "", used, expired, unknown
 	Email  string
+	// Next is where the link leads; a new link asked for leads there too.
+	Next string
 }
 
 // linkPage is where a link opens: a page that asks to continue, so that a
@@ -87,7 +89,17 @@ type linkView struct {
 func (c *Console) linkPage(ctx *fiber.Ctx) error {
 	secret := ctx.Params("secret")
 	link, err := c.svc.Logins.OpenLink(ctx.UserContext(), secret)
-	lv := linkView{Secret: secret, Email: link.Email}
+	// A link opened in a browser logged in as its person already leads
+	// straight where it points, used or not: a mentor who stays logged in
+	// on their phone opens each proposal from its e-mail in one tap.
+	if u, ok := userOf(ctx); ok && link.UserID != "" && u.ID == link.UserID && ctx.Method() == fiber.MethodGet {
+		next := link.Next
+		if next == "" {
+			next = homeOf(u.Role)
+		}
+		return ctx.Redirect(next, fiber.StatusSeeOther)
+	}
+	lv := linkView{Secret: secret, Email: link.Email, Next: link.Next}
 	status := fiber.StatusOK
 	switch {
 	case err == nil:

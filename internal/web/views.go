@@ -86,11 +86,23 @@ func (v *view) Rome(code string) string {
 	return code
 }
 
-var romeCode = regexp.MustCompile(`\b[A-N][0-9]{4}\b`)
+var (
+	romeCode = regexp.MustCompile(`\b[A-N][0-9]{4}\b`)
+	// romeGroup is a ROME domain or family code in parentheses: "(G)", "(G16)".
+	romeGroup = regexp.MustCompile(`\(([A-N](?:[0-9]{2})?)\)`)
+)
 
-// RomeText replaces the ROME codes of a sentence with their labels.
+// RomeText replaces the ROME codes of a sentence with their labels, and
+// the domain or family codes in parentheses with theirs.
 func (v *view) RomeText(s string) string {
-	return romeCode.ReplaceAllStringFunc(s, v.Rome)
+	s = romeCode.ReplaceAllStringFunc(s, v.Rome)
+	tax := v.c.svc.Engine.Taxonomy()
+	return romeGroup.ReplaceAllStringFunc(s, func(m string) string {
+		if l := tax.Label(m[1 : len(m)-1]); l != "" {
+			return "(" + l + ")"
+		}
+		return m
+	})
 }
 
 // Pct writes a score of [0, 1] as a whole percentage.
@@ -128,6 +140,20 @@ func (v *view) Days(days []string) string {
 	out := make([]string, len(days))
 	for i, d := range days {
 		out[i] = v.T("day." + d)
+	}
+	return strings.Join(out, ", ")
+}
+
+// Languages writes language codes ("fa", "ti") in words, the code itself
+// for a language the catalogue does not name.
+func (v *view) Languages(codes []string) string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		if id := "language." + strings.ToLower(c); v.c.i18n.Has(v.Lang, id) {
+			out[i] = v.T(id)
+		} else {
+			out[i] = c
+		}
 	}
 	return strings.Join(out, ", ")
 }

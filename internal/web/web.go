@@ -120,6 +120,7 @@ func (c *Console) Routes(a *fiber.App) {
 	public := with()
 	in := with(c.loggedIn)
 	staff := with(c.loggedIn, c.allow(access.Adviser, access.Coordinator))
+	mentor := with(c.loggedIn, c.allow(access.Mentor))
 	const get, post = fiber.MethodGet, fiber.MethodPost
 
 	a.Get("/static/:name", base[0], c.static)
@@ -135,6 +136,13 @@ func (c *Console) Routes(a *fiber.App) {
 	in(post, "/deconnexion", c.checkCSRF, c.logout)
 	in(get, "/compte", c.accountPage)
 	in(post, "/compte/deconnexion-partout", c.checkCSRF, c.logoutEverywhere)
+
+	mentor(get, "/mentor", c.mentorHome)
+	mentor(get, "/mentor/propositions/:id", c.mentorProposalPage)
+	mentor(post, "/mentor/propositions/:id/accepter", c.checkCSRF, c.mentorAccept)
+	mentor(post, "/mentor/propositions/:id/decliner", c.checkCSRF, c.mentorDecline)
+	mentor(get, "/mentor/mentorats/:id", c.mentorshipPage)
+	mentor(post, "/mentor/mentorats/:id/rencontres", c.checkCSRF, c.logMeeting)
 
 	staff(get, "/accueil", c.homePage)
 	staff(get, "/beneficiaires", c.beneficiariesPage)

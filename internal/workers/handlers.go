@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/parcours-emploi/parcours/announce"
 	"github.com/parcours-emploi/parcours/batches"
 	"github.com/parcours-emploi/parcours/notify"
 
@@ -37,6 +38,9 @@ type Handlers struct {
 	Mailer notify.Sender
 	// Sessions removes the expired console sessions (with jobs:expire).
 	Sessions func(ctx context.Context) (int, error)
+	// Announce tells what nobody was told yet (notify:announce), and
+	// Notify sends the daily summaries (notify:digest).
+	Announce *announce.Service
 
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -65,6 +69,8 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypeRemind, h.HandleRemind)
 	mux.HandleFunc(TypeSweep, h.HandleSweep)
 	mux.HandleFunc(TypeEmail, h.HandleEmail)
+	mux.HandleFunc(TypeAnnounce, h.HandleAnnounce)
+	mux.HandleFunc(TypeDigest, h.HandleDigest)
 	return mux
 }
 
@@ -154,6 +160,29 @@ func (h *Handlers) HandleEmail(ctx context.Context, t *asynq.Task) error {
 		return fmt.Errorf("%s: no mailer configured: %w", t.Type(), asynq.SkipRetry)
 	}
 	return permanent(h.Notify.Deliver(ctx, p.MessageID, h.Mailer))
+}
+
+// HandleAnnounce tells people what the records say happened and nobody
+// told them yet.
+func (h *Handlers) HandleAnnounce(ctx context.Context, _ *asynq.Task) error {
+	if h.Announce == nil {
+		return nil
+	}
+	n, err := h.Announce.Scan(ctx)
+	h.log().Debug("announcements scanned", "events", n)
+	return err
+}
+
+// HandleDigest sends the daily summaries.
+func (h *Handlers) HandleDigest(ctx context.Context, _ *asynq.Task) error {
+	if h.Notify == nil {
+		return nil
+	}
+	n, err := h.Notify.SendDigests(ctx)
+	if n > 0 {
+		h.log().Info("daily summaries sent", "count", n)
+	}
+	return err
 }
 
 // HandleRemind runs the mentoring reminders.

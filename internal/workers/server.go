@@ -109,6 +109,11 @@ type Schedule struct {
 	Expire  string // jobs:expire, default "15 * * * *" (hourly)
 	Remind  string // mentoring:remind, default "0 8 * * *" (daily at 08:00)
 	Sweep   string // matching:sweep, default "@every 1m"
+	// Announce is notify:announce, default "@every 5m"; Digest is
+	// notify:digest, default "0 16 * * *" (daily at 16:00 UTC, the end of
+	// the working day in France).
+	Announce string
+	Digest   string
 }
 
 // Scheduler enqueues the periodic tasks. Several schedulers may run (one
@@ -158,6 +163,8 @@ func NewScheduler(cfg Config, sch Schedule) (*Scheduler, error) {
 		{TypeExpire, or(sch.Expire, "15 * * * *"), "periodic:" + TypeExpire, 50 * time.Minute},
 		{TypeRemind, or(sch.Remind, "0 8 * * *"), "periodic:" + TypeRemind, 20 * time.Hour},
 		{TypeSweep, or(sch.Sweep, "@every 1m"), "periodic:" + TypeSweep, 30 * time.Second},
+		{TypeAnnounce, or(sch.Announce, "@every 5m"), "periodic:" + TypeAnnounce, 2 * time.Minute},
+		{TypeDigest, or(sch.Digest, "0 16 * * *"), "periodic:" + TypeDigest, 20 * time.Hour},
 	} {
 		// A short spec (tests) shortens the retention to stay under the period.
 		retain := p.retain
@@ -187,7 +194,7 @@ func everyDuration(spec string) (time.Duration, bool) {
 // failed every retry) would keep its id and block the next runs: Start
 // deletes those first.
 func (s *Scheduler) Start() error {
-	for _, typ := range []string{TypeMeasure, TypeExpire, TypeRemind, TypeSweep} {
+	for _, typ := range []string{TypeMeasure, TypeExpire, TypeRemind, TypeSweep, TypeAnnounce, TypeDigest} {
 		id := "periodic:" + typ
 		if info, err := s.insp.GetTaskInfo(s.queue, id); err == nil && info.State == asynq.TaskStateArchived {
 			if err := s.insp.DeleteTask(s.queue, id); err != nil {

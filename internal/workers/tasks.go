@@ -31,6 +31,11 @@ const (
 	TypeRemind  = "mentoring:remind"
 	TypeSweep   = "matching:sweep"
 	TypeEmail   = "notify:email"
+	// TypeAnnounce tells people what the records say happened and nobody
+	// told them yet (a crash between a change and its e-mail).
+	TypeAnnounce = "notify:announce"
+	// TypeDigest sends the daily summaries of those who chose one.
+	TypeDigest = "notify:digest"
 )
 
 // BatchPayload names the batch to run; the batch itself is in MongoDB.
