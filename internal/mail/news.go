@@ -42,7 +42,9 @@ func (w *Writer) newsOf(m notify.Message, lang string) (news, error) {
 		n.Unsubscribe = w.PublicURL + "/desabonnement/" + url.PathEscape(d["user"]) + "/" + url.PathEscape(string(m.Kind)) + "/" + url.PathEscape(d["token"])
 	}
 	page := func(path string) string { return w.PublicURL + path }
-	file := func(tab string) string { return page("/beneficiaires/" + url.PathEscape(d["beneficiary"]) + "?onglet=" + tab) }
+	file := func(tab string) string {
+		return page("/beneficiaires/" + url.PathEscape(d["beneficiary"]) + "?onglet=" + tab)
+	}
 	switch m.Kind {
 	case notify.ProposalSent, notify.ProposalExpiring:
 		n.URL = page(d["next"])
