@@ -66,6 +66,7 @@ type Services struct {
 	Access        access.Store
 	Logins        *access.Logins
 	Notify        *notify.Service
+	Preferences   *notify.Preferences
 	Beneficiaries *pathways.Service
 	Opportunities *jobs.Service
 	Proposals     *proposals.Service
@@ -108,6 +109,7 @@ func New(st Store, queue Queue, set Settings) *Services {
 		Access:        st,
 		Logins:        &access.Logins{Users: st, Store: st, Mailer: nt, StaffIdle: set.StaffIdle, MentorIdle: set.MentorIdle, Now: now},
 		Notify:        nt,
+		Preferences:   &notify.Preferences{Users: st},
 		Beneficiaries: &pathways.Service{Store: st, Audit: st, Users: st, Situations: st, Measurements: st, Now: now},
 		Opportunities: &jobs.Service{Store: st, Now: now},
 		Proposals: &proposals.Service{Store: st, Audit: st, Evaluator: sug, Mentors: ment, Opportunities: st, Conventions: st,

@@ -65,13 +65,25 @@ func Present(ctx context.Context, st app.Store) (bool, error) {
 func Seed(ctx context.Context, svc *app.Services, st app.Store, now time.Time) (World, error) {
 	s := &seeder{svc: svc, st: st, now: now.UTC().Truncate(time.Millisecond), today: civil.Of(now.UTC()),
 		w: World{Personas: Personas{}, Orgs: map[string]access.Organisation{}}}
-	steps := []func(context.Context) error{s.people, s.beneficiaries, s.situations, s.opportunities, s.mentors, s.proposals, s.batch}
+	steps := []func(context.Context) error{s.people, s.beneficiaries, s.situations, s.opportunities, s.mentors, s.proposals, s.batch, s.announce}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return s.w, err
 		}
 	}
 	return s.w, nil
+}
+
+// announce tells the demo's people the news its records hold (the
+// proposals sent to Julien, a mentorship in alert, horizons reached), as
+// the workers' periodic scan would, so the demo's mailbox shows them at
+// once.
+func (s *seeder) announce(ctx context.Context) error {
+	if s.svc.Announce == nil {
+		return nil
+	}
+	_, err := s.svc.Announce.Scan(ctx)
+	return err
 }
 
 type seeder struct {

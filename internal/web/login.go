@@ -178,10 +178,6 @@ func (c *Console) setLanguage(ctx *fiber.Ctx) error {
 	return ctx.Redirect(next, fiber.StatusSeeOther)
 }
 
-func (c *Console) accountPage(ctx *fiber.Ctx) error {
-	return c.render(ctx, fiber.StatusOK, "account", c.page(ctx, "account.title", "account", nil))
-}
-
 func (c *Console) accessibilityPage(ctx *fiber.Ctx) error {
 	return c.render(ctx, fiber.StatusOK, "accessibility", c.page(ctx, "a11y.title", "", nil))
 }

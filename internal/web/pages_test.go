@@ -32,6 +32,26 @@ func (s *site) staffPages(t *testing.T) []string {
 	return pages
 }
 
+// mentorPages are the mentor persona's pages of the demo world.
+func (s *site) mentorPages(t *testing.T) []string {
+	t.Helper()
+	ctx := context.Background()
+	sent, _, err := s.svc.Mentoring.SentProposals(ctx, s.principal("mentor"), nil, "", 20)
+	if err != nil || len(sent) == 0 {
+		t.Fatalf("no proposal sent to the mentor: %v", err)
+	}
+	pages := []string{"/mentor", "/compte", "/accessibilite"}
+	for _, p := range sent {
+		pages = append(pages, "/mentor/propositions/"+p.ID)
+	}
+	// A mentorship of theirs: accept the first proposal.
+	_, ms, err := s.svc.Mentoring.AcceptSent(ctx, s.principal("mentor"), sent[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(pages, "/mentor/mentorats/"+ms.ID, "/mentor/propositions/"+sent[0].ID)
+}
+
 // englishWords are words no French page holds.
 var englishWords = map[string]bool{}
 
@@ -103,6 +123,32 @@ func TestEveryPageSpeaksFrench(t *testing.T) {
 		doc, _ := goquery.NewDocumentFromReader(res.Body)
 		html, _ := doc.Html()
 		return res.StatusCode, html
+	}
+	check := func(path string, status int, body string) {
+		if status != http.StatusOK && !strings.Contains(path, "n-existe-pas") {
+			t.Errorf("%s: %d", path, status)
+		}
+		if words := englishIn(t, body); len(words) > 0 {
+			t.Errorf("%s shows English: %v", path, words)
+		}
+	}
+	// The mentor's pages.
+	mc := s.client(s.session("mentor"))
+	mentorGet := func(path string) (int, string) {
+		req, _ := http.NewRequest("GET", s.URL+path, nil)
+		req.Header.Set("Accept-Language", "fr-FR,fr;q=0.9")
+		res, err := mc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		doc, _ := goquery.NewDocumentFromReader(res.Body)
+		html, _ := doc.Html()
+		return res.StatusCode, html
+	}
+	for _, path := range s.mentorPages(t) {
+		status, body := mentorGet(path)
+		check(path, status, body)
 	}
 	for _, path := range s.staffPages(t) {
 		status, body := get(path)

@@ -136,6 +136,9 @@ func (c *Console) Routes(a *fiber.App) {
 	in(post, "/deconnexion", c.checkCSRF, c.logout)
 	in(get, "/compte", c.accountPage)
 	in(post, "/compte/deconnexion-partout", c.checkCSRF, c.logoutEverywhere)
+	in(post, "/compte/notifications", c.checkCSRF, c.chooseNotices)
+	public(get, "/desabonnement/:user/:kind/:token", c.unsubscribePage)
+	public(post, "/desabonnement/:user/:kind/:token", c.unsubscribe)
 
 	mentor(get, "/mentor", c.mentorHome)
 	mentor(get, "/mentor/propositions/:id", c.mentorProposalPage)
