@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,7 +16,9 @@ import (
 // funcs are the few helpers templates use besides the view's methods.
 func (c *Console) funcs() template.FuncMap {
 	return template.FuncMap{
-		"add": func(a, b int) int { return a + b },
+		"add":  func(a, b int) int { return a + b },
+		"sub":  func(a, b int) int { return a - b },
+		"addf": func(a, b float64) float64 { return a + b },
 		"seq": func(n int) []int {
 			out := make([]int, n)
 			for i := range out {
@@ -103,6 +106,15 @@ func (v *view) RomeText(s string) string {
 		}
 		return m
 	})
+}
+
+// Percent writes a percentage with one decimal, the French way: "62,5 %".
+func (v *view) Percent(p float64) string {
+	s := strconv.FormatFloat(p, 'f', 1, 64)
+	if v.Lang != access.English {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s + " %"
 }
 
 // Pct writes a score of [0, 1] as a whole percentage.

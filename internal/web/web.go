@@ -166,6 +166,8 @@ func (c *Console) Routes(a *fiber.App) {
 	staff(get, "/opportunites/:id/modifier", c.editOpportunityPage)
 	staff(post, "/opportunites/:id", c.checkCSRF, c.updateOpportunity)
 	staff(post, "/opportunites/:id/fermer", c.checkCSRF, c.closeOpportunity)
+	staff(get, "/resultats", c.outcomesPage)
+	staff(get, "/resultats.csv", c.outcomesCSV)
 	staff(get, "/lots", c.batchesPage)
 	staff(post, "/lots", c.checkCSRF, c.createBatch)
 	staff(get, "/lots/:id", c.batchPage)

@@ -16,6 +16,10 @@
       if (h) { h.setAttribute("tabindex", "-1"); h.focus(); }
     }
   });
+  // A print button (the outcomes page, for a funder's report).
+  document.addEventListener("click", function (e) {
+    if (e.target.closest && e.target.closest("[data-print]")) { window.print(); }
+  });
   // "Select all" boxes of a review table.
   document.addEventListener("change", function (e) {
     var box = e.target;
