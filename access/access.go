@@ -46,9 +46,12 @@ func (r Role) Valid() bool {
 
 // Organisation is an AGIR platform, an association, a company or an agency.
 type Organisation struct {
-	ID        string
-	Name      string
-	Kind      string // programme, association, company, agency
+	ID   string
+	Name string
+	Kind string // programme, association, company, agency
+	// Partner is the programme organisation that registered this agency
+	// and manages its API keys ("" for one registered otherwise).
+	Partner   string
 	CreatedAt time.Time
 }
 

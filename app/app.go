@@ -27,10 +27,12 @@ type Store interface {
 	notify.Outbox
 	pathways.Store
 	pathways.AuditLog
+	pathways.AuditReader
 	pathways.SituationStore
 	pathways.MeasurementStore
 	jobs.Store
 	jobs.ConventionStore
+	jobs.SubmissionStore
 	mentoring.MentorStore
 	mentoring.MentorshipStore
 	mentoring.PlaceStore
@@ -67,6 +69,7 @@ type Services struct {
 	Logins        *access.Logins
 	Notify        *notify.Service
 	Preferences   *notify.Preferences
+	Team          *access.Team
 	Beneficiaries *pathways.Service
 	Opportunities *jobs.Service
 	Proposals     *proposals.Service
@@ -110,9 +113,10 @@ func New(st Store, queue Queue, set Settings) *Services {
 		Logins:        &access.Logins{Users: st, Store: st, Mailer: nt, StaffIdle: set.StaffIdle, MentorIdle: set.MentorIdle, Now: now},
 		Notify:        nt,
 		Preferences:   &notify.Preferences{Users: st},
-		Beneficiaries: &pathways.Service{Store: st, Audit: st, Users: st, Situations: st, Measurements: st, Now: now},
-		Opportunities: &jobs.Service{Store: st, Now: now},
+		Beneficiaries: &pathways.Service{Store: st, Audit: st, AuditReader: st, Users: st, Situations: st, Measurements: st, Now: now},
+		Opportunities: &jobs.Service{Store: st, Submissions: st, Now: now},
 		Proposals: &proposals.Service{Store: st, Audit: st, Evaluator: sug, Mentors: ment, Opportunities: st, Conventions: st,
+			Beneficiaries: st, Users: st,
 			ExpiryDays: set.ProposalExpiryDays, Cooldown: cooldown, Now: now},
 		Mentoring:   ment,
 		Suggestions: sug,
@@ -121,6 +125,7 @@ func New(st Store, queue Queue, set Settings) *Services {
 		Loader:      loader,
 		Runner:      &batches.Runner{Store: st, Loader: loader, Proposals: st, Engine: engine, Now: now},
 	}
+	s.Team = &access.Team{Store: st, Logins: s.Logins, Mailer: nt, Now: now}
 	if mailQueue != nil {
 		a := &announce.Service{Notify: nt, Users: st, Logins: s.Logins, Proposals: s.Proposals, Mentoring: ment,
 			Beneficiaries: s.Beneficiaries, Opportunities: st, Batches: st, Now: now}

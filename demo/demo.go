@@ -65,7 +65,7 @@ func Present(ctx context.Context, st app.Store) (bool, error) {
 func Seed(ctx context.Context, svc *app.Services, st app.Store, now time.Time) (World, error) {
 	s := &seeder{svc: svc, st: st, now: now.UTC().Truncate(time.Millisecond), today: civil.Of(now.UTC()),
 		w: World{Personas: Personas{}, Orgs: map[string]access.Organisation{}}}
-	steps := []func(context.Context) error{s.people, s.beneficiaries, s.situations, s.opportunities, s.mentors, s.proposals, s.batch, s.announce}
+	steps := []func(context.Context) error{s.people, s.beneficiaries, s.situations, s.opportunities, s.mentors, s.proposals, s.batch, s.agency, s.announce}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return s.w, err

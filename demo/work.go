@@ -260,6 +260,42 @@ func (s *seeder) mentorship(ctx context.Context, m mentoring.Mentor, p proposals
 	return s.st.CreateMentorship(ctx, ms)
 }
 
+// agency sends two of the batch's proposals on the agency's openings, so
+// its page has candidates to answer, and records a bulk submission of its
+// openings with one item refused, as its software would have sent it.
+func (s *seeder) agency(ctx context.Context) error {
+	agencyOrg := s.w.Orgs[Agency]
+	adviser := s.staff["adviser"]
+	prog := s.w.Orgs[Programme]
+	who := access.Principal{UserID: adviser.ID, OrganisationID: prog.ID, Role: access.Adviser}
+	list, _, err := s.svc.Proposals.List(ctx, who, proposals.Filter{BatchID: s.w.Batch.ID, States: []proposals.State{proposals.Proposed}, Limit: 200})
+	if err != nil {
+		return err
+	}
+	sent := 0
+	for _, p := range list {
+		o, err := s.st.Opportunity(ctx, p.OpeningID)
+		if err != nil || o.OrganisationID != agencyOrg.ID {
+			continue
+		}
+		if _, err := s.svc.Proposals.Approve(ctx, who, p.ID); err != nil {
+			return err
+		}
+		if _, err := s.svc.Proposals.Send(ctx, who, p.ID); err != nil {
+			return err
+		}
+		if sent++; sent == 2 {
+			break
+		}
+	}
+	agent := access.Principal{UserID: s.w.Personas["agency"].User.ID, OrganisationID: agencyOrg.ID, Role: access.Agency}
+	return s.svc.Opportunities.RecordSubmission(ctx, agent, jobs.Submission{Items: 7,
+		Counts: map[string]int{"created": 6, "invalid": 1},
+		Refused: []jobs.RefusedItem{{Index: 6, ExternalRef: "LYO-2026-007", Errors: []jobs.ItemError{
+			{Pointer: "/rome", Detail: "rome doit être un code ROME : une lettre de A à N et quatre chiffres (ex. H2913)."},
+			{Pointer: "/place/department", Detail: "place.department est un champ obligatoire"}}}}})
+}
+
 // batch runs one matching batch of job offers for the programme, to the
 // end, so its proposals wait for review.
 func (s *seeder) batch(ctx context.Context) error {

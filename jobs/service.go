@@ -57,6 +57,8 @@ func (o Opportunity) Validate() error {
 // in step with their own systems.
 type Service struct {
 	Store Store
+	// Submissions keeps the agencies' last bulk submissions (nil: none).
+	Submissions SubmissionStore
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 }

@@ -2,6 +2,9 @@ package mentoring
 
 import (
 	"context"
+	"errors"
+	"regexp"
+	"strings"
 
 	"github.com/parcours-emploi/parcours/access"
 	"github.com/parcours-emploi/parcours/apperr"
@@ -445,3 +448,50 @@ func (s *Service) EndMentorship(ctx context.Context, who access.Principal, id st
 	}
 	return s.End(ctx, ms.OrganisationID, ms.ID, reason, who.UserID, s.now())
 }
+
+// InviteMentor invites a mentor into who's organisation through team and
+// registers their profile m, linked to the new account. Every field of
+// both is checked before anything is written (apperr.Invalid naming each
+// bad one); a profile that could not be written leaves the account
+// deactivated, not half made.
+func (s *Service) InviteMentor(ctx context.Context, who access.Principal, team *access.Team, in access.Invitee, m Mentor) (Mentor, error) {
+	in.Role = access.Mentor
+	var bad []apperr.FieldError
+	if err := team.CheckInvitee(ctx, in); err != nil {
+		ae, ok := apperr.As(err)
+		if !ok || ae.Code != apperr.Invalid {
+			return Mentor{}, err
+		}
+		bad = append(bad, ae.Fields...)
+	}
+	if strings.TrimSpace(m.Company) == "" || len(m.Company) > 200 {
+		bad = append(bad, apperr.FieldError{Pointer: "/company", Tag: "required", Detail: "Give the mentor's company.", DetailFR: "Indiquez l'entreprise du mentor."})
+	}
+	if m.Capacity < 1 || m.Capacity > 10 {
+		bad = append(bad, apperr.FieldError{Pointer: "/capacity", Tag: "max", Detail: "From 1 to 10 people at once.", DetailFR: "De 1 à 10 personnes à la fois."})
+	}
+	for _, r := range m.ROME {
+		if !matchingROME.MatchString(r) {
+			bad = append(bad, apperr.FieldError{Pointer: "/rome", Tag: "rome", Detail: "A ROME code is a letter from A to N and four digits.",
+				DetailFR: "Un code ROME s'écrit avec une lettre de A à N et quatre chiffres."})
+		}
+	}
+	if len(bad) > 0 {
+		return Mentor{}, apperr.Invalidf(bad, "Some fields are invalid.").FR("Certains champs ne sont pas valides.")
+	}
+	u, err := team.Invite(ctx, who, in)
+	if err != nil {
+		return Mentor{}, err
+	}
+	m.UserID = u.ID
+	created, err := s.CreateMentor(ctx, who, m)
+	if err != nil {
+		if _, derr := team.SetActive(ctx, who, u.ID, false); derr != nil {
+			return Mentor{}, errors.Join(err, derr)
+		}
+		return Mentor{}, err
+	}
+	return created, nil
+}
+
+var matchingROME = regexp.MustCompile(`^[A-N][0-9]{4}$`)

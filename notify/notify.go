@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -306,6 +307,16 @@ func (s *Service) SendDigests(ctx context.Context) (int, error) {
 		n++
 	}
 	return n, nil
+}
+
+var _ access.InvitationMailer = (*Service)(nil)
+
+// MailInvitation welcomes u, invited by inviter into organisation, with
+// the login link whose secret is given.
+func (s *Service) MailInvitation(ctx context.Context, u access.User, linkID, secret, next, inviter, organisation string) error {
+	return s.Send(ctx, Message{ID: string(Invitation) + ":" + linkID, Kind: Invitation, UserID: u.ID, To: u.Email, Name: u.Name,
+		Lang: u.Lang, Data: map[string]string{"secret": secret, "next": next, "inviter": inviter, "organisation": organisation,
+			"days": strconv.Itoa(int(access.InvitationLifetime / (24 * time.Hour)))}})
 }
 
 // MailLoginLink sends u the login link whose secret is given.

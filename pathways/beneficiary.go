@@ -301,6 +301,26 @@ type AuditLog interface {
 	Audit(ctx context.Context, e AuditEntry) error
 }
 
+// AuditFilter selects audit entries of an organisation: by user, by files
+// (any of BeneficiaryIDs), between two days in France (inclusive). Before
+// is the opaque position of the last entry of the previous page: entries
+// come newest first.
+type AuditFilter struct {
+	OrganisationID string
+	UserID         string
+	BeneficiaryIDs []string
+	From, To       civil.Date
+	Before         string
+	Limit          int
+}
+
+// AuditReader reads the audit log.
+type AuditReader interface {
+	// AuditEntries returns a page of entries, newest first, and the
+	// position to pass as Before for the next ("" when none is left).
+	AuditEntries(ctx context.Context, f AuditFilter) ([]AuditEntry, string, error)
+}
+
 // Audit actions.
 const (
 	AuditRead        = "read"

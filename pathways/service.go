@@ -23,6 +23,8 @@ type Service struct {
 	Users        access.Store
 	Situations   SituationStore
 	Measurements MeasurementStore
+	// AuditReader reads the audit log back (nil: none to read).
+	AuditReader AuditReader
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 }
@@ -210,6 +212,20 @@ func (s *Service) PositiveExits(ctx context.Context, who access.Principal, q Rep
 		return Report{}, err
 	}
 	return BuildReport(q.Programme, q.Horizon, rs, enrolled, measured, s.now()), nil
+}
+
+// AuditEntries returns a page of who's organisation's audit log, newest
+// first: who read or changed which file, and when. Coordinators only
+// (apperr.Forbidden otherwise).
+func (s *Service) AuditEntries(ctx context.Context, who access.Principal, f AuditFilter) ([]AuditEntry, string, error) {
+	if who.Role != access.Coordinator {
+		return nil, "", apperr.New(apperr.Forbidden, "Only coordinators read the audit log.").FR("Seuls les coordinateurs lisent le journal des accès.")
+	}
+	if s.AuditReader == nil {
+		return nil, "", nil
+	}
+	f.OrganisationID = who.OrganisationID
+	return s.AuditReader.AuditEntries(ctx, f)
 }
 
 // ListedByID returns who's organisation's beneficiaries among ids, for

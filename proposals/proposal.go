@@ -262,6 +262,13 @@ type Store interface {
 	// DueProposals returns up to limit sent proposals, of every organisation,
 	// whose ExpiresAt is before the instant, oldest first.
 	DueProposals(ctx context.Context, before time.Time, limit int) ([]Proposal, error)
+	// ProposalsOn returns up to limit proposals of any organisation on the
+	// openings named, in the states given, newest first: what a host (an
+	// agency) sees of the candidates proposed to it.
+	ProposalsOn(ctx context.Context, openingIDs []string, states []State, limit int) ([]Proposal, error)
+	// ProposalByID returns the proposal id of any organisation
+	// (apperr.NotFound if none): a host answers on it.
+	ProposalByID(ctx context.Context, id string) (Proposal, error)
 	// DeclinesOf returns the beneficiary's declined proposals that may still
 	// hold their pair back: declined since the instant, or available again
 	// only after the day given.

@@ -58,6 +58,10 @@ type Service struct {
 	Opportunities jobs.Store
 	// Conventions records the PMSMP convention an accepted placement makes.
 	Conventions jobs.ConventionStore
+	// Beneficiaries and Users name the candidates and their advisers for
+	// the hosts (nil: unnamed).
+	Beneficiaries pathways.Store
+	Users         access.Store
 	// ExpiryDays is how long a sent proposal waits for an answer (0: 14).
 	ExpiryDays int
 	// Cooldown is how long a declined pair is not proposed again (0: 90 days).
@@ -273,6 +277,70 @@ func (s *Service) Answer(ctx context.Context, who access.Principal, id string, a
 	if err != nil {
 		return p, err
 	}
+	return s.answer(ctx, who, p, accepted, reason)
+}
+
+// HostStates are the states a host sees of the proposals on its openings:
+// from the moment they are sent.
+var HostStates = []State{Sent, Accepted, Declined, Expired, Withdrawn}
+
+// OnOwnOpenings returns the proposals sent on who's organisation's
+// opportunities (an agency's, or a programme's own offers), newest first.
+func (s *Service) OnOwnOpenings(ctx context.Context, who access.Principal, limit int) ([]Proposal, error) {
+	var ids []string
+	after := ""
+	for {
+		list, next, err := s.Opportunities.Opportunities(ctx, jobs.Filter{OrganisationID: who.OrganisationID, After: after, Limit: 500})
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range list {
+			ids = append(ids, o.ID)
+		}
+		if next == "" {
+			break
+		}
+		after = next
+	}
+	return s.Store.ProposalsOn(ctx, ids, HostStates, limit)
+}
+
+// AnswerAsHost records the answer of the host that published the opening
+// (an agency, from its page or its API) to a proposal sent on it: the
+// proposal of another organisation is found by id, and any proposal not on
+// who's opportunities is apperr.NotFound.
+func (s *Service) AnswerAsHost(ctx context.Context, who access.Principal, id string, accepted bool, reason string) (Proposal, error) {
+	notFound := apperr.NotFoundf("No such proposal on your openings.").FR("Aucune proposition de ce type sur vos offres.")
+	p, err := s.Store.ProposalByID(ctx, id)
+	if apperr.Is(err, apperr.NotFound) {
+		return p, notFound
+	}
+	if err != nil {
+		return p, err
+	}
+	if p.Kind == KindMentor {
+		return Proposal{}, notFound
+	}
+	o, err := s.Opportunities.Opportunity(ctx, p.OpeningID)
+	if err != nil || o.OrganisationID != who.OrganisationID {
+		return Proposal{}, notFound
+	}
+	if _, sent := sentAt(p); !sent {
+		return Proposal{}, notFound
+	}
+	return s.answer(ctx, who, p, accepted, reason)
+}
+
+func sentAt(p Proposal) (time.Time, bool) {
+	for _, t := range p.History {
+		if t.To == Sent {
+			return t.At, true
+		}
+	}
+	return time.Time{}, false
+}
+
+func (s *Service) answer(ctx context.Context, who access.Principal, p Proposal, accepted bool, reason string) (Proposal, error) {
 	if p.Kind == KindMentor {
 		return p, apperr.New(apperr.Forbidden, "Only the mentor answers a mentor proposal.").
 			FR("Seul le mentor répond à une proposition de mentorat.")
@@ -358,6 +426,58 @@ func (s *Service) Expiring(ctx context.Context, now time.Time) ([]Proposal, erro
 		if p.ExpiresAt != nil && !p.ExpiresAt.Before(now) {
 			out = append(out, p)
 		}
+	}
+	return out, nil
+}
+
+// HostProposal is a proposal as the host of the opening (an agency) sees
+// it: who to expect and how to reach their adviser, nothing of their file.
+type HostProposal struct {
+	Proposal
+	// Candidate is the person's first name and the initial of their last.
+	Candidate    string
+	Programme    string
+	OpeningTitle string
+	Adviser      access.User
+}
+
+// HostProposals returns the proposals sent on who's organisation's
+// opportunities as the host sees them, newest first.
+func (s *Service) HostProposals(ctx context.Context, who access.Principal, limit int) ([]HostProposal, error) {
+	list, err := s.OnOwnOpenings(ctx, who, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]HostProposal, 0, len(list))
+	for _, p := range list {
+		h := HostProposal{Proposal: p}
+		if s.Beneficiaries != nil {
+			b, err := s.Beneficiaries.Beneficiary(ctx, p.OrganisationID, p.BeneficiaryID)
+			if err != nil && !apperr.Is(err, apperr.NotFound) {
+				return nil, err
+			}
+			if err == nil && b.Erased == nil {
+				h.Candidate = b.FirstName
+				if r := []rune(b.LastName); len(r) > 0 {
+					h.Candidate += " " + string(r[0]) + "."
+				}
+				if len(b.Enrolment.Referents) > 0 && s.Users != nil {
+					if u, err := s.Users.User(ctx, b.Enrolment.Referents[0]); err == nil && u.Active() {
+						h.Adviser = access.User{Name: u.Name, Email: u.Email, Phone: u.Phone}
+					}
+				}
+			}
+		}
+		if s.Users != nil {
+			if org, err := s.Users.Organisation(ctx, p.OrganisationID); err == nil {
+				h.Programme = org.Name
+			}
+		}
+		if o, err := s.Opportunities.Opportunity(ctx, p.OpeningID); err == nil {
+			h.OpeningTitle = o.Title
+		}
+		h.Explanation = nil
+		out = append(out, h)
 	}
 	return out, nil
 }

@@ -29,7 +29,7 @@ type demoKeys struct {
 }
 
 // loginPersonas are the personas with a one-click login.
-var loginPersonas = []string{"coordinator", "adviser", "mentor", "other_adviser"}
+var loginPersonas = []string{"coordinator", "adviser", "mentor", "other_adviser", "agency"}
 
 // seedDemo fills an empty database with the demo world (package demo) and
 // writes <data dir>/demo-keys.json; on later starts it reads that file

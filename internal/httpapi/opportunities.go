@@ -359,5 +359,19 @@ func (s *Server) batchAgencyOpenings(c *fiber.Ctx) error {
 		res.Results[i] = r
 		res.Counts[r.Outcome]++
 	}
+	// The agency's page shows what this submission refused.
+	sub := jobs.Submission{Items: len(res.Results), Counts: res.Counts}
+	for _, r := range res.Results {
+		if len(r.Errors) > 0 {
+			item := jobs.RefusedItem{Index: r.Index, ExternalRef: r.ExternalRef}
+			for _, e := range r.Errors {
+				item.Errors = append(item.Errors, jobs.ItemError{Pointer: e.Pointer, Detail: e.Detail})
+			}
+			sub.Refused = append(sub.Refused, item)
+		}
+	}
+	if err := s.svc.Opportunities.RecordSubmission(c.UserContext(), principal(c), sub); err != nil {
+		s.Logger.Warn("record the agency's submission", "error", err.Error())
+	}
 	return c.JSON(res)
 }

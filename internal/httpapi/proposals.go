@@ -226,3 +226,74 @@ func (s *Server) declineProposal(c *fiber.Ctx) error {
 	}
 	return c.JSON(toMentorProposal(p))
 }
+
+// HostProposal is a candidate proposed on one of the agency's openings:
+// who to expect and how to reach their adviser, nothing of their file.
+type HostProposal struct {
+	ID            string     `json:"id"`
+	State         string     `json:"state"`
+	Kind          string     `json:"kind"`
+	OpeningID     string     `json:"openingId"`
+	OpeningTitle  string     `json:"openingTitle"`
+	Candidate     string     `json:"candidate"`
+	Programme     string     `json:"programme"`
+	Adviser       Contact    `json:"adviser"`
+	SentAt        *time.Time `json:"sentAt,omitempty"`
+	ExpiresAt     *time.Time `json:"expiresAt,omitempty"`
+	DeclineReason string     `json:"declineReason,omitempty"`
+	UpdatedAt     time.Time  `json:"updatedAt"`
+}
+
+// Contact is how to reach a person.
+type Contact struct {
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
+	Phone string `json:"phone,omitempty"`
+}
+
+// HostProposals lists the candidates proposed on the agency's openings.
+type HostProposals struct {
+	Items []HostProposal `json:"items"`
+}
+
+func toHostProposal(h proposals.HostProposal) HostProposal {
+	v := HostProposal{ID: h.ID, State: string(h.State), Kind: string(h.Kind), OpeningID: h.OpeningID, OpeningTitle: h.OpeningTitle,
+		Candidate: h.Candidate, Programme: h.Programme, Adviser: Contact{Name: h.Adviser.Name, Email: h.Adviser.Email, Phone: h.Adviser.Phone},
+		ExpiresAt: h.ExpiresAt, DeclineReason: h.DeclineReason, UpdatedAt: h.UpdatedAt}
+	for _, t := range h.History {
+		if t.To == proposals.Sent {
+			at := t.At
+			v.SentAt = &at
+		}
+	}
+	return v
+}
+
+func (s *Server) listHostProposals(c *fiber.Ctx) error {
+	list, err := s.svc.Proposals.HostProposals(c.UserContext(), principal(c), 200)
+	if err != nil {
+		return err
+	}
+	return c.JSON(HostProposals{Items: convert(list, toHostProposal)})
+}
+
+func (s *Server) answerHostProposal(c *fiber.Ctx) error {
+	var in AnswerInput
+	if err := s.decodeBody(c, &in); err != nil {
+		return err
+	}
+	p, err := s.svc.Proposals.AnswerAsHost(c.UserContext(), principal(c), c.Params("id"), in.Answer == string(proposals.Accepted), in.Reason)
+	if err != nil {
+		return err
+	}
+	list, err := s.svc.Proposals.HostProposals(c.UserContext(), principal(c), 200)
+	if err != nil {
+		return err
+	}
+	for _, h := range list {
+		if h.ID == p.ID {
+			return c.JSON(toHostProposal(h))
+		}
+	}
+	return c.JSON(toHostProposal(proposals.HostProposal{Proposal: p}))
+}

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -379,4 +380,49 @@ func TestOpportunityProposalAnswersAreRecordedByStaff(t *testing.T) {
 	w.must(w.do(w.advA, "POST", "/api/v1/proposals", map[string]any{"beneficiaryId": ben, "kind": "job", "openingId": job.ID}), http.StatusConflict)
 	// A kind that does not match the opening is not found.
 	w.must(w.do(w.advA, "POST", "/api/v1/proposals", map[string]any{"beneficiaryId": ben, "kind": "training", "openingId": job.ID}), http.StatusNotFound)
+}
+
+// The agency that published an opening sees the candidates sent on it (a
+// first name and initial, the programme, the adviser to call), not those
+// still under review, and answers them; another organisation cannot.
+func TestAnAgencyAnswersTheCandidatesSentOnItsOpenings(t *testing.T) {
+	w := newMWorld(t)
+	ben := w.beneficiary(w.advA)
+	var job struct{ ID string }
+	w.must(w.do(w.agencyK, "POST", "/api/v1/opportunities", offer("Commis de cuisine", "G1602", "69", "69002", 45.757, 4.832, "a2")), http.StatusCreated).json(t, &job)
+	p := w.propose(w.advA, ben, "job", job.ID)
+	list := func() []httpapi.HostProposal {
+		var out httpapi.HostProposals
+		w.must(w.do(w.agencyK, "GET", "/api/v1/agency/proposals", nil), http.StatusOK).json(t, &out)
+		return out.Items
+	}
+	if got := list(); len(got) != 0 {
+		t.Fatalf("the agency sees a proposal under review: %+v", got)
+	}
+	w.must(w.act(w.advA, p.ID, "approve", nil), http.StatusOK)
+	w.must(w.act(w.advA, p.ID, "send", nil), http.StatusOK)
+	got := list()
+	if len(got) != 1 || got[0].ID != p.ID || !strings.HasPrefix(got[0].Candidate, "Amina") || !strings.HasSuffix(got[0].Candidate, " H.") ||
+		got[0].Adviser.Name != w.advA.user.Name || got[0].OpeningTitle != "Commis de cuisine" || got[0].Programme == "" {
+		t.Fatalf("the agency's view: %+v", got)
+	}
+	var raw map[string]any
+	w.must(w.do(w.agencyK, "GET", "/api/v1/agency/proposals", nil), http.StatusOK).json(t, &raw)
+	b, _ := json.Marshal(raw)
+	for _, secret := range []string{"Haidari", "1991-04-12", "refugee", "Garibaldi", ben} {
+		if strings.Contains(string(b), secret) {
+			t.Errorf("the agency's view shows %q: %s", secret, b)
+		}
+	}
+	w.must(w.do(w.advB, "POST", "/api/v1/agency/proposals/"+p.ID+"/answer", map[string]any{"answer": "accepted"}), http.StatusForbidden)
+	var answered httpapi.HostProposal
+	w.must(w.do(w.agencyK, "POST", "/api/v1/agency/proposals/"+p.ID+"/answer", map[string]any{"answer": "declined", "reason": "Poste pourvu"}), http.StatusOK).json(t, &answered)
+	if answered.State != "declined" || answered.DeclineReason != "Poste pourvu" {
+		t.Errorf("answered: %+v", answered)
+	}
+	var seen httpapi.Proposal
+	w.must(w.do(w.advA, "GET", "/api/v1/proposals/"+p.ID, nil), http.StatusOK).json(t, &seen)
+	if seen.State != "declined" {
+		t.Errorf("the adviser sees %s", seen.State)
+	}
 }

@@ -59,6 +59,10 @@ func (s *Server) routes() []route {
 			Request: OpportunityInput{}, Responses: map[int]any{200: Opportunity{}, 201: Opportunity{}}, Handler: s.putAgencyOpening},
 		{Method: "POST", Path: `/api/v1/agency/openings\:batch`, Summary: "Create or update up to 500 openings, one result per item", Tag: "agency", Roles: agencies,
 			Request: AgencyBatch{}, Responses: map[int]any{200: AgencyBatchResult{}}, Handler: s.batchAgencyOpenings},
+		{Method: "GET", Path: "/api/v1/agency/proposals", Summary: "The candidates proposed on the agency's openings, newest first", Tag: "agency", Roles: agencies,
+			Responses: map[int]any{200: HostProposals{}}, Handler: s.listHostProposals},
+		{Method: "POST", Path: "/api/v1/agency/proposals/:id/answer", Summary: "Answer a candidate proposed on one of the agency's openings", Tag: "agency", Roles: agencies,
+			Request: AnswerInput{}, Responses: map[int]any{200: HostProposal{}}, Handler: s.answerHostProposal},
 
 		{Method: "POST", Path: "/api/v1/mentors", Summary: "Register a mentor", Tag: "mentors", Roles: staff,
 			Request: MentorInput{}, Responses: map[int]any{201: Mentor{}}, Handler: s.createMentor},

@@ -17,6 +17,7 @@ type organisationDoc struct {
 	ID        string    `bson:"_id"`
 	Name      string    `bson:"name"`
 	Kind      string    `bson:"kind"`
+	Partner   string    `bson:"partner,omitempty"`
 	CreatedAt time.Time `bson:"createdAt"`
 }
 
@@ -79,7 +80,7 @@ func toKey(d keyDoc) access.Key {
 
 // CreateOrganisation inserts o.
 func (d *DB) CreateOrganisation(ctx context.Context, o access.Organisation) error {
-	_, err := d.col(colOrganisations).InsertOne(ctx, organisationDoc{ID: o.ID, Name: o.Name, Kind: o.Kind, CreatedAt: o.CreatedAt})
+	_, err := d.col(colOrganisations).InsertOne(ctx, organisationDoc{ID: o.ID, Name: o.Name, Kind: o.Kind, Partner: o.Partner, CreatedAt: o.CreatedAt})
 	return translate(err, "insert organisation "+o.Name)
 }
 
@@ -98,13 +99,13 @@ func (d *DB) findOrganisation(ctx context.Context, filter bson.D, what string) (
 	if err := d.col(colOrganisations).FindOne(ctx, filter).Decode(&doc); err != nil {
 		return access.Organisation{}, translate(err, "find organisation "+what)
 	}
-	return access.Organisation{ID: doc.ID, Name: doc.Name, Kind: doc.Kind, CreatedAt: doc.CreatedAt.UTC()}, nil
+	return access.Organisation{ID: doc.ID, Name: doc.Name, Kind: doc.Kind, Partner: doc.Partner, CreatedAt: doc.CreatedAt.UTC()}, nil
 }
 
 // Organisations lists every organisation, by name.
 func (d *DB) Organisations(ctx context.Context) ([]access.Organisation, error) {
 	return findAll(ctx, d.col(colOrganisations), bson.D{}, func(doc organisationDoc) access.Organisation {
-		return access.Organisation{ID: doc.ID, Name: doc.Name, Kind: doc.Kind, CreatedAt: doc.CreatedAt.UTC()}
+		return access.Organisation{ID: doc.ID, Name: doc.Name, Kind: doc.Kind, Partner: doc.Partner, CreatedAt: doc.CreatedAt.UTC()}
 	}, "list organisations", options.Find().SetSort(bson.D{{Key: "name", Value: 1}}))
 }
 

@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/parcours-emploi/parcours/apperr"
 	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/pathways"
 )
@@ -215,6 +216,57 @@ func (d *DB) Audit(ctx context.Context, e pathways.AuditEntry) error {
 		Action: e.Action, BeneficiaryID: e.BeneficiaryID, RequestID: e.RequestID,
 	})
 	return translate(err, "write audit entry")
+}
+
+// AuditEntries returns a page of an organisation's audit log, newest first.
+func (d *DB) AuditEntries(ctx context.Context, f pathways.AuditFilter) ([]pathways.AuditEntry, string, error) {
+	filter := bson.D{{Key: "organisationId", Value: f.OrganisationID}}
+	if f.UserID != "" {
+		filter = append(filter, bson.E{Key: "userId", Value: f.UserID})
+	}
+	if f.BeneficiaryIDs != nil {
+		filter = append(filter, bson.E{Key: "beneficiaryId", Value: bson.D{{Key: "$in", Value: f.BeneficiaryIDs}}})
+	}
+	at := bson.D{}
+	if f.From.Valid() {
+		at = append(at, bson.E{Key: "$gte", Value: civil.StartInFrance(f.From)})
+	}
+	if f.To.Valid() {
+		at = append(at, bson.E{Key: "$lt", Value: civil.StartInFrance(f.To.AddDate(0, 0, 1))})
+	}
+	if len(at) > 0 {
+		filter = append(filter, bson.E{Key: "at", Value: at})
+	}
+	if f.Before != "" {
+		id, err := bson.ObjectIDFromHex(f.Before)
+		if err != nil {
+			return nil, "", apperr.Invalidf([]apperr.FieldError{{Pointer: "cursor", Detail: "The cursor is not one this list gave.",
+				DetailFR: "Ce curseur n'a pas été donné par cette liste.", Tag: "cursor"}}, "The cursor is not valid.").FR("Le curseur n'est pas valide.")
+		}
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$lt", Value: id}}})
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 10000 {
+		limit = 100
+	}
+	cur, err := d.col(colAudit).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(int64(limit+1)))
+	if err != nil {
+		return nil, "", translate(err, "read the audit log")
+	}
+	var docs []auditDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, "", translate(err, "read the audit log")
+	}
+	next := ""
+	if len(docs) > limit {
+		docs = docs[:limit]
+		next = docs[limit-1].ID.Hex()
+	}
+	out := make([]pathways.AuditEntry, len(docs))
+	for i, x := range docs {
+		out[i] = toAuditEntry(x)
+	}
+	return out, next, nil
 }
 
 // AuditTrail returns the entries about one beneficiary, oldest first.

@@ -105,6 +105,8 @@ var indexes = []index{
 	{colBeneficiaries, "org_search", bson.D{{Key: "organisationId", Value: 1}, {Key: "searchKeys", Value: 1}}, false},
 	{colBeneficiaries, "org_referent", bson.D{{Key: "organisationId", Value: 1}, {Key: "enrolment.referents", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colAudit, "beneficiary_at", bson.D{{Key: "beneficiaryId", Value: 1}, {Key: "at", Value: 1}}, false},
+	{colProposals, "opening_updated", bson.D{{Key: "openingId", Value: 1}, {Key: "updatedAt", Value: -1}}, false},
+	{colAudit, "org_id", bson.D{{Key: "organisationId", Value: 1}, {Key: "_id", Value: -1}}, false},
 	{colOpportunities, "ref_unique", bson.D{{Key: "refKey", Value: 1}}, true},
 	{colOpportunities, "org_id", bson.D{{Key: "organisationId", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colOpportunities, "status_kind_rome", bson.D{{Key: "status", Value: 1}, {Key: "kind", Value: 1}, {Key: "rome", Value: 1}, {Key: "_id", Value: 1}}, false},

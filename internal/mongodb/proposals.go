@@ -189,6 +189,28 @@ func (d *DB) Proposal(ctx context.Context, org, id string) (proposals.Proposal, 
 	return toProposal(doc), nil
 }
 
+// ProposalsOn returns proposals on the openings, newest first.
+func (d *DB) ProposalsOn(ctx context.Context, openingIDs []string, states []proposals.State, limit int) ([]proposals.Proposal, error) {
+	if len(openingIDs) == 0 {
+		return nil, nil
+	}
+	filter := bson.D{{Key: "openingId", Value: bson.D{{Key: "$in", Value: openingIDs}}}}
+	if len(states) > 0 {
+		filter = append(filter, bson.E{Key: "state", Value: bson.D{{Key: "$in", Value: states}}})
+	}
+	return findAll(ctx, d.col(colProposals), filter, toProposal, "list proposals on openings",
+		options.Find().SetSort(bson.D{{Key: "updatedAt", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
+}
+
+// ProposalByID returns the proposal id, whatever its organisation.
+func (d *DB) ProposalByID(ctx context.Context, id string) (proposals.Proposal, error) {
+	var doc proposalDoc
+	if err := d.col(colProposals).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&doc); err != nil {
+		return proposals.Proposal{}, translate(err, "find proposal "+id)
+	}
+	return toProposal(doc), nil
+}
+
 // Proposals returns a page of proposals.
 func (d *DB) Proposals(ctx context.Context, f proposals.Filter) ([]proposals.Proposal, string, error) {
 	if f.OrganisationID == "" {

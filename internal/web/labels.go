@@ -25,6 +25,10 @@ func (l labels) key(name string) string {
 // fields' labels and the error summary read them, so a field and its
 // error are named alike.
 var formLabels = map[string]labels{
+	"team": {"firstName": "field.firstName", "lastName": "field.lastName", "email": "team.email", "phone": "team.phone",
+		"role": "team.col.role", "company": "team.company", "rome": "team.rome", "capacity": "team.capacity",
+		"agency": "team.key.agency", "label": "team.key.label", "contact": "team.key.contact"},
+	"audit": {"personne": "audit.person", "du": "audit.from", "au": "audit.to"},
 	"mentor-proposal": {
 		"reason":        "mentor.decline.reason",
 		"availableFrom": "mentor.decline.date",

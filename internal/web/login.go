@@ -25,6 +25,8 @@ func homeOf(r access.Role) string {
 	switch r {
 	case access.Mentor:
 		return "/mentor"
+	case access.Agency:
+		return "/agence"
 	default:
 		return "/accueil"
 	}

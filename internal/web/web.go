@@ -121,6 +121,8 @@ func (c *Console) Routes(a *fiber.App) {
 	in := with(c.loggedIn)
 	staff := with(c.loggedIn, c.allow(access.Adviser, access.Coordinator))
 	mentor := with(c.loggedIn, c.allow(access.Mentor))
+	coordinator := with(c.loggedIn, c.allow(access.Coordinator))
+	agency := with(c.loggedIn, c.allow(access.Agency))
 	const get, post = fiber.MethodGet, fiber.MethodPost
 
 	a.Get("/static/:name", base[0], c.static)
@@ -147,6 +149,9 @@ func (c *Console) Routes(a *fiber.App) {
 	mentor(get, "/mentor/mentorats/:id", c.mentorshipPage)
 	mentor(post, "/mentor/mentorats/:id/rencontres", c.checkCSRF, c.logMeeting)
 
+	agency(get, "/agence", c.agencyPage)
+	agency(post, "/agence/propositions/:id/:answer", c.checkCSRF, c.agencyAnswer)
+
 	staff(get, "/accueil", c.homePage)
 	staff(get, "/beneficiaires", c.beneficiariesPage)
 	staff(get, "/beneficiaires/nouveau", c.newBeneficiaryPage)
@@ -168,6 +173,13 @@ func (c *Console) Routes(a *fiber.App) {
 	staff(post, "/opportunites/:id/fermer", c.checkCSRF, c.closeOpportunity)
 	staff(get, "/resultats", c.outcomesPage)
 	staff(get, "/resultats.csv", c.outcomesCSV)
+	coordinator(get, "/equipe", c.teamPage)
+	coordinator(post, "/equipe/invitations", c.checkCSRF, c.invite)
+	coordinator(post, "/equipe/cles", c.checkCSRF, c.createKey)
+	coordinator(post, "/equipe/cles/:id/revoquer", c.checkCSRF, c.revokeKey)
+	coordinator(post, "/equipe/:id/:action", c.checkCSRF, c.teamAction)
+	coordinator(get, "/journal", c.auditPage)
+	coordinator(get, "/journal.csv", c.auditCSV)
 	staff(get, "/lots", c.batchesPage)
 	staff(post, "/lots", c.checkCSRF, c.createBatch)
 	staff(get, "/lots/:id", c.batchPage)
