@@ -206,7 +206,7 @@ func (c *Console) outcomesPage(ctx *fiber.Ctx) error {
 			}
 			t := totals(r)
 			hv := horizonView{Horizon: h, Report: r, Totals: t,
-				Chart: chartOf(r, ov.Target, c.i18n.T(lang, "outcomes.notmeasured")),
+				Chart:  chartOf(r, ov.Target, c.i18n.T(lang, "outcomes.notmeasured")),
 				Funnel: funnelOf(t, r.Categories, func(id string) string { return c.i18n.T(lang, id) }),
 				CSV:    fmt.Sprintf("/resultats.csv?%s&horizon=%d", ov.Query, h)}
 			ov.Horizons = append(ov.Horizons, hv)
