@@ -132,6 +132,25 @@ func TestEveryPageSpeaksFrench(t *testing.T) {
 			t.Errorf("%s shows English: %v", path, words)
 		}
 	}
+	// The coordinator's and the agency's own pages.
+	for persona, paths := range map[string][]string{
+		"coordinator": {"/resultats", "/resultats?objectif=", "/resultats?regles=iae", "/equipe", "/journal", "/accueil"},
+		"agency":      {"/agence", "/compte"},
+	} {
+		pc := s.client(s.session(persona))
+		for _, path := range paths {
+			req, _ := http.NewRequest("GET", s.URL+path, nil)
+			req.Header.Set("Accept-Language", "fr-FR,fr;q=0.9")
+			res, err := pc.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, _ := goquery.NewDocumentFromReader(res.Body)
+			res.Body.Close()
+			html, _ := doc.Html()
+			check(persona+" "+path, res.StatusCode, html)
+		}
+	}
 	// The mentor's pages.
 	mc := s.client(s.session("mentor"))
 	mentorGet := func(path string) (int, string) {
