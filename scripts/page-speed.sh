@@ -17,4 +17,8 @@ PARCOURS_ADDR=127.0.0.1:$PORT PARCOURS_PUBLIC_URL=http://127.0.0.1:$PORT PARCOUR
   PARCOURS_LOG_LEVEL=error PARCOURS_RATE_LIMIT=100000000 "$dir/parcours" dev >"$dir/out" 2>"$dir/err" &
 pid=$!
 for _ in $(seq 300); do [ -s "$dir/data/demo-keys.json" ] && curl -sf "127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
-"$dir/pagespeed" -keys "$dir/data/demo-keys.json" -n "$N" -extra "$EXTRA"
+for persona in ${PERSONAS:-adviser coordinator mentor}; do
+  echo "== $persona"
+  "$dir/pagespeed" -keys "$dir/data/demo-keys.json" -n "$N" -extra "$EXTRA" -persona "$persona"
+  EXTRA=0
+done

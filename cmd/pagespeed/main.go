@@ -74,6 +74,17 @@ func run(keysFile, persona string, n, extra int, out io.Writer) error {
 		fmt.Fprintf(out, "%d people added through the API in %.1f s\n\n", extra, time.Since(t).Seconds())
 	}
 
+	if persona == "mentor" {
+		_, home, err := get(c, base+"/mentor")
+		if err != nil {
+			return err
+		}
+		prop := regexp.MustCompile(`/mentor/propositions/pro_[A-Za-z0-9_-]+`).FindString(home)
+		if prop == "" {
+			return fmt.Errorf("no proposal on the mentor's home")
+		}
+		return measure(c, base, []string{"/mentor", prop}, n, out)
+	}
 	// Addresses of a file and a batch of the demo, read from the lists.
 	_, list, err := get(c, base+"/beneficiaires?referent=tous")
 	if err != nil {
@@ -91,7 +102,14 @@ func run(keysFile, persona string, n, extra int, out io.Writer) error {
 	pages := []string{"/accueil", "/beneficiaires", "/beneficiaires?referent=tous&q=ami", ben, ben + "?onglet=parcours",
 		ben + "?onglet=suggestions&type=job", ben + "?onglet=suggestions&type=mentor", ben + "?onglet=pourquoi-pas&type=job",
 		"/propositions", "/opportunites", "/lots", lot}
+	if persona == "coordinator" {
+		pages = []string{"/accueil", "/resultats", "/equipe", "/journal"}
+	}
+	return measure(c, base, pages, n, out)
+}
 
+// measure times each page n times and counts the bytes of a first visit.
+func measure(c *http.Client, base string, pages []string, n int, out io.Writer) error {
 	fmt.Fprintf(out, "| page | p50 ms | p95 ms | page gzip KB | first visit gzip KB (page + CSS + JS) |\n|---|---:|---:|---:|---:|\n")
 	assets := map[string]int{}
 	for _, p := range pages {
@@ -159,7 +177,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // shorten writes a file's address with its id elided.
 func shorten(p string) string {
-	return regexp.MustCompile(`(ben|bat)_[A-Za-z0-9_-]+`).ReplaceAllString(p, "${1}_…")
+	return regexp.MustCompile(`(ben|bat|pro)_[A-Za-z0-9_-]+`).ReplaceAllString(p, "${1}_…")
 }
 
 // addPeople creates n beneficiaries through the API, followed by the

@@ -1,8 +1,12 @@
 package web_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -184,4 +188,48 @@ func TestAMentorCannotOpenStaffPages(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The mentor's proposal page, with its stylesheet and scripts, weighs
+// under 100 KB compressed: it opens fast on a phone between two meetings.
+func TestTheMentorsProposalPageIsLight(t *testing.T) {
+	s := newSite(t)
+	sent, _, err := s.svc.Mentoring.SentProposals(context.Background(), s.principal("mentor"), []proposals.State{proposals.Sent}, "", 1)
+	if err != nil || len(sent) == 0 {
+		t.Fatalf("no proposal sent to the mentor: %v", err)
+	}
+	c := s.client(s.session("mentor"))
+	c.Transport = &http.Transport{DisableCompression: true}
+	fetch := func(path string) (int, string) {
+		req, _ := http.NewRequest("GET", s.URL+path, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		raw, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("%s: %d, encoding %q", path, res.StatusCode, res.Header.Get("Content-Encoding"))
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(zr)
+		return len(raw), string(body)
+	}
+	total, page := fetch("/mentor/propositions/" + sent[0].ID)
+	assets := regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`).FindAllStringSubmatch(page, -1)
+	if len(assets) < 2 {
+		t.Fatalf("the page links %d assets", len(assets))
+	}
+	for _, a := range assets {
+		n, _ := fetch(a[1])
+		total += n
+	}
+	if total >= 100*1024 {
+		t.Errorf("the mentor's proposal page and its assets weigh %d bytes compressed, not under 100 KB", total)
+	}
+	t.Logf("the mentor's proposal page with its assets: %d bytes compressed", total)
 }
