@@ -96,8 +96,11 @@ type seeder struct {
 	staff map[string]access.User
 }
 
-func (s *seeder) org(ctx context.Context, name, kind string) (access.Organisation, error) {
+func (s *seeder) org(ctx context.Context, name, kind string, partner ...access.Organisation) (access.Organisation, error) {
 	o := access.Organisation{ID: ids.NewAt("org", s.now), Name: name, Kind: kind, CreatedAt: s.now}
+	if len(partner) > 0 {
+		o.Partner = partner[0].ID // the programme that registered the agency
+	}
 	if err := s.st.CreateOrganisation(ctx, o); err != nil {
 		return o, fmt.Errorf("create organisation %s: %w", name, err)
 	}
@@ -130,11 +133,11 @@ func (s *seeder) people(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	agency, err := s.org(ctx, Agency, "agency")
+	agency, err := s.org(ctx, Agency, "agency", prog)
 	if err != nil {
 		return err
 	}
-	otherAgency, err := s.org(ctx, OtherAgency, "agency")
+	otherAgency, err := s.org(ctx, OtherAgency, "agency", other)
 	if err != nil {
 		return err
 	}

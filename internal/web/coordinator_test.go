@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/parcours-emploi/parcours/access"
+	"github.com/parcours-emploi/parcours/demo"
 	"github.com/parcours-emploi/parcours/proposals"
 )
 
@@ -83,7 +84,7 @@ func TestACoordinatorReportsOutcomesAndInvitesAnAdviser(t *testing.T) {
 			}
 		}
 		// The CSV is the API's, byte for byte.
-		href := run(b, chromedp.Evaluate[string](`document.querySelector("a[href^='/resultats.csv'][href$='horizon=` + h + `']").getAttribute("href")`))
+		href := run(b, chromedp.Evaluate[string](`document.querySelector("a[href^='/resultats.csv'][href$='horizon=`+h+`']").getAttribute("href")`))
 		status, body := s.get(s.client(s.session("coordinator")), href)
 		apiCSV := s.api(t, "coordinator", "/api/v1/reports/positive-exits?programme="+url.QueryEscape(programme)+"&horizon="+h, "text/csv")
 		if status != http.StatusOK || body != string(apiCSV) {
@@ -125,6 +126,45 @@ func TestACoordinatorReportsOutcomesAndInvitesAnAdviser(t *testing.T) {
 	b.click(`form[action="/equipe/invitations"] button[type="submit"]`)
 	b.waitText("#erreurs", "Adresse e-mail : quelqu'un a déjà un compte avec cette adresse")
 	b.axe()
+
+	// A partner agency's new key: its secret shown once, working at once;
+	// then revoked.
+	agencyName := s.world.Orgs[demo.Agency].Name
+	if !strings.Contains(b.text("main"), agencyName) {
+		t.Errorf("the demo's partner agency %s is not listed", agencyName)
+	}
+	b.fill(map[string]string{"agency": agencyName, "label": "ERP intérim"})
+	b.click(`form[action="/equipe/cles"] button[type="submit"]`)
+	b.waitText(".secret", "ERP intérim")
+	secret := b.text(".secret-value")
+	b.axe()
+	req, _ := http.NewRequest("GET", s.URL+"/api/v1/agency/proposals", nil)
+	req.Header.Set("Authorization", "Bearer "+secret)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if !strings.HasPrefix(secret, "prc_") || res.StatusCode != http.StatusOK {
+		t.Fatalf("the new key %q answers %d", secret, res.StatusCode)
+	}
+	b.visit("/equipe")
+	if strings.Contains(b.text("main"), secret) {
+		t.Errorf("the secret is shown again")
+	}
+	var created access.Key
+	for _, k := range mustKeys(t, s, "agency") {
+		if k.Label == "ERP intérim" {
+			created = k
+		}
+	}
+	b.click(`form[action="/equipe/cles/` + created.ID + `/revoquer"] button`)
+	b.waitText("#messages", "La clé est révoquée")
+	for _, k := range mustKeys(t, s, "agency") {
+		if (k.ID == created.ID) != (k.RevokedAt != nil) {
+			t.Errorf("key %s (%s): revoked %v", k.ID, k.Label, k.RevokedAt != nil)
+		}
+	}
 
 	// The audit log: the coordinator filters on the adviser.
 	b.visit("/journal?utilisateur=" + s.persona("adviser").ID)
@@ -175,4 +215,14 @@ func contains(list []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// mustKeys lists the keys of a persona's organisation.
+func mustKeys(t *testing.T, s *site, persona string) []access.Key {
+	t.Helper()
+	keys, err := s.svc.Access.Keys(context.Background(), s.persona(persona).OrganisationID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys
 }
