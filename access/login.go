@@ -141,6 +141,15 @@ func (l *Logins) now() time.Time {
 	return l.Now().UTC().Truncate(time.Millisecond)
 }
 
+// NewMailToken returns a new secret for a user's unsubscribe links.
+func NewMailToken() string {
+	var b [18]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("access: no randomness: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
 // NormaliseEmail is the form an address is compared in.
 func NormaliseEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 

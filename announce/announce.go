@@ -14,8 +14,6 @@ package announce
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -100,16 +98,14 @@ func (s *Service) told(ctx context.Context, kind notify.Kind, id, userID string)
 	return err == nil, err
 }
 
-// withToken gives u the secret of its unsubscribe links if it has none.
+// withToken gives u the secret of its unsubscribe links if it has none
+// (the store gives one to every user it creates; this is for a user
+// written otherwise).
 func (s *Service) withToken(ctx context.Context, u access.User) (access.User, error) {
 	if u.MailToken != "" {
 		return u, nil
 	}
-	var b [18]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return u, err
-	}
-	u.MailToken = base64.RawURLEncoding.EncodeToString(b[:])
+	u.MailToken = access.NewMailToken()
 	return u, s.Users.ReplaceUser(ctx, u)
 }
 

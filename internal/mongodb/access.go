@@ -111,6 +111,11 @@ func (d *DB) Organisations(ctx context.Context) ([]access.Organisation, error) {
 
 // CreateUser inserts u; an address another user has is a conflict.
 func (d *DB) CreateUser(ctx context.Context, u access.User) error {
+	// Each user gets the secret of their unsubscribe links when created,
+	// so that no two writers ever race to give them one.
+	if u.MailToken == "" {
+		u.MailToken = access.NewMailToken()
+	}
 	_, err := d.col(colUsers).InsertOne(ctx, toUserDoc(u))
 	return translate(err, "insert user "+u.ID)
 }
@@ -167,6 +172,23 @@ func (d *DB) migrateUsers(ctx context.Context) error {
 		key := emailKey(toUser(doc))
 		if _, err := c.UpdateOne(ctx, bson.D{{Key: "_id", Value: doc.ID}}, bson.D{{Key: "$set", Value: bson.D{{Key: "emailKey", Value: key}}}}); err != nil {
 			return translate(err, "migrate user "+doc.ID)
+		}
+	}
+	// Users recorded before unsubscribe links get their secret.
+	cur, err = c.Find(ctx, bson.D{{Key: "mailToken", Value: bson.D{{Key: "$exists", Value: false}}}}, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return translate(err, "find users to migrate")
+	}
+	var ids []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &ids); err != nil {
+		return translate(err, "find users to migrate")
+	}
+	for _, x := range ids {
+		if _, err := c.UpdateOne(ctx, bson.D{{Key: "_id", Value: x.ID}, {Key: "mailToken", Value: bson.D{{Key: "$exists", Value: false}}}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "mailToken", Value: access.NewMailToken()}}}}); err != nil {
+			return translate(err, "migrate user "+x.ID)
 		}
 	}
 	return nil
