@@ -158,7 +158,8 @@ func TestAMentorCannotOpenStaffPages(t *testing.T) {
 	c := s.client(s.session("mentor"))
 	ben := s.world.Beneficiaries[0]
 	for _, path := range []string{"/accueil", "/beneficiaires", "/beneficiaires/" + ben.ID, "/beneficiaires/" + ben.ID + "?onglet=parcours",
-		"/propositions", "/opportunites", "/lots", "/lots/" + s.world.Batch.ID, "/beneficiaires/nouveau"} {
+		"/propositions", "/opportunites", "/lots", "/lots/" + s.world.Batch.ID, "/beneficiaires/nouveau", "/resultats", "/resultats.csv?horizon=6",
+		"/equipe", "/journal", "/journal.csv", "/agence"} {
 		status, body := s.get(c, path)
 		if status != http.StatusNotFound || strings.Contains(body, ben.LastName) {
 			t.Errorf("a mentor opening %s: %d, shows the last name: %v", path, status, strings.Contains(body, ben.LastName))
