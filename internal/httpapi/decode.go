@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +37,12 @@ func (s *Server) decodeJSON(body []byte, dst any, lang string) error {
 	}
 	var fields []apperr.FieldError
 	checkShape(tree, reflect.TypeOf(dst).Elem(), "", &fields)
+	if len(fields) > MaxFieldErrors {
+		more := len(fields) - MaxFieldErrors
+		fields = append(fields[:MaxFieldErrors], apperr.FieldError{Pointer: "/", Tag: "toomany",
+			Detail:   strconv.Itoa(more) + " more members are wrong; fix these first.",
+			DetailFR: strconv.Itoa(more) + " autres membres sont incorrects ; corrigez d'abord ceux-ci."})
+	}
 	if len(fields) > 0 {
 		return apperr.Invalidf(fields, "The body has members this endpoint does not accept or of the wrong type.").
 			FR("Le corps contient des membres que ce point d'accès n'accepte pas, ou d'un mauvais type.")
@@ -45,6 +52,15 @@ func (s *Server) decodeJSON(body []byte, dst any, lang string) error {
 	}
 	return s.valid.check(dst, lang)
 }
+
+// MaxFieldErrors is how many bad members one answer names; beyond, it
+// says how many more there are. MaxMembers is how many members an object
+// of a body may have: what no request type needs, and what would make an
+// answer costly.
+const (
+	MaxFieldErrors = 100
+	MaxMembers     = 1000
+)
 
 // parseOne parses exactly one JSON value.
 func parseOne(body []byte) (any, error) {
@@ -105,12 +121,18 @@ func checkShape(v any, t reflect.Type, ptr string, out *[]apperr.FieldError) {
 			bad("object")
 			return
 		}
+		if len(m) > MaxMembers {
+			*out = append(*out, apperr.FieldError{Pointer: pointerOrRoot(ptr), Tag: "max",
+				Detail:   "This object has " + strconv.Itoa(len(m)) + " members; at most " + strconv.Itoa(MaxMembers) + " are read.",
+				DetailFR: "Cet objet a " + strconv.Itoa(len(m)) + " membres ; " + strconv.Itoa(MaxMembers) + " au plus sont lus."})
+			return
+		}
 		fields := jsonFields(t)
 		keys := make([]string, 0, len(m))
 		for k := range m {
 			keys = append(keys, k)
 		}
-		sortStrings(keys)
+		sort.Strings(keys)
 		for _, k := range keys {
 			f, ok := fields[k]
 			if !ok {
@@ -132,6 +154,12 @@ func checkShape(v any, t reflect.Type, ptr string, out *[]apperr.FieldError) {
 		m, ok := v.(map[string]any)
 		if !ok {
 			bad("object")
+			return
+		}
+		if len(m) > MaxMembers {
+			*out = append(*out, apperr.FieldError{Pointer: pointerOrRoot(ptr), Tag: "max",
+				Detail:   "This object has " + strconv.Itoa(len(m)) + " members; at most " + strconv.Itoa(MaxMembers) + " are read.",
+				DetailFR: "Cet objet a " + strconv.Itoa(len(m)) + " membres ; " + strconv.Itoa(MaxMembers) + " au plus sont lus."})
 			return
 		}
 		for k, x := range m {
@@ -212,14 +240,6 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 		out[name] = f.Type
 	}
 	return out
-}
-
-func sortStrings(a []string) {
-	for i := 1; i < len(a); i++ {
-		for j := i; j > 0 && a[j] < a[j-1]; j-- {
-			a[j], a[j-1] = a[j-1], a[j]
-		}
-	}
 }
 
 // mergePatch applies an RFC 7396 JSON merge patch to the JSON document doc.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"reflect"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/go-playground/locales/en"
@@ -221,7 +222,7 @@ func (vl *validation) checkQuery(lang string, params map[string]queryRule) error
 	for n := range params {
 		names = append(names, n)
 	}
-	sortStrings(names)
+	sort.Strings(names)
 	var fields []apperr.FieldError
 	for _, name := range names {
 		r := params[name]
