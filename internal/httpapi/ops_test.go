@@ -101,6 +101,18 @@ func TestRateLimitPerKey(t *testing.T) {
 	w.must(w.do(w.advA2, "GET", "/api/v1/beneficiaries", nil), http.StatusOK)
 }
 
+// The budget is the key's across every route: spreading requests over
+// several lists does not multiply it.
+func TestRateLimitIsOneBudgetAcrossRoutes(t *testing.T) {
+	w := newWorld(t, func(s *worldSetup) { s.deps.RateLimit = 4 })
+	for _, path := range []string{"/api/v1/beneficiaries", "/api/v1/opportunities", "/api/v1/proposals", "/api/v1/mentors"} {
+		w.must(w.do(w.advA, "GET", path, nil), http.StatusOK)
+	}
+	for _, path := range []string{"/api/v1/beneficiaries", "/api/v1/opportunities", "/api/v1/mentors/me/proposals"} {
+		w.must(w.do(w.advA, "GET", path, nil), http.StatusTooManyRequests)
+	}
+}
+
 func mentorBody(userID string) map[string]any {
 	return map[string]any{
 		"userId": userID, "firstName": "Julien", "lastName": "Mercier", "company": "Bocuse Traiteur", "sector": "G",

@@ -106,10 +106,13 @@ func New(d Deps) *fiber.App {
 	app.Use(helmet.New())
 	app.Use(s.withDeadline)
 
+	// One limiter for every route: a key's budget is one, whatever routes
+	// it spreads its requests over.
+	limit := s.rateLimit()
 	for _, r := range s.routes() {
 		handlers := []fiber.Handler{}
 		if r.Roles != nil {
-			handlers = append(handlers, s.authenticate, s.rateLimit(), s.allow(r.Roles))
+			handlers = append(handlers, s.authenticate, limit, s.allow(r.Roles))
 		}
 		if r.Request != nil {
 			limit := DefaultBodyLimit
