@@ -5,6 +5,7 @@
 package app
 
 import (
+	"context"
 	"time"
 
 	"github.com/parcours-emploi/parcours/access"
@@ -126,6 +127,14 @@ func New(st Store, queue Queue, set Settings) *Services {
 		Runner:      &batches.Runner{Store: st, Loader: loader, Proposals: st, Engine: engine, Now: now},
 	}
 	s.Team = &access.Team{Store: st, Logins: s.Logins, Mailer: nt, Now: now}
+	// Erasing a person closes what was under way for them.
+	s.Beneficiaries.Erased = func(ctx context.Context, who access.Principal, id string) error {
+		if _, err := s.Proposals.WithdrawAllOf(ctx, who, id, "The person's data was erased."); err != nil {
+			return err
+		}
+		_, err := ment.EndAllOf(ctx, who, id)
+		return err
+	}
 	if mailQueue != nil {
 		a := &announce.Service{Notify: nt, Users: st, Logins: s.Logins, Proposals: s.Proposals, Mentoring: ment,
 			Beneficiaries: s.Beneficiaries, Opportunities: st, Batches: st, Now: now}

@@ -49,6 +49,8 @@ const (
 	EndJobFound   EndReason = "job-found"
 	EndDroppedOut EndReason = "dropped-out"
 	EndRematch    EndReason = "rematch"
+	// EndErased ends the mentorship of a person whose data was erased.
+	EndErased EndReason = "erased"
 )
 
 // EndReasons lists the accepted reasons.

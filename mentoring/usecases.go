@@ -181,6 +181,9 @@ func (s *Service) SentProposals(ctx context.Context, who access.Principal, state
 		if _, sent := SentAt(p); !sent {
 			continue // withdrawn before it was sent
 		}
+		if b, err := s.Beneficiaries.Beneficiary(ctx, p.OrganisationID, p.BeneficiaryID); err != nil || b.Erased != nil {
+			continue // an erased person is nobody's mentee
+		}
 		v, err := s.menteeProposal(ctx, who, p)
 		if err != nil {
 			return nil, "", err
@@ -211,8 +214,14 @@ func (s *Service) sentTo(ctx context.Context, who access.Principal, id string) (
 	if err != nil {
 		return m, p, err
 	}
+	notFound := apperr.NotFoundf("No such proposal was sent to you.").FR("Aucune proposition de ce type ne vous a été envoyée.")
 	if _, sent := SentAt(p); p.Kind != proposals.KindMentor || p.OpeningID != m.ID || !sent {
-		return m, proposals.Proposal{}, apperr.NotFoundf("No such proposal was sent to you.").FR("Aucune proposition de ce type ne vous a été envoyée.")
+		return m, proposals.Proposal{}, notFound
+	}
+	// An erased person is nobody's mentee, even if closing their
+	// proposals failed halfway.
+	if b, err := s.Beneficiaries.Beneficiary(ctx, p.OrganisationID, p.BeneficiaryID); err != nil || b.Erased != nil {
+		return m, proposals.Proposal{}, notFound
 	}
 	return m, p, nil
 }
@@ -438,6 +447,24 @@ func (s *Service) AdviserContacts(ctx context.Context, who access.Principal, id 
 		}
 	}
 	return out, nil
+}
+
+// EndAllOf ends the active mentorships of a beneficiary who was erased,
+// giving the mentors' places back.
+func (s *Service) EndAllOf(ctx context.Context, who access.Principal, beneficiaryID string) (int, error) {
+	list, _, err := s.Mentorships.Mentorships(ctx, MentorshipFilter{OrganisationID: who.OrganisationID, BeneficiaryID: beneficiaryID,
+		States: []MentorshipState{MentorshipActive}, Limit: 50})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, ms := range list {
+		if _, err := s.End(ctx, ms.OrganisationID, ms.ID, EndErased, who.UserID, s.now()); err != nil && !apperr.Is(err, apperr.Conflict) {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 // EndMentorship ends a mentorship who may act on, for a reason.

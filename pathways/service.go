@@ -25,6 +25,9 @@ type Service struct {
 	Measurements MeasurementStore
 	// AuditReader reads the audit log back (nil: none to read).
 	AuditReader AuditReader
+	// Erased, if set, closes what was under way for a person just erased
+	// (their open proposals, their mentorship).
+	Erased func(ctx context.Context, who access.Principal, beneficiaryID string) error
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 }
@@ -108,7 +111,13 @@ func (s *Service) Erase(ctx context.Context, who access.Principal, id string) er
 	if err := s.Store.ReplaceBeneficiary(ctx, b.Erase(who.UserID, now)); err != nil {
 		return err
 	}
-	return WriteAudit(ctx, s.Audit, who, AuditErase, b.ID, now)
+	if err := WriteAudit(ctx, s.Audit, who, AuditErase, b.ID, now); err != nil {
+		return err
+	}
+	if s.Erased != nil {
+		return s.Erased(ctx, who, b.ID)
+	}
+	return nil
 }
 
 // checkReferents answers apperr.Invalid unless every referent is an

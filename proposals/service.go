@@ -280,6 +280,27 @@ func (s *Service) Answer(ctx context.Context, who access.Principal, id string, a
 	return s.answer(ctx, who, p, accepted, reason)
 }
 
+// WithdrawAllOf withdraws every open proposal of a beneficiary (erased, or
+// gone): none waits any longer for an answer about them.
+func (s *Service) WithdrawAllOf(ctx context.Context, who access.Principal, beneficiaryID, reason string) (int, error) {
+	list, _, err := s.Store.Proposals(ctx, Filter{OrganisationID: who.OrganisationID, BeneficiaryID: beneficiaryID, States: OpenStates, Limit: 500})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, p := range list {
+		_, err := s.move(ctx, p.OrganisationID, p.ID, Withdrawn, who.UserID, reason, s.now())
+		switch {
+		case err == nil:
+			n++
+		case apperr.Is(err, apperr.Conflict), apperr.Is(err, apperr.NotFound):
+		default:
+			return n, err
+		}
+	}
+	return n, nil
+}
+
 // HostStates are the states a host sees of the proposals on its openings:
 // from the moment they are sent.
 var HostStates = []State{Sent, Accepted, Declined, Expired, Withdrawn}

@@ -387,3 +387,43 @@ func TestDeclineUntilADayHoldsThePairUntilThatDay(t *testing.T) {
 	w.clock.Add(21 * 24 * time.Hour)
 	w.propose(w.advA, ben, "mentor", men)
 }
+
+// Erasing a person closes what was under way for them: a proposal sent to
+// a mentor is withdrawn (the mentor no longer sees it and cannot accept
+// it), and their mentorship ends, giving the mentor's place back.
+func TestErasureClosesProposalsAndMentorships(t *testing.T) {
+	w := newMWorld(t)
+	men := w.mentor(w.advA, w.mentorA, 2)
+	ben := w.beneficiary(w.advA)
+	other := w.beneficiary(w.advA)
+	sent := w.sent(ben, men)
+	accepted := w.sent(other, men)
+	w.must(w.act(w.mentorA, accepted.ID, "accept", nil), http.StatusOK)
+
+	w.must(w.do(w.advA, "DELETE", "/api/v1/beneficiaries/"+ben, nil), http.StatusNoContent)
+	w.must(w.do(w.advA, "DELETE", "/api/v1/beneficiaries/"+other, nil), http.StatusNoContent)
+
+	var list struct{ Items []httpapi.MentorProposal }
+	w.must(w.do(w.mentorA, "GET", "/api/v1/mentors/me/proposals?state=sent", nil), http.StatusOK).json(t, &list)
+	if len(list.Items) != 0 {
+		t.Errorf("the mentor still sees %d proposals of erased people", len(list.Items))
+	}
+	if r := w.act(w.mentorA, sent.ID, "accept", nil); r.Status == http.StatusOK {
+		t.Errorf("the mentor accepted a proposal of an erased person")
+	}
+	var p httpapi.Proposal
+	w.must(w.do(w.advA, "GET", "/api/v1/proposals/"+sent.ID, nil), http.StatusOK).json(t, &p)
+	if p.State != string(proposals.Withdrawn) {
+		t.Errorf("the erased person's sent proposal is %s", p.State)
+	}
+	var ms struct{ Items []httpapi.Mentorship }
+	w.must(w.do(w.advA, "GET", "/api/v1/mentorships?state=active", nil), http.StatusOK).json(t, &ms)
+	if len(ms.Items) != 0 {
+		t.Errorf("%d mentorships of erased people are still active", len(ms.Items))
+	}
+	var m httpapi.Mentor
+	w.must(w.do(w.advA, "GET", "/api/v1/mentors/"+men, nil), http.StatusOK).json(t, &m)
+	if m.Active != 0 {
+		t.Errorf("the mentor still holds %d places", m.Active)
+	}
+}
