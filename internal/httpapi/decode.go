@@ -283,8 +283,8 @@ func merge(target any, patch map[string]any) any {
 // patchInto applies the request's merge patch to current (an input value)
 // and decodes the result strictly into dst, validated.
 func (s *Server) patchInto(c *fiber.Ctx, current, dst any) error {
-	ct := c.Get(fiber.HeaderContentType)
-	if ct == "" {
+	mt, _, _ := strings.Cut(strings.ToLower(c.Get(fiber.HeaderContentType)), ";")
+	if mt = strings.TrimSpace(mt); mt != "application/merge-patch+json" && mt != "application/json" {
 		return newHTTPError(fiber.StatusUnsupportedMediaType, "Send the patch as application/merge-patch+json or application/json.", "Envoyez le correctif en application/merge-patch+json ou application/json.")
 	}
 	doc, err := json.Marshal(current)

@@ -48,3 +48,22 @@ func BenchmarkDecodeManyMembers(b *testing.B) {
 		_ = in.Decode(body, &dst, "en")
 	}
 }
+
+// A merge patch comes as JSON: another media type is a 415 and changes
+// nothing.
+func TestAPatchMustBeJSON(t *testing.T) {
+	w := newWorld(t)
+	var b httpapi.Beneficiary
+	r := w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", amina(w.advA.user.ID)), http.StatusCreated)
+	r.json(t, &b)
+	etag := r.Header.Get("ETag")
+	for _, ct := range []string{"text/plain", "image/png", "application/x-www-form-urlencoded"} {
+		w.must(w.do(w.advA, "PATCH", "/api/v1/beneficiaries/"+b.ID, `{"notes":"changed"}`, hdr{"If-Match": etag, "Content-Type": ct}), http.StatusUnsupportedMediaType)
+	}
+	var got httpapi.Beneficiary
+	w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries/"+b.ID, nil), http.StatusOK).json(t, &got)
+	if got.Notes == "changed" {
+		t.Errorf("a patch of another media type changed the record")
+	}
+	w.must(w.do(w.advA, "PATCH", "/api/v1/beneficiaries/"+b.ID, `{"notes":"changed"}`, hdr{"If-Match": etag, "Content-Type": "application/merge-patch+json"}), http.StatusOK)
+}
