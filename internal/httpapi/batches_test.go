@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -202,5 +203,34 @@ func TestBatchPostedWhileRedisIsDown(t *testing.T) {
 	done := w.waitBatch(w.advA, b.ID, batches.Done)
 	if done.EnqueuedAt == nil || done.Counts.Created != 2 {
 		t.Errorf("swept batch %+v", done)
+	}
+}
+
+// Two batches of one organisation and kind never run side by side, so a
+// second never proposes the places the first is proposing: while one is
+// under way, another of the same kind is a 409 that names it; another
+// kind may run; once the first is done, a new one runs and sees its
+// proposals.
+func TestOneBatchOfAKindAtATime(t *testing.T) {
+	queue := testenv.Get(t).Prefix(t)
+	w := newWorld(t, withBatches(t, testRedis(t), queue))
+	w.seedKitchen()
+	body := map[string]any{"kind": "job", "scope": map[string]any{"department": "69"}, "minScore": 0.1}
+	var first httpapi.Batch
+	w.must(w.do(w.advA, "POST", "/api/v1/matching/batches", body), http.StatusAccepted).json(t, &first)
+	p := w.must(w.do(w.advA, "POST", "/api/v1/matching/batches", body, hdr{"Accept-Language": "fr"}), http.StatusConflict).problem(t)
+	if !strings.Contains(p.Detail, "déjà en cours") {
+		t.Errorf("the second batch's answer: %q", p.Detail)
+	}
+	w.must(w.do(w.advA, "POST", "/api/v1/matching/batches", map[string]any{"kind": "training", "minScore": 0.1}), http.StatusAccepted)
+	w.must(w.do(w.advB, "POST", "/api/v1/matching/batches", body), http.StatusAccepted) // another organisation
+
+	startWorker(t, w.db, queue)
+	w.waitBatch(w.advA, first.ID, batches.Done)
+	var second httpapi.Batch
+	w.must(w.do(w.advA, "POST", "/api/v1/matching/batches", body), http.StatusAccepted).json(t, &second)
+	done := w.waitBatch(w.advA, second.ID, batches.Done)
+	if done.Counts.Created != 0 {
+		t.Errorf("the second batch proposed %d places the first had proposed", done.Counts.Created)
 	}
 }

@@ -27,6 +27,7 @@ var batchIndexes = []index{
 	{colBatches, "status_enqueued_created", bson.D{{Key: "status", Value: 1}, {Key: "enqueuedAt", Value: 1}, {Key: "createdAt", Value: 1}}, false},
 	{colBatches, "org_id", bson.D{{Key: "organisationId", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colInstances, "batch_chunk", bson.D{{Key: "batchId", Value: 1}, {Key: "n", Value: 1}}, true},
+	{colBatches, "active_slot_unique", bson.D{{Key: "activeSlot", Value: 1}}, true},
 }
 
 // batchDoc is a batch as stored. EnqueuedAt is always present (null until
@@ -51,6 +52,17 @@ type batchDoc struct {
 	WeightsVersion  string         `bson:"weightsVersion,omitempty"`
 	TaxonomyVersion string         `bson:"taxonomyVersion,omitempty"`
 	Error           string         `bson:"error,omitempty"`
+	// ActiveSlot is organisation|kind while the batch is queued or running,
+	// and its own id after: a unique index keeps one batch of a kind under
+	// way per organisation.
+	ActiveSlot string `bson:"activeSlot"`
+}
+
+func activeSlot(b batches.Batch) string {
+	if b.Status == batches.Queued || b.Status == batches.Running {
+		return b.OrganisationID + "|" + string(b.Kind)
+	}
+	return "id:" + b.ID
 }
 
 func toBatchDoc(b batches.Batch) batchDoc {
@@ -59,7 +71,7 @@ func toBatchDoc(b batches.Batch) batchDoc {
 		Status: b.Status, CreatedBy: b.CreatedBy, CreatedAt: b.CreatedAt, EnqueuedAt: b.EnqueuedAt,
 		StartedAt: b.StartedAt, FinishedAt: b.FinishedAt, Attempts: b.Attempts, Progress: progressPart(b.Progress),
 		Counts: countsPart(b.Counts), Objective: b.Objective, Durations: durationsPart(b.Durations),
-		WeightsVersion: b.WeightsVersion, TaxonomyVersion: b.TaxonomyVersion, Error: b.Error,
+		WeightsVersion: b.WeightsVersion, TaxonomyVersion: b.TaxonomyVersion, Error: b.Error, ActiveSlot: activeSlot(b),
 	}
 }
 
@@ -90,7 +102,33 @@ func (d *DB) Batches(ctx context.Context, org string, limit int) ([]batches.Batc
 // CreateBatch inserts b.
 func (d *DB) CreateBatch(ctx context.Context, b batches.Batch) error {
 	_, err := d.col(colBatches).InsertOne(ctx, toBatchDoc(b))
+	if isDuplicate(err) {
+		return apperr.Wrap(apperr.Conflict, err, "A batch of this kind is already under way for your organisation; wait for it to finish.").
+			FR("Un calcul de ce type est déjà en cours pour votre organisation ; attendez qu'il se termine.")
+	}
 	return translate(err, "insert batch "+b.ID)
+}
+
+// migrateBatches gives the batches recorded before the active slot theirs:
+// their own id, so the unique index can be made whatever they hold.
+func (d *DB) migrateBatches(ctx context.Context) error {
+	c := d.col(colBatches)
+	cur, err := c.Find(ctx, bson.D{{Key: "activeSlot", Value: bson.D{{Key: "$exists", Value: false}}}}, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return translate(err, "find batches to migrate")
+	}
+	var ids []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &ids); err != nil {
+		return translate(err, "find batches to migrate")
+	}
+	for _, x := range ids {
+		if _, err := c.UpdateOne(ctx, bson.D{{Key: "_id", Value: x.ID}}, bson.D{{Key: "$set", Value: bson.D{{Key: "activeSlot", Value: "id:" + x.ID}}}}); err != nil {
+			return translate(err, "migrate batch "+x.ID)
+		}
+	}
+	return nil
 }
 
 // Batch returns org's batch id.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/parcours-emploi/parcours/apperr"
 	"github.com/parcours-emploi/parcours/batches"
 	"github.com/parcours-emploi/parcours/internal/httpapi"
 	"github.com/parcours-emploi/parcours/proposals"
@@ -71,6 +72,12 @@ func (c *Console) createBatch(ctx *fiber.Ctx) error {
 	if err != nil {
 		if c.addErrors(f, err, lang) {
 			return c.renderBatches(ctx, fiber.StatusUnprocessableEntity, f)
+		}
+		if apperr.Is(err, apperr.Conflict) {
+			// One batch of a kind at a time: the form says so, kept as typed.
+			ae, _ := apperr.As(err)
+			f.Problem = ae.In(lang)
+			return c.renderBatches(ctx, fiber.StatusConflict, f)
 		}
 		return err
 	}

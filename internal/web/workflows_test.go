@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -173,4 +174,29 @@ func firstLines(s string, n int) string {
 		lines = lines[:n]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// A second batch of the same kind while one is under way: the form says so
+// and nothing is launched.
+func TestASecondBatchOfAKindWaits(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	w := s.principal("adviser")
+	// A batch under way (recorded running: no worker takes it).
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	if err := s.db.CreateBatch(ctx, batches.Batch{ID: "bat_underway", OrganisationID: w.OrganisationID, Kind: proposals.KindTraining,
+		Status: batches.Running, CreatedBy: w.UserID, CreatedAt: now, StartedAt: &now, Progress: batches.Progress{Phase: "load"}}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := s.svc.Batches.List(ctx, w.OrganisationID, 100)
+	b := s.browser(1280, 900)
+	b.login("adviser")
+	b.visit("/lots")
+	b.choose(`[id="f-kind"]`, "training")
+	b.click(`main form[action="/lots"] button[type="submit"]`)
+	b.waitText("#erreurs", "déjà en cours")
+	b.axe()
+	if after, _ := s.svc.Batches.List(ctx, w.OrganisationID, 100); len(after) != len(before) {
+		t.Errorf("%d batches before, %d after the refused one", len(before), len(after))
+	}
 }
