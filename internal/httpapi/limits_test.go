@@ -67,3 +67,34 @@ func TestAPatchMustBeJSON(t *testing.T) {
 	}
 	w.must(w.do(w.advA, "PATCH", "/api/v1/beneficiaries/"+b.ID, `{"notes":"changed"}`, hdr{"If-Match": etag, "Content-Type": "application/merge-patch+json"}), http.StatusOK)
 }
+
+// An agency's reference names one opening whatever route sends it: the PUT
+// accepts the externalRef the batch requires when it equals the path, the
+// path is decoded, and a reference of other than printable characters is
+// refused.
+func TestAgencyReferencesNameOneOpening(t *testing.T) {
+	w := newWorld(t)
+	body := offer("Préparateur de commandes", "N1103", "69", "69800", 45.716, 4.95, "a1")
+	body["externalRef"] = "LYO-7"
+	var put httpapi.Opportunity
+	w.must(w.do(w.agencyK, "PUT", "/api/v1/agency/openings/LYO-7", body), http.StatusCreated).json(t, &put)
+	body["externalRef"] = "LYO-8"
+	w.must(w.do(w.agencyK, "PUT", "/api/v1/agency/openings/LYO-7", body), http.StatusUnprocessableEntity)
+	delete(body, "externalRef")
+
+	var encoded httpapi.Opportunity
+	// (The contract check decodes the path before matching it, and an
+	// encoded slash then matches no path of the document: it is skipped.)
+	w.must(w.doUndocumented(w.agencyK, "PUT", "/api/v1/agency/openings/A%20B%2FC", body), http.StatusCreated).json(t, &encoded)
+	if encoded.ExternalRef != "A B/C" {
+		t.Errorf("the path's reference is stored as %q", encoded.ExternalRef)
+	}
+	item := offer("Préparateur de commandes", "N1103", "69", "69800", 45.716, 4.95, "a1")
+	item["externalRef"] = "A B/C"
+	var res httpapi.AgencyBatchResult
+	w.must(w.do(w.agencyK, "POST", `/api/v1/agency/openings:batch`, map[string]any{"items": []any{item}}), http.StatusOK).json(t, &res)
+	if len(res.Results) != 1 || res.Results[0].ID != encoded.ID {
+		t.Errorf("the batch names another opening: %+v, want %s", res.Results, encoded.ID)
+	}
+	w.must(w.do(w.agencyK, "PUT", "/api/v1/agency/openings/A%0AB", body), http.StatusUnprocessableEntity)
+}

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -287,17 +288,30 @@ type AgencyBatchResult struct {
 }
 
 func (s *Server) putAgencyOpening(c *fiber.Ctx) error {
-	ref := c.Params("externalRef")
-	var in OpportunityInput
-	if err := s.decodeBody(c, &in); err != nil {
-		return err
+	// The reference is the path's, decoded: "A%20B%2FC" names what a batch
+	// item names "A B/C".
+	ref, err := url.PathUnescape(c.Params("externalRef"))
+	if err != nil || ref == "" || len(ref) > 100 || !printableRef(ref) {
+		return apperr.Invalidf([]apperr.FieldError{{Pointer: "externalRef", Tag: "printascii",
+			Detail:   "externalRef is at most 100 printable ASCII characters.",
+			DetailFR: "externalRef compte au plus 100 caractères ASCII imprimables."}}, "Bad reference.").FR("Référence incorrecte.")
 	}
-	if len(ref) > 100 {
-		return apperr.Invalidf([]apperr.FieldError{{Pointer: "externalRef", Detail: "externalRef is at most 100 characters.",
-			DetailFR: "externalRef compte au plus 100 caractères."}}, "Bad reference.").FR("Référence incorrecte.")
+	// The body may name the reference, as a batch item does, if it is the
+	// path's.
+	var in AgencyOpening
+	if err := s.decodeBody(c, &in); err != nil {
+		ae, ok := apperr.As(err)
+		if !ok || in.ExternalRef != "" || !onlyRequiredRef(ae.Fields) {
+			return err
+		}
+	}
+	if in.ExternalRef != "" && in.ExternalRef != ref {
+		return apperr.Invalidf([]apperr.FieldError{{Pointer: "/externalRef", Tag: "eqfield",
+			Detail:   "The body's externalRef must be the path's (" + ref + ").",
+			DetailFR: "L'externalRef du corps doit être celui du chemin (" + ref + ")."}}, "Two references.").FR("Deux références.")
 	}
 	var o jobs.Opportunity
-	in.Apply(&o)
+	in.OpportunityInput.Apply(&o)
 	o, outcome, err := s.svc.Opportunities.Upsert(c.UserContext(), principal(c), ref, o)
 	if err != nil {
 		return err
@@ -374,4 +388,21 @@ func (s *Server) batchAgencyOpenings(c *fiber.Ctx) error {
 		s.Logger.Warn("record the agency's submission", "error", err.Error())
 	}
 	return c.JSON(res)
+}
+
+// printableRef reports whether s holds printable ASCII characters only
+// (the space included), as the batch's printascii rule.
+func printableRef(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// onlyRequiredRef reports whether the only failure is the body's missing
+// externalRef, which a PUT takes from its path.
+func onlyRequiredRef(fields []apperr.FieldError) bool {
+	return len(fields) == 1 && fields[0].Pointer == "/externalRef" && fields[0].Tag == "required"
 }
