@@ -192,6 +192,9 @@ const (
 	Created   Outcome = "created"
 	Updated   Outcome = "updated"
 	Unchanged Outcome = "unchanged"
+	// StayedClosed: the opening its owner closed stays closed; what the
+	// submission changed is recorded. Sending status "open" reopens it.
+	StayedClosed Outcome = "stayed-closed"
 )
 
 // Upsert creates or updates who's organisation's opening by its own
@@ -221,14 +224,23 @@ func (s *Service) Upsert(ctx context.Context, who access.Principal, ref string, 
 		case err != nil:
 			return Opportunity{}, "", err
 		}
-		if sameContent(cur, o) {
+		want, outcome := o, Updated
+		// A feed sent again does not reopen what its owner closed: only
+		// an explicit status does.
+		if cur.Status == StatusClosed && o.Status == "" {
+			want.Status, outcome = StatusClosed, StayedClosed
+		}
+		if sameContent(cur, want) {
+			if outcome == StayedClosed {
+				return cur, StayedClosed, nil
+			}
 			return cur, Unchanged, nil
 		}
-		next, err := s.replace(ctx, cur, o)
+		next, err := s.replace(ctx, cur, want)
 		if apperr.Is(err, apperr.PreconditionFailed) {
 			continue
 		}
-		return next, Updated, err
+		return next, outcome, err
 	}
 	return Opportunity{}, "", apperr.Conflictf("The opening %s is being changed by another request; retry.", ref).
 		FR("L'offre %s est modifiée par une autre requête ; réessayez.", ref)

@@ -98,3 +98,29 @@ func TestAgencyReferencesNameOneOpening(t *testing.T) {
 	}
 	w.must(w.do(w.agencyK, "PUT", "/api/v1/agency/openings/A%0AB", body), http.StatusUnprocessableEntity)
 }
+
+// A feed sent again does not reopen an opening its owner closed: it stays
+// closed, and the item's result says so; sending status "open" reopens it.
+func TestAFeedDoesNotReopenAClosedOpening(t *testing.T) {
+	w := newWorld(t)
+	body := offer("Préparateur de commandes", "N1103", "69", "69800", 45.716, 4.95, "a1")
+	var o httpapi.Opportunity
+	w.must(w.do(w.agencyK, "PUT", "/api/v1/agency/openings/LYO-9", body), http.StatusCreated).json(t, &o)
+	w.must(w.do(w.agencyK, "POST", "/api/v1/opportunities/"+o.ID+"/close", nil), http.StatusOK)
+
+	item := offer("Préparateur de commandes", "N1103", "69", "69800", 45.716, 4.95, "a1")
+	item["externalRef"], item["positions"] = "LYO-9", 4
+	var res httpapi.AgencyBatchResult
+	w.must(w.do(w.agencyK, "POST", `/api/v1/agency/openings:batch`, map[string]any{"items": []any{item}}), http.StatusOK).json(t, &res)
+	var got httpapi.Opportunity
+	w.must(w.do(w.agencyK, "GET", "/api/v1/opportunities/"+o.ID, nil), http.StatusOK).json(t, &got)
+	if got.Status != "closed" || res.Results[0].Outcome != "stayed-closed" || got.Positions != 4 {
+		t.Errorf("after the feed: status %s, outcome %s, positions %d", got.Status, res.Results[0].Outcome, got.Positions)
+	}
+	item["status"] = "open"
+	w.must(w.do(w.agencyK, "POST", `/api/v1/agency/openings:batch`, map[string]any{"items": []any{item}}), http.StatusOK).json(t, &res)
+	w.must(w.do(w.agencyK, "GET", "/api/v1/opportunities/"+o.ID, nil), http.StatusOK).json(t, &got)
+	if got.Status != "open" || res.Results[0].Outcome != "updated" {
+		t.Errorf("reopened: status %s, outcome %s", got.Status, res.Results[0].Outcome)
+	}
+}
