@@ -124,3 +124,28 @@ func TestAFeedDoesNotReopenAClosedOpening(t *testing.T) {
 		t.Errorf("reopened: status %s, outcome %s", got.Status, res.Results[0].Outcome)
 	}
 }
+
+// A bulk item's errors name JSON paths and speak the caller's language,
+// with no validator jargon: a missing contract length, a zero positions,
+// a bad ROME code.
+func TestBulkItemErrorsNameTheirFieldsInWords(t *testing.T) {
+	w := newWorld(t)
+	item := offer("Préparateur de commandes", "N1103", "69", "69800", 45.716, 4.95, "a1")
+	item["externalRef"], item["positions"], item["rome"] = "LYO-10", 0, "XX"
+	item["contract"] = map[string]any{"type": "cdd"}
+	var res httpapi.AgencyBatchResult
+	w.must(w.do(w.agencyK, "POST", `/api/v1/agency/openings:batch`, map[string]any{"items": []any{item}}, hdr{"Accept-Language": "fr"}), http.StatusOK).json(t, &res)
+	got := map[string]string{}
+	for _, e := range res.Results[0].Errors {
+		got[e.Pointer] = e.Detail
+	}
+	for _, p := range []string{"/contract/months", "/positions", "/rome"} {
+		d, ok := got[p]
+		if !ok || strings.Contains(d, "Key:") || strings.Contains(d, "Error:") || strings.Contains(d, "Input") {
+			t.Errorf("%s: %q (all: %v)", p, d, got)
+		}
+	}
+	if !strings.Contains(got["/positions"], "1") {
+		t.Errorf("positions: %q, want it to say at least 1", got["/positions"])
+	}
+}

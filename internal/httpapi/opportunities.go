@@ -34,7 +34,7 @@ type OpportunityInput struct {
 	End          civil.Date           `json:"endDate" validate:"omitempty,date"`
 	HoursPerWeek int                  `json:"hoursPerWeek" validate:"min=0,max=48"`
 	Days         []string             `json:"days" validate:"max=7,unique,dive,oneof=mon tue wed thu fri sat sun"`
-	Positions    int                  `json:"positions" validate:"required,min=1,max=1000"`
+	Positions    int                  `json:"positions" validate:"min=1,max=1000"`
 	Contract     *ContractInput       `json:"contract"`
 	PMSMP        *PMSMPInput          `json:"pmsmp"`
 	French       FrenchRequirement    `json:"frenchRequired"`

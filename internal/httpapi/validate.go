@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/go-playground/locales/en"
 	"github.com/go-playground/locales/fr"
@@ -104,7 +105,10 @@ func newValidation() *validation {
 		registerMessage(v, tFR, ct.tag, ct.fr)
 	}
 	for tag, m := range extraMessages {
-		if _, err := tEN.T(tag, "x", "y"); err == nil && tag != "unknown" && tag != "type" {
+		// The stock translations of required_if and its kin print the
+		// validator's own error text: ours replace them.
+		own := tag == "unknown" || tag == "type" || strings.HasPrefix(tag, "required_")
+		if _, err := tEN.T(tag, "x", "y"); err == nil && !own {
 			continue // the stock translation has it
 		}
 		registerMessage(v, tEN, tag, m[0])
@@ -170,6 +174,9 @@ func namespacePointer(ns string) string {
 	}
 	var b strings.Builder
 	for _, part := range strings.Split(ns, ".") {
+		if part != "" && unicode.IsUpper(rune(part[0])) {
+			continue // an embedded struct's type name, not a JSON member
+		}
 		name, idx, hasIdx := strings.Cut(part, "[")
 		b.WriteString("/" + escapePointer(name))
 		for hasIdx {
