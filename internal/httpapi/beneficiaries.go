@@ -319,6 +319,12 @@ func (s *Server) patchBeneficiary(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if read, err = versionOr(read, func() (int64, error) {
+		b, err := s.svc.Beneficiaries.Get(c.UserContext(), principal(c), c.Params("id"))
+		return b.Version, err
+	}); err != nil {
+		return err
+	}
 	b, err := s.svc.Beneficiaries.Update(c.UserContext(), principal(c), c.Params("id"), read, func(b *pathways.Beneficiary) error {
 		var in BeneficiaryInput
 		if err := s.patchInto(c, toBeneficiaryInput(*b), &in); err != nil {

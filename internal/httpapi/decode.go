@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"reflect"
 	"sort"
 	"strconv"
@@ -35,7 +36,7 @@ func (s *Server) decodeJSON(body []byte, dst any, lang string) error {
 	if err != nil {
 		return err
 	}
-	var fields []apperr.FieldError
+	fields := duplicateMembers(body)
 	checkShape(tree, reflect.TypeOf(dst).Elem(), "", &fields)
 	if len(fields) > MaxFieldErrors {
 		more := len(fields) - MaxFieldErrors
@@ -48,7 +49,9 @@ func (s *Server) decodeJSON(body []byte, dst any, lang string) error {
 			FR("Le corps contient des membres que ce point d'accès n'accepte pas, ou d'un mauvais type.")
 	}
 	if err := json.Unmarshal(body, dst); err != nil {
-		return newHTTPError(fiber.StatusBadRequest, "The body is not valid JSON for this endpoint: "+err.Error(), "Le corps n'est pas un JSON valide pour ce point d'accès : "+err.Error())
+		// The shape was checked: what is left would be the decoder's own
+		// wording, which names Go types; say it plainly.
+		return newHTTPError(fiber.StatusBadRequest, "The body does not fit this endpoint.", "Le corps ne correspond pas à ce point d'accès.")
 	}
 	return s.valid.check(dst, lang)
 }
@@ -192,7 +195,12 @@ func checkShape(v any, t reflect.Type, ptr string, out *[]apperr.FieldError) {
 			bad("integer")
 		}
 	case reflect.Float32, reflect.Float64:
-		if _, ok := v.(json.Number); !ok {
+		n, ok := v.(json.Number)
+		if !ok {
+			bad("number")
+			return
+		}
+		if f, err := n.Float64(); err != nil || math.IsInf(f, 0) || (t.Kind() == reflect.Float32 && math.Abs(f) > math.MaxFloat32) {
 			bad("number")
 		}
 	}
@@ -327,4 +335,79 @@ func (in *Inputs) CheckQuery(lang string, params map[string][2]string) error {
 		rules[k] = queryRule{value: v[0], rules: v[1]}
 	}
 	return in.valid.checkQuery(lang, rules)
+}
+
+// duplicateMembers names each member an object of body gives twice: the
+// decoder would keep the last and the shape check would never see the
+// first. One linear pass over the tokens.
+func duplicateMembers(body []byte) []apperr.FieldError {
+	type frame struct {
+		object bool
+		seen   map[string]bool
+		key    string // the member being read (objects), or the index (arrays)
+		index  int
+	}
+	var out []apperr.FieldError
+	var stack []*frame
+	path := func() string {
+		var b strings.Builder
+		for _, f := range stack {
+			if f.object {
+				b.WriteString("/" + escapePointer(f.key))
+			} else {
+				b.WriteString("/" + strconv.Itoa(f.index))
+			}
+		}
+		return b.String()
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	expectKey := false
+	afterValue := func() {
+		if n := len(stack); n > 0 {
+			if stack[n-1].object {
+				expectKey = true
+			} else {
+				stack[n-1].index++
+			}
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return out // the parse reports a bad body
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				stack = append(stack, &frame{object: true, seen: map[string]bool{}})
+				expectKey = true
+			case '[':
+				stack = append(stack, &frame{})
+				expectKey = false
+			default:
+				stack = stack[:len(stack)-1]
+				afterValue()
+			}
+		case string:
+			if expectKey {
+				f := stack[len(stack)-1]
+				f.key = t
+				if f.seen[t] && len(out) < MaxFieldErrors {
+					out = append(out, apperr.FieldError{Pointer: path(), Tag: "unique",
+						Detail: "This member is given twice.", DetailFR: "Ce membre figure deux fois."})
+				}
+				f.seen[t] = true
+				expectKey = false
+				continue
+			}
+			afterValue()
+		default:
+			afterValue()
+		}
+		if len(stack) == 0 {
+			return out
+		}
+	}
 }

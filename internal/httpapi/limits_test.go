@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -147,5 +148,39 @@ func TestBulkItemErrorsNameTheirFieldsInWords(t *testing.T) {
 	}
 	if !strings.Contains(got["/positions"], "1") {
 		t.Errorf("positions: %q, want it to say at least 1", got["/positions"])
+	}
+}
+
+// Bodies at the edges of JSON get an answer that names the member, in
+// words: a number no float holds, a member given twice.
+func TestEdgeBodiesNameTheirMember(t *testing.T) {
+	w := newWorld(t)
+	body := amina(w.advA.user.ID)
+	raw, _ := json.Marshal(body)
+	huge := strings.Replace(string(raw), `"lat":45.745`, `"lat":1e400`, 1)
+	p := w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", huge), http.StatusUnprocessableEntity).problem(t)
+	if len(p.Errors) != 1 || p.Errors[0].Pointer != "/address/location/lat" || strings.Contains(p.Detail, "Go") || strings.Contains(p.Detail, "float64") {
+		t.Errorf("1e400: %q %+v", p.Detail, p.Errors)
+	}
+	twice := `{"beneficiaryId":"ben_x","kind":{"$gt":""},"kind":"job","openingId":"opp_x"}`
+	p = w.must(w.do(w.advA, "POST", "/api/v1/proposals", twice), http.StatusUnprocessableEntity).problem(t)
+	if len(p.Errors) != 1 || p.Errors[0].Pointer != "/kind" || strings.Contains(p.Detail, "unmarshal") {
+		t.Errorf("a member twice: %q %+v", p.Detail, p.Errors)
+	}
+}
+
+// If-Match follows RFC 9110: a weak ETag never matches (strong comparison),
+// and "*" matches whatever version is current.
+func TestIfMatchFollowsRFC9110(t *testing.T) {
+	w := newWorld(t)
+	var b httpapi.Beneficiary
+	r := w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", amina(w.advA.user.ID)), http.StatusCreated)
+	r.json(t, &b)
+	etag := r.Header.Get("ETag")
+	w.must(w.do(w.advA, "PATCH", "/api/v1/beneficiaries/"+b.ID, `{"notes":"weak"}`, hdr{"If-Match": "W/" + etag}), http.StatusPreconditionFailed)
+	var got httpapi.Beneficiary
+	w.must(w.do(w.advA, "PATCH", "/api/v1/beneficiaries/"+b.ID, `{"notes":"any"}`, hdr{"If-Match": "*"}), http.StatusOK).json(t, &got)
+	if got.Notes != "any" {
+		t.Errorf("If-Match * did not apply the patch: %q", got.Notes)
 	}
 }

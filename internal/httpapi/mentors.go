@@ -159,6 +159,12 @@ func (s *Server) patchMentor(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if read, err = versionOr(read, func() (int64, error) {
+		m, err := s.svc.Mentoring.Mentor(c.UserContext(), principal(c), c.Params("id"))
+		return m.Version, err
+	}); err != nil {
+		return err
+	}
 	m, err := s.svc.Mentoring.UpdateMentor(c.UserContext(), principal(c), c.Params("id"), read, func(m *mentoring.Mentor) error {
 		var in MentorInput
 		if err := s.patchInto(c, toMentorInput(*m), &in); err != nil {
@@ -190,6 +196,9 @@ func (s *Server) patchMyMentor(c *fiber.Ctx) error {
 	m, err := s.svc.Mentoring.Own(ctx, who)
 	if err != nil {
 		return err
+	}
+	if read == anyVersion {
+		read = m.Version
 	}
 	if m.Version != read {
 		return apperr.Stale()

@@ -231,6 +231,12 @@ func (s *Server) patchOpportunity(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if read, err = versionOr(read, func() (int64, error) {
+		o, err := s.svc.Opportunities.Get(c.UserContext(), principal(c), c.Params("id"))
+		return o.Version, err
+	}); err != nil {
+		return err
+	}
 	o, err := s.svc.Opportunities.Update(c.UserContext(), principal(c), c.Params("id"), read, func(o *jobs.Opportunity) error {
 		var in OpportunityInput
 		if err := s.patchInto(c, toOpportunityInput(*o), &in); err != nil {

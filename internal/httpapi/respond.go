@@ -36,13 +36,28 @@ func ifMatch(c *fiber.Ctx) (int64, error) {
 			"Send If-Match with the ETag you read, so concurrent edits are not lost.",
 			"Envoyez If-Match avec l'ETag lu, pour ne pas écraser une modification concurrente.")
 	}
-	h = strings.TrimPrefix(h, "W/")
+	if h == "*" {
+		return anyVersion, nil
+	}
+	// If-Match compares strongly (RFC 9110, 13.1.1): a weak tag never
+	// matches.
 	v, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(h, `"v`), `"`), 10, 64)
 	if err != nil || !strings.HasPrefix(h, `"v`) {
 		return 0, apperr.New(apperr.PreconditionFailed, "The If-Match value is not an ETag of this record.").
 			FR("La valeur If-Match n'est pas un ETag de cette fiche.")
 	}
 	return v, nil
+}
+
+// anyVersion is If-Match: *, which matches whatever version is current.
+const anyVersion = -1
+
+// versionOr is the version If-Match asked for, or the current one for *.
+func versionOr(read int64, current func() (int64, error)) (int64, error) {
+	if read != anyVersion {
+		return read, nil
+	}
+	return current()
 }
 
 // page is a list response.
