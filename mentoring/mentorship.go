@@ -104,7 +104,9 @@ type Mentorship struct {
 	CheckIns  []CheckIn
 	EndedOn   civil.Date
 	EndReason EndReason
-	EndedBy   string
+	// EndComment is what whoever ended it added, if anything.
+	EndComment string
+	EndedBy    string
 	// FollowUp is computed when read: "alert" when the pair met too little.
 	FollowUp  FollowUp
 	CreatedAt time.Time
@@ -144,12 +146,12 @@ func (m Mentorship) WithFollowUp(now time.Time) Mentorship {
 
 // End returns m ended for the reason by the actor on the instant, or
 // apperr.Conflict (with currentState) unless m is active.
-func (m Mentorship) End(reason EndReason, by string, at time.Time) (Mentorship, error) {
+func (m Mentorship) End(reason EndReason, comment, by string, at time.Time) (Mentorship, error) {
 	if m.State != MentorshipActive {
 		return m, apperr.Conflictf("Only an active mentorship can end; this one is %q.", m.State).
 			FR("Seul un mentorat en cours peut se terminer ; celui-ci est %s.", m.State.French()).WithExtra("currentState", string(m.State))
 	}
-	m.State, m.EndReason, m.EndedBy, m.EndedOn = MentorshipEnded, reason, by, civil.Of(at)
+	m.State, m.EndReason, m.EndComment, m.EndedBy, m.EndedOn = MentorshipEnded, reason, comment, by, civil.Of(at)
 	m.CheckIns = append([]CheckIn(nil), m.CheckIns...)
 	m.UpdatedAt, m.Version = at, m.Version+1
 	return m, nil

@@ -256,12 +256,12 @@ func (s *Service) CheckIn(ctx context.Context, org, id string, c CheckIn, now ti
 
 // End ends an active mentorship for a reason and gives the mentor's place
 // back, once: the guarded state change comes first.
-func (s *Service) End(ctx context.Context, org, id string, reason EndReason, by string, now time.Time) (Mentorship, error) {
+func (s *Service) End(ctx context.Context, org, id string, reason EndReason, comment, by string, now time.Time) (Mentorship, error) {
 	ms, err := s.Mentorships.Mentorship(ctx, org, id)
 	if err != nil {
 		return ms, err
 	}
-	next, err := ms.End(reason, by, now)
+	next, err := ms.End(reason, comment, by, now)
 	if err != nil {
 		return ms, err
 	}

@@ -459,7 +459,7 @@ func (s *Service) EndAllOf(ctx context.Context, who access.Principal, beneficiar
 	}
 	n := 0
 	for _, ms := range list {
-		if _, err := s.End(ctx, ms.OrganisationID, ms.ID, EndErased, who.UserID, s.now()); err != nil && !apperr.Is(err, apperr.Conflict) {
+		if _, err := s.End(ctx, ms.OrganisationID, ms.ID, EndErased, "", who.UserID, s.now()); err != nil && !apperr.Is(err, apperr.Conflict) {
 			return n, err
 		}
 		n++
@@ -467,13 +467,14 @@ func (s *Service) EndAllOf(ctx context.Context, who access.Principal, beneficiar
 	return n, nil
 }
 
-// EndMentorship ends a mentorship who may act on, for a reason.
-func (s *Service) EndMentorship(ctx context.Context, who access.Principal, id string, reason EndReason) (Mentorship, error) {
+// EndMentorship ends a mentorship who may act on, for a reason, with an
+// optional comment.
+func (s *Service) EndMentorship(ctx context.Context, who access.Principal, id string, reason EndReason, comment string) (Mentorship, error) {
 	ms, err := s.VisibleMentorship(ctx, who, id)
 	if err != nil {
 		return ms, err
 	}
-	return s.End(ctx, ms.OrganisationID, ms.ID, reason, who.UserID, s.now())
+	return s.End(ctx, ms.OrganisationID, ms.ID, reason, strings.TrimSpace(comment), who.UserID, s.now())
 }
 
 // InviteMentor invites a mentor into who's organisation through team and

@@ -21,6 +21,8 @@ type CheckInInput struct {
 // EndInput is the body of POST /mentorships/{id}/end.
 type EndInput struct {
 	Reason string `json:"reason" validate:"required,oneof=completed job-found dropped-out rematch"`
+	// Comment says more, if one wants: read by the staff.
+	Comment string `json:"comment" validate:"max=500"`
 }
 
 // MentorshipQuery filters GET /mentorships.
@@ -52,6 +54,7 @@ type Mentorship struct {
 	CheckIns       []CheckIn  `json:"checkIns"`
 	EndedOn        civil.Date `json:"endedOn,omitempty"`
 	EndReason      string     `json:"endReason,omitempty"`
+	EndComment     string     `json:"endComment,omitempty"`
 	EndedBy        string     `json:"endedBy,omitempty"`
 	// FollowUp is "alert" when the pair met too little lately.
 	FollowUp  string    `json:"followUp,omitempty"`
@@ -148,7 +151,7 @@ func toMentorship(m mentoring.Mentorship) Mentorship {
 		CheckIns: convert(m.CheckIns, func(c mentoring.CheckIn) CheckIn {
 			return CheckIn{ID: c.ID, Date: c.Date, Minutes: c.Minutes, Topics: orEmpty(c.Topics), NextStep: c.NextStep, By: c.By, At: c.At}
 		}),
-		EndedOn: m.EndedOn, EndReason: string(m.EndReason), EndedBy: m.EndedBy, FollowUp: string(m.FollowUp),
+		EndedOn: m.EndedOn, EndReason: string(m.EndReason), EndComment: m.EndComment, EndedBy: m.EndedBy, FollowUp: string(m.FollowUp),
 		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, Version: m.Version,
 	}
 }
@@ -248,7 +251,7 @@ func (s *Server) endMentorship(c *fiber.Ctx) error {
 	if err := s.decodeBody(c, &in); err != nil {
 		return err
 	}
-	ms, err := s.svc.Mentoring.EndMentorship(c.UserContext(), principal(c), c.Params("id"), mentoring.EndReason(in.Reason))
+	ms, err := s.svc.Mentoring.EndMentorship(c.UserContext(), principal(c), c.Params("id"), mentoring.EndReason(in.Reason), in.Comment)
 	if err != nil {
 		return err
 	}

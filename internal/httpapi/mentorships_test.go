@@ -427,3 +427,24 @@ func TestErasureClosesProposalsAndMentorships(t *testing.T) {
 		t.Errorf("the mentor still holds %d places", m.Active)
 	}
 }
+
+// Ending a mentorship takes a reason and, if given, a comment, kept with it.
+func TestEndingAMentorshipKeepsItsComment(t *testing.T) {
+	w := newMWorld(t)
+	men := w.mentor(w.advA, w.mentorA, 2)
+	p := w.sent(w.beneficiary(w.advA), men)
+	var acc struct{ Mentorship httpapi.Mentorship }
+	w.must(w.act(w.mentorA, p.ID, "accept", nil), http.StatusOK).json(t, &acc)
+	path := "/api/v1/mentorships/" + acc.Mentorship.ID + "/end"
+	w.must(w.do(w.advA, "POST", path, map[string]any{"reason": "job-found", "comment": strings.Repeat("x", 501)}), http.StatusUnprocessableEntity)
+	var ended httpapi.Mentorship
+	w.must(w.do(w.advA, "POST", path, map[string]any{"reason": "job-found", "comment": "CDI chez Bocuse Traiteur"}), http.StatusOK).json(t, &ended)
+	if ended.EndComment != "CDI chez Bocuse Traiteur" || ended.EndReason != "job-found" {
+		t.Errorf("ended: %q %q", ended.EndReason, ended.EndComment)
+	}
+	var read httpapi.Mentorship
+	w.must(w.do(w.advA, "GET", "/api/v1/mentorships/"+ended.ID, nil), http.StatusOK).json(t, &read)
+	if read.EndComment != ended.EndComment {
+		t.Errorf("read back: %q", read.EndComment)
+	}
+}

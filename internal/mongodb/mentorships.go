@@ -32,6 +32,7 @@ type mentorshipDoc struct {
 	CheckIns       []checkInPart             `bson:"checkIns"`
 	EndedOn        civil.Date                `bson:"endedOn,omitempty"`
 	EndReason      mentoring.EndReason       `bson:"endReason,omitempty"`
+	EndComment     string                    `bson:"endComment,omitempty"`
 	EndedBy        string                    `bson:"endedBy,omitempty"`
 	CreatedAt      time.Time                 `bson:"createdAt"`
 	UpdatedAt      time.Time                 `bson:"updatedAt"`
@@ -46,7 +47,7 @@ func toMentorshipDoc(m mentoring.Mentorship) mentorshipDoc {
 	d := mentorshipDoc{
 		ID: m.ID, OrganisationID: m.OrganisationID, ProposalID: m.ProposalID, MenteeKey: key, MentorID: m.MentorID,
 		BeneficiaryID: m.BeneficiaryID, State: m.State, StartedOn: m.StartedOn, EndsOn: m.EndsOn, CheckIns: parts(m.CheckIns, toCheckInPart),
-		EndedOn: m.EndedOn, EndReason: m.EndReason, EndedBy: m.EndedBy,
+		EndedOn: m.EndedOn, EndReason: m.EndReason, EndComment: m.EndComment, EndedBy: m.EndedBy,
 		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, Version: m.Version,
 	}
 	return d
@@ -56,7 +57,7 @@ func toMentorship(d mentorshipDoc) mentoring.Mentorship {
 	m := mentoring.Mentorship{
 		ID: d.ID, OrganisationID: d.OrganisationID, ProposalID: d.ProposalID, MentorID: d.MentorID,
 		BeneficiaryID: d.BeneficiaryID, State: d.State, StartedOn: d.StartedOn, EndsOn: d.EndsOn, CheckIns: parts(d.CheckIns, checkInPart.checkIn),
-		EndedOn: d.EndedOn, EndReason: d.EndReason, EndedBy: d.EndedBy,
+		EndedOn: d.EndedOn, EndReason: d.EndReason, EndComment: d.EndComment, EndedBy: d.EndedBy,
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), Version: d.Version,
 	}
 	if m.CheckIns == nil {
