@@ -152,9 +152,10 @@ func (e *Engine) check(sc *seekerCtx, oc *openingCtx, now time.Time, fails *[]Fa
 		}
 	}
 	if o.Days != 0 && s.Days != 0 && o.Days&^s.Days != 0 {
+		en, fr := dayNames(o.Days &^ s.Days)
 		if fail(Failure{Code: ReasonDays,
-			Text: Text{EN: "The opening works on days the seeker is not available.",
-				FR: "L'offre comprend des jours où la personne n'est pas disponible."},
+			Text: Text{EN: fmt.Sprintf("The opening works on %s, when the seeker is not available.", en),
+				FR: fmt.Sprintf("L'offre comprend %s, où la personne n'est pas disponible.", fr)},
 			NextStep: &Text{EN: "Review the seeker's weekly availability with them.",
 				FR: "Revoir avec la personne ses disponibilités dans la semaine."}}) {
 			return false
@@ -342,4 +343,31 @@ func datesFailure(s *Seeker, o *Opening, now time.Time, explain bool) (Failure, 
 			NextStep: &Text{EN: "Look for a later session.", FR: "Chercher une session plus tardive."}}, true
 	}
 	return Failure{}, false
+}
+
+var (
+	dayEN = [7]string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+	dayFR = [7]string{"le lundi", "le mardi", "le mercredi", "le jeudi", "le vendredi", "le samedi", "le dimanche"}
+)
+
+// dayNames names the days of d in English and French: "Saturday and
+// Sunday", "le samedi et le dimanche".
+func dayNames(d Weekdays) (en, fr string) {
+	var e, f []string
+	for i := 0; i < 7; i++ {
+		if d&(1<<i) != 0 {
+			e, f = append(e, dayEN[i]), append(f, dayFR[i])
+		}
+	}
+	return joinAnd(e, ", ", " and "), joinAnd(f, ", ", " et ")
+}
+
+func joinAnd(list []string, sep, last string) string {
+	switch len(list) {
+	case 0:
+		return ""
+	case 1:
+		return list[0]
+	}
+	return strings.Join(list[:len(list)-1], sep) + last + list[len(list)-1]
 }

@@ -177,7 +177,16 @@ func TestHardConstraints(t *testing.T) {
 			opening: func(o *matching.Opening) { o.Days = matching.WorkingWeek | matching.Saturday },
 			want: []matching.Failure{{
 				Code:     matching.ReasonDays,
-				Text:     matching.Text{EN: "The opening works on days the seeker is not available.", FR: "L'offre comprend des jours où la personne n'est pas disponible."},
+				Text:     matching.Text{EN: "The opening works on Saturday, when the seeker is not available.", FR: "L'offre comprend le samedi, où la personne n'est pas disponible."},
+				NextStep: nextStep("Review the seeker's weekly availability with them.", "Revoir avec la personne ses disponibilités dans la semaine."),
+			}},
+		},
+		{
+			name:    "weekend work, seeker free on weekdays only",
+			opening: func(o *matching.Opening) { o.Days = matching.WorkingWeek | matching.Saturday | matching.Sunday },
+			want: []matching.Failure{{
+				Code:     matching.ReasonDays,
+				Text:     matching.Text{EN: "The opening works on Saturday and Sunday, when the seeker is not available.", FR: "L'offre comprend le samedi et le dimanche, où la personne n'est pas disponible."},
 				NextStep: nextStep("Review the seeker's weekly availability with them.", "Revoir avec la personne ses disponibilités dans la semaine."),
 			}},
 		},
