@@ -21,6 +21,12 @@ func NewEngine() *matching.Engine {
 	return e
 }
 
+// ProgrammeHoursTolerance is, by programme name in lower case, how many
+// more hours a week than a person can do (a fraction) an opening may ask
+// and stay a candidate with a penalty; a programme not listed has the
+// engine's default, matching.DefaultHoursTolerance (10 %).
+var ProgrammeHoursTolerance = map[string]float64{}
+
 // SeekerExtras are facts about a beneficiary kept outside the record.
 type SeekerExtras struct {
 	PMSMPHistory []pmsmp.Convention
@@ -41,6 +47,7 @@ func Seeker(b pathways.Beneficiary, x SeekerExtras) matching.Seeker {
 		PublicTransport: b.Mobility.PublicTransport,
 		AvailableFrom:   b.Availability.From.Time(),
 		HoursPerWeek:    b.Availability.HoursPerWeek,
+		HoursTolerance:  ProgrammeHoursTolerance[strings.ToLower(strings.TrimSpace(b.Enrolment.Programme))],
 		Days:            weekdays(b.Availability.Days),
 		Languages:       b.Languages,
 		Interests:       b.Interests,

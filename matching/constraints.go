@@ -2,6 +2,7 @@ package matching
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -142,7 +143,7 @@ func (e *Engine) check(sc *seekerCtx, oc *openingCtx, now time.Time, fails *[]Fa
 	if f, bad := datesFailure(s, o, now, fails != nil); bad && fail(f) {
 		return false
 	}
-	if o.HoursPerWeek > 0 && s.HoursPerWeek > 0 && o.HoursPerWeek > s.HoursPerWeek {
+	if o.HoursPerWeek > 0 && s.HoursPerWeek > 0 && o.HoursPerWeek > maxHours(s) {
 		if fail(Failure{Code: ReasonHours,
 			Text: Text{EN: fmt.Sprintf("The opening needs %d hours a week; the seeker can do %d.", o.HoursPerWeek, s.HoursPerWeek),
 				FR: fmt.Sprintf("L'offre demande %d heures par semaine ; la personne peut en faire %d.", o.HoursPerWeek, s.HoursPerWeek)},
@@ -370,4 +371,18 @@ func joinAnd(list []string, sep, last string) string {
 		return list[0]
 	}
 	return strings.Join(list[:len(list)-1], sep) + last + list[len(list)-1]
+}
+
+// DefaultHoursTolerance is how many more hours than a seeker can do, as a
+// fraction, an opening may ask and stay a candidate (with a penalty).
+const DefaultHoursTolerance = 0.10
+
+// maxHours is the most hours a week an opening may ask of s: their hours
+// and the tolerance, rounded down.
+func maxHours(s *Seeker) int {
+	tol := s.HoursTolerance
+	if tol <= 0 {
+		tol = DefaultHoursTolerance
+	}
+	return int(math.Floor(float64(s.HoursPerWeek)*(1+tol) + 1e-9))
 }

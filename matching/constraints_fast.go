@@ -63,7 +63,7 @@ func (e *Engine) quickCheck(sc *seekerCtx, oc *openingCtx, now time.Time, f *fac
 	if oc.fixedDate && oc.startDay != noDay && oc.startDay < avail {
 		return false
 	}
-	if oc.hours > 0 && s.HoursPerWeek > 0 && int(oc.hours) > s.HoursPerWeek {
+	if oc.hours > 0 && s.HoursPerWeek > 0 && int(oc.hours) > maxHours(s) {
 		return false
 	}
 	if oc.days != 0 && s.Days != 0 && oc.days&^s.Days != 0 {

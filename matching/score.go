@@ -164,6 +164,7 @@ const (
 	UnmetStart     = "start"     // available after the opening's start
 	UnmetTransport = "transport" // neither vehicle nor public transport for the commute
 	UnmetLanguages = "languages" // no language shared with the mentor
+	UnmetHours     = "hours"     // a few more hours than the seeker can do
 )
 
 // Evaluation is the engine's full answer for one pair: eligible or not, the
@@ -198,8 +199,11 @@ type facts struct {
 	today      int32 // now's day number
 	// romeHint is the pair's ROME proximity when the index already knows
 	// it (then romeCode and romeBasis stay empty), or noHint.
-	romeHint   Proximity
-	delayDays  float64
+	romeHint  Proximity
+	delayDays float64
+	// extraHours is how many more hours a week the opening asks than the
+	// seeker can do (within the tolerance).
+	extraHours int
 	interests  int
 	languages  int
 	sectorCode string
@@ -281,6 +285,12 @@ func (e *Engine) score(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) f
 	hoursFit := 1.0
 	if oc.hours > 0 && s.HoursPerWeek > 0 {
 		hoursFit = clamp01(float64(oc.hours) / float64(s.HoursPerWeek))
+		if over := int(oc.hours) - s.HoursPerWeek; over > 0 {
+			// More hours than the seeker can do, within the tolerance:
+			// 10 % over costs a fifth of the hours' share.
+			f.extraHours = over
+			hoursFit = clamp01(1 - 2*float64(over)/float64(s.HoursPerWeek))
+		}
 	}
 	f.val[cAvailability] = 0.7*startFit + 0.3*hoursFit
 
@@ -384,6 +394,12 @@ func unmet(sc *seekerCtx, oc *openingCtx, f *facts) []Unmet {
 		out = append(out, Unmet{Code: UnmetStart,
 			Text: Text{EN: fmt.Sprintf("The seeker is available %.0f days after the start.", f.delayDays),
 				FR: fmt.Sprintf("La personne est disponible %.0f jours après le début.", f.delayDays)}})
+	}
+	if f.extraHours > 0 {
+		have := sc.s.HoursPerWeek
+		out = append(out, Unmet{Code: UnmetHours,
+			Text: Text{EN: fmt.Sprintf("The opening needs %d hours a week, %d more than the seeker's %d.", have+f.extraHours, f.extraHours, have),
+				FR: fmt.Sprintf("L'offre demande %d heures par semaine, %d de plus que les %d de la personne.", have+f.extraHours, f.extraHours, have)}})
 	}
 	if f.distBasis == "coordinates" && f.km > 3 && !sc.s.Vehicle && !sc.s.PublicTransport {
 		out = append(out, Unmet{Code: UnmetTransport,

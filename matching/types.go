@@ -119,8 +119,12 @@ type Seeker struct {
 	AvailableFrom time.Time `json:"availableFrom,omitzero"`
 	// HoursPerWeek is the most the seeker can work (0: not limited), e.g.
 	// after French course hours and childcare.
-	HoursPerWeek int      `json:"hoursPerWeek,omitempty"`
-	Days         Weekdays `json:"days,omitempty"`
+	HoursPerWeek int `json:"hoursPerWeek,omitempty"`
+	// HoursTolerance is how many more hours than HoursPerWeek, as a
+	// fraction, an opening may ask and stay a candidate with a penalty
+	// (the programme's; 0: DefaultHoursTolerance).
+	HoursTolerance float64  `json:"hoursTolerance,omitempty"`
+	Days           Weekdays `json:"days,omitempty"`
 	// Languages spoken, ISO 639 codes ("ar", "ps", "ti", "en").
 	Languages []string `json:"languages,omitempty"`
 	Interests []string `json:"interests,omitempty"`
