@@ -252,6 +252,34 @@ func Sweep(ctx context.Context, st Store, q Enqueuer, now time.Time, olderThan t
 	return n, nil
 }
 
+// Resume enqueues every batch not finished: what a queue that lost its
+// tasks held (dev's in-memory queue after a restart). A batch running when
+// the process died runs again from the start of its attempt, writing only
+// the proposals still missing. It returns how many it enqueued.
+func Resume(ctx context.Context, st Store, q Enqueuer, now time.Time) (int, error) {
+	never, err := st.UnqueuedBatches(ctx, now, 1000)
+	if err != nil {
+		return 0, err
+	}
+	queued, err := st.StaleBatches(ctx, now, now, 1000)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, b := range append(never, queued...) {
+		if err := q.EnqueueBatch(ctx, b.ID); err != nil {
+			return n, err
+		}
+		if b.EnqueuedAt == nil {
+			if err := st.MarkEnqueued(ctx, b.ID, now); err != nil {
+				return n, err
+			}
+		}
+		n++
+	}
+	return n, nil
+}
+
 // Timeout bounds one attempt of a batch (the queue's task timeout).
 const Timeout = 2 * time.Hour
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,6 +14,12 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/parcours-emploi/parcours/batches"
+	"github.com/parcours-emploi/parcours/demo"
+	"github.com/parcours-emploi/parcours/internal/devstack"
+	"github.com/parcours-emploi/parcours/internal/mongodb"
+	"github.com/parcours-emploi/parcours/proposals"
 )
 
 // syncBuffer is a buffer safe to write from the server's goroutines.
@@ -148,8 +155,23 @@ func TestDevServesDemoDataAndKeepsItAcrossRestarts(t *testing.T) {
 		t.Fatalf("dev returned %v on shutdown", err)
 	}
 
+	// A batch that a crash left running: dev's queue lived in its memory,
+	// so the restart must enqueue it again.
+	crashed := crashedBatch(t, dir)
+
 	// Restart on the same data: same records, not seeded twice, the same keys work.
 	base, out, stop = startDev(t, dir)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		code, body := get(t, base+"/api/v1/matching/batches/"+crashed, keys.Keys["coordinator"])
+		if code == 200 && strings.Contains(body, `"status":"done"`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the crashed batch did not resume: %d %s", code, body)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 	code, body = get(t, base+"/api/v1/beneficiaries?limit=200", adviser)
 	if code != 200 || strings.Count(body, `"id":"ben_`) != 36 {
 		t.Fatalf("after restart: %d %s", code, body)
@@ -241,4 +263,32 @@ func TestConfigMasksSecrets(t *testing.T) {
 	if _, err := loadConfig(envOf(map[string]string{"PARCOURS_LOG_LEVEL": "loud"})); err == nil {
 		t.Error("a bad log level was accepted")
 	}
+}
+
+// crashedBatch records, in dev's stopped store, a batch left running by a
+// crash (its task gone with dev's in-memory queue), and returns its id.
+func crashedBatch(t *testing.T, dir string) string {
+	t.Helper()
+	ctx := context.Background()
+	m, err := devstack.StartMongo(ctx, filepath.Join(dir, "mongo"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	db, err := mongodb.Open(ctx, m.URI(), "parcours")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close(ctx)
+	org, err := db.OrganisationByName(ctx, demo.Programme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	b := batches.Batch{ID: "bat_crashed", OrganisationID: org.ID, Kind: proposals.KindTraining, MinScore: 0.1,
+		Status: batches.Running, CreatedAt: now, EnqueuedAt: &now, StartedAt: &now, Attempts: 1, Progress: batches.Progress{Phase: "solve"}}
+	if err := db.CreateBatch(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	return b.ID
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"time"
 
+	"github.com/parcours-emploi/parcours/batches"
 	"github.com/parcours-emploi/parcours/internal/httpapi"
 	"github.com/parcours-emploi/parcours/internal/web"
 )
@@ -55,6 +56,15 @@ func runServe(ctx context.Context, cfg config, stdout, stderr io.Writer, opts se
 			return err
 		}
 		defer bg.stop() // after the API has drained its requests
+		if st.EmbeddedRedis {
+			// The in-memory queue started empty: what it held before the
+			// restart is enqueued again.
+			if n, err := batches.Resume(ctx, st.DB, bg.client, time.Now()); err != nil {
+				log.Warn("resume unfinished batches", "error", err.Error())
+			} else if n > 0 {
+				log.Info("unfinished batches enqueued again", "count", n)
+			}
+		}
 	}
 
 	console, err := web.New(web.Deps{Services: bg.svc, Inputs: httpapi.NewInputs(), PublicURL: cfg.PublicURL, Dev: dev, Logger: log})

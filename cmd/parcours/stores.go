@@ -22,7 +22,10 @@ type stores struct {
 	SMTPURL  string
 	SMTP     *devstack.SMTP
 	Embedded bool
-	closers  []func() error
+	// EmbeddedRedis is set when the queue lives in this process's memory:
+	// its tasks do not survive a restart.
+	EmbeddedRedis bool
+	closers       []func() error
 }
 
 // openStores connects to MongoDB and Redis, starting embedded ones where the
@@ -63,7 +66,7 @@ func openStores(ctx context.Context, cfg config, log *slog.Logger, dev bool) (_ 
 			return nil, err
 		}
 		s.closers = append(s.closers, r.Close)
-		s.RedisURL, s.Embedded = "redis://"+r.Addr(), true
+		s.RedisURL, s.Embedded, s.EmbeddedRedis = "redis://"+r.Addr(), true, true
 	}
 	opt, err := redis.ParseURL(s.RedisURL)
 	if err != nil {
