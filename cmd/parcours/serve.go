@@ -10,6 +10,7 @@ import (
 
 	"github.com/parcours-emploi/parcours/batches"
 	"github.com/parcours-emploi/parcours/internal/httpapi"
+	"github.com/parcours-emploi/parcours/internal/ratelimit"
 	"github.com/parcours-emploi/parcours/internal/web"
 )
 
@@ -80,6 +81,8 @@ func runServe(ctx context.Context, cfg config, stdout, stderr io.Writer, opts se
 		},
 		Logger:    log,
 		RateLimit: cfg.RateLimit,
+		// Counted in Redis, so API replicas share one budget per key.
+		RateCounter: &ratelimit.Redis{Client: st.Redis},
 	})
 	log.Info("API and console listening", "addr", ln.Addr().String(), "console", cfg.PublicURL)
 	if opts.ready != nil {

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"context"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -83,9 +85,38 @@ func (s *Server) unauthorized(c *fiber.Ctx) error {
 		"Une clé d'API valide est requise : Authorization: Bearer prc_….")
 }
 
+// RateCounter counts a key's requests in a window shared by every
+// instance: it returns the window's count and when the window ends.
+type RateCounter interface {
+	Hit(ctx context.Context, key string, window time.Duration) (int64, time.Duration, error)
+}
+
+func tooMany() error {
+	return newHTTPError(fiber.StatusTooManyRequests,
+		"This key made too many requests; wait for the time Retry-After gives.",
+		"Cette clé a fait trop de requêtes ; attendez le délai indiqué par Retry-After.")
+}
+
 // rateLimit allows RateLimit requests per key and minute, then answers 429
-// with Retry-After.
+// with Retry-After: counted by the RateCounter when there is one, so one
+// budget holds across instances; in this process otherwise.
 func (s *Server) rateLimit() fiber.Handler {
+	if s.RateCounter != nil {
+		return func(c *fiber.Ctx) error {
+			n, left, err := s.RateCounter.Hit(c.UserContext(), principal(c).KeyID, time.Minute)
+			if err != nil {
+				// The counter's store does not answer: serve rather than
+				// refuse, and say so in the log.
+				s.Logger.Warn("rate limit not counted", "error", err.Error())
+				return c.Next()
+			}
+			if n > int64(s.RateLimit) {
+				c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(left.Seconds())+1))
+				return tooMany()
+			}
+			return c.Next()
+		}
+	}
 	return limiter.New(limiter.Config{
 		Max:        s.RateLimit,
 		Expiration: time.Minute,
@@ -93,11 +124,7 @@ func (s *Server) rateLimit() fiber.Handler {
 			return principal(c).KeyID
 		},
 		LimiterMiddleware: limiter.SlidingWindow{},
-		LimitReached: func(c *fiber.Ctx) error {
-			return newHTTPError(fiber.StatusTooManyRequests,
-				"This key made too many requests; wait for the time Retry-After gives.",
-				"Cette clé a fait trop de requêtes ; attendez le délai indiqué par Retry-After.")
-		},
+		LimitReached:      func(c *fiber.Ctx) error { return tooMany() },
 	})
 }
 

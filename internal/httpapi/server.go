@@ -51,6 +51,9 @@ type Deps struct {
 	Now func() time.Time
 	// RateLimit is the number of requests a key may make per minute (0: 600).
 	RateLimit int
+	// RateCounter counts them where every instance sees the same counts
+	// (Redis); nil counts in this process only.
+	RateCounter RateCounter
 	// StoreTimeout bounds each request's store calls (0: 10 s).
 	StoreTimeout time.Duration
 	// KeyCacheTTL is how long a valid key is trusted without a lookup, hence
