@@ -29,7 +29,9 @@ func TestTwoInstancesHoldOneRateLimit(t *testing.T) {
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		ready, errc := make(chan string, 1), make(chan error, 1)
-		go func() { errc <- runServe(ctx, cfg, io.Discard, io.Discard, serveOptions{ready: func(a string) { ready <- a }}) }()
+		go func() {
+			errc <- runServe(ctx, cfg, io.Discard, io.Discard, serveOptions{ready: func(a string) { ready <- a }})
+		}()
 		select {
 		case a := <-ready:
 			return "http://" + a, func() error { cancel(); return <-errc }
