@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,5 +85,26 @@ func TestTwoInstancesHoldOneRateLimit(t *testing.T) {
 	}
 	if ok != 5 || limited != 3 {
 		t.Errorf("8 requests over two instances with a limit of 5: %v", statuses)
+	}
+}
+
+// REDIS_URL reaches one server or, through Sentinels, a master that can
+// fail over; a URL of another scheme is refused at start.
+func TestRedisURLNamesAServerOrSentinels(t *testing.T) {
+	for url, want := range map[string]string{
+		"redis://:secret@10.0.0.5:6379/2":                                        "10.0.0.5:6379",
+		"redis-sentinel://:secret@10.0.0.1:26379,10.0.0.2:26379?master=parcours": "FailoverClient",
+	} {
+		c, err := redisClient(url)
+		if err != nil {
+			t.Fatalf("%s: %v", url, err)
+		}
+		if got := c.String(); !strings.Contains(got, want) {
+			t.Errorf("%s gives %s, want %s", url, got, want)
+		}
+		c.Close()
+	}
+	if _, err := redisClient("memcached://10.0.0.5"); err == nil {
+		t.Error("a memcached URL is accepted")
 	}
 }

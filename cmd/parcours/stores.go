@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/parcours-emploi/parcours/internal/devstack"
@@ -68,11 +69,9 @@ func openStores(ctx context.Context, cfg config, log *slog.Logger, dev bool) (_ 
 		s.closers = append(s.closers, r.Close)
 		s.RedisURL, s.Embedded, s.EmbeddedRedis = "redis://"+r.Addr(), true, true
 	}
-	opt, err := redis.ParseURL(s.RedisURL)
-	if err != nil {
-		return nil, fmt.Errorf("REDIS_URL: %w", err)
+	if s.Redis, err = redisClient(s.RedisURL); err != nil {
+		return nil, err
 	}
-	s.Redis = redis.NewClient(opt)
 	s.closers = append(s.closers, s.Redis.Close)
 	if s.SMTPURL == "" && dev {
 		m, err := devstack.StartSMTP(log)
@@ -91,4 +90,22 @@ func (s *stores) Close() {
 		_ = s.closers[i]()
 	}
 	s.closers = nil
+}
+
+// redisClient connects to REDIS_URL as the workers do (asynq's parser):
+// redis:// or rediss:// to one server, redis-sentinel:// to the master a
+// set of Sentinels names, so a failover moves every process along.
+func redisClient(url string) (*redis.Client, error) {
+	o, err := asynq.ParseRedisURI(url)
+	if err != nil {
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	switch o := o.(type) {
+	case asynq.RedisClientOpt:
+		return redis.NewClient(&redis.Options{Addr: o.Addr, Username: o.Username, Password: o.Password, DB: o.DB, TLSConfig: o.TLSConfig}), nil
+	case asynq.RedisFailoverClientOpt:
+		return redis.NewFailoverClient(&redis.FailoverOptions{MasterName: o.MasterName, SentinelAddrs: o.SentinelAddrs,
+			SentinelPassword: o.SentinelPassword, Username: o.Username, Password: o.Password, DB: o.DB, TLSConfig: o.TLSConfig}), nil
+	}
+	return nil, fmt.Errorf("REDIS_URL: %q is not a redis://, rediss:// or redis-sentinel:// URL", url)
 }
