@@ -16,6 +16,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"strconv"
 	"time"
 
@@ -257,7 +258,7 @@ func (s *Service) toReferents(ctx context.Context, b pathways.Beneficiary, excep
 			continue
 		}
 		msg := m
-		msg.Data = cloneData(m.Data)
+		msg.Data = maps.Clone(m.Data)
 		if err := s.tell(ctx, u, msg); err != nil {
 			return err
 		}
@@ -414,12 +415,4 @@ func (s *Service) alert(ctx context.Context, ms mentoring.Mentorship) error {
 	}
 	data := map[string]string{"mentorship": ms.ID, "beneficiary": b.ID, "name": b.FirstName + " " + b.LastName, "mentor": m.FirstName + " " + m.LastName}
 	return s.toReferents(ctx, b, "", notify.Message{ID: id, Kind: notify.MentorshipAlert, Data: data})
-}
-
-func cloneData(d map[string]string) map[string]string {
-	out := make(map[string]string, len(d))
-	for k, v := range d {
-		out[k] = v
-	}
-	return out
 }

@@ -115,20 +115,10 @@ func ToMentorProposal(p proposals.Proposal, b pathways.Beneficiary) MentorPropos
 		ID: p.ID, State: p.State, Score: p.Score, Explanation: p.Explanation, Mentee: ToMenteeView(b),
 		ExpiresAt: p.ExpiresAt, DeclineReason: p.DeclineReason, AvailableFrom: p.AvailableFrom,
 	}
-	if at, ok := SentAt(p); ok {
+	if at, ok := p.SentAt(); ok {
 		v.SentAt = &at
 	}
 	return v
-}
-
-// SentAt returns when p was sent to its mentor, or false if it never was.
-func SentAt(p proposals.Proposal) (time.Time, bool) {
-	for _, t := range p.History {
-		if t.To == proposals.Sent {
-			return t.At, true
-		}
-	}
-	return time.Time{}, false
 }
 
 // MentorMentorship is a mentorship as its mentor sees it.

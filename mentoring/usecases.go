@@ -3,13 +3,13 @@ package mentoring
 import (
 	"context"
 	"errors"
-	"regexp"
 	"strings"
 
 	"github.com/parcours-emploi/parcours/access"
 	"github.com/parcours-emploi/parcours/apperr"
 	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/ids"
+	"github.com/parcours-emploi/parcours/matching"
 	"github.com/parcours-emploi/parcours/pathways"
 	"github.com/parcours-emploi/parcours/proposals"
 )
@@ -178,7 +178,7 @@ func (s *Service) SentProposals(ctx context.Context, who access.Principal, state
 	}
 	out := make([]MentorProposal, 0, len(list))
 	for _, p := range list {
-		if _, sent := SentAt(p); !sent {
+		if _, sent := p.SentAt(); !sent {
 			continue // withdrawn before it was sent
 		}
 		if b, err := s.Beneficiaries.Beneficiary(ctx, p.OrganisationID, p.BeneficiaryID); err != nil || b.Erased != nil {
@@ -215,7 +215,7 @@ func (s *Service) sentTo(ctx context.Context, who access.Principal, id string) (
 		return m, p, err
 	}
 	notFound := apperr.NotFoundf("No such proposal was sent to you.").FR("Aucune proposition de ce type ne vous a été envoyée.")
-	if _, sent := SentAt(p); p.Kind != proposals.KindMentor || p.OpeningID != m.ID || !sent {
+	if _, sent := p.SentAt(); p.Kind != proposals.KindMentor || p.OpeningID != m.ID || !sent {
 		return m, proposals.Proposal{}, notFound
 	}
 	// An erased person is nobody's mentee, even if closing their
@@ -499,7 +499,7 @@ func (s *Service) InviteMentor(ctx context.Context, who access.Principal, team *
 		bad = append(bad, apperr.FieldError{Pointer: "/capacity", Tag: "max", Detail: "From 1 to 10 people at once.", DetailFR: "De 1 à 10 personnes à la fois."})
 	}
 	for _, r := range m.ROME {
-		if !matchingROME.MatchString(r) {
+		if !matching.ValidCode(r) {
 			bad = append(bad, apperr.FieldError{Pointer: "/rome", Tag: "rome", Detail: "A ROME code is a letter from A to N and four digits.",
 				DetailFR: "Un code ROME s'écrit avec une lettre de A à N et quatre chiffres."})
 		}
@@ -521,5 +521,3 @@ func (s *Service) InviteMentor(ctx context.Context, who access.Principal, team *
 	}
 	return created, nil
 }
-
-var matchingROME = regexp.MustCompile(`^[A-N][0-9]{4}$`)

@@ -88,7 +88,7 @@ func (r Report) WriteCSV(w io.Writer) error {
 		return err
 	}
 	for _, c := range r.Cohorts {
-		row := []string{csvText(r.Programme), csvText(c.Cohort), strconv.Itoa(r.Horizon), r.RuleSet, r.RuleSetVersion,
+		row := []string{CSVText(r.Programme), CSVText(c.Cohort), strconv.Itoa(r.Horizon), r.RuleSet, r.RuleSetVersion,
 			strconv.Itoa(c.Enrolled), strconv.Itoa(c.Measured), strconv.Itoa(c.Positive),
 			strconv.FormatFloat(c.RatePercent, 'f', 1, 64)}
 		for _, cat := range r.Categories {
@@ -102,10 +102,10 @@ func (r Report) WriteCSV(w io.Writer) error {
 	return cw.Error()
 }
 
-// csvText keeps a label typed by a person from being read as a formula by
+// CSVText keeps a label typed by a person from being read as a formula by
 // a spreadsheet (CSV injection): a leading =, +, -, @, tab or carriage
 // return is quoted with an apostrophe.
-func csvText(s string) string {
+func CSVText(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}

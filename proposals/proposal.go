@@ -169,6 +169,16 @@ func (p Proposal) Advance(to State, by, reason string, at time.Time) (Proposal, 
 	return next, nil
 }
 
+// SentAt returns when p was sent, or false if it never was.
+func (p Proposal) SentAt() (time.Time, bool) {
+	for _, t := range p.History {
+		if t.To == Sent {
+			return t.At, true
+		}
+	}
+	return time.Time{}, false
+}
+
 // LastTransition returns the most recent transition, or false for a new proposal.
 func (p Proposal) LastTransition() (Transition, bool) {
 	if len(p.History) == 0 {

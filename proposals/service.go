@@ -308,22 +308,31 @@ var HostStates = []State{Sent, Accepted, Declined, Expired, Withdrawn}
 // OnOwnOpenings returns the proposals sent on who's organisation's
 // opportunities (an agency's, or a programme's own offers), newest first.
 func (s *Service) OnOwnOpenings(ctx context.Context, who access.Principal, limit int) ([]Proposal, error) {
+	list, _, err := s.onOwnOpenings(ctx, who, limit)
+	return list, err
+}
+
+// onOwnOpenings is OnOwnOpenings, with the titles of who's openings by id.
+func (s *Service) onOwnOpenings(ctx context.Context, who access.Principal, limit int) ([]Proposal, map[string]string, error) {
+	titles := map[string]string{}
 	var ids []string
 	after := ""
 	for {
 		list, next, err := s.Opportunities.Opportunities(ctx, jobs.Filter{OrganisationID: who.OrganisationID, After: after, Limit: 500})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, o := range list {
 			ids = append(ids, o.ID)
+			titles[o.ID] = o.Title
 		}
 		if next == "" {
 			break
 		}
 		after = next
 	}
-	return s.Store.ProposalsOn(ctx, ids, HostStates, limit)
+	props, err := s.Store.ProposalsOn(ctx, ids, HostStates, limit)
+	return props, titles, err
 }
 
 // AnswerAsHost records the answer of the host that published the opening
@@ -346,19 +355,10 @@ func (s *Service) AnswerAsHost(ctx context.Context, who access.Principal, id str
 	if err != nil || o.OrganisationID != who.OrganisationID {
 		return Proposal{}, notFound
 	}
-	if _, sent := sentAt(p); !sent {
+	if _, sent := p.SentAt(); !sent {
 		return Proposal{}, notFound
 	}
 	return s.answer(ctx, who, p, accepted, reason)
-}
-
-func sentAt(p Proposal) (time.Time, bool) {
-	for _, t := range p.History {
-		if t.To == Sent {
-			return t.At, true
-		}
-	}
-	return time.Time{}, false
 }
 
 func (s *Service) answer(ctx context.Context, who access.Principal, p Proposal, accepted bool, reason string) (Proposal, error) {
@@ -465,13 +465,16 @@ type HostProposal struct {
 // HostProposals returns the proposals sent on who's organisation's
 // opportunities as the host sees them, newest first.
 func (s *Service) HostProposals(ctx context.Context, who access.Principal, limit int) ([]HostProposal, error) {
-	list, err := s.OnOwnOpenings(ctx, who, limit)
+	list, titles, err := s.onOwnOpenings(ctx, who, limit)
 	if err != nil {
 		return nil, err
 	}
+	// Programmes and advisers recur from one proposal to the next: each is
+	// read once.
+	programmes, advisers := map[string]string{}, map[string]access.User{}
 	out := make([]HostProposal, 0, len(list))
 	for _, p := range list {
-		h := HostProposal{Proposal: p}
+		h := HostProposal{Proposal: p, OpeningTitle: titles[p.OpeningID]}
 		if s.Beneficiaries != nil {
 			b, err := s.Beneficiaries.Beneficiary(ctx, p.OrganisationID, p.BeneficiaryID)
 			if err != nil && !apperr.Is(err, apperr.NotFound) {
@@ -483,19 +486,27 @@ func (s *Service) HostProposals(ctx context.Context, who access.Principal, limit
 					h.Candidate += " " + string(r[0]) + "."
 				}
 				if len(b.Enrolment.Referents) > 0 && s.Users != nil {
-					if u, err := s.Users.User(ctx, b.Enrolment.Referents[0]); err == nil && u.Active() {
-						h.Adviser = access.User{Name: u.Name, Email: u.Email, Phone: u.Phone}
+					id := b.Enrolment.Referents[0]
+					if _, read := advisers[id]; !read {
+						if u, err := s.Users.User(ctx, id); err == nil && u.Active() {
+							advisers[id] = access.User{Name: u.Name, Email: u.Email, Phone: u.Phone}
+						} else {
+							advisers[id] = access.User{}
+						}
 					}
+					h.Adviser = advisers[id]
 				}
 			}
 		}
 		if s.Users != nil {
-			if org, err := s.Users.Organisation(ctx, p.OrganisationID); err == nil {
-				h.Programme = org.Name
+			name, read := programmes[p.OrganisationID]
+			if !read {
+				if org, err := s.Users.Organisation(ctx, p.OrganisationID); err == nil {
+					name = org.Name
+				}
+				programmes[p.OrganisationID] = name
 			}
-		}
-		if o, err := s.Opportunities.Opportunity(ctx, p.OpeningID); err == nil {
-			h.OpeningTitle = o.Title
+			h.Programme = name
 		}
 		h.Explanation = nil
 		out = append(out, h)

@@ -297,7 +297,7 @@ func (s *Server) putAgencyOpening(c *fiber.Ctx) error {
 	// The reference is the path's, decoded: "A%20B%2FC" names what a batch
 	// item names "A B/C".
 	ref, err := url.PathUnescape(c.Params("externalRef"))
-	if err != nil || ref == "" || len(ref) > 100 || !printableRef(ref) {
+	if err != nil || ref == "" || len(ref) > 100 || !printable(ref, true) {
 		return apperr.Invalidf([]apperr.FieldError{{Pointer: "externalRef", Tag: "printascii",
 			Detail:   "externalRef is at most 100 printable ASCII characters.",
 			DetailFR: "externalRef compte au plus 100 caractères ASCII imprimables."}}, "Bad reference.").FR("Référence incorrecte.")
@@ -394,17 +394,6 @@ func (s *Server) batchAgencyOpenings(c *fiber.Ctx) error {
 		s.Logger.Warn("record the agency's submission", "error", err.Error())
 	}
 	return c.JSON(res)
-}
-
-// printableRef reports whether s holds printable ASCII characters only
-// (the space included), as the batch's printascii rule.
-func printableRef(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] > 0x7e {
-			return false
-		}
-	}
-	return true
 }
 
 // onlyRequiredRef reports whether the only failure is the body's missing

@@ -204,7 +204,7 @@ const (
 // X-Request-Id when it looks sane).
 func (s *Server) requestID(c *fiber.Ctx) error {
 	id := c.Get(fiber.HeaderXRequestID)
-	if len(id) == 0 || len(id) > 64 || !printable(id) {
+	if len(id) == 0 || len(id) > 64 || !printable(id, false) {
 		var b [12]byte
 		_, _ = rand.Read(b[:])
 		id = hex.EncodeToString(b[:])
@@ -214,9 +214,16 @@ func (s *Server) requestID(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-func printable(s string) bool {
+// printable reports whether s holds printable ASCII characters only, the
+// space too when space is set (an agency's reference, as the batch's
+// printascii rule; not a request id).
+func printable(s string, space bool) bool {
+	low := byte(0x21)
+	if space {
+		low = 0x20
+	}
 	for i := 0; i < len(s); i++ {
-		if s[i] < 0x21 || s[i] > 0x7e {
+		if s[i] < low || s[i] > 0x7e {
 			return false
 		}
 	}

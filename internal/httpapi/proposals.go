@@ -260,11 +260,8 @@ func toHostProposal(h proposals.HostProposal) HostProposal {
 	v := HostProposal{ID: h.ID, State: string(h.State), Kind: string(h.Kind), OpeningID: h.OpeningID, OpeningTitle: h.OpeningTitle,
 		Candidate: h.Candidate, Programme: h.Programme, Adviser: Contact{Name: h.Adviser.Name, Email: h.Adviser.Email, Phone: h.Adviser.Phone},
 		ExpiresAt: h.ExpiresAt, DeclineReason: h.DeclineReason, UpdatedAt: h.UpdatedAt}
-	for _, t := range h.History {
-		if t.To == proposals.Sent {
-			at := t.At
-			v.SentAt = &at
-		}
+	if at, ok := h.SentAt(); ok {
+		v.SentAt = &at
 	}
 	return v
 }

@@ -146,18 +146,10 @@ func (c *Console) auditCSV(ctx *fiber.Ctx) error {
 	for _, r := range rows {
 		local := r.E.At.In(civil.France)
 		_ = w.Write([]string{r.E.At.Format("2006-01-02T15:04:05Z07:00"), local.Format("2006-01-02"), local.Format("15:04"),
-			r.E.UserID, csvCell(r.User), r.E.Action, r.E.BeneficiaryID, csvCell(r.Person), r.E.RequestID})
+			r.E.UserID, pathways.CSVText(r.User), r.E.Action, r.E.BeneficiaryID, pathways.CSVText(r.Person), r.E.RequestID})
 	}
 	w.Flush()
 	ctx.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	ctx.Set(fiber.HeaderContentDisposition, `attachment; filename="journal-des-acces.csv"`)
 	return ctx.Send(buf.Bytes())
-}
-
-// csvCell keeps a name from being read as a formula by a spreadsheet.
-func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

@@ -112,90 +112,46 @@ func englishIn(t *testing.T, body string) []string {
 func TestEveryPageSpeaksFrench(t *testing.T) {
 	s := newSite(t)
 	c := s.client(s.session("adviser"))
-	get := func(path string) (int, string) {
+	// check reads a page in French and fails on any English in it.
+	check := func(c *http.Client, who, path string) {
 		req, _ := http.NewRequest("GET", s.URL+path, nil)
 		req.Header.Set("Accept-Language", "fr-FR,fr;q=0.9")
 		res, err := c.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer res.Body.Close()
 		doc, _ := goquery.NewDocumentFromReader(res.Body)
-		html, _ := doc.Html()
-		return res.StatusCode, html
-	}
-	check := func(path string, status int, body string) {
-		if status != http.StatusOK && !strings.Contains(path, "n-existe-pas") {
-			t.Errorf("%s: %d", path, status)
+		res.Body.Close()
+		body, _ := doc.Html()
+		if res.StatusCode != http.StatusOK && !strings.Contains(path, "n-existe-pas") && who != "" {
+			t.Errorf("%s %s: %d", who, path, res.StatusCode)
 		}
 		if words := englishIn(t, body); len(words) > 0 {
-			t.Errorf("%s shows English: %v", path, words)
+			t.Errorf("%s %s shows English: %v", who, path, words)
+		}
+		if !strings.Contains(body, `<html lang="fr">`) {
+			t.Errorf("%s %s is not marked French", who, path)
 		}
 	}
-	// The coordinator's and the agency's own pages.
+	for _, path := range s.staffPages(t) {
+		check(c, "adviser", path)
+	}
+	// The coordinator's, the agency's and the mentor's own pages.
 	for persona, paths := range map[string][]string{
 		"coordinator": {"/resultats", "/resultats?objectif=", "/resultats?regles=iae", "/equipe", "/journal", "/accueil"},
 		"agency":      {"/agence", "/compte"},
+		"mentor":      s.mentorPages(t),
 	} {
 		pc := s.client(s.session(persona))
 		for _, path := range paths {
-			req, _ := http.NewRequest("GET", s.URL+path, nil)
-			req.Header.Set("Accept-Language", "fr-FR,fr;q=0.9")
-			res, err := pc.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			doc, _ := goquery.NewDocumentFromReader(res.Body)
-			res.Body.Close()
-			html, _ := doc.Html()
-			check(persona+" "+path, res.StatusCode, html)
+			check(pc, persona, path)
 		}
 	}
-	// The mentor's pages.
-	mc := s.client(s.session("mentor"))
-	mentorGet := func(path string) (int, string) {
-		req, _ := http.NewRequest("GET", s.URL+path, nil)
-		req.Header.Set("Accept-Language", "fr-FR,fr;q=0.9")
-		res, err := mc.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		doc, _ := goquery.NewDocumentFromReader(res.Body)
-		html, _ := doc.Html()
-		return res.StatusCode, html
-	}
-	for _, path := range s.mentorPages(t) {
-		status, body := mentorGet(path)
-		check(path, status, body)
-	}
-	for _, path := range s.staffPages(t) {
-		status, body := get(path)
-		if status != http.StatusOK && !strings.Contains(path, "n-existe-pas") {
-			t.Errorf("%s: %d", path, status)
-		}
-		if words := englishIn(t, body); len(words) > 0 {
-			t.Errorf("%s shows English: %v", path, words)
-		}
-		if !strings.Contains(body, `<html lang="fr">`) {
-			t.Errorf("%s is not marked French", path)
-		}
-	}
-	// Pages before logging in, and the answers to mistakes.
+	// Pages before logging in, and the answers to mistakes (a link that
+	// does not exist answers 404, in French).
 	anon := s.client("")
 	for _, path := range []string{"/connexion", "/connexion/envoye?email=x%40example.org", "/connexion/lien/inconnu", "/accessibilite"} {
-		req, _ := http.NewRequest("GET", s.URL+path, nil)
-		req.Header.Set("Accept-Language", "fr")
-		res, err := anon.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc, _ := goquery.NewDocumentFromReader(res.Body)
-		res.Body.Close()
-		html, _ := doc.Html()
-		if words := englishIn(t, html); len(words) > 0 {
-			t.Errorf("%s shows English: %v", path, words)
-		}
+		check(anon, "", path)
 	}
 	// A refused action is explained in French too.
 	list, _, _ := s.svc.Proposals.List(context.Background(), s.principal("adviser"), proposals.Filter{States: []proposals.State{proposals.Sent}, Limit: 1})
