@@ -31,7 +31,10 @@ func (b *browser) fitsPhone(width int) {
 // notes and the barriers.
 func forbidden(b pathways.Beneficiary) []string {
 	out := []string{string(b.BirthDate), b.BirthDate.French(), b.LastName, b.Address.Line, b.Address.Postcode, b.Notes,
-		"réfugié", "protection subsidiaire", "Réfugié", "Protection subsidiaire", "famille de BPI"}
+		"réfugié", "protection subsidiaire", "Réfugié", "Protection subsidiaire", "famille de BPI",
+		// The staff file's sections: the barriers are codes, so their
+		// section's title stands for them.
+		"Date de naissance", "Freins", "Notes de suivi"}
 	for _, x := range b.Barriers {
 		out = append(out, string(x))
 	}
