@@ -14,7 +14,7 @@ func TestBuildProblemSmallBatch(t *testing.T) {
 	e := newEngine(t)
 	welder := baseSeeker()
 	cook := baseSeeker()
-	cook.ID, cook.Project, cook.PastJobs = "s2", []string{"G1602"}, nil
+	cook.ID, cook.Project, cook.PastJobs = "s2", []string{"G1607"}, nil
 	job := baseOpening()
 	kitchen := baseOpening()
 	kitchen.ID, kitchen.ROME, kitchen.Skills, kitchen.Capacity = "o2", []string{"G1603"}, nil, 3
@@ -30,7 +30,7 @@ func TestBuildProblemSmallBatch(t *testing.T) {
 		Capacities: []int32{2, 3, 0},
 		Arcs: []matching.Arc{
 			{Seeker: 0, Opening: 0, Score: 858}, // welder: same code, 2 of 3 skills (0.858333)
-			{Seeker: 1, Opening: 1, Score: 838}, // cook: mobility G1602 -> G1603, no skill asked (0.8375)
+			{Seeker: 1, Opening: 1, Score: 838}, // cook: mobility G1607 -> G1603, no skill asked (0.8375)
 		},
 	}
 	if diff := gocmp.Diff(want, p); diff != "" {

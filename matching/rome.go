@@ -3,6 +3,7 @@ package matching
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	_ "embed"
 	"encoding/csv"
 	"errors"
@@ -104,14 +105,16 @@ type Taxonomy struct {
 	version string
 	labels  map[string]string
 	links   map[uint64]LinkKind
-	adj     map[romeID][]romeID // targets of each code's links, sorted
-	radj    map[romeID][]romeID // sources of the links to each code, sorted
-	into    [15][]romeID        // codes outside family f linking into it, sorted
+	// appellations are the job titles of each code, principal first.
+	appellations map[romeID][]Appellation
+	adj          map[romeID][]romeID // targets of each code's links, sorted
+	radj         map[romeID][]romeID // sources of the links to each code, sorted
+	into         [15][]romeID        // codes outside family f linking into it, sorted
 }
 
 func linkKey(from, to romeID) uint64 { return uint64(from)<<32 | uint64(to) }
 
-// Version says which referential this is ("builtin-1", or what LoadROME was
+// Version says which referential this is (BuiltinVersion, or what LoadROME was
 // given through WithVersion); explanations record it.
 func (t *Taxonomy) Version() string { return t.version }
 
@@ -215,25 +218,51 @@ func (t *Taxonomy) buildAdjacency() {
 	}
 }
 
-//go:embed rome/codes.csv
+// The built-in referential is France Travail's ROME 4.0, version 60, as
+// published in its open-data archive (RefRomeCsv): the files are kept
+// unchanged, gzipped, under rome/v460, with the labels of the 14 families
+// and 110 domains in rome/v460/domaines.csv. rome/SOURCE.md says where each
+// file comes from and under which licence.
+
+//go:embed rome/v460/domaines.csv
+var builtinGroups []byte
+
+//go:embed rome/v460/unix_referentiel_code_rome_v460_utf8.csv.gz
 var builtinCodes []byte
 
-//go:embed rome/mobility.csv
+//go:embed rome/v460/unix_rubrique_mobilite_v460_utf8.csv.gz
 var builtinMobility []byte
 
+//go:embed rome/v460/unix_referentiel_appellation_v460_utf8.csv.gz
+var builtinAppellations []byte
+
+// BuiltinVersion names the built-in referential in explanations and batches.
+const BuiltinVersion = "rome-4.0-v460"
+
 var builtin = sync.OnceValue(func() *Taxonomy {
-	t, err := LoadROME(bytes.NewReader(builtinCodes), bytes.NewReader(builtinMobility))
+	t, err := LoadROME(gunzip(builtinCodes), gunzip(builtinMobility))
+	if err == nil {
+		err = t.readAppellations(gunzip(builtinAppellations))
+	}
 	if err != nil {
 		panic("matching: built-in ROME data: " + err.Error())
 	}
-	t.version = "builtin-1"
+	t.version = BuiltinVersion
 	return t
 })
 
-// DefaultTaxonomy is the built-in referential: the 14 families and their
-// domains, the codes most used in refugee employment with their labels, and
-// the mobility links among them. Deployments load the full current ROME with
-// LoadROME.
+func gunzip(b []byte) io.Reader {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		panic("matching: built-in ROME data: " + err.Error())
+	}
+	return zr
+}
+
+// DefaultTaxonomy is the built-in referential: the whole ROME 4.0 (version
+// 60) with its 14 families, 110 domains, 1,584 codes, their appellations
+// and the mobility links between codes. Deployments may load a newer ROME
+// with LoadROME.
 func DefaultTaxonomy() *Taxonomy { return builtin() }
 
 // LoadROME reads France Travail's open-data ROME files: codes is the code
@@ -296,7 +325,7 @@ func LoadROME(codes io.Reader, mobility io.Reader) (*Taxonomy, error) {
 	}
 	// Families and domains keep built-in labels when the file has none.
 	{
-		base, err := readTable(bytes.NewReader(builtinCodes))
+		base, err := readTable(bytes.NewReader(builtinGroups))
 		if err == nil {
 			for _, r := range base[1:] {
 				if len(r) >= 2 && (isFamily(r[0]) || isDomain(r[0])) {

@@ -78,7 +78,7 @@ func TestExplanations(t *testing.T) {
 			name: "past job linked by ROME mobility, available a month late, part-time, 11 km without transport",
 			seeker: func(s *matching.Seeker) {
 				s.Project = []string{"G1603"}
-				s.PastJobs = []string{"H2909"}
+				s.PastJobs = []string{"H2914"}
 				s.French = matching.Uniform(matching.B1)
 				s.AvailableFrom = date(2026, 12, 31)
 				s.PublicTransport = false
@@ -95,7 +95,7 @@ func TestExplanations(t *testing.T) {
 					comp("rome", 0.75, w.ROME, common), comp("skills", 1, w.Skills, common), comp("french", 0.75, w.French, common),
 					comp("distance", dist, w.Distance, common), comp("availability", avail, w.Availability, common),
 				}
-				cs[0].Code, cs[0].Basis = "H2909", "pastJob"
+				cs[0].Code, cs[0].Basis = "H2914", "pastJob"
 				cs[1].Measure, cs[1].Of = 3, 3
 				cs[2].Measure, cs[2].Of = 1, 2
 				cs[3].Basis, cs[3].Measure = "coordinates", math.Round(km*10)/10
@@ -103,7 +103,7 @@ func TestExplanations(t *testing.T) {
 				return explained{
 					Score: (w.ROME*0.75 + w.Skills + w.French*0.75 + w.Distance*dist + w.Availability*avail) / common,
 					Components: []explainedComponent{
-						{cs[0], matching.Text{EN: "ROME mobility from a past job (H2909).", FR: "Mobilité ROME depuis un emploi passé (H2909)."}},
+						{cs[0], matching.Text{EN: "ROME mobility from a past job (H2914).", FR: "Mobilité ROME depuis un emploi passé (H2914)."}},
 						{cs[1], matching.Text{EN: "3 of the 3 skills asked are held.", FR: "3 des 3 compétences demandées sont détenues."}},
 						{cs[2], matching.Text{EN: "French meets the requirement in 2 skills, with 1.0 level to spare on average.", FR: "Le français atteint le niveau requis dans 2 compétences, avec 1,0 niveau d'avance en moyenne."}},
 						{cs[3], matching.Text{EN: "11.1 km away.", FR: "À 11,1 km."}},
@@ -191,7 +191,7 @@ func TestEvaluationJSON(t *testing.T) {
 	}
 	want := map[string]any{
 		"seekerId": "s1", "openingId": "o1", "kind": "job", "eligible": false, "score": 0.0,
-		"weightsVersion": matching.DefaultWeights().Version, "taxonomyVersion": "builtin-1", "at": "2026-11-22T10:00:00Z",
+		"weightsVersion": matching.DefaultWeights().Version, "taxonomyVersion": matching.BuiltinVersion, "at": "2026-11-22T10:00:00Z",
 		"failures": []any{map[string]any{
 			"code": "french", "skill": "oralProduction",
 			"text":     map[string]any{"en": "French B1 is required in oral production; A2 held.", "fr": "Le français B1 est requis en production orale ; niveau détenu : A2."},
