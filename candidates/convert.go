@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parcours-emploi/parcours/geo"
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/matching"
 	"github.com/parcours-emploi/parcours/mentoring"
@@ -54,9 +55,7 @@ func Seeker(b pathways.Beneficiary, x SeekerExtras) matching.Seeker {
 		PMSMPHistory:    x.PMSMPHistory,
 		Declines:        x.Declines,
 	}
-	if l := b.Address.Location; l != nil {
-		s.Place.Coords = &matching.LatLon{Lat: l.Lat, Lon: l.Lon}
-	}
+	s.Place = place(s.Place, b.Address.Location, b.Address.City)
 	for _, j := range b.PastJobs {
 		if j.ROME != "" {
 			s.PastJobs = append(s.PastJobs, j.ROME)
@@ -101,9 +100,7 @@ func Opening(o jobs.Opportunity, taken int) matching.Opening {
 	if o.ROME != "" {
 		op.ROME = []string{o.ROME}
 	}
-	if l := o.Place.Location; l != nil {
-		op.Place.Coords = &matching.LatLon{Lat: l.Lat, Lon: l.Lon}
-	}
+	op.Place = place(op.Place, o.Place.Location, o.Place.City)
 	// The strictest diploma requirement stands for all of them.
 	for _, d := range o.Diplomas {
 		if d.MinLevel > op.Diploma.MinLevel {
@@ -138,10 +135,35 @@ func MentorOpening(m mentoring.Mentor) matching.Opening {
 	if m.Status != mentoring.MentorActive {
 		op.Capacity = 0
 	}
-	if l := m.Place.Location; l != nil {
-		op.Place.Coords = &matching.LatLon{Lat: l.Lat, Lon: l.Lon}
-	}
+	op.Place = place(op.Place, m.Place.Location, m.Place.City)
 	return op
+}
+
+// Communes finds the centre of a place known by its postcode alone.
+var Communes = geo.BuiltinCommunes
+
+// place completes p with the point of the address, or else with the centre
+// of the commune its postcode (and town) names, marked as such; a place
+// without a département takes the commune's.
+func place(p matching.Place, at *geo.Point, town string) matching.Place {
+	if at != nil {
+		p.Coords = &matching.LatLon{Lat: at.Lat, Lon: at.Lon}
+		return p
+	}
+	if p.Postcode == "" {
+		return p
+	}
+	m, ok := Communes().Locate(p.Postcode, town)
+	if !ok {
+		return p
+	}
+	if m.Centre != nil {
+		p.Coords, p.Centre = &matching.LatLon{Lat: m.Centre.Lat, Lon: m.Centre.Lon}, true
+	}
+	if p.Department == "" {
+		p.Department = m.Department
+	}
+	return p
 }
 
 // french converts per-skill CEFR levels; a level not assessed counts as below A1.

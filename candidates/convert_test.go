@@ -84,3 +84,44 @@ func TestOpeningCapacityFollowsStatusAndTakenPlaces(t *testing.T) {
 		t.Errorf("a paused mentor has capacity %d", mo.Capacity)
 	}
 }
+
+// TestPostcodesAloneGiveAMeasuredDistance: a beneficiary and an opening
+// known by their postcodes only are placed at their communes' centres, and
+// the explanation says the distance was measured from there.
+func TestPostcodesAloneGiveAMeasuredDistance(t *testing.T) {
+	b := beneficiary()
+	b.Department, b.Address = "", pathways.Address{Postcode: "26000", City: "Valence"}
+	b.Mobility.MaxKm = 40
+	s := candidates.Seeker(b, candidates.SeekerExtras{})
+	if s.Place.Coords == nil || !s.Place.Centre || s.Place.Department != "26" {
+		t.Fatalf("seeker place = %+v, want Valence's centre in the Drôme", s.Place)
+	}
+	o := jobs.Opportunity{ID: "opp_9", Kind: jobs.KindJob, Status: jobs.StatusOpen, ROME: "G1603", Positions: 1,
+		Place: geo.Place{Department: "26", Postcode: "26500"}}
+	op := candidates.Opening(o, 0)
+	if op.Place.Coords == nil || !op.Place.Centre {
+		t.Fatalf("opening place = %+v, want the centre of Bourg-lès-Valence", op.Place)
+	}
+	ev := candidates.NewEngine().Evaluate(&s, &op, time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	var dist *matching.Component
+	for i := range ev.Components {
+		if ev.Components[i].Name == matching.ComponentDistance {
+			dist = &ev.Components[i]
+		}
+	}
+	if dist == nil {
+		t.Fatalf("no distance component: %+v", ev)
+	}
+	// Valence and Bourg-lès-Valence: their centres are about 3 km apart.
+	if dist.Basis != "communeCentre" || dist.Measure < 1 || dist.Measure > 6 {
+		t.Errorf("distance = %+v, want a few km measured between commune centres", *dist)
+	}
+	if got := dist.Text().FR; !strings.Contains(got, "mesurés depuis le centre de la commune") || strings.Contains(got, "non mesurée") {
+		t.Errorf("the explanation reads %q", got)
+	}
+	// An address's own point stays what it is.
+	b.Address.Location = &geo.Point{Lat: 44.93, Lon: 4.89}
+	if s := candidates.Seeker(b, candidates.SeekerExtras{}); s.Place.Centre || s.Place.Coords.Lat != 44.93 {
+		t.Errorf("a located address became %+v", s.Place)
+	}
+}

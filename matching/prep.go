@@ -33,6 +33,7 @@ type seekerCtx struct {
 	interests []string
 	maxLevel  Level
 	hasCoords bool
+	centre    bool    // the coordinates are the commune's centre
 	lat, lon  float64 // radians
 	cosLat    float64
 	dept      string
@@ -54,6 +55,7 @@ type openingCtx struct {
 	reqMax    Level
 	days      Weekdays
 	hasCoords bool
+	centre    bool // the coordinates are the commune's centre
 	remote    bool
 	kindOK    bool
 	trained   bool
@@ -175,7 +177,7 @@ func (e *Engine) prepSeeker(s *Seeker) seekerCtx {
 	sc.maxLevel = s.French.Max()
 	if c := s.Place.Coords; c != nil {
 		sc.hasCoords, sc.lat, sc.lon = true, c.Lat*math.Pi/180, c.Lon*math.Pi/180
-		sc.cosLat = math.Cos(sc.lat)
+		sc.cosLat, sc.centre = math.Cos(sc.lat), s.Place.Centre
 	}
 	sc.dept = normDept(s.Place.Department)
 	sc.availDay = dayNum(s.AvailableFrom)
@@ -203,7 +205,7 @@ func (e *Engine) prepOpening(o *Opening) openingCtx {
 	oc.reqMax = o.French.Max()
 	if c := o.Place.Coords; c != nil {
 		oc.hasCoords, oc.lat, oc.lon = true, c.Lat*math.Pi/180, c.Lon*math.Pi/180
-		oc.cosLat = math.Cos(oc.lat)
+		oc.cosLat, oc.centre = math.Cos(oc.lat), o.Place.Centre
 	}
 	oc.dept = normDept(o.Place.Department)
 	oc.kindOK = o.Kind.Valid()

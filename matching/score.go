@@ -53,7 +53,9 @@ type Component struct {
 	Weight       float64       `json:"weight"`
 	Contribution float64       `json:"contribution"`
 	// Basis is where the fact comes from: "project" or "pastJob" for the
-	// ROME component, "coordinates", "department" or "remote" for distance.
+	// ROME component, "coordinates", "communeCentre" (measured from the
+	// centre of a commune found by postcode), "department" or "remote" for
+	// distance.
 	Basis string `json:"basis,omitempty"`
 	// Code is the ROME code (or sector) the value rests on.
 	Code string `json:"code,omitempty"`
@@ -116,6 +118,8 @@ func (c Component) Text() Text {
 			return Text{EN: "Remote: no commute.", FR: "À distance : aucun trajet."}
 		case "department":
 			return Text{EN: "Same département; distance not measured.", FR: "Même département ; distance non mesurée."}
+		case "communeCentre":
+			return Text{EN: fmt.Sprintf("%.1f km away, measured from the commune's centre.", c.Measure), FR: fmt.Sprintf("À %s km, mesurés depuis le centre de la commune.", decimalFR(c.Measure))}
 		}
 		return Text{EN: fmt.Sprintf("%.1f km away.", c.Measure), FR: fmt.Sprintf("À %s km.", decimalFR(c.Measure))}
 	case ComponentAvailability:
@@ -268,6 +272,9 @@ func (e *Engine) score(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) f
 			f.km = distance(sc, oc)
 		}
 		f.val[cDistance], f.distBasis = clamp01(1-0.9*f.km/s.MaxKm), "coordinates"
+		if sc.centre || oc.centre {
+			f.distBasis = "communeCentre"
+		}
 	default:
 		f.val[cDistance], f.distBasis = 0.5, "department"
 	}
@@ -401,7 +408,7 @@ func unmet(sc *seekerCtx, oc *openingCtx, f *facts) []Unmet {
 			Text: Text{EN: fmt.Sprintf("The opening needs %d hours a week, %d more than the seeker's %d.", have+f.extraHours, f.extraHours, have),
 				FR: fmt.Sprintf("L'offre demande %d heures par semaine, %d de plus que les %d de la personne.", have+f.extraHours, f.extraHours, have)}})
 	}
-	if f.distBasis == "coordinates" && f.km > 3 && !sc.s.Vehicle && !sc.s.PublicTransport {
+	if (f.distBasis == "coordinates" || f.distBasis == "communeCentre") && f.km > 3 && !sc.s.Vehicle && !sc.s.PublicTransport {
 		out = append(out, Unmet{Code: UnmetTransport,
 			Text: Text{EN: fmt.Sprintf("No vehicle or public transport declared for a %.0f km commute.", f.km),
 				FR: fmt.Sprintf("Ni véhicule ni transports en commun déclarés pour un trajet de %.0f km.", f.km)}})

@@ -76,6 +76,9 @@ type Place struct {
 	Department string  `json:"department"`
 	Postcode   string  `json:"postcode,omitempty"`
 	Coords     *LatLon `json:"coords,omitempty"`
+	// Centre says Coords are the centre of the commune found from the
+	// postcode, not the address itself.
+	Centre bool `json:"centre,omitempty"`
 }
 
 // Weekdays is a set of days of the week: bit 0 is Monday, bit 6 Sunday. The
