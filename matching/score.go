@@ -57,8 +57,10 @@ type Component struct {
 	// centre of a commune found by postcode), "department" or "remote" for
 	// distance.
 	Basis string `json:"basis,omitempty"`
-	// Code is the ROME code (or sector) the value rests on.
-	Code string `json:"code,omitempty"`
+	// Code is the ROME code (or sector) the value rests on, and Label its
+	// label in the engine's referential.
+	Code  string `json:"code,omitempty"`
+	Label string `json:"label,omitempty"`
 	// Measure is the quantity behind the value: km for distance, days of
 	// delay for availability, skills or items in common otherwise.
 	Measure float64 `json:"measure,omitempty"`
@@ -375,12 +377,18 @@ func (e *Engine) components(oc *openingCtx, f *facts, slab *[]Component) []Compo
 		out[i] = Component{Name: componentNames[i], Value: f.val[i], Weight: e.w[i], Contribution: f.val[i] * e.w[i] / norm}
 	}
 	out[cROME].Code, out[cROME].Basis = f.romeCode, f.romeBasis
+	if f.romeCode != "" {
+		out[cROME].Label = e.tax.Label(f.romeCode)
+	}
 	out[cSkills].Measure, out[cSkills].Of = float64(f.skillsHeld), float64(len(oc.skills))
 	out[cFrench].Measure, out[cFrench].Of = f.margin, float64(f.frenchN)
 	out[cDistance].Basis, out[cDistance].Measure = f.distBasis, math.Round(f.km*10)/10
 	out[cAvailability].Measure = f.delayDays
 	if n > cSector {
 		out[cSector].Code = f.sectorCode
+		if f.sectorCode != "" {
+			out[cSector].Label = e.tax.Label(f.sectorCode)
+		}
 		out[cInterests].Measure, out[cInterests].Of = float64(f.interests), float64(len(oc.interests))
 		out[cLanguages].Measure, out[cLanguages].Of = float64(f.languages), float64(len(oc.languages))
 	}

@@ -56,7 +56,7 @@ func TestExplanations(t *testing.T) {
 					comp("rome", 1, w.ROME, common), comp("skills", 2.0/3, w.Skills, common), comp("french", 0.5, w.French, common),
 					comp("distance", 1, w.Distance, common), comp("availability", 1, w.Availability, common),
 				}
-				cs[0].Code, cs[0].Basis = "H2913", "project"
+				cs[0].Code, cs[0].Label, cs[0].Basis = "H2913", "Soudeur / Soudeuse", "project"
 				cs[1].Measure, cs[1].Of = 2, 3
 				cs[2].Of = 2
 				cs[3].Basis = "coordinates"
@@ -95,7 +95,7 @@ func TestExplanations(t *testing.T) {
 					comp("rome", 0.75, w.ROME, common), comp("skills", 1, w.Skills, common), comp("french", 0.75, w.French, common),
 					comp("distance", dist, w.Distance, common), comp("availability", avail, w.Availability, common),
 				}
-				cs[0].Code, cs[0].Basis = "H2914", "pastJob"
+				cs[0].Code, cs[0].Label, cs[0].Basis = "H2914", "Tuyauteur / Tuyauteuse", "pastJob"
 				cs[1].Measure, cs[1].Of = 3, 3
 				cs[2].Measure, cs[2].Of = 1, 2
 				cs[3].Basis, cs[3].Measure = "coordinates", math.Round(km*10)/10
@@ -128,9 +128,9 @@ func TestExplanations(t *testing.T) {
 					comp("distance", 1, w.Distance, all), comp("availability", 1, w.Availability, all),
 					comp("sector", 1, w.Sector, all), comp("interests", 0.5, w.Interests, all), comp("languages", 1, w.Languages, all),
 				}
-				cs[0].Code, cs[0].Basis = "H2913", "project"
+				cs[0].Code, cs[0].Label, cs[0].Basis = "H2913", "Soudeur / Soudeuse", "project"
 				cs[3].Basis = "remote"
-				cs[5].Code = "H29"
+				cs[5].Code, cs[5].Label = "H29", "Mécanique, travail des métaux et outillage"
 				cs[6].Measure, cs[6].Of = 1, 2
 				cs[7].Measure, cs[7].Of = 1, 2
 				return explained{
@@ -214,7 +214,7 @@ func TestEvaluationJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := eligible.Components[0]
-	wantFirst := map[string]any{"name": "rome", "value": 1.0, "weight": 0.35, "contribution": 0.35, "basis": "project", "code": "H2913",
+	wantFirst := map[string]any{"name": "rome", "value": 1.0, "weight": 0.35, "contribution": 0.35, "basis": "project", "code": "H2913", "label": "Soudeur / Soudeuse",
 		"text": map[string]any{"en": "Same ROME code as the project (H2913).", "fr": "Même code ROME que le projet (H2913)."}}
 	if diff := cmp.Diff(wantFirst, first, cmpopts.EquateApprox(0, 1e-12)); diff != "" {
 		t.Errorf("first component json (-want +got):\n%s", diff)
