@@ -72,8 +72,15 @@ func Seeker(b pathways.Beneficiary, x SeekerExtras) matching.Seeker {
 	for _, d := range b.Diplomas {
 		s.Diplomas = append(s.Diplomas, matching.Diploma{Level: d.Level, Field: romePrefix(d.Field), Recognition: matching.Recognition(d.Recognition)})
 	}
-	if b.Mobility.DrivingLicence {
-		s.Licences = append(s.Licences, "B")
+	// Only a French licence is valid in France for an employer; the rest
+	// of the situation lets the engine word the gap, and count an
+	// exchange in progress from its expected day.
+	d := b.Mobility.DrivingLicence
+	if d.Status == pathways.LicenceFrench {
+		s.Licences = append(s.Licences, d.Categories...)
+	}
+	if d.Status != "" {
+		s.DrivingLicence = matching.DrivingLicence{Status: d.Status, Categories: d.Categories, Expected: d.ExchangeExpected.Time()}
 	}
 	return s
 }

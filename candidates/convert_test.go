@@ -27,7 +27,7 @@ func beneficiary() pathways.Beneficiary {
 		PastJobs:     []pathways.PastJob{{ROME: "G1602", Title: "Cuisinière"}, {Title: "Couturière"}},
 		Project:      pathways.Project{TargetROME: []string{"G1603"}},
 		Availability: pathways.Availability{From: "2026-04-01", HoursPerWeek: 24, Days: []string{"mon", "wed"}},
-		Mobility:     pathways.Mobility{MaxKm: 15, DrivingLicence: true, PublicTransport: true},
+		Mobility:     pathways.Mobility{MaxKm: 15, DrivingLicence: pathways.DrivingLicence{Status: pathways.LicenceFrench, Categories: []string{"B", "C"}}, PublicTransport: true},
 		Languages:    []string{"ps", "fr"}, Interests: []string{"football"},
 		Notes: "Suivi santé en cours.",
 	}
@@ -38,12 +38,13 @@ func TestSeekerCarriesOnlyWhatMatchingMayUse(t *testing.T) {
 	s := candidates.Seeker(b, candidates.SeekerExtras{Declines: map[string]time.Time{"men_1": time.Unix(0, 0)}})
 	want := matching.Seeker{
 		ID: "ben_1", Project: []string{"G1603"}, PastJobs: []string{"G1602"},
-		Skills:   []string{"Cuisine traditionnelle", "G1602"},
-		French:   matching.French{matching.B1, matching.A1, matching.A2, matching.BelowA1},
-		Diplomas: []matching.Diploma{{Level: 4, Field: "J15", Recognition: "comparability-obtained"}, {Level: 6, Field: ""}},
-		Licences: []string{"B"},
-		Place:    matching.Place{Department: "69", Postcode: "69007", Coords: &matching.LatLon{Lat: 45.7, Lon: 4.8}},
-		MaxKm:    15, PublicTransport: true,
+		Skills:         []string{"Cuisine traditionnelle", "G1602"},
+		French:         matching.French{matching.B1, matching.A1, matching.A2, matching.BelowA1},
+		Diplomas:       []matching.Diploma{{Level: 4, Field: "J15", Recognition: "comparability-obtained"}, {Level: 6, Field: ""}},
+		Licences:       []string{"B", "C"},
+		DrivingLicence: matching.DrivingLicence{Status: "french", Categories: []string{"B", "C"}},
+		Place:          matching.Place{Department: "69", Postcode: "69007", Coords: &matching.LatLon{Lat: 45.7, Lon: 4.8}},
+		MaxKm:          15, PublicTransport: true,
 		AvailableFrom: civil.Date("2026-04-01").Time(), HoursPerWeek: 24, Days: matching.Monday | matching.Wednesday,
 		Languages: []string{"ps", "fr"}, Interests: []string{"football"},
 		Declines: map[string]time.Time{"men_1": time.Unix(0, 0)},
@@ -123,5 +124,21 @@ func TestPostcodesAloneGiveAMeasuredDistance(t *testing.T) {
 	b.Address.Location = &geo.Point{Lat: 44.93, Lon: 4.89}
 	if s := candidates.Seeker(b, candidates.SeekerExtras{}); s.Place.Centre || s.Place.Coords.Lat != 44.93 {
 		t.Errorf("a located address became %+v", s.Place)
+	}
+}
+
+// TestOnlyAFrenchLicenceIsValid: a foreign licence or one being exchanged
+// is not a licence held in France; the engine gets the situation to word
+// the gap, and the day an exchange is expected.
+func TestOnlyAFrenchLicenceIsValid(t *testing.T) {
+	b := beneficiary()
+	b.Mobility.DrivingLicence = pathways.DrivingLicence{Status: pathways.LicenceExchangeInProgress, Categories: []string{"B"}, ExchangeExpected: "2027-01-15"}
+	s := candidates.Seeker(b, candidates.SeekerExtras{})
+	if len(s.Licences) != 0 {
+		t.Errorf("Licences = %v, want none valid in France", s.Licences)
+	}
+	want := matching.DrivingLicence{Status: "exchange-in-progress", Categories: []string{"B"}, Expected: time.Date(2027, 1, 15, 0, 0, 0, 0, time.UTC)}
+	if diff := cmp.Diff(want, s.DrivingLicence); diff != "" {
+		t.Errorf("DrivingLicence (-want +got):\n%s", diff)
 	}
 }

@@ -126,7 +126,7 @@ func (s *seeder) profile(p person, i int, programme, cohort string, entry civil.
 		Diplomas:     []pathways.Diploma{},
 		Project:      pathways.Project{TargetROME: p.project, Description: ""},
 		Availability: pathways.Availability{From: s.today.AddDate(0, 0, i%10), HoursPerWeek: p.hours, Days: []string{"mon", "tue", "wed", "thu", "fri"}},
-		Mobility:     pathways.Mobility{MaxKm: p.maxKm, DrivingLicence: p.licence, Vehicle: p.licence && i%2 == 0, PublicTransport: true},
+		Mobility:     pathways.Mobility{MaxKm: p.maxKm, DrivingLicence: demoLicence(p.licence, i), Vehicle: p.licence && i%2 == 0, PublicTransport: true},
 		Barriers:     p.barriers,
 		Languages:    p.langs,
 		Interests:    p.interests,
@@ -162,4 +162,17 @@ func pastTitle(rome string) string {
 		return t
 	}
 	return rome
+}
+
+// demoLicence is a French licence B for those who drive; of the others,
+// every other one holds a foreign licence B that can be exchanged, so the
+// explanations show both next steps.
+func demoLicence(drives bool, i int) pathways.DrivingLicence {
+	switch {
+	case drives:
+		return pathways.DrivingLicence{Status: pathways.LicenceFrench, Categories: []string{"B"}}
+	case i%2 == 0:
+		return pathways.DrivingLicence{Status: pathways.LicenceForeignExchangeable, Categories: []string{"B"}}
+	}
+	return pathways.DrivingLicence{Status: pathways.LicenceNone, Categories: []string{}}
 }

@@ -3,6 +3,7 @@ package matching
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -132,13 +133,13 @@ func (e *Engine) check(sc *seekerCtx, oc *openingCtx, now time.Time, fails *[]Fa
 		}
 	}
 	for _, l := range oc.licences {
-		if contains(sc.licences, l) {
+		if held, _ := holdsLicence(sc, oc, dayNum(now), l); held {
 			continue
 		}
 		if fails == nil {
 			return false
 		}
-		fail(licenceFailure(l))
+		fail(licenceFailure(l, s.DrivingLicence))
 	}
 	if f, bad := datesFailure(s, o, now, fails != nil); bad && fail(f) {
 		return false
@@ -298,17 +299,60 @@ func diplomaFailure(s *Seeker, d DiplomaRequirement) (Failure, bool) {
 			FR: "Demander une attestation de comparabilité à ENIC-NARIC."}}, true
 }
 
-func licenceFailure(l string) Failure {
-	if len(l) <= 2 {
+// drivingCategories are the categories of the French driving licence;
+// other licences (CACES, habilitations) are trainings.
+var drivingCategories = map[string]bool{"AM": true, "A1": true, "A2": true, "A": true, "B1": true, "B": true, "BE": true,
+	"C1": true, "C1E": true, "C": true, "CE": true, "D1": true, "D1E": true, "D": true, "DE": true}
+
+// licenceFailure words a missing licence after the seeker's situation, and
+// gives the next step it calls for.
+func licenceFailure(l string, d DrivingLicence) Failure {
+	if !drivingCategories[l] {
 		return Failure{Code: ReasonLicence,
-			Text: Text{EN: fmt.Sprintf("Driving licence %s is required.", l), FR: fmt.Sprintf("Le permis %s est requis.", l)},
-			NextStep: &Text{EN: fmt.Sprintf("Exchange a foreign licence for a French one, or prepare licence %s with a driving school.", l),
-				FR: fmt.Sprintf("Échanger un permis étranger contre un permis français, ou préparer le permis %s en auto-école.", l)}}
+			Text: Text{EN: fmt.Sprintf("Licence %s is required.", l), FR: fmt.Sprintf("L'habilitation %s est requise.", l)},
+			NextStep: &Text{EN: fmt.Sprintf("A training leading to %s first.", l),
+				FR: fmt.Sprintf("D'abord une formation menant à %s.", l)}}
 	}
-	return Failure{Code: ReasonLicence,
-		Text: Text{EN: fmt.Sprintf("Licence %s is required.", l), FR: fmt.Sprintf("L'habilitation %s est requise.", l)},
-		NextStep: &Text{EN: fmt.Sprintf("A training leading to %s first.", l),
-			FR: fmt.Sprintf("D'abord une formation menant à %s.", l)}}
+	covers := slices.ContainsFunc(d.Categories, func(c string) bool { return normLicence(c) == l })
+	prepare := &Text{EN: fmt.Sprintf("Prepare licence %s with a driving school (CPF, France Travail or regional funding).", l),
+		FR: fmt.Sprintf("Préparer le permis %s en auto-école (financement CPF, France Travail ou Région).", l)}
+	f := Failure{Code: ReasonLicence, NextStep: prepare}
+	switch {
+	case d.Status == LicenceFrench:
+		held := strings.Join(d.Categories, ", ")
+		f.Text = Text{EN: fmt.Sprintf("Driving licence %s is required; the seeker holds %s.", l, held),
+			FR: fmt.Sprintf("Le permis %s est requis ; la personne a le permis %s.", l, held)}
+	case d.Status == LicenceForeignExchangeable && covers:
+		f.Text = Text{EN: fmt.Sprintf("A French driving licence %s is required; the seeker's foreign licence can be exchanged.", l),
+			FR: fmt.Sprintf("Le permis %s français est requis ; le permis étranger de la personne est échangeable.", l)}
+		f.NextStep = &Text{EN: "Apply to exchange the foreign licence on the ANTS website, within the year after the first residence permit.",
+			FR: "Demander l'échange du permis étranger sur le site de l'ANTS, dans l'année qui suit le premier titre de séjour."}
+	case d.Status == LicenceExchangeInProgress && covers && !d.Expected.IsZero():
+		f.Text = Text{EN: fmt.Sprintf("A French driving licence %s is required; the exchange in progress is expected on %s, after the start.", l, dateEN(d.Expected)),
+			FR: fmt.Sprintf("Le permis %s français est requis ; l'échange en cours est attendu le %s, après le début.", l, dateFR(d.Expected))}
+		f.NextStep = &Text{EN: fmt.Sprintf("Wait for the exchange (expected on %s), or propose an opening that starts later.", dateEN(d.Expected)),
+			FR: fmt.Sprintf("Attendre l'échange (prévu le %s), ou proposer une offre qui commence plus tard.", dateFR(d.Expected))}
+	case d.Status == LicenceExchangeInProgress && covers:
+		f.Text = Text{EN: fmt.Sprintf("A French driving licence %s is required; the exchange in progress has no expected day.", l),
+			FR: fmt.Sprintf("Le permis %s français est requis ; l'échange en cours n'a pas de date prévue.", l)}
+		f.NextStep = &Text{EN: "Ask the ANTS when the exchange will be done, and record the day.",
+			FR: "Demander à l'ANTS quand l'échange aboutira, et noter la date."}
+	case d.Status == LicenceForeignNotExchangeable && covers:
+		f.Text = Text{EN: fmt.Sprintf("A French driving licence %s is required; the seeker's foreign licence cannot be exchanged.", l),
+			FR: fmt.Sprintf("Le permis %s français est requis ; le permis étranger de la personne n'est pas échangeable.", l)}
+		f.NextStep = &Text{EN: fmt.Sprintf("Take the French licence %s: the code, then driving lessons (the experience abroad helps).", l),
+			FR: fmt.Sprintf("Passer le permis %s français : le code, puis la conduite (l'expérience acquise à l'étranger aide).", l)}
+	case d.Status == LicenceNone:
+		f.Text = Text{EN: fmt.Sprintf("Driving licence %s is required; the seeker has no licence.", l),
+			FR: fmt.Sprintf("Le permis %s est requis ; la personne n'a pas de permis.", l)}
+	default:
+		f.Text = Text{EN: fmt.Sprintf("Driving licence %s is required.", l), FR: fmt.Sprintf("Le permis %s est requis.", l)}
+		if d.Status == "" {
+			f.NextStep = &Text{EN: fmt.Sprintf("Record the seeker's driving licence, or prepare licence %s with a driving school.", l),
+				FR: fmt.Sprintf("Renseigner le permis de conduire de la personne, ou préparer le permis %s en auto-école.", l)}
+		}
+	}
+	return f
 }
 
 func datesFailure(s *Seeker, o *Opening, now time.Time, explain bool) (Failure, bool) {

@@ -52,7 +52,7 @@ func (e *Engine) quickCheck(sc *seekerCtx, oc *openingCtx, now time.Time, f *fac
 		return false
 	}
 	for _, l := range oc.licences {
-		if !contains(sc.licences, l) {
+		if held, _ := holdsLicence(sc, oc, f.today, l); !held {
 			return false
 		}
 	}

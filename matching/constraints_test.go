@@ -91,7 +91,79 @@ func TestHardConstraints(t *testing.T) {
 			want: []matching.Failure{{
 				Code:     matching.ReasonLicence,
 				Text:     matching.Text{EN: "Driving licence B is required.", FR: "Le permis B est requis."},
-				NextStep: nextStep("Exchange a foreign licence for a French one, or prepare licence B with a driving school.", "Échanger un permis étranger contre un permis français, ou préparer le permis B en auto-école."),
+				NextStep: nextStep("Record the seeker's driving licence, or prepare licence B with a driving school.", "Renseigner le permis de conduire de la personne, ou préparer le permis B en auto-école."),
+			}},
+		},
+		{
+			name:    "no licence at all",
+			seeker:  func(s *matching.Seeker) { s.DrivingLicence = matching.DrivingLicence{Status: matching.LicenceNone} },
+			opening: func(o *matching.Opening) { o.Licences = []string{"B"} },
+			want: []matching.Failure{{Code: matching.ReasonLicence,
+				Text:     matching.Text{EN: "Driving licence B is required; the seeker has no licence.", FR: "Le permis B est requis ; la personne n'a pas de permis."},
+				NextStep: nextStep("Prepare licence B with a driving school (CPF, France Travail or regional funding).", "Préparer le permis B en auto-école (financement CPF, France Travail ou Région)."),
+			}},
+		},
+		{
+			name: "a French licence without the category asked",
+			seeker: func(s *matching.Seeker) {
+				s.Licences = []string{"B"}
+				s.DrivingLicence = matching.DrivingLicence{Status: matching.LicenceFrench, Categories: []string{"B"}}
+			},
+			opening: func(o *matching.Opening) { o.Licences = []string{"C"} },
+			want: []matching.Failure{{Code: matching.ReasonLicence,
+				Text:     matching.Text{EN: "Driving licence C is required; the seeker holds B.", FR: "Le permis C est requis ; la personne a le permis B."},
+				NextStep: nextStep("Prepare licence C with a driving school (CPF, France Travail or regional funding).", "Préparer le permis C en auto-école (financement CPF, France Travail ou Région)."),
+			}},
+		},
+		{
+			name: "a foreign licence to exchange",
+			seeker: func(s *matching.Seeker) {
+				s.DrivingLicence = matching.DrivingLicence{Status: matching.LicenceForeignExchangeable, Categories: []string{"B"}}
+			},
+			opening: func(o *matching.Opening) { o.Licences = []string{"B"} },
+			want: []matching.Failure{{Code: matching.ReasonLicence,
+				Text:     matching.Text{EN: "A French driving licence B is required; the seeker's foreign licence can be exchanged.", FR: "Le permis B français est requis ; le permis étranger de la personne est échangeable."},
+				NextStep: nextStep("Apply to exchange the foreign licence on the ANTS website, within the year after the first residence permit.", "Demander l'échange du permis étranger sur le site de l'ANTS, dans l'année qui suit le premier titre de séjour."),
+			}},
+		},
+		{
+			name: "an exchange expected after the start says when",
+			seeker: func(s *matching.Seeker) {
+				s.DrivingLicence = matching.DrivingLicence{Status: matching.LicenceExchangeInProgress, Categories: []string{"B"}, Expected: date(2027, 1, 15)}
+			},
+			opening: func(o *matching.Opening) { o.Licences = []string{"B"} },
+			want: []matching.Failure{{Code: matching.ReasonLicence,
+				Text:     matching.Text{EN: "A French driving licence B is required; the exchange in progress is expected on 15 January 2027, after the start.", FR: "Le permis B français est requis ; l'échange en cours est attendu le 15 janvier 2027, après le début."},
+				NextStep: nextStep("Wait for the exchange (expected on 15 January 2027), or propose an opening that starts later.", "Attendre l'échange (prévu le 15 janvier 2027), ou proposer une offre qui commence plus tard."),
+			}},
+		},
+		{
+			name: "an exchange expected before the start counts",
+			seeker: func(s *matching.Seeker) {
+				s.DrivingLicence = matching.DrivingLicence{Status: matching.LicenceExchangeInProgress, Categories: []string{"B"}, Expected: date(2026, 11, 28)}
+			},
+			opening: func(o *matching.Opening) { o.Licences = []string{"B"} },
+		},
+		{
+			name: "an exchange without a day",
+			seeker: func(s *matching.Seeker) {
+				s.DrivingLicence = matching.DrivingLicence{Status: matching.LicenceExchangeInProgress, Categories: []string{"B"}}
+			},
+			opening: func(o *matching.Opening) { o.Licences = []string{"B"} },
+			want: []matching.Failure{{Code: matching.ReasonLicence,
+				Text:     matching.Text{EN: "A French driving licence B is required; the exchange in progress has no expected day.", FR: "Le permis B français est requis ; l'échange en cours n'a pas de date prévue."},
+				NextStep: nextStep("Ask the ANTS when the exchange will be done, and record the day.", "Demander à l'ANTS quand l'échange aboutira, et noter la date."),
+			}},
+		},
+		{
+			name: "a foreign licence that cannot be exchanged",
+			seeker: func(s *matching.Seeker) {
+				s.DrivingLicence = matching.DrivingLicence{Status: matching.LicenceForeignNotExchangeable, Categories: []string{"B"}}
+			},
+			opening: func(o *matching.Opening) { o.Licences = []string{"B"} },
+			want: []matching.Failure{{Code: matching.ReasonLicence,
+				Text:     matching.Text{EN: "A French driving licence B is required; the seeker's foreign licence cannot be exchanged.", FR: "Le permis B français est requis ; le permis étranger de la personne n'est pas échangeable."},
+				NextStep: nextStep("Take the French licence B: the code, then driving lessons (the experience abroad helps).", "Passer le permis B français : le code, puis la conduite (l'expérience acquise à l'étranger aide)."),
 			}},
 		},
 		{
@@ -282,5 +354,25 @@ func TestHardConstraints(t *testing.T) {
 				t.Errorf("Score = %v, %v; Evaluate = %v, %v", score, ok, ev.Score, ev.Eligible)
 			}
 		})
+	}
+}
+
+// TestAnExchangeExpectedBeforeTheStartIsShown: the pair is eligible, and
+// the explanation says from which day the licence counts.
+func TestAnExchangeExpectedBeforeTheStartIsShown(t *testing.T) {
+	e := newEngine(t)
+	s, o := baseSeeker(), baseOpening()
+	s.DrivingLicence = matching.DrivingLicence{Status: matching.LicenceExchangeInProgress, Categories: []string{"B"}, Expected: date(2026, 11, 28)}
+	o.Licences = []string{"B"}
+	ev := e.Evaluate(&s, &o, testNow)
+	if !ev.Eligible {
+		t.Fatalf("not eligible: %+v", ev.Failures)
+	}
+	var found bool
+	for _, u := range ev.Unmet {
+		found = found || (u.Code == matching.UnmetLicence && u.Text.FR == "Le permis B compte à partir du 28 novembre 2026, date prévue de son échange.")
+	}
+	if !found {
+		t.Errorf("unmet = %+v, want the licence's day", ev.Unmet)
 	}
 }

@@ -22,22 +22,26 @@ type seekerCode struct {
 // seekerCtx is a seeker prepared once for many pairs: codes packed, labels
 // normalised and sorted, coordinates in radians.
 type seekerCtx struct {
-	s         *Seeker
-	codes     []seekerCode
-	families  uint16 // families of the codes and of the codes they link to
-	skills    []string
-	skillIDs  []uint32   // skills in dict's numbering, sorted
-	dict      *labelDict // set when skillIDs is valid
-	licences  []string
-	languages []string
-	interests []string
-	maxLevel  Level
-	hasCoords bool
-	centre    bool    // the coordinates are the commune's centre
-	lat, lon  float64 // radians
-	cosLat    float64
-	dept      string
-	availDay  int32 // day number of AvailableFrom, or noDay
+	s        *Seeker
+	codes    []seekerCode
+	families uint16 // families of the codes and of the codes they link to
+	skills   []string
+	skillIDs []uint32   // skills in dict's numbering, sorted
+	dict     *labelDict // set when skillIDs is valid
+	licences []string
+	// exchanging are the categories of an exchange in progress, expected
+	// on exchangeDay (noDay when unknown).
+	exchanging  []string
+	exchangeDay int32
+	languages   []string
+	interests   []string
+	maxLevel    Level
+	hasCoords   bool
+	centre      bool    // the coordinates are the commune's centre
+	lat, lon    float64 // radians
+	cosLat      float64
+	dept        string
+	availDay    int32 // day number of AvailableFrom, or noDay
 }
 
 // openingCtx is an opening prepared once for many pairs. The fields the
@@ -134,6 +138,24 @@ func intersectIDs(a, b []uint32) int {
 // noDay stands for a zero date in day numbers.
 const noDay = math.MinInt32
 
+// holdsLicence reports whether the seeker holds licence l by the day the
+// opening needs it (its start, or the first day the seeker can come): a
+// licence valid in France, or a category of an exchange in progress
+// expected by then. pending is true in the second case.
+func holdsLicence(sc *seekerCtx, oc *openingCtx, today int32, l string) (held, pending bool) {
+	if contains(sc.licences, l) {
+		return true, false
+	}
+	if sc.exchangeDay == noDay || !contains(sc.exchanging, l) {
+		return false, false
+	}
+	by := max(today, sc.availDay)
+	if oc.startDay != noDay {
+		by = max(by, oc.startDay)
+	}
+	return sc.exchangeDay <= by, sc.exchangeDay <= by
+}
+
 // dayNum is the number of t's calendar day since 1 January 1970, or noDay
 // for the zero time.
 func dayNum(t time.Time) int32 {
@@ -172,6 +194,10 @@ func (e *Engine) prepSeeker(s *Seeker) seekerCtx {
 	add(s.PastJobs, basisPastJob)
 	sc.skills = normSet(s.Skills, NormalizeLabel)
 	sc.licences = normSet(s.Licences, normLicence)
+	sc.exchangeDay = noDay
+	if d := s.DrivingLicence; d.Status == LicenceExchangeInProgress && !d.Expected.IsZero() {
+		sc.exchanging, sc.exchangeDay = normSet(d.Categories, normLicence), dayNum(d.Expected)
+	}
 	sc.languages = normSet(s.Languages, NormalizeLabel)
 	sc.interests = normSet(s.Interests, NormalizeLabel)
 	sc.maxLevel = s.French.Max()

@@ -171,6 +171,7 @@ const (
 	UnmetTransport = "transport" // neither vehicle nor public transport for the commute
 	UnmetLanguages = "languages" // no language shared with the mentor
 	UnmetHours     = "hours"     // a few more hours than the seeker can do
+	UnmetLicence   = "licence"   // a licence counted from the day its exchange is expected
 )
 
 // Evaluation is the engine's full answer for one pair: eligible or not, the
@@ -420,6 +421,14 @@ func unmet(sc *seekerCtx, oc *openingCtx, f *facts) []Unmet {
 		out = append(out, Unmet{Code: UnmetTransport,
 			Text: Text{EN: fmt.Sprintf("No vehicle or public transport declared for a %.0f km commute.", f.km),
 				FR: fmt.Sprintf("Ni véhicule ni transports en commun déclarés pour un trajet de %.0f km.", f.km)}})
+	}
+	for _, l := range oc.licences {
+		if _, pending := holdsLicence(sc, oc, f.today, l); pending {
+			when := sc.s.DrivingLicence.Expected
+			out = append(out, Unmet{Code: UnmetLicence, Items: []string{l},
+				Text: Text{EN: fmt.Sprintf("Licence %s counts from %s, when its exchange is expected.", l, dateEN(when)),
+					FR: fmt.Sprintf("Le permis %s compte à partir du %s, date prévue de son échange.", l, dateFR(when))}})
+		}
 	}
 	if oc.o.Kind == KindMentor && len(oc.languages) > 0 && f.languages == 0 {
 		out = append(out, Unmet{Code: UnmetLanguages,

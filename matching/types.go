@@ -81,6 +81,24 @@ type Place struct {
 	Centre bool `json:"centre,omitempty"`
 }
 
+// The driving licence statuses (as pathways names them).
+const (
+	LicenceNone                   = "none"
+	LicenceFrench                 = "french"
+	LicenceForeignExchangeable    = "foreign-exchangeable"
+	LicenceExchangeInProgress     = "exchange-in-progress"
+	LicenceForeignNotExchangeable = "foreign-not-exchangeable"
+)
+
+// DrivingLicence is a seeker's driving licence: its status, the categories
+// it covers, and the day an exchange in progress should give the French
+// licence (zero when unknown).
+type DrivingLicence struct {
+	Status     string    `json:"status,omitempty"`
+	Categories []string  `json:"categories,omitempty"`
+	Expected   time.Time `json:"expected,omitzero"`
+}
+
 // Weekdays is a set of days of the week: bit 0 is Monday, bit 6 Sunday. The
 // zero value means "not specified" (any day).
 type Weekdays uint8
@@ -113,7 +131,11 @@ type Seeker struct {
 	Diplomas []Diploma `json:"diplomas,omitempty"`
 	// Licences held and valid in France ("B", "C", "CACES R489-3").
 	Licences []string `json:"licences,omitempty"`
-	Place    Place    `json:"place"`
+	// DrivingLicence is the driving licence situation behind Licences; it
+	// words the failures and lets an exchange in progress count from the
+	// day it is expected.
+	DrivingLicence DrivingLicence `json:"drivingLicence,omitzero"`
+	Place          Place          `json:"place"`
 	// MaxKm is the longest commute accepted, as the crow flies.
 	MaxKm           float64 `json:"maxKm"`
 	Vehicle         bool    `json:"vehicle,omitempty"`

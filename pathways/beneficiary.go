@@ -156,7 +156,7 @@ type Availability struct {
 // Mobility says how far a beneficiary can travel.
 type Mobility struct {
 	MaxKm           int
-	DrivingLicence  bool
+	DrivingLicence  DrivingLicence
 	Vehicle         bool
 	PublicTransport bool
 }

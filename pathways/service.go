@@ -45,6 +45,9 @@ func (s *Service) now() time.Time {
 // referent must be an adviser or a coordinator of the organisation
 // (apperr.Invalid naming each one that is not).
 func (s *Service) Create(ctx context.Context, who access.Principal, b Beneficiary) (Beneficiary, error) {
+	if err := checkFile(b); err != nil {
+		return Beneficiary{}, err
+	}
 	if err := s.checkReferents(ctx, who.OrganisationID, b.Enrolment.Referents); err != nil {
 		return Beneficiary{}, err
 	}
@@ -88,6 +91,9 @@ func (s *Service) Update(ctx context.Context, who access.Principal, id string, v
 	if err := change(&next); err != nil {
 		return Beneficiary{}, err
 	}
+	if err := checkFile(next); err != nil {
+		return Beneficiary{}, err
+	}
 	if err := s.checkReferents(ctx, who.OrganisationID, next.Enrolment.Referents); err != nil {
 		return Beneficiary{}, err
 	}
@@ -116,6 +122,15 @@ func (s *Service) Erase(ctx context.Context, who access.Principal, id string) er
 	}
 	if s.Erased != nil {
 		return s.Erased(ctx, who, b.ID)
+	}
+	return nil
+}
+
+// checkFile answers apperr.Invalid naming each rule between fields the
+// file breaks.
+func checkFile(b Beneficiary) error {
+	if bad := b.Mobility.DrivingLicence.Check("/mobility/drivingLicence"); len(bad) > 0 {
+		return apperr.Invalidf(bad, "The driving licence is not consistent.").FR("Le permis de conduire est incohérent.")
 	}
 	return nil
 }

@@ -106,10 +106,20 @@ type AvailabilityInput struct {
 
 // MobilityInput says how far a beneficiary can travel.
 type MobilityInput struct {
-	MaxKm           int  `json:"maxKm" validate:"min=0,max=300"`
-	DrivingLicence  bool `json:"drivingLicence"`
-	Vehicle         bool `json:"vehicle"`
-	PublicTransport bool `json:"publicTransport"`
+	MaxKm           int          `json:"maxKm" validate:"min=0,max=300"`
+	DrivingLicence  LicenceInput `json:"drivingLicence"`
+	Vehicle         bool         `json:"vehicle"`
+	PublicTransport bool         `json:"publicTransport"`
+}
+
+// LicenceInput is a beneficiary's driving licence: its status (none,
+// french, foreign-exchangeable, exchange-in-progress,
+// foreign-not-exchangeable), the categories it covers, and for an exchange
+// in progress the day the French licence is expected.
+type LicenceInput struct {
+	Status           string     `json:"status" validate:"omitempty,oneof=none french foreign-exchangeable exchange-in-progress foreign-not-exchangeable"`
+	Categories       []string   `json:"categories" validate:"max=15,unique,dive,oneof=AM A1 A2 A B1 B BE C1 C1E C CE D1 D1E D DE"`
+	ExchangeExpected civil.Date `json:"exchangeExpected" validate:"omitempty,date"`
 }
 
 // Beneficiary is a beneficiary file as the API answers it.
@@ -211,7 +221,9 @@ func (in BeneficiaryInput) Apply(b *pathways.Beneficiary) {
 	a := in.Availability
 	b.Availability = pathways.Availability{From: a.From, HoursPerWeek: a.HoursPerWeek, Days: orEmpty(a.Days), Constraints: a.Constraints}
 	m := in.Mobility
-	b.Mobility = pathways.Mobility{MaxKm: m.MaxKm, DrivingLicence: m.DrivingLicence, Vehicle: m.Vehicle, PublicTransport: m.PublicTransport}
+	d := m.DrivingLicence
+	b.Mobility = pathways.Mobility{MaxKm: m.MaxKm, Vehicle: m.Vehicle, PublicTransport: m.PublicTransport,
+		DrivingLicence: pathways.DrivingLicence{Status: d.Status, Categories: orEmpty(d.Categories), ExchangeExpected: d.ExchangeExpected}}
 	b.Barriers = convert(in.Barriers, func(s string) pathways.Barrier { return pathways.Barrier(s) })
 	b.Languages, b.Interests = orEmpty(in.Languages), orEmpty(in.Interests)
 	b.ConsentAt, b.Notes = in.ConsentAt, in.Notes
@@ -236,9 +248,10 @@ func toBeneficiaryInput(b pathways.Beneficiary) BeneficiaryInput {
 		}),
 		Project:      ProjectInput{TargetROME: orEmpty(b.Project.TargetROME), Description: b.Project.Description},
 		Availability: AvailabilityInput{From: b.Availability.From, HoursPerWeek: b.Availability.HoursPerWeek, Days: orEmpty(b.Availability.Days), Constraints: b.Availability.Constraints},
-		Mobility:     MobilityInput{MaxKm: b.Mobility.MaxKm, DrivingLicence: b.Mobility.DrivingLicence, Vehicle: b.Mobility.Vehicle, PublicTransport: b.Mobility.PublicTransport},
-		Barriers:     convert(b.Barriers, func(x pathways.Barrier) string { return string(x) }),
-		Languages:    orEmpty(b.Languages), Interests: orEmpty(b.Interests),
+		Mobility: MobilityInput{MaxKm: b.Mobility.MaxKm, Vehicle: b.Mobility.Vehicle, PublicTransport: b.Mobility.PublicTransport,
+			DrivingLicence: LicenceInput{Status: b.Mobility.DrivingLicence.Status, Categories: orEmpty(b.Mobility.DrivingLicence.Categories), ExchangeExpected: b.Mobility.DrivingLicence.ExchangeExpected}},
+		Barriers:  convert(b.Barriers, func(x pathways.Barrier) string { return string(x) }),
+		Languages: orEmpty(b.Languages), Interests: orEmpty(b.Interests),
 		ConsentAt: b.ConsentAt, Notes: b.Notes,
 	}
 }

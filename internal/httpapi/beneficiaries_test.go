@@ -371,3 +371,50 @@ func TestBeneficiarySearchAndFilters(t *testing.T) {
 		t.Errorf("errors %+v", p.Errors)
 	}
 }
+
+// TestDrivingLicenceIsAStatus: the licence is recorded with its status,
+// categories and the day an exchange is expected; inconsistent answers are
+// named field by field, in French, and change nothing.
+func TestDrivingLicenceIsAStatus(t *testing.T) {
+	w := newWorld(t)
+	body := amina(w.advA.user.ID)
+	body["mobility"] = map[string]any{"maxKm": 20, "drivingLicence": map[string]any{"status": "exchange-in-progress", "categories": []string{"B"}, "exchangeExpected": "2027-01-15"}}
+	var b httpapi.Beneficiary
+	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", body), http.StatusCreated).json(t, &b)
+	want := httpapi.LicenceInput{Status: "exchange-in-progress", Categories: []string{"B"}, ExchangeExpected: "2027-01-15"}
+	if diff := cmp.Diff(want, b.Mobility.DrivingLicence); diff != "" {
+		t.Errorf("licence (-want +got):\n%s", diff)
+	}
+
+	for _, tt := range []struct {
+		licence map[string]any
+		errors  map[string]string
+	}{
+		{map[string]any{"status": "valid"}, map[string]string{"/mobility/drivingLicence/status": "doit être"}},
+		{map[string]any{"status": "french", "categories": []string{"B", "Z"}}, map[string]string{"/mobility/drivingLicence/categories/1": "doit être"}},
+		{map[string]any{"categories": []string{"B"}, "exchangeExpected": "2027-01-15"}, map[string]string{
+			"/mobility/drivingLicence/categories":       "choisissez d'abord sa situation",
+			"/mobility/drivingLicence/exchangeExpected": "échange en cours",
+		}},
+		{map[string]any{"status": "french"}, map[string]string{"/mobility/drivingLicence/categories": "Indiquez les catégories"}},
+	} {
+		body["mobility"] = map[string]any{"maxKm": 20, "drivingLicence": tt.licence}
+		p := w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", body, hdr{"Accept-Language": "fr"}), http.StatusUnprocessableEntity).problem(t)
+		got := map[string]string{}
+		for _, e := range p.Errors {
+			got[e.Pointer] = e.Detail
+		}
+		if len(got) != len(tt.errors) {
+			t.Errorf("%v: errors %v, want %v", tt.licence, got, tt.errors)
+		}
+		for ptr, words := range tt.errors {
+			if !strings.Contains(got[ptr], words) {
+				t.Errorf("%v: %s = %q, want it to say %q", tt.licence, ptr, got[ptr], words)
+			}
+		}
+	}
+	list, _, err := w.db.Beneficiaries(context.Background(), pathways.Filter{OrganisationID: w.orgA.ID})
+	if err != nil || len(list) != 1 {
+		t.Errorf("%d records after the rejected bodies (%v), want the first only", len(list), err)
+	}
+}

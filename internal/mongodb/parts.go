@@ -108,10 +108,39 @@ type availabilityPart struct {
 }
 
 type mobilityPart struct {
-	MaxKm           int  `bson:"maxKm"`
-	DrivingLicence  bool `bson:"drivingLicence"`
-	Vehicle         bool `bson:"vehicle"`
-	PublicTransport bool `bson:"publicTransport"`
+	MaxKm int `bson:"maxKm"`
+	// DrivingLicence is the yes/no of files written before the licence
+	// had a status: yes reads as a French licence B.
+	DrivingLicence  bool         `bson:"drivingLicence,omitempty"`
+	Licence         *licencePart `bson:"licence,omitempty"`
+	Vehicle         bool         `bson:"vehicle"`
+	PublicTransport bool         `bson:"publicTransport"`
+}
+
+type licencePart struct {
+	Status           string     `bson:"status"`
+	Categories       []string   `bson:"categories"`
+	ExchangeExpected civil.Date `bson:"exchangeExpected,omitempty"`
+}
+
+func toMobilityPart(m pathways.Mobility) mobilityPart {
+	p := mobilityPart{MaxKm: m.MaxKm, Vehicle: m.Vehicle, PublicTransport: m.PublicTransport}
+	if d := m.DrivingLicence; d.Status != "" {
+		p.Licence = &licencePart{Status: d.Status, Categories: emptyIfNil(d.Categories), ExchangeExpected: d.ExchangeExpected}
+	}
+	return p
+}
+
+func (p mobilityPart) mobility() pathways.Mobility {
+	m := pathways.Mobility{MaxKm: p.MaxKm, Vehicle: p.Vehicle, PublicTransport: p.PublicTransport,
+		DrivingLicence: pathways.DrivingLicence{Categories: []string{}}}
+	switch {
+	case p.Licence != nil:
+		m.DrivingLicence = pathways.DrivingLicence{Status: p.Licence.Status, Categories: emptyIfNil(p.Licence.Categories), ExchangeExpected: p.Licence.ExchangeExpected}
+	case p.DrivingLicence:
+		m.DrivingLicence = pathways.DrivingLicence{Status: pathways.LicenceFrench, Categories: []string{"B"}}
+	}
+	return m
 }
 
 type erasurePart struct {

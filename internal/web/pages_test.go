@@ -97,7 +97,13 @@ func englishIn(t *testing.T, body string) []string {
 	})
 	texts = append(texts, doc.Find("title").Text())
 	for _, text := range texts {
-		for _, w := range wordRE.FindAllString(strings.ToLower(text), -1) {
+		for _, w := range wordRE.FindAllString(text, -1) {
+			// A word in capitals is a code or an acronym (the licence
+			// category BE, CACES), not English.
+			if len(w) > 1 && w == strings.ToUpper(w) {
+				continue
+			}
+			w = strings.ToLower(w)
 			if englishWords[w] && !seen[w] {
 				seen[w] = true
 				found = append(found, w)

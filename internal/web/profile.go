@@ -256,7 +256,10 @@ func profileValues(b pathways.Beneficiary) url.Values {
 	v["availability.days"] = b.Availability.Days
 	set("availability.constraints", b.Availability.Constraints)
 	set("mobility.maxKm", strconv.Itoa(b.Mobility.MaxKm))
-	for k, on := range map[string]bool{"mobility.drivingLicence": b.Mobility.DrivingLicence, "mobility.vehicle": b.Mobility.Vehicle, "mobility.publicTransport": b.Mobility.PublicTransport} {
+	set("mobility.drivingLicence.status", b.Mobility.DrivingLicence.Status)
+	v["mobility.drivingLicence.categories"] = b.Mobility.DrivingLicence.Categories
+	set("mobility.drivingLicence.exchangeExpected", string(b.Mobility.DrivingLicence.ExchangeExpected))
+	for k, on := range map[string]bool{"mobility.vehicle": b.Mobility.Vehicle, "mobility.publicTransport": b.Mobility.PublicTransport} {
 		if on {
 			v.Set(k, "true")
 		}

@@ -201,6 +201,15 @@ func (v *view) Options(prefix string, codes ...string) [][2]string {
 	return out
 }
 
+// Plain are choices shown as their own values (licence categories).
+func (v *view) Plain(values ...string) [][2]string {
+	out := make([][2]string, len(values))
+	for i, x := range values {
+		out[i] = [2]string{x, x}
+	}
+	return out
+}
+
 // UserOptions are the choices of a list of users.
 func (v *view) UserOptions(users []access.User) [][2]string {
 	out := make([][2]string, len(users))
