@@ -250,7 +250,7 @@ func (s *seeder) proposals(ctx context.Context) error {
 
 func (s *seeder) mentorship(ctx context.Context, m mentoring.Mentor, p proposals.Proposal) error {
 	at := p.UpdatedAt
-	if err := s.st.TakeMentorPlace(ctx, m.OrganisationID, m.ID, m.Capacity, at); err != nil {
+	if err := s.st.TakeMentorPlace(ctx, m.OrganisationID, m.ID, m.Capacity, p.ID, at); err != nil {
 		return err
 	}
 	ms := mentoring.Mentorship{ID: ids.NewAt("msh", at), OrganisationID: m.OrganisationID, ProposalID: p.ID, MentorID: m.ID,

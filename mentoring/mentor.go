@@ -41,6 +41,10 @@ type Mentor struct {
 	// Active counts the mentor's mentorships under way; it only changes through
 	// the store's guarded updates so it never exceeds Capacity.
 	Active int
+	// PlaceHolders are the proposals whose acceptance holds each of the
+	// Active places: a proposal holds at most one, so a repeated or
+	// concurrent acceptance of it never takes a second.
+	PlaceHolders []string
 
 	Availability MentorAvailability
 	Place        geo.Place

@@ -186,23 +186,26 @@ type MentorshipStore interface {
 	// MentorshipsInState returns a page of mentorships in a state across
 	// organisations, updated before the instant (zero: any), ordered by id.
 	MentorshipsInState(ctx context.Context, state MentorshipState, updatedBefore time.Time, after string, limit int) ([]Mentorship, string, error)
-	// CountHeld counts the mentor's pending and active mentorships.
-	CountHeld(ctx context.Context, mentorID string) (int, error)
+	// HeldProposals lists the proposals of the mentor's pending and active
+	// mentorships.
+	HeldProposals(ctx context.Context, mentorID string) ([]string, error)
 }
 
 // PlaceStore changes a mentor's count of mentees under way, one atomic
 // conditional update at a time (no transaction).
 type PlaceStore interface {
-	// TakeMentorPlace adds one to the mentor's Active count if it is below
-	// capacity and the stored Capacity is still capacity. It returns
-	// apperr.Conflict when the mentor has no free place, and
+	// TakeMentorPlace gives the proposal holder one of the mentor's places
+	// if Active is below capacity and the stored Capacity is still
+	// capacity; a holder that has a place keeps it and nothing changes. It
+	// returns apperr.Conflict when the mentor has no free place, and
 	// apperr.PreconditionFailed when the capacity changed (read it again).
-	TakeMentorPlace(ctx context.Context, org, mentorID string, capacity int, at time.Time) error
-	// ReleaseMentorPlace takes one from Active if it is above zero.
-	ReleaseMentorPlace(ctx context.Context, org, mentorID string, at time.Time) error
-	// SetMentorActive sets Active if the mentor is still at version:
-	// apperr.PreconditionFailed otherwise.
-	SetMentorActive(ctx context.Context, org, mentorID string, version int64, active int, at time.Time) error
+	TakeMentorPlace(ctx context.Context, org, mentorID string, capacity int, holder string, at time.Time) error
+	// ReleaseMentorPlace gives back the place holder has, if any: releasing
+	// twice is releasing once.
+	ReleaseMentorPlace(ctx context.Context, org, mentorID, holder string, at time.Time) error
+	// SetMentorPlaces sets the holders (and Active, their number) if the
+	// mentor is still at version: apperr.PreconditionFailed otherwise.
+	SetMentorPlaces(ctx context.Context, org, mentorID string, version int64, holders []string, at time.Time) error
 	// MentorsHoldingPlaces returns a page, across organisations, of the
 	// mentors whose Active count is above zero, and the next position.
 	MentorsHoldingPlaces(ctx context.Context, after string, limit int) ([]Mentor, string, error)

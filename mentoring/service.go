@@ -3,6 +3,7 @@ package mentoring
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/parcours-emploi/parcours/access"
@@ -88,22 +89,29 @@ func (s *Service) months() int {
 var ErrNoCapacity = errors.New("no free capacity")
 
 // Accept is the mentor's yes to a sent proposal. Capacity is held by one
-// conditional update on the mentor, never by a transaction:
+// conditional update on the mentor, never by a transaction, and each place
+// belongs to the proposal that took it:
 //
-//  1. take a place: Active+1 where Active < Capacity (apperr.Conflict "no
-//     free capacity" when none is left);
+//  1. give the proposal a place: Active+1 where Active < Capacity and the
+//     proposal holds none yet (apperr.Conflict "no free capacity" when none
+//     is left); a proposal that holds one already keeps it, so a repeated
+//     or concurrent acceptance never takes a second place;
 //  2. create the mentorship, pending: the beneficiary's first acceptance
-//     wins, a second one is apperr.Conflict and gives its place back;
+//     wins, a second one is apperr.Conflict and gives its place back (a
+//     second acceptance of the same proposal gives nothing back);
 //  3. accept the proposal, guarded on state sent; if it changed meanwhile
 //     (withdrawn, expired), cancel the mentorship and give the place back;
 //  4. activate the mentorship;
 //  5. withdraw the beneficiary's other open mentor proposals.
 //
-// A crash between steps leaves a counter one too high (after 1: Reconcile
-// recomputes it), a pending mentorship (after 2 or 3: Repair accepts the
-// proposal if it is still sent and activates, or cancels and gives the
-// place back) or open proposals of a matched beneficiary (after 4: Repair
-// withdraws them). Accepting an accepted proposal is a conflict.
+// From step 3 on the acceptance is committed: the rest runs whatever
+// happens to the request (a deadline passed, a client gone), and accepting
+// again an accepted proposal answers the committed result, activating its
+// mentorship if a failure left it pending. A crash between steps leaves a
+// place held with no mentorship (after 1: Reconcile gives it back), a
+// pending mentorship (after 2 or 3: Repair accepts the proposal if it is
+// still sent and activates, or cancels and gives the place back) or open
+// proposals of a matched beneficiary (after 4: Repair withdraws them).
 func (s *Service) Accept(ctx context.Context, org, id string, mentor Mentor, by string, now time.Time) (proposals.Proposal, Mentorship, error) {
 	p, err := s.Proposals.Proposal(ctx, org, id)
 	if err != nil {
@@ -112,11 +120,14 @@ func (s *Service) Accept(ctx context.Context, org, id string, mentor Mentor, by 
 	if p.Kind != proposals.KindMentor || p.OpeningID != mentor.ID {
 		return p, Mentorship{}, apperr.NotFoundf("The proposal %s does not exist.", id).FR("La proposition %s n'existe pas.", id)
 	}
+	if p.State == proposals.Accepted {
+		return s.accepted(ctx, p, now)
+	}
 	next, err := p.Advance(proposals.Accepted, by, "", now)
 	if err != nil {
 		return p, Mentorship{}, err
 	}
-	if err := s.takePlace(ctx, org, mentor.ID, now); err != nil {
+	if err := s.takePlace(ctx, org, mentor.ID, p.ID, now); err != nil {
 		return p, Mentorship{}, err
 	}
 	ms := Mentorship{
@@ -125,11 +136,17 @@ func (s *Service) Accept(ctx context.Context, org, id string, mentor Mentor, by 
 		CheckIns: []CheckIn{}, CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
 	// A place is given back only when it is certain nothing holds it: after
-	// an unclear failure (a timeout) the count stays high, which is safe,
-	// and Repair and ReconcileAll settle it.
+	// an unclear failure (a timeout) it stays held, which is safe, and
+	// Repair and ReconcileAll settle it.
 	if err := s.Mentorships.CreateMentorship(ctx, ms); err != nil {
 		if apperr.Is(err, apperr.Conflict) {
-			s.releasePlace(ctx, org, mentor.ID, now)
+			if _, merr := s.Mentorships.MentorshipOfProposal(ctx, org, p.ID); merr == nil {
+				// Another acceptance of this proposal is under way: the
+				// place is the proposal's, and stays.
+				return p, Mentorship{}, apperr.Conflictf("This proposal is being accepted already.").
+					FR("Cette proposition est déjà en cours d'acceptation.").WithExtra("currentState", string(p.State))
+			}
+			s.releasePlace(ctx, org, mentor.ID, p.ID, now)
 			return p, Mentorship{}, apperr.Conflictf("The beneficiary already has a mentor.").
 				FR("La personne accompagnée a déjà un mentor.").WithExtra("currentState", string(p.State))
 		}
@@ -144,6 +161,8 @@ func (s *Service) Accept(ctx context.Context, org, id string, mentor Mentor, by 
 		}
 		return p, Mentorship{}, err
 	}
+	ctx, cancel := committed(ctx)
+	defer cancel()
 	s.changed(ctx, next)
 	active, err := s.activate(ctx, ms, now)
 	if err != nil {
@@ -155,15 +174,50 @@ func (s *Service) Accept(ctx context.Context, org, id string, mentor Mentor, by 
 	return next, active, nil
 }
 
-// takePlace increments the mentor's Active count against the capacity read,
-// re-reading when the capacity changed meanwhile.
-func (s *Service) takePlace(ctx context.Context, org, mentorID string, now time.Time) error {
+// commitTail bounds the work that follows a committed change.
+const commitTail = 15 * time.Second
+
+// committed is the context of the work that follows a committed change: it
+// keeps the request's values and outlives its deadline, up to commitTail.
+func committed(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), commitTail)
+}
+
+// accepted answers the acceptance of an accepted proposal with its
+// mentorship, finishing what a failure after the commit left undone.
+func (s *Service) accepted(ctx context.Context, p proposals.Proposal, now time.Time) (proposals.Proposal, Mentorship, error) {
+	ms, err := s.Mentorships.MentorshipOfProposal(ctx, p.OrganisationID, p.ID)
+	if err != nil {
+		if apperr.Is(err, apperr.NotFound) {
+			return p, Mentorship{}, proposals.CheckTransition(p.State, proposals.Accepted)
+		}
+		return p, Mentorship{}, err
+	}
+	ctx, cancel := committed(ctx)
+	defer cancel()
+	if ms.State == MentorshipPending {
+		if ms, err = s.activate(ctx, ms, now); err != nil {
+			return p, ms, err
+		}
+		if err := s.withdrawOthers(ctx, p, now); err != nil {
+			return p, ms, err
+		}
+	}
+	if ms.State != MentorshipActive {
+		return p, Mentorship{}, proposals.CheckTransition(p.State, proposals.Accepted)
+	}
+	return p, ms, nil
+}
+
+// takePlace gives the proposal holder a place of the mentor against the
+// capacity read, re-reading when the capacity changed meanwhile.
+func (s *Service) takePlace(ctx context.Context, org, mentorID, holder string, now time.Time) error {
 	for range capacityRetries {
 		m, err := s.Mentors.Mentor(ctx, org, mentorID)
 		if err != nil {
 			return err
 		}
-		err = s.Places.TakeMentorPlace(ctx, org, mentorID, m.Capacity, now)
+		err = s.Places.TakeMentorPlace(ctx, org, mentorID, m.Capacity, holder, now)
 		if !apperr.Is(err, apperr.PreconditionFailed) {
 			if apperr.Is(err, apperr.Conflict) {
 				return apperr.Wrap(apperr.Conflict, ErrNoCapacity, "The mentor has no free capacity: %d mentees already.", m.Capacity).
@@ -177,10 +231,10 @@ func (s *Service) takePlace(ctx context.Context, org, mentorID string, now time.
 		FR("Les places du mentor changent en ce moment ; réessayez.")
 }
 
-// releasePlace gives a place back; a failure leaves the counter high, which
-// Reconcile corrects, so it is not the caller's error.
-func (s *Service) releasePlace(ctx context.Context, org, mentorID string, now time.Time) {
-	_ = s.Places.ReleaseMentorPlace(ctx, org, mentorID, now)
+// releasePlace gives the proposal holder's place back; a failure leaves the
+// counter high, which Reconcile corrects, so it is not the caller's error.
+func (s *Service) releasePlace(ctx context.Context, org, mentorID, holder string, now time.Time) {
+	_ = s.Places.ReleaseMentorPlace(ctx, org, mentorID, holder, now)
 }
 
 // cancelPending cancels a pending mentorship and gives its place back, once:
@@ -191,7 +245,7 @@ func (s *Service) cancelPending(ctx context.Context, ms Mentorship, now time.Tim
 	if err := s.Mentorships.ReplaceMentorship(ctx, MentorshipPending, next); err != nil {
 		return err
 	}
-	s.releasePlace(ctx, ms.OrganisationID, ms.MentorID, now)
+	s.releasePlace(ctx, ms.OrganisationID, ms.MentorID, ms.ProposalID, now)
 	return nil
 }
 
@@ -268,7 +322,7 @@ func (s *Service) End(ctx context.Context, org, id string, reason EndReason, com
 	if err := s.Mentorships.ReplaceMentorship(ctx, MentorshipActive, next); err != nil {
 		return ms, err
 	}
-	s.releasePlace(ctx, org, ms.MentorID, now)
+	s.releasePlace(ctx, org, ms.MentorID, ms.ProposalID, now)
 	return next.WithFollowUp(now), nil
 }
 
@@ -352,8 +406,8 @@ func (s *Service) repairOne(ctx context.Context, ms Mentorship, now time.Time) e
 	return nil
 }
 
-// Reconcile sets a mentor's Active count to the number of mentorships it
-// holds (pending and active) when they differ, and reports the count. A
+// Reconcile sets a mentor's places to the proposals of the mentorships it
+// holds (pending and active) when they differ, and reports their number. A
 // count that moved within a grace period is left alone, since an acceptance
 // may be under way; the update is guarded on the version read.
 func (s *Service) Reconcile(ctx context.Context, org, mentorID string, now time.Time) (int, error) {
@@ -361,17 +415,18 @@ func (s *Service) Reconcile(ctx context.Context, org, mentorID string, now time.
 	if err != nil {
 		return 0, err
 	}
-	held, err := s.Mentorships.CountHeld(ctx, mentorID)
+	held, err := s.Mentorships.HeldProposals(ctx, mentorID)
 	if err != nil {
 		return 0, err
 	}
-	if held == m.Active || now.Sub(m.UpdatedAt) < settleGrace {
+	slices.Sort(held)
+	if (len(held) == m.Active && slices.Equal(held, slices.Sorted(slices.Values(m.PlaceHolders)))) || now.Sub(m.UpdatedAt) < settleGrace {
 		return m.Active, nil
 	}
-	if err := s.Places.SetMentorActive(ctx, org, mentorID, m.Version, held, now); err != nil {
+	if err := s.Places.SetMentorPlaces(ctx, org, mentorID, m.Version, held, now); err != nil {
 		return m.Active, err
 	}
-	return held, nil
+	return len(held), nil
 }
 
 // ReconcileAll runs Reconcile on every mentor, of every organisation, whose

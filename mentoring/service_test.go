@@ -81,7 +81,7 @@ func (cw *crashWorld) sent(t *testing.T, ben string) proposals.Proposal {
 func (cw *crashWorld) pending(t *testing.T, p proposals.Proposal) mentoring.Mentorship {
 	t.Helper()
 	ctx := context.Background()
-	if err := cw.db.TakeMentorPlace(ctx, "org_a", cw.mentor.ID, cw.mentor.Capacity, cw.now); err != nil {
+	if err := cw.db.TakeMentorPlace(ctx, "org_a", cw.mentor.ID, cw.mentor.Capacity, p.ID, cw.now); err != nil {
 		t.Fatal(err)
 	}
 	ms := mentoring.Mentorship{ID: ids.New("msh"), OrganisationID: "org_a", ProposalID: p.ID, MentorID: cw.mentor.ID, BeneficiaryID: p.BeneficiaryID,
@@ -191,7 +191,7 @@ func TestReconcileRecountsPlacesACrashLeftTaken(t *testing.T) {
 	ctx := context.Background()
 	cw := newCrashWorld(t)
 	// A crash right after taking the place: the counter is one too high.
-	if err := cw.db.TakeMentorPlace(ctx, "org_a", cw.mentor.ID, cw.mentor.Capacity, t0); err != nil {
+	if err := cw.db.TakeMentorPlace(ctx, "org_a", cw.mentor.ID, cw.mentor.Capacity, "pro_crashed", t0); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := cw.svc.Reconcile(ctx, "org_a", cw.mentor.ID, t0.Add(time.Minute)); err != nil || n != 1 {
@@ -219,7 +219,7 @@ func TestCapacityChangeDuringAcceptIsReread(t *testing.T) {
 	if err := cw.db.ReplaceMentor(ctx, m); err != nil {
 		t.Fatal(err)
 	}
-	if err := cw.db.TakeMentorPlace(ctx, "org_a", m.ID, 2, t0); err == nil {
+	if err := cw.db.TakeMentorPlace(ctx, "org_a", m.ID, 2, "pro_stale", t0); err == nil {
 		t.Fatal("a place was taken against a stale capacity")
 	}
 	if _, ms, err := cw.svc.Accept(ctx, "org_a", p.ID, m, "usr_men", t0); err != nil || ms.State != mentoring.MentorshipActive {

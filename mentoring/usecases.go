@@ -257,6 +257,10 @@ func (s *Service) AcceptSent(ctx context.Context, who access.Principal, id strin
 	if err != nil {
 		return MentorProposal{}, Mentorship{}, err
 	}
+	// The acceptance is committed: the answer is read whatever happens to
+	// the request meanwhile.
+	ctx, cancel := committed(ctx)
+	defer cancel()
 	v, err := s.menteeProposal(ctx, who, next)
 	if err != nil {
 		return MentorProposal{}, Mentorship{}, err

@@ -165,7 +165,6 @@ func TestProposalTransitionsPerRole(t *testing.T) {
 		{name: "withdrawing twice is refused", setup: "withdrawn", key: func() key { return w.advA }, action: "withdraw", body: map[string]any{}, status: 409, state: "withdrawn"},
 		{name: "sending twice is refused", setup: "sent", key: func() key { return w.advA }, action: "send", status: 409, state: "sent"},
 		{name: "staff withdraw a sent proposal", setup: "sent", key: func() key { return w.advA }, action: "withdraw", body: map[string]any{"reason": "Le projet a changé"}, status: 200},
-		{name: "accepting twice is refused", setup: "accepted", key: func() key { return own }, action: "accept", status: 409, state: "accepted"},
 		{name: "declining an accepted proposal is refused", setup: "accepted", key: func() key { return own }, action: "decline", body: map[string]any{"reason": "finalement non"}, status: 409, state: "accepted"},
 		{name: "withdrawing an accepted proposal is refused", setup: "accepted", key: func() key { return w.advA }, action: "withdraw", body: map[string]any{}, status: 409, state: "accepted"},
 		{name: "accepting a withdrawn proposal is refused", setup: "withdrawn", key: func() key { return own }, action: "accept", status: 409, state: "withdrawn"},
@@ -213,6 +212,35 @@ func TestProposalTransitionsPerRole(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAcceptingAgainAnswersTheCommittedAcceptance: a mentor's retry of an
+// acceptance that went through (its answer lost on the way) gets the same
+// mentorship, and nothing changes; another mentor still gets nothing.
+func TestAcceptingAgainAnswersTheCommittedAcceptance(t *testing.T) {
+	w := newMWorld(t)
+	men := w.mentor(w.advA, w.mentorA, 2)
+	p := w.sent(w.beneficiary(w.advA), men)
+	var first, again struct {
+		Proposal   httpapi.MentorProposal
+		Mentorship httpapi.Mentorship
+	}
+	w.must(w.act(w.mentorA, p.ID, "accept", nil), http.StatusOK).json(t, &first)
+	w.clock.Add(time.Minute)
+	w.must(w.act(w.mentorA, p.ID, "accept", nil), http.StatusOK).json(t, &again)
+	if again.Mentorship.ID != first.Mentorship.ID || again.Mentorship.State != "active" {
+		t.Errorf("accepting again gave mentorship %s (%s), want %s", again.Mentorship.ID, again.Mentorship.State, first.Mentorship.ID)
+	}
+	var got httpapi.Proposal
+	w.must(w.do(w.advA, "GET", "/api/v1/proposals/"+p.ID, nil), http.StatusOK).json(t, &got)
+	if n := len(got.History); got.History[n-1].To != "accepted" || got.History[n-2].To == "accepted" {
+		t.Errorf("history %+v, want one acceptance", got.History)
+	}
+	if m := w.mentorRecord(men); m.Active != 1 {
+		t.Errorf("the mentor holds %d places, want 1", m.Active)
+	}
+	mentorA2 := w.mentorKey(w.orgA)
+	w.must(w.act(mentorA2, p.ID, "accept", nil), http.StatusNotFound)
 }
 
 func TestMentorSeesOnlyTheProposalsSentToThem(t *testing.T) {

@@ -2,9 +2,11 @@ package mongodb
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/parcours-emploi/parcours/apperr"
 	"github.com/parcours-emploi/parcours/mentoring"
@@ -12,14 +14,17 @@ import (
 
 var _ mentoring.PlaceStore = (*DB)(nil)
 
-// TakeMentorPlace adds one to the mentor's active count in one conditional
-// update: {_id, capacity: C, active: {$lt: C}} → $inc active and version.
-// When nothing matches, a re-read tells a changed capacity
-// (PreconditionFailed) from a full mentor (Conflict).
-func (d *DB) TakeMentorPlace(ctx context.Context, org, mentorID string, capacity int, at time.Time) error {
+// TakeMentorPlace gives the proposal holder a place in one conditional
+// update: {_id, capacity: C, active: {$lt: C}, placeHolders: {$ne: holder}}
+// → $inc active and version, $push holder. When nothing matches, a re-read
+// tells a holder that has its place already (nothing to do) from a changed
+// capacity (PreconditionFailed) and a full mentor (Conflict).
+func (d *DB) TakeMentorPlace(ctx context.Context, org, mentorID string, capacity int, holder string, at time.Time) error {
 	filter := bson.D{{Key: "_id", Value: mentorID}, {Key: "organisationId", Value: org},
-		{Key: "capacity", Value: capacity}, {Key: "active", Value: bson.D{{Key: "$lt", Value: capacity}}}}
+		{Key: "capacity", Value: capacity}, {Key: "active", Value: bson.D{{Key: "$lt", Value: capacity}}},
+		{Key: "placeHolders", Value: bson.D{{Key: "$ne", Value: holder}}}}
 	update := bson.D{{Key: "$inc", Value: bson.D{{Key: "active", Value: 1}, {Key: "version", Value: 1}}},
+		{Key: "$push", Value: bson.D{{Key: "placeHolders", Value: holder}}},
 		{Key: "$set", Value: bson.D{{Key: "updatedAt", Value: at}}}}
 	res, err := d.col(colMentors).UpdateOne(ctx, filter, update)
 	if err != nil {
@@ -32,6 +37,9 @@ func (d *DB) TakeMentorPlace(ctx context.Context, org, mentorID string, capacity
 	if err != nil {
 		return err
 	}
+	if slices.Contains(m.PlaceHolders, holder) {
+		return nil
+	}
 	if m.Capacity != capacity {
 		return apperr.New(apperr.PreconditionFailed, "The mentor's capacity changed; read it again.").
 			FR("Les places du mentor ont changé ; relisez-les.")
@@ -39,26 +47,60 @@ func (d *DB) TakeMentorPlace(ctx context.Context, org, mentorID string, capacity
 	return apperr.Conflictf("The mentor has no free capacity.").FR("Le mentor n'a plus de place libre.")
 }
 
-// ReleaseMentorPlace takes one from the mentor's active count, never below zero.
-func (d *DB) ReleaseMentorPlace(ctx context.Context, org, mentorID string, at time.Time) error {
-	filter := bson.D{{Key: "_id", Value: mentorID}, {Key: "organisationId", Value: org}, {Key: "active", Value: bson.D{{Key: "$gt", Value: 0}}}}
+// ReleaseMentorPlace gives back the place of holder, if it has one: the
+// filter names the holder, so a second release changes nothing.
+func (d *DB) ReleaseMentorPlace(ctx context.Context, org, mentorID, holder string, at time.Time) error {
+	filter := bson.D{{Key: "_id", Value: mentorID}, {Key: "organisationId", Value: org},
+		{Key: "active", Value: bson.D{{Key: "$gt", Value: 0}}}, {Key: "placeHolders", Value: holder}}
 	update := bson.D{{Key: "$inc", Value: bson.D{{Key: "active", Value: -1}, {Key: "version", Value: 1}}},
+		{Key: "$pullAll", Value: bson.D{{Key: "placeHolders", Value: bson.A{holder}}}},
 		{Key: "$set", Value: bson.D{{Key: "updatedAt", Value: at}}}}
 	_, err := d.col(colMentors).UpdateOne(ctx, filter, update)
 	return translate(err, "release a place of mentor "+mentorID)
 }
 
-// SetMentorActive sets the active count if the mentor is still at version.
-func (d *DB) SetMentorActive(ctx context.Context, org, mentorID string, version int64, active int, at time.Time) error {
+// SetMentorPlaces sets the holders and the active count if the mentor is
+// still at version.
+func (d *DB) SetMentorPlaces(ctx context.Context, org, mentorID string, version int64, holders []string, at time.Time) error {
 	filter := bson.D{{Key: "_id", Value: mentorID}, {Key: "organisationId", Value: org}, {Key: "version", Value: version}}
-	update := bson.D{{Key: "$set", Value: bson.D{{Key: "active", Value: active}, {Key: "updatedAt", Value: at}}},
+	update := bson.D{{Key: "$set", Value: bson.D{{Key: "active", Value: len(holders)}, {Key: "placeHolders", Value: emptyIfNil(holders)}, {Key: "updatedAt", Value: at}}},
 		{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}
 	res, err := d.col(colMentors).UpdateOne(ctx, filter, update)
 	if err != nil {
-		return translate(err, "set the active count of mentor "+mentorID)
+		return translate(err, "set the places of mentor "+mentorID)
 	}
 	if res.MatchedCount == 0 {
 		return apperr.Stale()
+	}
+	return nil
+}
+
+// migrateMentorPlaces names the holders of the places taken before places
+// had holders: the proposals of each mentor's pending and active
+// mentorships, which then also give the count.
+func (d *DB) migrateMentorPlaces(ctx context.Context) error {
+	cur, err := d.col(colMentors).Find(ctx, bson.D{{Key: "placeHolders", Value: bson.D{{Key: "$exists", Value: false}}}},
+		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}, {Key: "organisationId", Value: 1}}))
+	if err != nil {
+		return translate(err, "find mentors to migrate")
+	}
+	var list []struct {
+		ID             string `bson:"_id"`
+		OrganisationID string `bson:"organisationId"`
+	}
+	if err := cur.All(ctx, &list); err != nil {
+		return translate(err, "find mentors to migrate")
+	}
+	for _, m := range list {
+		held, err := d.HeldProposals(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		_, err = d.col(colMentors).UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ID}, {Key: "placeHolders", Value: bson.D{{Key: "$exists", Value: false}}}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "placeHolders", Value: emptyIfNil(held)}, {Key: "active", Value: len(held)}}}})
+		if err != nil {
+			return translate(err, "migrate the places of mentor "+m.ID)
+		}
 	}
 	return nil
 }

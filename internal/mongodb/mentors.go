@@ -29,6 +29,7 @@ type mentorDoc struct {
 	Languages      []string               `bson:"languages"`
 	Capacity       int                    `bson:"capacity"`
 	Active         int                    `bson:"active"`
+	PlaceHolders   []string               `bson:"placeHolders"`
 	Availability   mentorAvailabilityPart `bson:"availability"`
 	Place          placePart              `bson:"place"`
 	TrainedAt      *civil.Date            `bson:"trainedAt,omitempty"`
@@ -46,7 +47,7 @@ func toMentorDoc(m mentoring.Mentor) mentorDoc {
 	return mentorDoc{
 		ID: m.ID, OrganisationID: m.OrganisationID, UserID: m.UserID, UserKey: key, FirstName: m.FirstName,
 		LastName: m.LastName, Company: m.Company, Sector: m.Sector, ROME: m.ROME, Skills: m.Skills,
-		Interests: m.Interests, Languages: m.Languages, Capacity: m.Capacity, Active: m.Active,
+		Interests: m.Interests, Languages: m.Languages, Capacity: m.Capacity, Active: m.Active, PlaceHolders: emptyIfNil(m.PlaceHolders),
 		Availability: mentorAvailabilityPart(m.Availability), Place: toPlacePart(m.Place), TrainedAt: m.TrainedAt, Status: m.Status,
 		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, Version: m.Version,
 	}
@@ -56,7 +57,7 @@ func toMentor(d mentorDoc) mentoring.Mentor {
 	return mentoring.Mentor{
 		ID: d.ID, OrganisationID: d.OrganisationID, UserID: d.UserID, FirstName: d.FirstName,
 		LastName: d.LastName, Company: d.Company, Sector: d.Sector, ROME: d.ROME, Skills: d.Skills,
-		Interests: d.Interests, Languages: d.Languages, Capacity: d.Capacity, Active: d.Active,
+		Interests: d.Interests, Languages: d.Languages, Capacity: d.Capacity, Active: d.Active, PlaceHolders: d.PlaceHolders,
 		Availability: mentoring.MentorAvailability(d.Availability), Place: d.Place.place(), TrainedAt: d.TrainedAt, Status: d.Status,
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), Version: d.Version,
 	}

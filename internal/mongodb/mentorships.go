@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/parcours-emploi/parcours/apperr"
 	"github.com/parcours-emploi/parcours/civil"
@@ -155,12 +156,24 @@ func (d *DB) ReplaceMentorship(ctx context.Context, from mentoring.MentorshipSta
 		FR("Le mentorat a changé entre-temps : il est maintenant %s.", cur.State.French()).WithExtra("currentState", string(cur.State))
 }
 
-// CountHeld counts the mentor's pending and active mentorships.
-func (d *DB) CountHeld(ctx context.Context, mentorID string) (int, error) {
-	n, err := d.col(colMentorships).CountDocuments(ctx, bson.D{{Key: "mentorId", Value: mentorID},
-		{Key: "state", Value: bson.D{{Key: "$in", Value: []mentoring.MentorshipState{mentoring.MentorshipPending, mentoring.MentorshipActive}}}}})
+// HeldProposals lists the proposals of the mentor's pending and active
+// mentorships.
+func (d *DB) HeldProposals(ctx context.Context, mentorID string) ([]string, error) {
+	cur, err := d.col(colMentorships).Find(ctx, bson.D{{Key: "mentorId", Value: mentorID},
+		{Key: "state", Value: bson.D{{Key: "$in", Value: []mentoring.MentorshipState{mentoring.MentorshipPending, mentoring.MentorshipActive}}}}},
+		options.Find().SetProjection(bson.D{{Key: "proposalId", Value: 1}}))
 	if err != nil {
-		return 0, translate(err, "count mentorships of "+mentorID)
+		return nil, translate(err, "list mentorships of "+mentorID)
 	}
-	return int(n), nil
+	var docs []struct {
+		ProposalID string `bson:"proposalId"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "list mentorships of "+mentorID)
+	}
+	out := make([]string, len(docs))
+	for i, x := range docs {
+		out[i] = x.ProposalID
+	}
+	return out, nil
 }
