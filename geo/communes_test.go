@@ -1,7 +1,9 @@
 package geo_test
 
 import (
+	"bytes"
 	"math"
+	"os"
 	"testing"
 
 	"github.com/parcours-emploi/parcours/geo"
@@ -77,5 +79,25 @@ func TestFold(t *testing.T) {
 		if got := geo.Fold(in); got != want {
 			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// go test ./geo -bench . -benchmem
+func BenchmarkReadCommunes(b *testing.B) {
+	raw, err := os.ReadFile("communes.csv.gz")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := geo.ReadCommunes(bytes.NewReader(raw)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLocate(b *testing.B) {
+	c := geo.BuiltinCommunes()
+	for b.Loop() {
+		c.Locate("01400", "Châtillon-sur-Chalaronne")
 	}
 }

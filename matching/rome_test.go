@@ -281,3 +281,11 @@ func TestLoadROMERejectsFilesWithoutCodes(t *testing.T) {
 		t.Errorf("LoadROME error = %v, want one saying no valid ROME code", err)
 	}
 }
+
+// go test ./matching -run '^$' -bench 'Search|BuiltinROME' -benchmem
+func BenchmarkSearch(b *testing.B) {
+	tax := matching.DefaultTaxonomy()
+	for b.Loop() {
+		tax.Search("aide de cuis", 12)
+	}
+}

@@ -15,6 +15,7 @@ var (
 	publishers = []access.Role{access.Coordinator, access.Adviser, access.Agency}
 	agencies   = []access.Role{access.Agency, access.Coordinator}
 	mentors    = []access.Role{access.Mentor}
+	everyone   = []access.Role{access.Coordinator, access.Adviser, access.Agency, access.Mentor}
 	// mentorsAndStaff act on mentorships: staff of the organisation, or the mentor of one.
 	mentorsAndStaff = []access.Role{access.Coordinator, access.Adviser, access.Mentor}
 )
@@ -44,6 +45,9 @@ func (s *Server) routes() []route {
 			Query: SuggestionQuery{}, Responses: map[int]any{200: Suggestions{}}, Handler: s.suggestions},
 		{Method: "GET", Path: "/api/v1/beneficiaries/:id/evaluation", Summary: "Explain one pair: its score and components, or the constraints it fails and what to do next", Tag: "matching", Roles: staff,
 			Query: EvaluationQuery{}, Responses: map[int]any{200: PairEvaluation{}}, Handler: s.evaluation},
+
+		{Method: "GET", Path: "/api/v1/rome", Summary: "Find ROME codes by the words of a trade or job title, accents and case ignored (the whole ROME 4.0 with its appellations)", Tag: "matching", Roles: everyone,
+			Query: TradeQuery{}, Responses: map[int]any{200: Trades{}}, Handler: s.searchTrades},
 
 		{Method: "POST", Path: "/api/v1/opportunities", Summary: "Publish a job offer, PMSMP placement or training session", Tag: "opportunities", Roles: publishers,
 			Request: OpportunityInput{}, Responses: map[int]any{201: Opportunity{}}, Handler: s.createOpportunity},

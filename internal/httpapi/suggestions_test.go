@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/internal/httpapi"
+	"github.com/parcours-emploi/parcours/matching"
 )
 
 // offer is a valid job offer body.
@@ -151,4 +153,31 @@ func TestSuggestionsLeaveOutPlacesOtherProposalsHold(t *testing.T) {
 	if diff := cmp.Diff([]string{one.ID}, suggested(first.ID)); diff != "" {
 		t.Errorf("the holder's own suggestion (-want +got):\n%s", diff)
 	}
+}
+
+// TestTradesAreFoundByTheirWords: any key finds ROME codes by the words of
+// a job title; a search too short is named in French.
+func TestTradesAreFoundByTheirWords(t *testing.T) {
+	w := newWorld(t)
+	var got httpapi.Trades
+	w.must(w.do(w.agencyK, "GET", "/api/v1/rome?q=aide%20de%20cuis&limit=30", nil), http.StatusOK).json(t, &got)
+	if got.Version != matching.BuiltinVersion {
+		t.Errorf("version %q", got.Version)
+	}
+	var found bool
+	for _, x := range got.Items {
+		found = found || (x.Code == "G1602" && x.Title == "Aide de cuisine" && x.Label == "Commis / Commise de cuisine")
+	}
+	if !found {
+		t.Errorf("items %+v, want G1602 through its title Aide de cuisine", got.Items)
+	}
+	w.must(w.do(w.mentorA, "GET", "/api/v1/rome?q=M1855", nil), http.StatusOK).json(t, &got)
+	if len(got.Items) != 1 || got.Items[0].Label != "Développeur / Développeuse web" {
+		t.Errorf("a code finds %+v", got.Items)
+	}
+	p := w.must(w.do(w.advA, "GET", "/api/v1/rome?q=a&limit=0", nil, hdr{"Accept-Language": "fr"}), http.StatusUnprocessableEntity).problem(t)
+	if len(p.Errors) != 2 || !strings.Contains(p.Errors[0].Detail, "caractères") {
+		t.Errorf("errors %+v", p.Errors)
+	}
+	w.must(w.do(key{}, "GET", "/api/v1/rome?q=plongeur", nil), http.StatusUnauthorized)
 }

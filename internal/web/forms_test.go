@@ -111,6 +111,34 @@ func TestTheFormsWorkWithoutJavaScript(t *testing.T) {
 		t.Errorf("after the edit, oral production is %q", nour.French.OralProduction)
 	}
 
+	// The driving licence: an exchange in progress, with its day.
+	b.do(chromedp.Navigate(s.URL + "/beneficiaires/" + id + "/modifier"))
+	b.waitLoaded()
+	b.fill(map[string]string{"mobility.drivingLicence.status": "exchange-in-progress", "mobility.drivingLicence.exchangeExpected": "2027-01-15"})
+	b.click(`input[name="mobility.drivingLicence.categories"][value="B"]`)
+	b.click(`main form button[type="submit"]`)
+	b.waitText("#messages", "enregistr")
+	nour, _ = s.svc.Beneficiaries.Get(ctx, adv, id)
+	if d := nour.Mobility.DrivingLicence; d.Status != pathways.LicenceExchangeInProgress || len(d.Categories) != 1 || d.ExchangeExpected != "2027-01-15" {
+		t.Errorf("the licence recorded is %+v", d)
+	}
+	if _, body := s.get(s.client(s.session("adviser")), "/beneficiaires/"+id); !strings.Contains(body, "Échange du permis en cours B, attendu le 15 janvier 2027") {
+		t.Errorf("the file does not show the licence's exchange")
+	}
+	// No licence, yet a category ticked: the form says so next to it.
+	b.do(chromedp.Navigate(s.URL + "/beneficiaires/" + id + "/modifier"))
+	b.waitLoaded()
+	b.fill(map[string]string{"mobility.drivingLicence.status": "none", "mobility.drivingLicence.exchangeExpected": ""})
+	b.click(`main form button[type="submit"]`)
+	b.waitText("#erreurs", "Catégories du permis")
+	if e := b.text(`[id="e-mobility.drivingLicence.categories"]`); !strings.Contains(e, "choisissez d'abord sa situation") {
+		t.Errorf("the categories' error reads %q", e)
+	}
+	if cur, _ := s.svc.Beneficiaries.Get(ctx, adv, id); cur.Mobility.DrivingLicence.Status != pathways.LicenceExchangeInProgress {
+		t.Errorf("the refused form changed the licence: %+v", cur.Mobility.DrivingLicence)
+	}
+	nour, _ = s.svc.Beneficiaries.Get(ctx, adv, id)
+
 	// Someone else saves while the form is open: nothing is overwritten,
 	// and what was typed is still there.
 	b.do(chromedp.Navigate(s.URL + "/beneficiaires/" + id + "/modifier"))

@@ -90,7 +90,7 @@ func TestAMentorAnswersFromTheirPhone(t *testing.T) {
 	no := forbidden(ben)
 	b.waitText("h1", ben.FirstName)
 	main := b.text("main")
-	for _, want := range []string{"Personnel de cuisine (G1602)", "Adéquation", "oral"} {
+	for _, want := range []string{"Commis / Commise de cuisine (G1602)", "Adéquation", "oral"} {
 		if !strings.Contains(main, want) {
 			t.Errorf("the proposal page does not say %q:\n%s", want, main)
 		}

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"bytes"
+	"fmt"
+	"html"
 	"net/url"
 	"strconv"
 	"strings"
@@ -224,4 +227,29 @@ func opportunityValues(o jobs.Opportunity) url.Values {
 	set("licencesRequired", strings.Join(o.Licences, ", "))
 	set("skills", strings.Join(o.Skills, ", "))
 	return v
+}
+
+// trades answers the options of a ROME field's list as one types: the
+// codes whose label or titles hold the words typed (the field's value is
+// the request's one parameter), each with its label and the title found.
+func (c *Console) trades(ctx *fiber.Ctx) error {
+	var q string
+	ctx.Context().QueryArgs().VisitAll(func(_, v []byte) {
+		if q == "" && len(bytes.TrimSpace(v)) >= 2 {
+			q = string(v)
+		}
+	})
+	var b strings.Builder
+	if q != "" {
+		_, found := c.svc.Suggestions.Trades(q, 12)
+		for _, t := range found {
+			label := t.Label
+			if t.Title != "" {
+				label += " — " + t.Title
+			}
+			fmt.Fprintf(&b, "<option value=\"%s\">%s</option>", html.EscapeString(t.Code), html.EscapeString(label))
+		}
+	}
+	ctx.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return ctx.SendString(b.String())
 }

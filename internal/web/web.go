@@ -153,6 +153,7 @@ func (c *Console) Routes(a *fiber.App) {
 	agency(post, "/agence/propositions/:id/:answer", c.checkCSRF, c.agencyAnswer)
 
 	staff(get, "/accueil", c.homePage)
+	staff(get, "/metiers", c.trades)
 	staff(get, "/beneficiaires", c.beneficiariesPage)
 	staff(get, "/beneficiaires/nouveau", c.newBeneficiaryPage)
 	staff(post, "/beneficiaires", c.checkCSRF, c.createBeneficiary)

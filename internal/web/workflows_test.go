@@ -53,12 +53,26 @@ func TestAnAdviserPublishesEditsAndClosesAnOffer(t *testing.T) {
 	}
 	b.axe()
 
+	// Typing words of the trade, the ROME field offers the codes found.
+	run(b, chromedp.SendKeys(`[id="f-rome"]`, "agent nettoyage indus"))
+	deadline := time.Now().Add(20 * time.Second)
+	for run(b, chromedp.Evaluate[int](`document.querySelectorAll('[id="l-rome"] option[value="K2204"]').length`)) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the ROME list offers no K2204 after typing: %s", run(b, chromedp.Evaluate[string](`document.getElementById("l-rome").innerHTML`)))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if label := run(b, chromedp.Evaluate[string](`document.querySelector('[id="l-rome"] option[value="K2204"]').textContent`)); !strings.Contains(label, "Agent / Agente de nettoyage industriel") {
+		t.Errorf("the option reads %q", label)
+	}
+	b.axe()
+
 	b.fill(map[string]string{"title": "Agent(e) de propreté", "employer": "Net Services Lyon", "rome": "K2204", "positions": "2",
 		"contract.type": "cdd", "contract.months": "6", "place.city": "Lyon", "place.postcode": "69007"})
 	b.click(`main form button[type="submit"]`)
 	b.waitPath("/opportunites/opp_")
 	b.waitText("#messages", "L'offre est publiée")
-	if facts := b.text(".facts"); !strings.Contains(facts, "Nettoyage de locaux") {
+	if facts := b.text(".facts"); !strings.Contains(facts, "Agent / Agente de nettoyage industriel") {
 		t.Errorf("the trade is not in words:\n%s", facts)
 	}
 	b.axe()
