@@ -341,6 +341,11 @@ func TestCheckInsAlertAndEnd(t *testing.T) {
 	w.must(checkIn(w.mentorA2, "2026-12-11"), http.StatusNotFound)
 	w.must(checkIn(w.advB, "2026-12-11"), http.StatusNotFound)
 	w.must(checkIn(w.mentorA, "2026-12-13"), http.StatusUnprocessableEntity)
+	// Nor before the mentorship began (2026-11-02), said in French.
+	before := w.do(w.mentorA, "POST", path+"/checkins", map[string]any{"date": "2026-11-01", "minutes": 60, "topics": []string{"CV"}}, hdr{"Accept-Language": "fr"})
+	if p := w.must(before, http.StatusUnprocessableEntity).problem(t); len(p.Errors) != 1 || p.Errors[0].Pointer != "/date" || !strings.Contains(p.Errors[0].Detail, "2 novembre 2026") {
+		t.Errorf("a check-in before the start: %+v", p.Errors)
+	}
 
 	// Ending gives the place back, once.
 	w.must(w.do(w.mentorA2, "POST", path+"/end", map[string]any{"reason": "job-found"}), http.StatusNotFound)
