@@ -127,6 +127,10 @@ func New(st Store, queue Queue, set Settings) *Services {
 		Runner:      &batches.Runner{Store: st, Loader: loader, Proposals: st, Engine: engine, Now: now},
 	}
 	s.Team = &access.Team{Store: st, Logins: s.Logins, Mailer: nt, Now: now}
+	// An offer that closes withdraws the proposals waiting on it.
+	s.Opportunities.Closed = func(ctx context.Context, o jobs.Opportunity, by string) {
+		_, _ = s.Proposals.WithdrawOn(ctx, o, by)
+	}
 	// Erasing a person closes what was under way for them.
 	s.Beneficiaries.Erased = func(ctx context.Context, who access.Principal, id string) error {
 		if _, err := s.Proposals.WithdrawAllOf(ctx, who, id, "The person's data was erased."); err != nil {

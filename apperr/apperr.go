@@ -153,10 +153,13 @@ const (
 	CooldownEnds Extra = "cooldownEnds"
 	// Limit is the limit a request would exceed (a count).
 	Limit Extra = "limit"
+	// OpeningState is the status of an opportunity that is no longer
+	// open ("closed", "filled", "expired"), on a proposal it refuses.
+	OpeningState Extra = "openingState"
 )
 
 // Extras lists every extra member.
-var Extras = []Extra{CurrentState, CooldownEnds, Limit}
+var Extras = []Extra{CurrentState, CooldownEnds, Limit, OpeningState}
 
 // WithExtra returns e with one more member for the client.
 func (e *Error) WithExtra(key Extra, value any) *Error {

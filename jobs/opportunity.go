@@ -38,6 +38,19 @@ const (
 // Statuses lists the accepted statuses.
 var Statuses = []Status{StatusDraft, StatusOpen, StatusFilled, StatusClosed, StatusExpired}
 
+var statusFR = map[Status]string{StatusDraft: "en brouillon", StatusOpen: "ouverte", StatusFilled: "pourvue", StatusClosed: "fermée", StatusExpired: "expirée"}
+
+// French says the status in a French sentence: "fermée".
+func (s Status) French() string {
+	if f, ok := statusFR[s]; ok {
+		return f
+	}
+	return string(s)
+}
+
+// English says the status in an English sentence: "closed".
+func (s Status) English() string { return string(s) }
+
 // Contract types of a job offer (domain.md).
 var Contracts = []string{"cdi", "cdd", "interim", "alternance", "professionnalisation", "iae"}
 

@@ -61,6 +61,12 @@ type Service struct {
 	Submissions SubmissionStore
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
+	// Closed, if set, hears of each opportunity that stops being open
+	// (closed, filled or expired) once that is recorded, with who did it:
+	// the proposals waiting on it are withdrawn. Approving, sending and
+	// accepting check the opportunity's status themselves, so a failure
+	// here leaves nothing to be accepted.
+	Closed func(ctx context.Context, o Opportunity, by string)
 }
 
 func (s *Service) now() time.Time {
@@ -153,11 +159,12 @@ func (s *Service) Update(ctx context.Context, who access.Principal, id string, v
 	if err := next.Validate(); err != nil {
 		return Opportunity{}, err
 	}
-	return s.replace(ctx, cur, next)
+	return s.replace(ctx, who.UserID, cur, next)
 }
 
 // replace stores next as the version after cur; what is not edited stays.
-func (s *Service) replace(ctx context.Context, cur, next Opportunity) (Opportunity, error) {
+// An opportunity that stops being open is told to Closed.
+func (s *Service) replace(ctx context.Context, by string, cur, next Opportunity) (Opportunity, error) {
 	next.ID, next.OrganisationID, next.ExternalRef, next.CreatedAt = cur.ID, cur.OrganisationID, cur.ExternalRef, cur.CreatedAt
 	if next.Status == "" {
 		next.Status = StatusOpen
@@ -165,6 +172,9 @@ func (s *Service) replace(ctx context.Context, cur, next Opportunity) (Opportuni
 	next.Version, next.UpdatedAt = cur.Version+1, s.now()
 	if err := s.Store.ReplaceOpportunity(ctx, next); err != nil {
 		return Opportunity{}, err
+	}
+	if cur.Status == StatusOpen && next.Status != StatusOpen && s.Closed != nil {
+		s.Closed(context.WithoutCancel(ctx), next, by)
 	}
 	return next, nil
 }
@@ -181,7 +191,7 @@ func (s *Service) Close(ctx context.Context, who access.Principal, id string) (O
 	}
 	next := o
 	next.Status = StatusClosed
-	return s.replace(ctx, o, next)
+	return s.replace(ctx, who.UserID, o, next)
 }
 
 // Outcome is what an agency's submission of one opening did.
@@ -236,7 +246,7 @@ func (s *Service) Upsert(ctx context.Context, who access.Principal, ref string, 
 			}
 			return cur, Unchanged, nil
 		}
-		next, err := s.replace(ctx, cur, want)
+		next, err := s.replace(ctx, who.UserID, cur, want)
 		if apperr.Is(err, apperr.PreconditionFailed) {
 			continue
 		}

@@ -98,7 +98,7 @@ func (e *Engine) check(sc *seekerCtx, oc *openingCtx, now time.Time, fails *[]Fa
 			return false
 		}
 	}
-	if sc.families != 0 && oc.families != 0 && sc.families&oc.families == 0 {
+	if sc.families != 0 && oc.families != 0 && sc.families&oc.families == 0 && !oc.anyTrade {
 		if fails == nil {
 			return false
 		}

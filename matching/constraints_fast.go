@@ -17,7 +17,7 @@ func (e *Engine) quickCheck(sc *seekerCtx, oc *openingCtx, now time.Time, f *fac
 	if !oc.kindOK || oc.capacity <= 0 {
 		return false
 	}
-	if sc.families != 0 && oc.families != 0 && sc.families&oc.families == 0 {
+	if sc.families != 0 && oc.families != 0 && sc.families&oc.families == 0 && !oc.anyTrade {
 		return false
 	}
 	if !oc.remote {

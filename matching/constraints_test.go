@@ -284,6 +284,35 @@ func TestHardConstraints(t *testing.T) {
 			seeker: func(s *matching.Seeker) { s.Declines = map[string]time.Time{"o1": testNow.AddDate(0, 0, -1)} },
 		},
 		{
+			name: "a PMSMP to discover a trade far from the project: a candidate",
+			opening: func(o *matching.Opening) {
+				o.Kind, o.HostID, o.Objective, o.ROME = matching.KindPMSMP, "host-1", pmsmp.Discover, []string{"K2204"}
+				o.Start, o.End = date(2026, 12, 15), date(2026, 12, 31)
+			},
+		},
+		{
+			name: "a PMSMP to confirm a project in a trade far from it",
+			opening: func(o *matching.Opening) {
+				o.Kind, o.HostID, o.Objective, o.ROME = matching.KindPMSMP, "host-1", pmsmp.Confirm, []string{"K2204"}
+				o.Start, o.End = date(2026, 12, 15), date(2026, 12, 31)
+			},
+			want: []matching.Failure{{Code: matching.ReasonTrade,
+				Text:     matching.Text{EN: "The opening's trade (K2204) is in no ROME family of the seeker's project, past jobs or their mobilities.", FR: "Le métier de l'offre (K2204) n'appartient à aucune famille ROME du projet, des emplois passés ou de leurs mobilités."},
+				NextStep: nextStep("If this trade interests the seeker, add it to the professional project first.", "Si ce métier intéresse la personne, l'ajouter d'abord au projet professionnel."),
+			}},
+		},
+		{
+			name: "a PMSMP to start a recruitment in a trade far from it",
+			opening: func(o *matching.Opening) {
+				o.Kind, o.HostID, o.Objective, o.ROME = matching.KindPMSMP, "host-1", pmsmp.Recruit, []string{"K2204"}
+				o.Start, o.End = date(2026, 12, 15), date(2026, 12, 31)
+			},
+			want: []matching.Failure{{Code: matching.ReasonTrade,
+				Text:     matching.Text{EN: "The opening's trade (K2204) is in no ROME family of the seeker's project, past jobs or their mobilities.", FR: "Le métier de l'offre (K2204) n'appartient à aucune famille ROME du projet, des emplois passés ou de leurs mobilités."},
+				NextStep: nextStep("If this trade interests the seeker, add it to the professional project first.", "Si ce métier intéresse la personne, l'ajouter d'abord au projet professionnel."),
+			}},
+		},
+		{
 			name: "PMSMP longer than one month",
 			opening: func(o *matching.Opening) {
 				o.Kind, o.HostID, o.Objective = matching.KindPMSMP, "host-1", pmsmp.Discover
@@ -374,5 +403,22 @@ func TestAnExchangeExpectedBeforeTheStartIsShown(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("unmet = %+v, want the licence's day", ev.Unmet)
+	}
+}
+
+// TestADiscoveryPlacementSaysWhyNoLinkIsNeeded: the explanation of a
+// discovery PMSMP in a new trade does not read as a missing link.
+func TestADiscoveryPlacementSaysWhyNoLinkIsNeeded(t *testing.T) {
+	e := newEngine(t)
+	s, o := baseSeeker(), baseOpening()
+	o.Kind, o.HostID, o.Objective, o.ROME = matching.KindPMSMP, "host-1", pmsmp.Discover, []string{"K2204"}
+	o.Start, o.End = date(2026, 12, 15), date(2026, 12, 31)
+	ev := e.Evaluate(&s, &o, testNow)
+	if !ev.Eligible {
+		t.Fatalf("not eligible: %+v", ev.Failures)
+	}
+	rome := ev.Components[0]
+	if rome.Basis != "discover" || rome.Value != 0 || rome.Text().FR != "Un métier nouveau pour la personne : une PMSMP de découverte ne demande pas de lien ROME avec le projet." {
+		t.Errorf("ROME component %+v reads %q", rome, rome.Text().FR)
 	}
 }

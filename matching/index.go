@@ -199,8 +199,12 @@ func (e *Engine) NewIndex(openings []Opening) *OpeningIndex {
 		dict: &labelDict{ids: map[string]uint32{}}}
 	bb := map[any][]codeEntry{}
 	add := func(key any, oc *openingCtx, id int32) {
-		if len(oc.codes) == 0 {
+		// An opening for any trade is also under code 0, which every
+		// seeker visits first.
+		if len(oc.codes) == 0 || oc.anyTrade {
 			bb[key] = append(bb[key], codeEntry{0, oc.reqMax, id, oc.french})
+			// Found under code 0, its class is its own: no hint.
+			oc.noHint = oc.noHint || len(oc.codes) > 0
 		}
 		for _, c := range oc.codes {
 			bb[key] = append(bb[key], codeEntry{c, oc.reqMax, id, oc.french})
@@ -580,7 +584,8 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 	// The opening's codes, and a mentor's sector as one more code that is
 	// never farther than the real ones (then the class is only a bound).
 	codes := oc.codes
-	hintOK := true
+	// An opening for any trade meets every seeker at any class: no hint.
+	hintOK := !oc.anyTrade
 	if c, ok := sectorCode(oc.sector); ok && !slices.Contains(codes, c) {
 		codes = append(slices.Clip(codes), c)
 		hintOK = false
@@ -665,7 +670,7 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 			b := pb.b
 			g, _ := slices.BinarySearch(b.codes, lo)
 			for ; g < len(b.codes) && b.codes[g] <= hi; g++ {
-				if c := b.codes[g]; c != 0 && len(oc.codes) > 0 && class(c) != p {
+				if c := b.codes[g]; c != 0 && len(oc.codes) > 0 && !oc.anyTrade && class(c) != p {
 					continue
 				}
 				group(b, g, p)
@@ -674,8 +679,8 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 	}
 
 	switch {
-	case len(oc.codes) == 0:
-		// An opening for any trade: ROME counts 1 for every seeker.
+	case len(oc.codes) == 0 || oc.anyTrade:
+		// An opening for any trade: every seeker, ROME counting at most 1.
 		visitRange(0, romeID(15*10000), ProximitySame)
 	default:
 		for _, p := range []Proximity{ProximitySame, ProximityMobility, ProximityDomain, ProximityFamily} {

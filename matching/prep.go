@@ -5,12 +5,17 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/parcours-emploi/parcours/pmsmp"
 )
 
 // Origins of a seeker's ROME code.
 const (
 	basisProject = "project"
 	basisPastJob = "pastJob"
+	// basisDiscover: no code close to a PMSMP to discover a trade, which
+	// needs none.
+	basisDiscover = "discover"
 )
 
 type seekerCode struct {
@@ -48,12 +53,15 @@ type seekerCtx struct {
 // constraints read first come first, so that rejecting a pair mostly reads
 // one or two cache lines.
 type openingCtx struct {
-	lat, lon  float64 // radians
-	cosLat    float64
-	startDay  int32 // day numbers of Start and End, or noDay
-	endDay    int32
-	capacity  int32
-	hours     int32
+	lat, lon float64 // radians
+	cosLat   float64
+	startDay int32 // day numbers of Start and End, or noDay
+	endDay   int32
+	capacity int32
+	hours    int32
+	// anyTrade: a PMSMP to discover a trade, open to people of every
+	// trade (its codes still count for the ROME component).
+	anyTrade  bool
 	families  uint16 // families of the codes (and a mentor's sector)
 	french    French
 	reqMax    Level
@@ -235,6 +243,7 @@ func (e *Engine) prepOpening(o *Opening) openingCtx {
 	}
 	oc.dept = normDept(o.Place.Department)
 	oc.kindOK = o.Kind.Valid()
+	oc.anyTrade = o.Kind == KindPMSMP && o.Objective == pmsmp.Discover
 	oc.capacity = int32(max(min(o.Capacity, math.MaxInt32), math.MinInt32))
 	oc.hours = int32(max(min(o.HoursPerWeek, math.MaxInt32), math.MinInt32))
 	oc.french, oc.days, oc.remote, oc.trained = o.French, o.Days, o.Remote, o.Trained

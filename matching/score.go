@@ -53,7 +53,8 @@ type Component struct {
 	Weight       float64       `json:"weight"`
 	Contribution float64       `json:"contribution"`
 	// Basis is where the fact comes from: "project" or "pastJob" for the
-	// ROME component, "coordinates", "communeCentre" (measured from the
+	// ROME component ("discover" for a PMSMP to discover a trade no code
+	// of the seeker is close to), "coordinates", "communeCentre" (measured from the
 	// centre of a commune found by postcode), "department" or "remote" for
 	// distance.
 	Basis string `json:"basis,omitempty"`
@@ -94,6 +95,9 @@ func (c Component) Text() Text {
 			return Text{EN: fmt.Sprintf("Same ROME domain as %s (%s).", from, c.Code), FR: fmt.Sprintf("Même domaine ROME que %s (%s).", fromFR, c.Code)}
 		case c.Value > 0:
 			return Text{EN: fmt.Sprintf("Same ROME family as %s (%s).", from, c.Code), FR: fmt.Sprintf("Même famille ROME que %s (%s).", fromFR, c.Code)}
+		case c.Basis == basisDiscover:
+			return Text{EN: "A trade new to the seeker: a PMSMP to discover a trade needs no ROME link to the project.",
+				FR: "Un métier nouveau pour la personne : une PMSMP de découverte ne demande pas de lien ROME avec le projet."}
 		}
 		return Text{EN: "No ROME link to the project or past jobs.", FR: "Aucun lien ROME avec le projet ou les emplois passés."}
 	case ComponentSkills:
@@ -378,6 +382,9 @@ func (e *Engine) components(oc *openingCtx, f *facts, slab *[]Component) []Compo
 		out[i] = Component{Name: componentNames[i], Value: f.val[i], Weight: e.w[i], Contribution: f.val[i] * e.w[i] / norm}
 	}
 	out[cROME].Code, out[cROME].Basis = f.romeCode, f.romeBasis
+	if f.romeCode == "" && oc.anyTrade {
+		out[cROME].Basis = basisDiscover
+	}
 	if f.romeCode != "" {
 		out[cROME].Label = e.tax.Label(f.romeCode)
 	}

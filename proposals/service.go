@@ -203,9 +203,58 @@ func (s *Service) List(ctx context.Context, who access.Principal, f Filter) ([]P
 	return s.Store.Proposals(ctx, f)
 }
 
-// Approve records an adviser's approval of a proposed pair (human oversight).
+// Approve records an adviser's approval of a proposed pair (human
+// oversight); an opportunity no longer open takes no approval.
 func (s *Service) Approve(ctx context.Context, who access.Principal, id string) (Proposal, error) {
+	p, err := s.Store.Proposal(ctx, who.OrganisationID, id)
+	if err != nil {
+		return p, err
+	}
+	if err := s.openingOpen(ctx, p); err != nil {
+		return p, err
+	}
 	return s.move(ctx, who.OrganisationID, id, Approved, who.UserID, "", s.now())
+}
+
+// openingOpen answers apperr.Conflict (openingState) when the opportunity
+// of p is not open: a closed, filled or expired offer takes no more
+// approvals, sendings or acceptances. Mentors keep their own capacity.
+func (s *Service) openingOpen(ctx context.Context, p Proposal) error {
+	if p.Kind == KindMentor || s.Opportunities == nil {
+		return nil
+	}
+	o, err := s.Opportunities.Opportunity(ctx, p.OpeningID)
+	if err != nil {
+		return err
+	}
+	if o.Status == jobs.StatusOpen {
+		return nil
+	}
+	return apperr.Conflictf("The offer is %s: it takes no more proposals.", o.Status.English()).
+		FR("L'offre est %s : elle ne prend plus de proposition.", o.Status.French()).
+		WithExtra(apperr.OpeningState, string(o.Status)).WithExtra(apperr.CurrentState, string(p.State))
+}
+
+// WithdrawOn withdraws the open proposals of every organisation on the
+// opportunity o, which is no longer open, saying why.
+func (s *Service) WithdrawOn(ctx context.Context, o jobs.Opportunity, by string) (int, error) {
+	list, err := s.Store.ProposalsOn(ctx, []string{o.ID}, OpenStates, 1000)
+	if err != nil {
+		return 0, err
+	}
+	reason := "L'offre est " + o.Status.French() + "."
+	n := 0
+	for _, p := range list {
+		_, err := s.move(ctx, p.OrganisationID, p.ID, Withdrawn, by, reason, s.now())
+		switch {
+		case err == nil:
+			n++
+		case apperr.Is(err, apperr.Conflict), apperr.Is(err, apperr.NotFound):
+		default:
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // Withdraw closes an open proposal on staff's decision.
@@ -224,6 +273,9 @@ func (s *Service) Send(ctx context.Context, who access.Principal, id string) (Pr
 	}
 	next, err := p.Advance(Sent, who.UserID, "", now)
 	if err != nil {
+		return p, err
+	}
+	if err := s.openingOpen(ctx, p); err != nil {
 		return p, err
 	}
 	expires := now.Add(s.expiry())
@@ -367,6 +419,11 @@ func (s *Service) answer(ctx context.Context, who access.Principal, p Proposal, 
 			FR("Seul le mentor répond à une proposition de mentorat.")
 	}
 	now := s.now()
+	if accepted {
+		if err := s.openingOpen(ctx, p); err != nil {
+			return p, err
+		}
+	}
 	switch {
 	case !accepted:
 		return s.move(ctx, p.OrganisationID, p.ID, Declined, who.UserID, reason, now)

@@ -30,6 +30,9 @@ type Problem struct {
 	CooldownEnds string `json:"cooldownEnds,omitempty"`
 	// Limit is set when a request would exceed a limit (409): the limit.
 	Limit *int `json:"limit,omitempty"`
+	// OpeningState is set when an opportunity no longer open refuses a
+	// proposal (409): its status.
+	OpeningState string `json:"openingState,omitempty"`
 }
 
 // setExtra writes one extra member of an error into the problem. Every
@@ -44,6 +47,8 @@ func (p *Problem) setExtra(key apperr.Extra, v any) {
 		if n, ok := v.(int); ok {
 			p.Limit = &n
 		}
+	case apperr.OpeningState:
+		p.OpeningState = fmt.Sprint(v)
 	}
 }
 

@@ -85,6 +85,7 @@ func TestEveryExtraMemberReachesTheProblem(t *testing.T) {
 		apperr.CurrentState: "sent",
 		apperr.CooldownEnds: "2027-01-31T10:00:00Z",
 		apperr.Limit:        3,
+		apperr.OpeningState: "closed",
 	}
 	for _, key := range apperr.Extras {
 		v, ok := values[key]

@@ -15,6 +15,7 @@ import (
 	"github.com/parcours-emploi/parcours/access"
 	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/internal/httpapi"
+	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/proposals"
 )
 
@@ -453,4 +454,73 @@ func TestAnAgencyAnswersTheCandidatesSentOnItsOpenings(t *testing.T) {
 	if seen.State != "declined" {
 		t.Errorf("the adviser sees %s", seen.State)
 	}
+}
+
+// TestAClosedOfferTakesNoMoreProposals: closing an offer withdraws the
+// proposals waiting on it and says why. An offer that stopped being open
+// while a proposal was on its way refuses its approval, sending and
+// acceptance with a 409 naming its state, and nothing changes.
+func TestAClosedOfferTakesNoMoreProposals(t *testing.T) {
+	w := newMWorld(t)
+	ctx := context.Background()
+	newOffer := func() string {
+		var job struct{ ID string }
+		w.must(w.do(w.agencyK, "POST", "/api/v1/opportunities", offer("Commis de cuisine", "G1602", "69", "69002", 45.757, 4.832, "a2")), http.StatusCreated).json(t, &job)
+		return job.ID
+	}
+	proposal := func(id string) httpapi.Proposal {
+		var got httpapi.Proposal
+		w.must(w.do(w.advA, "GET", "/api/v1/proposals/"+id, nil), http.StatusOK).json(t, &got)
+		return got
+	}
+
+	job := newOffer()
+	sent := w.propose(w.advA, w.beneficiary(w.advA), "job", job)
+	w.must(w.act(w.advA, sent.ID, "approve", nil), http.StatusOK)
+	w.must(w.act(w.advA, sent.ID, "send", nil), http.StatusOK)
+	w.must(w.do(w.agencyK, "POST", "/api/v1/opportunities/"+job+"/close", nil), http.StatusOK)
+	got := proposal(sent.ID)
+	if last := got.History[len(got.History)-1]; got.State != "withdrawn" || last.Reason != "L'offre est fermée." || last.By != w.agencyK.user.ID {
+		t.Errorf("after the close the proposal is %s, last step %+v", got.State, last)
+	}
+
+	// The offer becomes filled behind the proposals' back (their
+	// withdrawal lost): each step on them is refused.
+	job = newOffer()
+	onItsWay := w.propose(w.advA, w.beneficiary(w.advA), "job", job)
+	w.must(w.act(w.advA, onItsWay.ID, "approve", nil), http.StatusOK)
+	w.must(w.act(w.advA, onItsWay.ID, "send", nil), http.StatusOK)
+	proposed := w.propose(w.advA, w.beneficiary(w.advA), "job", job)
+	approved := w.propose(w.advA, w.beneficiary(w.advA), "job", job)
+	w.must(w.act(w.advA, approved.ID, "approve", nil), http.StatusOK)
+	o, err := w.db.Opportunity(ctx, job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Status, o.Version = jobs.StatusFilled, o.Version+1
+	if err := w.db.ReplaceOpportunity(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		p      httpapi.Proposal
+		action string
+		body   any
+		state  string
+	}{
+		{onItsWay, "answer", map[string]any{"answer": "accepted"}, "sent"},
+		{proposed, "approve", nil, "proposed"},
+		{approved, "send", nil, "approved"},
+	} {
+		before := proposal(step.p.ID)
+		r := w.act(w.advA, step.p.ID, step.action, step.body, hdr{"Accept-Language": "fr"})
+		wantProblem(t, r, http.StatusConflict, step.state)
+		if p := r.problem(t); p.OpeningState != "filled" || !strings.Contains(p.Detail, "pourvue") {
+			t.Errorf("%s: %+v, want the offer's state named", step.action, p)
+		}
+		if after := proposal(step.p.ID); string(after.State) != step.state || after.Version != before.Version {
+			t.Errorf("%s changed the proposal: %s", step.action, after.State)
+		}
+	}
+	// Declining stays possible: it frees the person.
+	w.must(w.act(w.advA, onItsWay.ID, "answer", map[string]any{"answer": "declined", "reason": "Poste pourvu"}), http.StatusOK)
 }
