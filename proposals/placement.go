@@ -3,11 +3,15 @@ package proposals
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/parcours-emploi/parcours/access"
 	"github.com/parcours-emploi/parcours/apperr"
+	"github.com/parcours-emploi/parcours/civil"
+	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/jobs"
+	"github.com/parcours-emploi/parcours/pathways"
 	"github.com/parcours-emploi/parcours/pmsmp"
 )
 
@@ -169,4 +173,69 @@ func (s *Service) ConventionsOf(ctx context.Context, who access.Principal, benef
 		return nil, nil
 	}
 	return s.Conventions.Conventions(ctx, who.OrganisationID, beneficiaryID)
+}
+
+// RenewConvention renews a recorded PMSMP convention of who's
+// organisation's beneficiary once, with the same host and objectives, from
+// the day after it ends to end: apperr.NotFound for a convention or a
+// person who's organisation does not have, apperr.Conflict (currentState)
+// for a convention not recorded, apperr.Invalid (/endDate) for an end
+// before the start, and apperr.Conflict naming each PMSMP rule the renewal
+// would break (one month at most, one renewal, 60 days with the host in 12
+// months).
+func (s *Service) RenewConvention(ctx context.Context, who access.Principal, beneficiaryID, id string, end civil.Date) (jobs.Convention, error) {
+	if s.Conventions == nil {
+		return jobs.Convention{}, apperr.NotFoundf("No PMSMP convention %s.", id).FR("Aucune convention de PMSMP %s.", id)
+	}
+	if s.Beneficiaries != nil {
+		if _, err := pathways.Live(ctx, s.Beneficiaries, who.OrganisationID, beneficiaryID); err != nil {
+			return jobs.Convention{}, err
+		}
+	}
+	now := s.now()
+	for range reserveRetries {
+		all, err := s.Conventions.Conventions(ctx, who.OrganisationID, beneficiaryID)
+		if err != nil {
+			return jobs.Convention{}, err
+		}
+		i := slices.IndexFunc(all, func(c jobs.Convention) bool { return c.ID == id })
+		if i < 0 {
+			return jobs.Convention{}, apperr.NotFoundf("No PMSMP convention %s for this person.", id).
+				FR("Aucune convention de PMSMP %s pour cette personne.", id)
+		}
+		orig := all[i]
+		if orig.State != jobs.ConventionRecorded {
+			return jobs.Convention{}, apperr.Conflictf("Only a recorded convention is renewed; this one is %s.", orig.State).
+				FR("Seule une convention enregistrée se renouvelle ; celle-ci est « %s ».", orig.State).WithExtra(apperr.CurrentState, string(orig.State))
+		}
+		start := civil.Of(orig.End).AddDate(0, 0, 1)
+		if !end.Valid() || end.Before(start) {
+			return jobs.Convention{}, apperr.Invalidf([]apperr.FieldError{{Pointer: "/endDate", Tag: "gtefield",
+				Detail:   "The renewal starts on " + start.English() + ", the day after the convention ends: its end cannot be before.",
+				DetailFR: "Le renouvellement commence le " + start.French() + ", le lendemain de la fin de la convention : sa fin ne peut pas être avant."}},
+				"Bad end date.").FR("Date de fin incorrecte.")
+		}
+		conv := pmsmp.Convention{ID: ids.NewAt("pmc", now), BeneficiaryID: beneficiaryID, HostID: orig.HostID,
+			Objective: orig.Objective, Start: start.Time(), End: end.Time(), RenewalOf: orig.ID}
+		if v := pmsmp.Check(conv, jobs.Holding(all)); len(v) > 0 {
+			fields := make([]apperr.FieldError, len(v))
+			for i, x := range v {
+				fields[i] = apperr.FieldError{Pointer: "/endDate", Detail: x.EN, DetailFR: x.FR, Tag: string(x.Rule)}
+			}
+			e := apperr.Conflictf("This renewal would break the PMSMP rules.").FR("Ce renouvellement enfreindrait les règles des PMSMP.")
+			e.Fields = fields
+			return jobs.Convention{}, e
+		}
+		c := jobs.Convention{Convention: conv, OrganisationID: who.OrganisationID, State: jobs.ConventionRecorded, CreatedAt: now, UpdatedAt: now}
+		err = s.Conventions.ReserveConvention(ctx, c, len(all))
+		if err == nil {
+			return c, nil
+		}
+		if !apperr.Is(err, apperr.Conflict) {
+			return jobs.Convention{}, err
+		}
+		// Another convention took this place in the history: read it again.
+	}
+	return jobs.Convention{}, apperr.Conflictf("The beneficiary's PMSMP conventions keep changing; try again.").
+		FR("Les conventions de PMSMP de cette personne changent sans cesse ; réessayez.")
 }

@@ -104,3 +104,54 @@ func TestAcceptanceRefusesAPlacementTheRulesForbid(t *testing.T) {
 		t.Errorf("the refused acceptance changed the proposal: %s %v", got.State, err)
 	}
 }
+
+// TestAConventionIsRenewedOnce: a recorded convention is renewed with the
+// same host and objectives from the day after it ends; the 60 days with
+// the host count across the renewal, a second renewal is refused, and so
+// is a renewal of another organisation's convention.
+func TestAConventionIsRenewedOnce(t *testing.T) {
+	w := newMWorld(t)
+	w.clock.t = time.Now()
+	body := amina(w.advA.user.ID)
+	body["project"].(map[string]any)["targetRome"] = []string{"A1414"}
+	var b httpapi.Beneficiary
+	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", body), http.StatusCreated).json(t, &b)
+	var o httpapi.Opportunity
+	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", placement("ferme-1", "confirm", 1)), http.StatusCreated).json(t, &o)
+	p := w.propose(w.advA, b.ID, "pmsmp", o.ID)
+	w.must(w.act(w.advA, p.ID, "approve", nil), http.StatusOK)
+	w.must(w.act(w.advA, p.ID, "send", nil), http.StatusOK)
+	w.must(w.act(w.advA, p.ID, "answer", map[string]any{"answer": "accepted"}), http.StatusOK)
+	var list struct{ Items []httpapi.Convention }
+	w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries/"+b.ID+"/conventions", nil), http.StatusOK).json(t, &list)
+	if len(list.Items) != 1 || list.Items[0].State != "recorded" || list.Items[0].ProposalID != p.ID {
+		t.Fatalf("conventions %+v", list.Items)
+	}
+	first := list.Items[0] // 14 days
+	renew := func(id string, end civil.Date) resp {
+		return w.do(w.advA, "POST", "/api/v1/beneficiaries/"+b.ID+"/conventions/"+id+"/renewal", map[string]any{"endDate": end}, hdr{"Accept-Language": "fr"})
+	}
+	// An end before the renewal's start is named.
+	if pr := w.must(renew(first.ID, first.EndDate), http.StatusUnprocessableEntity).problem(t); len(pr.Errors) != 1 || pr.Errors[0].Pointer != "/endDate" || !strings.Contains(pr.Errors[0].Detail, "lendemain") {
+		t.Errorf("an end on the last day: %+v", pr.Errors)
+	}
+	// Longer than a month from its start: the rules say so.
+	start := first.EndDate.AddDate(0, 0, 1)
+	if pr := w.must(renew(first.ID, start.AddDate(0, 1, 5)), http.StatusConflict).problem(t); len(pr.Errors) == 0 || !strings.Contains(pr.Errors[0].Detail, "un mois") {
+		t.Errorf("a renewal over a month: %+v", pr.Errors)
+	}
+	var r httpapi.Convention
+	w.must(renew(first.ID, start.AddDate(0, 0, 20)), http.StatusCreated).json(t, &r)
+	if r.RenewalOf != first.ID || r.HostID != "ferme-1" || r.Objective != "confirm" || r.StartDate != start || r.State != "recorded" {
+		t.Errorf("renewal %+v", r)
+	}
+	// Once only: neither the first again nor the renewal.
+	w.must(renew(first.ID, start.AddDate(0, 0, 25)), http.StatusConflict)
+	w.must(renew(r.ID, r.EndDate.AddDate(0, 0, 5)), http.StatusConflict)
+	// Another organisation's staff finds nothing.
+	w.must(w.do(w.advB, "POST", "/api/v1/beneficiaries/"+b.ID+"/conventions/"+first.ID+"/renewal", map[string]any{"endDate": start.AddDate(0, 0, 3)}), http.StatusNotFound)
+	w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries/"+b.ID+"/conventions", nil), http.StatusOK).json(t, &list)
+	if len(list.Items) != 2 {
+		t.Errorf("%d conventions, want the convention and its renewal", len(list.Items))
+	}
+}

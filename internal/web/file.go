@@ -71,6 +71,8 @@ type event struct {
 	Detail string
 	By     string
 	Badge  string
+	// Link, when set, is what can be done next on the event (LinkText).
+	Link, LinkText string
 }
 
 func (c *Console) beneficiaryPage(ctx *fiber.Ctx) error {
@@ -223,9 +225,21 @@ func (c *Console) timeline(ctx *fiber.Ctx, b pathways.Beneficiary, staff map[str
 	if err != nil {
 		return nil, err
 	}
+	renewed := map[string]bool{}
 	for _, cv := range convs {
-		out = append(out, event{At: cv.CreatedAt, Day: civil.Of(cv.Start), Kind: "convention", Title: t("timeline.convention", "Host", cv.HostID),
-			Detail: t("timeline.until", "End", civil.Of(cv.End).In(string(lang))) + " · " + t("objective."+string(cv.Objective)), Badge: string(cv.State)})
+		if cv.RenewalOf != "" && cv.State.Holds() {
+			renewed[cv.RenewalOf] = true
+		}
+	}
+	for _, cv := range convs {
+		e := event{At: cv.CreatedAt, Day: civil.Of(cv.Start), Kind: "convention", Title: t("timeline.convention", "Host", cv.HostID),
+			Detail: t("timeline.until", "End", civil.Of(cv.End).In(string(lang))) + " · " + t("objective."+string(cv.Objective)), Badge: string(cv.State)}
+		if cv.RenewalOf != "" {
+			e.Title = t("timeline.renewal", "Host", cv.HostID)
+		} else if cv.State == jobs.ConventionRecorded && !renewed[cv.ID] {
+			e.Link, e.LinkText = "/beneficiaires/"+b.ID+"/conventions/"+cv.ID+"/renouvellement", t("timeline.renew")
+		}
+		out = append(out, e)
 	}
 	msh, _, err := c.svc.Mentoring.ListMentorships(uctx, w, mentoring.MentorshipFilter{BeneficiaryID: b.ID, Limit: 20})
 	if err != nil {

@@ -28,7 +28,8 @@ var formLabels = map[string]labels{
 	"team": {"firstName": "field.firstName", "lastName": "field.lastName", "email": "team.email", "phone": "team.phone",
 		"role": "team.col.role", "company": "team.company", "rome": "team.rome", "capacity": "team.capacity",
 		"agency": "team.key.agency", "label": "team.key.label", "contact": "team.key.contact"},
-	"audit": {"personne": "audit.person", "du": "audit.from", "au": "audit.to"},
+	"audit":              {"personne": "audit.person", "du": "audit.from", "au": "audit.to"},
+	"convention-renewal": {"endDate": "renewal.end"},
 	"mentor-proposal": {
 		"reason":        "mentor.decline.reason",
 		"availableFrom": "mentor.decline.date",

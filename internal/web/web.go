@@ -161,6 +161,8 @@ func (c *Console) Routes(a *fiber.App) {
 	staff(get, "/beneficiaires/:id/modifier", c.editBeneficiaryPage)
 	staff(post, "/beneficiaires/:id", c.checkCSRF, c.updateBeneficiary)
 	staff(post, "/beneficiaires/:id/situations", c.checkCSRF, c.recordSituation)
+	staff(get, "/beneficiaires/:id/conventions/:conventionId/renouvellement", c.renewalPage)
+	staff(post, "/beneficiaires/:id/conventions/:conventionId/renouvellement", c.checkCSRF, c.renewConvention)
 	staff(get, "/propositions", c.proposalsPage)
 	staff(post, "/propositions", c.checkCSRF, c.propose)
 	staff(post, "/propositions/selection", c.checkCSRF, c.approveSelected)
