@@ -34,6 +34,7 @@ type Store interface {
 	jobs.Store
 	jobs.ConventionStore
 	jobs.SubmissionStore
+	jobs.HostStore
 	mentoring.MentorStore
 	mentoring.MentorshipStore
 	mentoring.PlaceStore
@@ -115,7 +116,7 @@ func New(st Store, queue Queue, set Settings) *Services {
 		Notify:        nt,
 		Preferences:   &notify.Preferences{Users: st},
 		Beneficiaries: &pathways.Service{Store: st, Audit: st, AuditReader: st, Users: st, Situations: st, Measurements: st, Now: now},
-		Opportunities: &jobs.Service{Store: st, Submissions: st, Now: now},
+		Opportunities: &jobs.Service{Store: st, Submissions: st, Hosts: st, Now: now},
 		Proposals: &proposals.Service{Store: st, Audit: st, Evaluator: sug, Mentors: ment, Opportunities: st, Conventions: st,
 			Beneficiaries: st, Users: st,
 			ExpiryDays: set.ProposalExpiryDays, Cooldown: cooldown, Now: now},

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/parcours-emploi/parcours/access"
+	"github.com/parcours-emploi/parcours/apperr"
 	"github.com/parcours-emploi/parcours/batches"
 	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/geo"
@@ -114,9 +115,9 @@ func (s *seeder) opportunities(ctx context.Context) error {
 		{jobs.KindJob, "Plongeur / plongeuse", "G1605", "69007", "Lyon", 45.745, 4.841, cdd3, "a1", 2, Programme, "", "Brasserie Le Nord", "", ""},
 		{jobs.KindJob, "Agent d'espaces verts", "A1203", "69140", "Rillieux-la-Pape", 45.821, 4.897, cdd6, "a2", 2, Programme, "", "Ville de Rillieux", "", ""},
 		{jobs.KindJob, "Chauffeur-livreur", "N4105", "69120", "Vaulx-en-Velin", 45.779, 4.920, interim, "a2", 3, Agency, "LYO-2026-006", "Livraisons Express", "", ""},
-		{jobs.KindPMSMP, "Découverte du maraîchage", "A1414", "69440", "Mornant", 45.620, 4.670, nil, "a1", 1, Programme, "", "Ferme des Monts", "siret-81234567800012", pmsmp.Discover},
-		{jobs.KindPMSMP, "Découverte de la cuisine collective", "G1603", "69007", "Lyon", 45.740, 4.840, nil, "a1", 1, Programme, "", "Restaurant solidaire", "siret-52345678900021", pmsmp.Discover},
-		{jobs.KindPMSMP, "Confirmer un projet en logistique", "N1103", "69800", "Saint-Priest", 45.716, 4.950, nil, "a1", 2, Programme, "", "Entrepôt Saint-Priest", "siret-44455566600011", pmsmp.Confirm},
+		{jobs.KindPMSMP, "Découverte du maraîchage", "A1414", "69440", "Mornant", 45.620, 4.670, nil, "a1", 1, Programme, "", "Ferme des Monts", "81234567800013", pmsmp.Discover},
+		{jobs.KindPMSMP, "Découverte de la cuisine collective", "G1603", "69007", "Lyon", 45.740, 4.840, nil, "a1", 1, Programme, "", "Restaurant solidaire", "52345678900024", pmsmp.Discover},
+		{jobs.KindPMSMP, "Confirmer un projet en logistique", "N1103", "69800", "Saint-Priest", 45.716, 4.950, nil, "a1", 2, Programme, "", "Entrepôt Saint-Priest", "44455566600015", pmsmp.Confirm},
 		{jobs.KindTraining, "Titre professionnel soudeur", "H2913", "69200", "Vénissieux", 45.700, 4.880, nil, "a2", 8, Programme, "", "AFPA Vénissieux", "", ""},
 		{jobs.KindTraining, "FLE à visée professionnelle (A2 → B1)", "G1602", "69001", "Lyon", 45.767, 4.834, nil, "a1", 15, Programme, "", "Alliance française", "", ""},
 		{jobs.KindJob, "Agent de fabrication", "H2909", "38000", "Grenoble", 45.190, 5.720, cdd6, "a2", 2, OtherAgency, "GRE-2026-001", "Alpes Industrie", "", ""},
@@ -145,6 +146,14 @@ func (s *seeder) opportunities(ctx context.Context) error {
 		}
 		if err := s.st.CreateOpportunity(ctx, op); err != nil {
 			return fmt.Errorf("seed offer %s: %w", o.title, err)
+		}
+		if op.PMSMP != nil {
+			// The host is in the programme's directory.
+			h := jobs.Host{OrganisationID: op.OrganisationID, SIRET: o.host, Name: o.employer, Address: o.city, Department: op.Place.Department,
+				Tutor: jobs.Tutor{Name: "Tuteur de démonstration", Role: "Responsable d'équipe"}, CreatedAt: s.now, UpdatedAt: s.now, Version: 1}
+			if err := s.st.CreateHost(ctx, h); err != nil && !apperr.Is(err, apperr.Conflict) {
+				return fmt.Errorf("seed host %s: %w", o.host, err)
+			}
 		}
 	}
 	return nil

@@ -98,6 +98,8 @@ type Contract struct {
 
 // PMSMP holds what a PMSMP placement adds: the host and the purpose.
 type PMSMP struct {
+	// HostID is the host's SIRET (a name for placements recorded before
+	// hosts had one).
 	HostID    string
 	Objective pmsmp.Objective
 	Tutor     string

@@ -59,6 +59,8 @@ type Service struct {
 	Store Store
 	// Submissions keeps the agencies' last bulk submissions (nil: none).
 	Submissions SubmissionStore
+	// Hosts keeps the directories of PMSMP hosts.
+	Hosts HostStore
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 	// Closed, if set, hears of each opportunity that stops being open

@@ -58,9 +58,10 @@ type ContractInput struct {
 	Months int `json:"months,omitempty" validate:"required_if=Type cdd,required_if=Type interim,min=0,max=36"`
 }
 
-// PMSMPInput holds what a PMSMP placement adds: the host and the purpose.
+// PMSMPInput holds what a PMSMP placement adds: the host, named by its
+// SIRET (spaces allowed; the PMSMP rules count per SIRET), and the purpose.
 type PMSMPInput struct {
-	HostID    string `json:"hostId" validate:"required,max=60"`
+	SIRET     string `json:"siret" validate:"required,siret"`
 	Objective string `json:"objective" validate:"required,oneof=discover confirm recruit"`
 	Tutor     string `json:"tutor,omitempty" validate:"max=100"`
 }
@@ -127,7 +128,8 @@ func (in OpportunityInput) Apply(o *jobs.Opportunity) {
 		o.Contract = &jobs.Contract{Type: in.Contract.Type, Months: in.Contract.Months}
 	}
 	if in.PMSMP != nil {
-		o.PMSMP = &jobs.PMSMP{HostID: in.PMSMP.HostID, Objective: pmsmp.Objective(in.PMSMP.Objective), Tutor: in.PMSMP.Tutor}
+		siret, _ := jobs.NormaliseSIRET(in.PMSMP.SIRET)
+		o.PMSMP = &jobs.PMSMP{HostID: siret, Objective: pmsmp.Objective(in.PMSMP.Objective), Tutor: in.PMSMP.Tutor}
 	}
 	f := in.French
 	o.French = jobs.FrenchRequirement{OralComprehension: f.OralComprehension, WrittenComprehension: f.WrittenComprehension,
@@ -155,7 +157,7 @@ func toOpportunityInput(o jobs.Opportunity) OpportunityInput {
 		in.Contract = &ContractInput{Type: o.Contract.Type, Months: o.Contract.Months}
 	}
 	if o.PMSMP != nil {
-		in.PMSMP = &PMSMPInput{HostID: o.PMSMP.HostID, Objective: string(o.PMSMP.Objective), Tutor: o.PMSMP.Tutor}
+		in.PMSMP = &PMSMPInput{SIRET: o.PMSMP.HostID, Objective: string(o.PMSMP.Objective), Tutor: o.PMSMP.Tutor}
 	}
 	return in
 }

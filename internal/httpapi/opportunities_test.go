@@ -27,18 +27,22 @@ func TestOpportunityRulesPerKind(t *testing.T) {
 		{"job without contract", func(m map[string]any) { m["kind"] = "job" }, 422, "/contract"},
 		{"pmsmp without host", func(m map[string]any) { m["endDate"] = start }, 422, "/pmsmp"},
 		{"pmsmp over a month", func(m map[string]any) {
-			m["pmsmp"] = map[string]any{"hostId": "h1", "objective": "discover"}
+			m["pmsmp"] = map[string]any{"siret": "73282932000074", "objective": "discover"}
 			m["endDate"] = "2099-12-31"
 		}, 422, "/endDate"},
 		{"end before start", func(m map[string]any) {
-			m["pmsmp"] = map[string]any{"hostId": "h1", "objective": "discover"}
+			m["pmsmp"] = map[string]any{"siret": "73282932000074", "objective": "discover"}
 			m["endDate"] = "2000-01-01"
 		}, 422, "/endDate"},
 		{"CDD without duration", func(m map[string]any) {
 			m["kind"], m["contract"] = "job", map[string]any{"type": "cdd"}
 		}, 422, "/contract/months"},
+		{"pmsmp with a SIRET whose checksum fails", func(m map[string]any) {
+			m["pmsmp"] = map[string]any{"siret": "73282932000075", "objective": "discover"}
+			m["endDate"] = start
+		}, 422, "/pmsmp/siret"},
 		{"valid pmsmp", func(m map[string]any) {
-			m["pmsmp"] = map[string]any{"hostId": "h1", "objective": "discover"}
+			m["pmsmp"] = map[string]any{"siret": "73282932000074", "objective": "discover"}
 			m["endDate"] = start
 		}, 201, ""},
 	} {

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -12,14 +13,20 @@ import (
 	"github.com/parcours-emploi/parcours/proposals"
 )
 
-// placement is a PMSMP at host with objective, starting in months.
+// Two hosts' SIRETs.
+const (
+	fermeUne  = "81234567800013"
+	fermeDeux = "52345678900024"
+)
+
+// placement is a PMSMP at host (its SIRET) with objective, starting in months.
 func placement(host, objective string, months int) map[string]any {
 	m := offer("Découverte maraîchage", "A1414", "69", "69440", 45.62, 4.67, "a1")
 	m["kind"] = "pmsmp"
 	delete(m, "contract")
 	start := civil.Of(time.Now().AddDate(0, months, 0))
 	m["startDate"], m["endDate"] = start, start.AddDate(0, 0, 13)
-	m["pmsmp"] = map[string]any{"hostId": host, "objective": objective}
+	m["pmsmp"] = map[string]any{"siret": host, "objective": objective}
 	return m
 }
 
@@ -32,9 +39,9 @@ func TestAcceptedPlacementsHoldThePMSMPRules(t *testing.T) {
 	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", body), http.StatusCreated).json(t, &b)
 
 	var first, sameObjective, otherHost httpapi.Opportunity
-	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", placement("ferme-1", "discover", 1)), http.StatusCreated).json(t, &first)
-	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", placement("ferme-1", "discover", 3)), http.StatusCreated).json(t, &sameObjective)
-	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", placement("ferme-2", "discover", 3)), http.StatusCreated).json(t, &otherHost)
+	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", placement(fermeUne, "discover", 1)), http.StatusCreated).json(t, &first)
+	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", placement("812 345 678 00013", "discover", 3)), http.StatusCreated).json(t, &sameObjective) // the same SIRET, spelt otherwise
+	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", placement(fermeDeux, "discover", 3)), http.StatusCreated).json(t, &otherHost)
 
 	accept := func(opening string) resp {
 		p := w.propose(w.advA, b.ID, "pmsmp", opening)
@@ -44,7 +51,7 @@ func TestAcceptedPlacementsHoldThePMSMPRules(t *testing.T) {
 	}
 	w.must(accept(first.ID), http.StatusOK)
 	conv, err := w.db.PMSMPConventions(context.Background(), w.orgA.ID, b.ID)
-	if err != nil || len(conv) != 1 || conv[0].HostID != "ferme-1" || conv[0].Objective != "discover" {
+	if err != nil || len(conv) != 1 || conv[0].HostID != fermeUne || conv[0].Objective != "discover" {
 		t.Fatalf("conventions after the first acceptance: %+v %v", conv, err)
 	}
 
@@ -83,8 +90,8 @@ func TestAcceptanceRefusesAPlacementTheRulesForbid(t *testing.T) {
 	var b httpapi.Beneficiary
 	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", body), http.StatusCreated).json(t, &b)
 	var one, two httpapi.Opportunity
-	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", placement("ferme-1", "confirm", 1)), http.StatusCreated).json(t, &one)
-	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", placement("ferme-1", "confirm", 2)), http.StatusCreated).json(t, &two)
+	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", placement(fermeUne, "confirm", 1)), http.StatusCreated).json(t, &one)
+	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", placement(fermeUne, "confirm", 2)), http.StatusCreated).json(t, &two)
 	// Both proposed and sent before either is accepted: the engine saw no
 	// convention yet, so the rule is held at acceptance.
 	p1 := w.propose(w.advA, b.ID, "pmsmp", one.ID)
@@ -117,7 +124,7 @@ func TestAConventionIsRenewedOnce(t *testing.T) {
 	var b httpapi.Beneficiary
 	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", body), http.StatusCreated).json(t, &b)
 	var o httpapi.Opportunity
-	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", placement("ferme-1", "confirm", 1)), http.StatusCreated).json(t, &o)
+	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", placement(fermeUne, "confirm", 1)), http.StatusCreated).json(t, &o)
 	p := w.propose(w.advA, b.ID, "pmsmp", o.ID)
 	w.must(w.act(w.advA, p.ID, "approve", nil), http.StatusOK)
 	w.must(w.act(w.advA, p.ID, "send", nil), http.StatusOK)
@@ -142,7 +149,7 @@ func TestAConventionIsRenewedOnce(t *testing.T) {
 	}
 	var r httpapi.Convention
 	w.must(renew(first.ID, start.AddDate(0, 0, 20)), http.StatusCreated).json(t, &r)
-	if r.RenewalOf != first.ID || r.HostID != "ferme-1" || r.Objective != "confirm" || r.StartDate != start || r.State != "recorded" {
+	if r.RenewalOf != first.ID || r.HostID != fermeUne || r.Objective != "confirm" || r.StartDate != start || r.State != "recorded" {
 		t.Errorf("renewal %+v", r)
 	}
 	// Once only: neither the first again nor the renewal.
@@ -153,5 +160,58 @@ func TestAConventionIsRenewedOnce(t *testing.T) {
 	w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries/"+b.ID+"/conventions", nil), http.StatusOK).json(t, &list)
 	if len(list.Items) != 2 {
 		t.Errorf("%d conventions, want the convention and its renewal", len(list.Items))
+	}
+}
+
+// TestTheHostDirectoryKnowsHostsBySIRET: a host is added by its SIRET under
+// any spelling, once; a SIRET whose checksum fails is named in French; the
+// directory finds hosts by the start of their name or SIRET and shows the
+// conventions people entered with them; another organisation sees none.
+func TestTheHostDirectoryKnowsHostsBySIRET(t *testing.T) {
+	w := newMWorld(t)
+	w.clock.t = time.Now()
+	host := map[string]any{"siret": "812 345 678 00013", "name": "Ferme des Monts", "address": "Mornant", "department": "69", "naf": "01.13Z",
+		"tutor": map[string]any{"name": "Claire Roux", "role": "Maraîchère", "email": "claire@ferme.example", "phone": "0478000000"}}
+	var h httpapi.Host
+	w.must(w.do(w.advA, "POST", "/api/v1/hosts", host), http.StatusCreated).json(t, &h)
+	if h.SIRET != fermeUne || h.Tutor.Name != "Claire Roux" {
+		t.Errorf("host %+v", h)
+	}
+	host["siret"] = fermeUne
+	w.must(w.do(w.advA, "POST", "/api/v1/hosts", host), http.StatusConflict)
+	host["siret"] = "812 345 678 00012"
+	p := w.must(w.do(w.advA, "POST", "/api/v1/hosts", host, hdr{"Accept-Language": "fr"}), http.StatusUnprocessableEntity).problem(t)
+	if len(p.Errors) != 1 || p.Errors[0].Pointer != "/siret" || !strings.Contains(p.Errors[0].Detail, "clé de contrôle") {
+		t.Errorf("a bad SIRET: %+v", p.Errors)
+	}
+	for _, q := range []string{"ferme", "MONTS", "812 345", "81234567800013"} {
+		var list struct{ Items []httpapi.Host }
+		w.must(w.do(w.advA, "GET", "/api/v1/hosts?q="+url.QueryEscape(q), nil), http.StatusOK).json(t, &list)
+		if len(list.Items) != 1 || list.Items[0].SIRET != fermeUne {
+			t.Errorf("q=%q found %+v", q, list.Items)
+		}
+	}
+	var none struct{ Items []httpapi.Host }
+	w.must(w.do(w.advB, "GET", "/api/v1/hosts?q=ferme", nil), http.StatusOK).json(t, &none)
+	if len(none.Items) != 0 {
+		t.Errorf("another organisation finds %+v", none.Items)
+	}
+	w.must(w.do(w.advB, "GET", "/api/v1/hosts/"+fermeUne, nil), http.StatusNotFound)
+
+	// A convention with the host shows on its page, found by any spelling.
+	body := amina(w.advA.user.ID)
+	body["project"].(map[string]any)["targetRome"] = []string{"A1414"}
+	var b httpapi.Beneficiary
+	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", body), http.StatusCreated).json(t, &b)
+	var o httpapi.Opportunity
+	w.must(w.do(w.advA, "POST", "/api/v1/opportunities", placement("81234567800013", "discover", 1)), http.StatusCreated).json(t, &o)
+	pr := w.propose(w.advA, b.ID, "pmsmp", o.ID)
+	w.must(w.act(w.advA, pr.ID, "approve", nil), http.StatusOK)
+	w.must(w.act(w.advA, pr.ID, "send", nil), http.StatusOK)
+	w.must(w.act(w.advA, pr.ID, "answer", map[string]any{"answer": "accepted"}), http.StatusOK)
+	var d httpapi.HostDetail
+	w.must(w.do(w.advA, "GET", "/api/v1/hosts/812%20345%20678%2000013", nil), http.StatusOK).json(t, &d)
+	if d.Name != "Ferme des Monts" || len(d.Conventions) != 1 || d.Conventions[0].BeneficiaryID != b.ID {
+		t.Errorf("host page %+v", d)
 	}
 }

@@ -68,6 +68,13 @@ func (s *Server) routes() []route {
 		{Method: "POST", Path: "/api/v1/agency/proposals/:id/answer", Summary: "Answer a candidate proposed on one of the agency's openings", Tag: "agency", Roles: agencies,
 			Request: AnswerInput{}, Responses: map[int]any{200: HostProposal{}}, Handler: s.answerHostProposal},
 
+		{Method: "POST", Path: "/api/v1/hosts", Summary: "Add a PMSMP host to the organisation's directory, by its SIRET (409 if the directory has it under any spelling)", Tag: "opportunities", Roles: staff,
+			Request: HostInput{}, Responses: map[int]any{201: Host{}}, Handler: s.createHost},
+		{Method: "GET", Path: "/api/v1/hosts", Summary: "Find the organisation's PMSMP hosts by the start of their name or SIRET", Tag: "opportunities", Roles: staff,
+			Query: HostQuery{}, Responses: map[int]any{200: page[Host]{}}, Handler: s.listHosts},
+		{Method: "GET", Path: "/api/v1/hosts/:siret", Summary: "Read a PMSMP host, under any spelling of its SIRET, with the conventions people entered with it", Tag: "opportunities", Roles: staff,
+			Responses: map[int]any{200: HostDetail{}}, Handler: s.getHost},
+
 		{Method: "POST", Path: "/api/v1/mentors", Summary: "Register a mentor", Tag: "mentors", Roles: staff,
 			Request: MentorInput{}, Responses: map[int]any{201: Mentor{}}, Handler: s.createMentor},
 		{Method: "GET", Path: "/api/v1/mentors", Summary: "List the organisation's mentors", Tag: "mentors", Roles: staff,

@@ -588,6 +588,10 @@ func oasApplyRules(s *oasSchema, t reflect.Type, r *oasRules) {
 			oasAddPattern(s, oasPostcodePattern)
 		case "date":
 			s.Format = "date"
+		case "siret":
+			oasAddPattern(s, `^[0-9 .-]{14,20}$`)
+		case "naf":
+			oasAddPattern(s, `^[0-9]{2}\.[0-9]{2}[A-Z]$`)
 		}
 	}
 }

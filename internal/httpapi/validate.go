@@ -17,6 +17,7 @@ import (
 
 	"github.com/parcours-emploi/parcours/apperr"
 	"github.com/parcours-emploi/parcours/civil"
+	"github.com/parcours-emploi/parcours/jobs"
 )
 
 // validation checks request values with validator/v10 and the custom tags of
@@ -30,6 +31,7 @@ type validation struct {
 var (
 	romePattern     = regexp.MustCompile(`^[A-N][0-9]{4}$`)
 	postcodePattern = regexp.MustCompile(`^[0-9]{5}$`)
+	nafPattern      = regexp.MustCompile(`^[0-9]{2}\.[0-9]{2}[A-Z]$`)
 	cefrLevels      = map[string]bool{"below-a1": true, "a1": true, "a2": true, "b1": true, "b2": true, "c1": true, "c2": true}
 )
 
@@ -58,6 +60,8 @@ var customTags = []struct {
 	{"departement", validDepartement, "{0} must be a French département code (01–95, 2A, 2B, 971–976).", "{0} doit être un code de département français (01–95, 2A, 2B, 971–976)."},
 	{"postcode", postcodePattern.MatchString, "{0} must be a French postcode of five digits.", "{0} doit être un code postal français à cinq chiffres."},
 	{"date", func(s string) bool { return civil.Date(s).Valid() }, "{0} must be a date written YYYY-MM-DD.", "{0} doit être une date au format AAAA-MM-JJ."},
+	{"siret", func(s string) bool { _, ok := jobs.NormaliseSIRET(s); return ok }, "{0} must be a SIRET: 14 digits whose checksum holds (spaces allowed).", "{0} doit être un numéro SIRET : 14 chiffres dont la clé de contrôle est juste (espaces acceptés)."},
+	{"naf", nafPattern.MatchString, "{0} must be a NAF code: two digits, a dot, two digits and a letter (56.10A).", "{0} doit être un code NAF : deux chiffres, un point, deux chiffres et une lettre (56.10A)."},
 }
 
 // Rules the stock translations lack, and messages of the decoder.

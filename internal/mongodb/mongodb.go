@@ -154,6 +154,9 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 	if err := d.migrateMentorPlaces(ctx); err != nil {
 		return err
 	}
+	if err := d.migrateHosts(ctx); err != nil {
+		return err
+	}
 	return d.ensure(ctx, append(append([]index(nil), indexes...), workIndexes...))
 }
 

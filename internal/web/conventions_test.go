@@ -34,7 +34,7 @@ func TestAnAdviserRenewsAConvention(t *testing.T) {
 	}
 	o, err := s.svc.Opportunities.Create(ctx, adv, jobs.Opportunity{Kind: jobs.KindPMSMP, Title: "Découverte de la boulangerie", ROME: "D1102",
 		Place: geo.Place{Department: ben.Department, Postcode: ben.Address.Postcode, City: ben.Address.City, Location: at},
-		Start: start, End: start.AddDate(0, 0, 13), Positions: 1, PMSMP: &jobs.PMSMP{HostID: "Boulangerie du Marché", Objective: pmsmp.Discover}})
+		Start: start, End: start.AddDate(0, 0, 13), Positions: 1, PMSMP: &jobs.PMSMP{HostID: "55208131766522", Objective: pmsmp.Discover}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestAnAdviserRenewsAConvention(t *testing.T) {
 	b := s.browser(1280, 900)
 	b.login("adviser")
 	b.visit("/beneficiaires/" + ben.ID + "?onglet=parcours")
-	b.waitText("#panel", "Boulangerie du Marché")
+	b.waitText("#panel", "55208131766522")
 	b.click(`#panel a[href$="/renouvellement"]`)
 	b.waitPath("/beneficiaires/" + ben.ID + "/conventions/")
 	b.waitText("h1", "Renouveler la convention de PMSMP")
@@ -71,7 +71,7 @@ func TestAnAdviserRenewsAConvention(t *testing.T) {
 	b.fill(map[string]string{"endDate": string(renewalStart.AddDate(0, 0, 9))})
 	b.click(`main form button[type="submit"]`)
 	b.waitText("#messages", "La convention est renouvelée")
-	b.waitText("#panel", "Renouvellement de la PMSMP avec Boulangerie du Marché")
+	b.waitText("#panel", "Renouvellement de la PMSMP avec 55208131766522")
 	if n := run(b, chromedp.Evaluate[int](`document.querySelectorAll('#panel a[href$="/renouvellement"]').length`)); n != 0 {
 		t.Errorf("%d renewal links after the renewal, want none", n)
 	}

@@ -95,7 +95,7 @@ var formLabels = map[string]labels{
 		"description":                         "opportunity.description",
 		"contract.type":                       "opportunity.field.contract",
 		"contract.months":                     "field.situation.durationMonths",
-		"pmsmp.hostId":                        "opportunity.host",
+		"pmsmp.siret":                         "opportunity.siret",
 		"pmsmp.objective":                     "opportunity.objective",
 		"pmsmp.tutor":                         "opportunity.tutor",
 		"place.department":                    "field.department",

@@ -57,6 +57,8 @@ func (c *Console) opportunitiesPage(ctx *fiber.Ctx) error {
 }
 
 type opportunityView struct {
+	// Host is the PMSMP host as the organisation's directory knows it.
+	Host *jobs.Host
 	O    *jobs.Opportunity
 	Kind string
 	Own  bool
@@ -67,7 +69,15 @@ func (c *Console) opportunityPage(ctx *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := c.page(ctx, "opportunity.title", "opportunities", opportunityView{O: &o, Kind: string(o.Kind), Own: o.OrganisationID == who(ctx).OrganisationID})
+	ov := opportunityView{O: &o, Kind: string(o.Kind), Own: o.OrganisationID == who(ctx).OrganisationID}
+	if o.PMSMP != nil {
+		if h, err := c.svc.Opportunities.Host(ctx.UserContext(), who(ctx), o.PMSMP.HostID); err == nil {
+			ov.Host = &h.Host
+		} else if !apperr.Is(err, apperr.NotFound) {
+			return err
+		}
+	}
+	v := c.page(ctx, "opportunity.title", "opportunities", ov)
 	v.Title = o.Title
 	return c.render(ctx, fiber.StatusOK, "opportunity", v)
 }
@@ -216,7 +226,7 @@ func opportunityValues(o jobs.Opportunity) url.Values {
 		}
 	}
 	if o.PMSMP != nil {
-		set("pmsmp.hostId", o.PMSMP.HostID)
+		set("pmsmp.siret", o.PMSMP.HostID)
 		set("pmsmp.objective", string(o.PMSMP.Objective))
 		set("pmsmp.tutor", o.PMSMP.Tutor)
 	}
