@@ -12,6 +12,7 @@ import (
 	"github.com/parcours-emploi/parcours/announce"
 	"github.com/parcours-emploi/parcours/batches"
 	"github.com/parcours-emploi/parcours/candidates"
+	"github.com/parcours-emploi/parcours/conventions"
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/matching"
 	"github.com/parcours-emploi/parcours/mentoring"
@@ -35,6 +36,7 @@ type Store interface {
 	jobs.ConventionStore
 	jobs.SubmissionStore
 	jobs.HostStore
+	conventions.Store
 	mentoring.MentorStore
 	mentoring.MentorshipStore
 	mentoring.PlaceStore
@@ -78,6 +80,9 @@ type Services struct {
 	Mentoring     *mentoring.Service
 	Suggestions   *suggestions.Service
 	Batches       *batches.Service
+	// Documents are the PMSMP conventions as documents: signatures,
+	// validation, the placement, its assessment.
+	Documents *conventions.Service
 	// Engine and Loader are shared by suggestions, proposals and batches,
 	// so they evaluate alike.
 	Engine *matching.Engine
@@ -128,6 +133,8 @@ func New(st Store, queue Queue, set Settings) *Services {
 		Runner:      &batches.Runner{Store: st, Loader: loader, Proposals: st, Engine: engine, Now: now},
 	}
 	s.Team = &access.Team{Store: st, Logins: s.Logins, Mailer: nt, Now: now}
+	s.Documents = &conventions.Service{Store: st, Conventions: st, Hosts: st, People: st, Situations: s.Beneficiaries, Users: st,
+		Mail: nt, Audit: st, Now: now}
 	// An offer that closes withdraws the proposals waiting on it.
 	s.Opportunities.Closed = func(ctx context.Context, o jobs.Opportunity, by string) {
 		_, _ = s.Proposals.WithdrawOn(ctx, o, by)

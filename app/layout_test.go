@@ -45,7 +45,7 @@ func packages(t *testing.T) map[string]listed {
 // frameworks are what only adapters may use.
 var frameworks = []string{"github.com/gofiber/", "github.com/hibiken/asynq", "go.mongodb.org/mongo-driver", "github.com/FerretDB/",
 	"github.com/alicebob/miniredis", "github.com/redis/go-redis", "github.com/go-playground/validator",
-	"github.com/wneessen/go-mail", "github.com/emersion/go-smtp", "github.com/nicksnyder/go-i18n"}
+	"github.com/wneessen/go-mail", "github.com/emersion/go-smtp", "github.com/nicksnyder/go-i18n", "github.com/go-pdf/fpdf"}
 
 func isFramework(path string) bool {
 	for _, f := range frameworks {

@@ -50,10 +50,23 @@ func newBackground(st *stores, cfg config, log *slog.Logger) (*background, error
 		svc.Announce.Logger = log
 	}
 	bg := &background{client: client, svc: svc, log: log}
+	housekeeping := workers.ProposalHousekeeping(svc.Proposals, svc.Mentoring, log)
 	bg.handlers = &workers.Handlers{
 		Runner: svc.Runner, Batches: st.DB, Queue: client, Measurements: st.DB,
-		Expire:   st.DB.ExpireOpportunities,
-		Remind:   workers.ProposalHousekeeping(svc.Proposals, svc.Mentoring, log),
+		Expire: st.DB.ExpireOpportunities,
+		// With the proposals' housekeeping, the PMSMP conventions: the
+		// reminder before the start, and the start itself.
+		Remind: func(ctx context.Context, now time.Time) error {
+			if err := housekeeping(ctx, now); err != nil {
+				return err
+			}
+			if n, err := svc.Documents.Remind(ctx, now); err != nil {
+				return err
+			} else if n > 0 {
+				log.Info("PMSMP start reminders sent", "conventions", n)
+			}
+			return nil
+		},
 		Notify:   svc.Notify,
 		Announce: svc.Announce,
 		Sessions: svc.Logins.SweepSessions,

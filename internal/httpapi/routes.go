@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/parcours-emploi/parcours/access"
+	"github.com/parcours-emploi/parcours/conventions"
 )
 
 // Role sets used by the routes.
@@ -131,6 +132,26 @@ func (s *Server) routes() []route {
 			Responses: map[int]any{200: page[Convention]{}}, Handler: s.listConventions},
 		{Method: "POST", Path: "/api/v1/beneficiaries/:id/conventions/:conventionId/renewal", Summary: "Renew a recorded PMSMP convention once, same host and objectives, from the day after it ends (409 naming each PMSMP rule it would break)", Tag: "outcomes", Roles: staff,
 			Request: RenewalInput{}, Responses: map[int]any{201: Convention{}}, Handler: s.renewConvention},
+		{Method: "POST", Path: "/api/v1/beneficiaries/:id/conventions/:conventionId/document", Summary: "Draft the document of a recorded PMSMP convention: parties, content, schedule, risks", Tag: "outcomes", Roles: staff,
+			Request: DocumentInput{}, Responses: map[int]any{201: Document{}}, Handler: s.createDocument},
+		{Method: "GET", Path: "/api/v1/convention-documents/:id", Summary: "Read a PMSMP convention document", Tag: "outcomes", Roles: staff,
+			Responses: map[int]any{200: Document{}}, Handler: s.getDocument},
+		{Method: "GET", Path: "/api/v1/convention-documents/:id/pdf", Summary: "The PMSMP convention as a PDF", Tag: "outcomes", Roles: staff,
+			Responses: map[int]any{200: nil}, ContentTypes: []string{"application/pdf"}, Handler: s.documentPDF},
+		{Method: "POST", Path: "/api/v1/convention-documents/:id/send", Summary: "Send the convention for signature: each party gets a single-use link by e-mail", Tag: "outcomes", Roles: staff,
+			Responses: map[int]any{200: Document{}}, Handler: s.sendDocument},
+		{Method: "POST", Path: "/api/v1/convention-documents/:id/validate", Summary: "The prescriber validates the signed convention", Tag: "outcomes", Roles: staff,
+			Request: ReasonInput{}, Responses: map[int]any{200: Document{}}, Handler: s.documentStep(conventions.Validated)},
+		{Method: "POST", Path: "/api/v1/convention-documents/:id/start", Summary: "The placement starts", Tag: "outcomes", Roles: staff,
+			Request: ReasonInput{}, Responses: map[int]any{200: Document{}}, Handler: s.documentStep(conventions.InProgress)},
+		{Method: "POST", Path: "/api/v1/convention-documents/:id/end", Summary: "The placement ends: the tutor is asked for the assessment", Tag: "outcomes", Roles: staff,
+			Request: ReasonInput{}, Responses: map[int]any{200: Document{}}, Handler: s.documentStep(conventions.Ended)},
+		{Method: "POST", Path: "/api/v1/convention-documents/:id/cancel", Summary: "Cancel the convention, with a reason", Tag: "outcomes", Roles: staff,
+			Request: ReasonInput{}, Responses: map[int]any{200: Document{}}, Handler: s.documentStep(conventions.Cancelled)},
+		{Method: "POST", Path: "/api/v1/convention-documents/:id/reject", Summary: "The prescriber rejects the convention, with a reason", Tag: "outcomes", Roles: staff,
+			Request: ReasonInput{}, Responses: map[int]any{200: Document{}}, Handler: s.documentStep(conventions.Rejected)},
+		{Method: "POST", Path: "/api/v1/convention-documents/:id/assessment", Summary: "Record the assessment of an ended placement; a hire becomes the beneficiary's situation", Tag: "outcomes", Roles: staff,
+			Request: AssessmentInput{}, Responses: map[int]any{200: Document{}}, Handler: s.assessDocument},
 		{Method: "POST", Path: "/api/v1/beneficiaries/:id/situations", Summary: "Record a dated situation (contract, training, internship, job search, programme exit)", Tag: "outcomes", Roles: staff,
 			Request: SituationInput{}, Responses: map[int]any{201: Situation{}}, Handler: s.createSituation},
 		{Method: "GET", Path: "/api/v1/beneficiaries/:id/situations", Summary: "List a beneficiary's situations by start date (audit-logged)", Tag: "outcomes", Roles: staff,

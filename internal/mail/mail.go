@@ -80,6 +80,9 @@ func (w *Writer) Write(m notify.Message) (Written, error) {
 	switch m.Kind {
 	case notify.LoginLink, notify.Invitation:
 		v.URL = w.PublicURL + "/connexion/lien/" + url.PathEscape(m.Data["secret"])
+	case "convention-signature":
+		v.URL = w.PublicURL + "/signature/" + url.PathEscape(m.Data["document"]) + "/" + url.PathEscape(m.Data["party"]) + "/" + url.PathEscape(m.Data["secret"])
+	case "convention-reminder", "convention-assessment":
 	default:
 		n, err := w.newsOf(m, lang)
 		if err != nil {

@@ -193,7 +193,7 @@ func (d *DB) Enrolments(ctx context.Context, f pathways.EnrolmentFilter) ([]path
 }
 
 // workIndexes are the indexes of the background work's collections.
-var workIndexes = concat(batchIndexes, situationIndexes, measurementIndexes, outboxIndexes, hostIndexes)
+var workIndexes = concat(batchIndexes, situationIndexes, measurementIndexes, outboxIndexes, hostIndexes, documentIndexes)
 
 func concat(lists ...[]index) []index {
 	var out []index

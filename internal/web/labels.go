@@ -30,6 +30,7 @@ var formLabels = map[string]labels{
 		"agency": "team.key.agency", "label": "team.key.label", "contact": "team.key.contact"},
 	"audit":              {"personne": "audit.person", "du": "audit.from", "au": "audit.to"},
 	"convention-renewal": {"endDate": "renewal.end"},
+	"signature":          {"name": "signature.name"},
 	"mentor-proposal": {
 		"reason":        "mentor.decline.reason",
 		"availableFrom": "mentor.decline.date",

@@ -141,6 +141,8 @@ func (c *Console) Routes(a *fiber.App) {
 	in(post, "/compte/notifications", c.checkCSRF, c.chooseNotices)
 	public(get, "/desabonnement/:user/:kind/:token", c.unsubscribePage)
 	public(post, "/desabonnement/:user/:kind/:token", c.unsubscribe)
+	public(get, "/signature/:doc/:party/:token", c.signaturePage)
+	public(post, "/signature/:doc/:party/:token", c.sign)
 
 	mentor(get, "/mentor", c.mentorHome)
 	mentor(get, "/mentor/propositions/:id", c.mentorProposalPage)

@@ -1,0 +1,265 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parcours-emploi/parcours/access"
+	"github.com/parcours-emploi/parcours/civil"
+	"github.com/parcours-emploi/parcours/geo"
+	"github.com/parcours-emploi/parcours/ids"
+	"github.com/parcours-emploi/parcours/jobs"
+	"github.com/parcours-emploi/parcours/pathways"
+	"github.com/parcours-emploi/parcours/pmsmp"
+	"github.com/parcours-emploi/parcours/proposals"
+)
+
+// A PMSMP convention from draft to assessment, through HTTP: the adviser
+// drafts and sends it, the three parties sign through the links they
+// receive over SMTP, the prescriber validates, the parties are reminded
+// before the start, the placement starts and ends, and the tutor's
+// assessment with a hire becomes the person's situation. A used or wrong
+// link changes nothing; the PDF holds the parties, dates and objectives.
+func TestAConventionGoesFromDraftToAssessment(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	adv := s.principal("adviser")
+	list, _, err := s.svc.Beneficiaries.List(ctx, adv, benAll())
+	if err != nil || len(list) == 0 {
+		t.Fatalf("no beneficiary: %v", err)
+	}
+	ben := list[0]
+	start := civil.InFrance(time.Now()).AddDate(0, 0, 20)
+	at := ben.Address.Location
+	if at == nil {
+		at = &geo.Point{Lat: 45.75, Lon: 4.85}
+	}
+	if _, err := s.svc.Opportunities.CreateHost(ctx, adv, jobs.Host{SIRET: "552 081 317 66522", Name: "Boulangerie du Marché", Address: "3 place du Marché, Lyon",
+		Tutor: jobs.Tutor{Name: "Paul Morel", Role: "Artisan boulanger", Email: "paul.morel@boulangerie.test"}}); err != nil {
+		t.Fatal(err)
+	}
+	o, err := s.svc.Opportunities.Create(ctx, adv, jobs.Opportunity{Kind: jobs.KindPMSMP, Title: "Découverte de la boulangerie", ROME: "D1102",
+		Place: geo.Place{Department: ben.Department, Postcode: ben.Address.Postcode, City: ben.Address.City, Location: at},
+		Start: start, End: start.AddDate(0, 0, 13), Positions: 1, PMSMP: &jobs.PMSMP{HostID: "55208131766522", Objective: pmsmp.Discover}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.svc.Proposals.Propose(ctx, adv, ben.ID, proposals.KindPMSMP, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []func() (proposals.Proposal, error){
+		func() (proposals.Proposal, error) { return s.svc.Proposals.Approve(ctx, adv, p.ID) },
+		func() (proposals.Proposal, error) { return s.svc.Proposals.Send(ctx, adv, p.ID) },
+		func() (proposals.Proposal, error) { return s.svc.Proposals.Answer(ctx, adv, p.ID, true, "") },
+	} {
+		if _, err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	convs, err := s.svc.Proposals.ConventionsOf(ctx, adv, ben.ID)
+	if err != nil || len(convs) != 1 {
+		t.Fatalf("conventions %+v %v", convs, err)
+	}
+
+	// The API, with the adviser's key.
+	org, err := s.svc.Access.Organisation(ctx, adv.OrganisationID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, _, _, err := access.IssueKey(ctx, s.db, org, access.Adviser, "Intégration", "test", time.Now(), ids.New)
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := func(method, path string, body any, want int) []byte {
+		t.Helper()
+		var rdr io.Reader
+		if body != nil {
+			raw, _ := json.Marshal(body)
+			rdr = bytes.NewReader(raw)
+		}
+		req, _ := http.NewRequest(method, s.URL+path, rdr)
+		req.Header.Set("Authorization", "Bearer "+secret)
+		req.Header.Set("Accept-Language", "fr")
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		out, _ := io.ReadAll(res.Body)
+		if res.StatusCode != want {
+			t.Fatalf("%s %s: %d, want %d: %s", method, path, res.StatusCode, want, out)
+		}
+		return out
+	}
+	var doc struct {
+		ID, State   string
+		Version     int64
+		Signatories []struct{ Party, Email, SignedAs string }
+	}
+	read := func() {
+		t.Helper()
+		if err := json.Unmarshal(api("GET", "/api/v1/convention-documents/"+doc.ID, nil, http.StatusOK), &doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	draft := map[string]any{"beneficiaryEmail": "personne@parcours.test", "prescriberKind": "france-travail", "prescriberName": "Agence Lyon Part-Dieu",
+		"schedule": "Du lundi au vendredi, 8 h – 12 h", "hoursPerWeek": 20, "place": "3 place du Marché, Lyon",
+		"objectives": "Découvrir le pétrissage et la cuisson", "tasks": "Préparer les pâtes, enfourner, nettoyer le fournil",
+		"risks": "Brûlures, charges", "equipment": "Gants anti-chaleur, chaussures de sécurité"}
+	api("POST", "/api/v1/beneficiaries/"+ben.ID+"/conventions/"+convs[0].ID+"/document", map[string]any{"prescriberKind": "france-travail"}, http.StatusUnprocessableEntity)
+	if err := json.Unmarshal(api("POST", "/api/v1/beneficiaries/"+ben.ID+"/conventions/"+convs[0].ID+"/document", draft, http.StatusCreated), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.State != "draft" || len(doc.Signatories) != 3 || doc.Signatories[1].Email != "paul.morel@boulangerie.test" {
+		t.Fatalf("draft %+v", doc)
+	}
+	api("POST", "/api/v1/convention-documents/"+doc.ID+"/validate", nil, http.StatusConflict) // not signed yet
+	api("POST", "/api/v1/convention-documents/"+doc.ID+"/send", nil, http.StatusOK)
+
+	// Each party's link, received over SMTP.
+	linkRE := regexp.MustCompile(regexp.QuoteMeta(s.URL) + `/signature/[^\s]+`)
+	linkOf := func(addr string) string {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			for _, m := range s.smtp.MailsTo(addr) {
+				if l := linkRE.FindString(m.Part("text/plain")); l != "" {
+					return l
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no signature link to %s within 30 s", addr)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	c := s.client("")
+	sign := func(link, name string) (int, string) {
+		t.Helper()
+		res, err := c.PostForm(link, url.Values{"name": {name}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	links := map[string]string{}
+	for _, sig := range doc.Signatories {
+		links[sig.Party] = linkOf(sig.Email)
+	}
+	status, body := s.get(c, strings.TrimPrefix(links["host"], s.URL))
+	if status != http.StatusOK || !strings.Contains(body, "Découvrir le pétrissage et la cuisson") || !strings.Contains(body, "Gants anti-chaleur") {
+		t.Fatalf("the host's link opens %d without the whole convention", status)
+	}
+	if words := englishIn(t, body); len(words) > 0 {
+		t.Errorf("the signature page shows English: %v", words)
+	}
+	// On a phone, the page passes axe.
+	b := s.browser(390, 844)
+	b.visit(strings.TrimPrefix(links["beneficiary"], s.URL))
+	b.waitText("h1", "Convention de PMSMP à signer")
+	b.axe()
+	if status, _ := s.get(c, strings.TrimPrefix(links["host"], s.URL)+"x"); status != http.StatusNotFound {
+		t.Errorf("a wrong secret opens %d, want 404", status)
+	}
+	for _, party := range []string{"beneficiary", "host", "structure"} {
+		if status, body := sign(links[party], "Signé "+party); status != http.StatusOK || !strings.Contains(body, "Vous avez signé cette convention") {
+			t.Fatalf("%s signs: %d", party, status)
+		}
+		read()
+		want := map[string]string{"beneficiary": "partially-signed", "host": "partially-signed", "structure": "signed"}[party]
+		if doc.State != want {
+			t.Errorf("after %s signed, the convention is %s, want %s", party, doc.State, want)
+		}
+	}
+	// A used link says so and changes nothing.
+	version := doc.Version
+	if status, body := sign(links["host"], "Quelqu'un d'autre"); status != http.StatusOK || !strings.Contains(body, "Ce lien ne sert plus") {
+		t.Errorf("a used link: %d", status)
+	}
+	if read(); doc.Version != version || doc.Signatories[1].SignedAs != "Signé host" {
+		t.Errorf("a used link changed the convention: %+v", doc)
+	}
+
+	api("POST", "/api/v1/convention-documents/"+doc.ID+"/validate", nil, http.StatusOK)
+	// Two working days before the start, every party is reminded, once.
+	day := start.AddDate(0, 0, -1)
+	for day.Time().Weekday() == time.Saturday || day.Time().Weekday() == time.Sunday {
+		day = day.AddDate(0, 0, -1)
+	}
+	for range 2 {
+		if _, err := s.svc.Documents.Remind(ctx, day.Time().Add(9*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.smtp.WaitFor(ctx, "personne@parcours.test", 2); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	reminders := 0
+	for _, m := range s.smtp.MailsTo("paul.morel@boulangerie.test") {
+		if strings.Contains(m.Part("text/plain"), "commence le") {
+			reminders++
+		}
+	}
+	if reminders != 1 {
+		t.Errorf("the tutor got %d reminders, want 1", reminders)
+	}
+	// The first day, the placement starts.
+	if _, err := s.svc.Documents.Remind(ctx, start.Time().Add(8*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if read(); doc.State != "in-progress" {
+		t.Errorf("on its first day the convention is %s", doc.State)
+	}
+	api("POST", "/api/v1/convention-documents/"+doc.ID+"/end", nil, http.StatusOK)
+	api("POST", "/api/v1/convention-documents/"+doc.ID+"/assessment", map[string]any{"outcome": "completed", "skills": "Pétrissage, rigueur", "hired": true}, http.StatusUnprocessableEntity)
+	api("POST", "/api/v1/convention-documents/"+doc.ID+"/assessment", map[string]any{"outcome": "completed", "skills": "Pétrissage, rigueur", "hired": true, "contract": "cdi"}, http.StatusOK)
+	sits, err := s.svc.Beneficiaries.ListSituations(ctx, adv, ben.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hired bool
+	for _, x := range sits {
+		hired = hired || (x.Kind == pathways.SituationCDI && x.Start == start.AddDate(0, 0, 14))
+	}
+	if !hired {
+		t.Errorf("the hire is not a situation: %+v", sits)
+	}
+
+	// The PDF holds the parties, the dates and the objectives.
+	raw := api("GET", "/api/v1/convention-documents/"+doc.ID+"/pdf", nil, http.StatusOK)
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("no pdftotext: .ci/run installs poppler-utils to read the PDF")
+		}
+		t.Skip("no pdftotext on this machine (apt-get install poppler-utils)")
+	}
+	cmd := exec.Command("pdftotext", "-layout", "-", "-")
+	cmd.Stdin = bytes.NewReader(raw)
+	text, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{ben.FirstName + " " + ben.LastName, "Boulangerie du Marché", "55208131766522", "Paul Morel",
+		"du " + start.French() + " au " + start.AddDate(0, 0, 13).French(), "Découvrir le pétrissage et la cuisson", "Signé beneficiary"} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("the PDF lacks %q:\n%s", want, text)
+		}
+	}
+}
