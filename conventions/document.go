@@ -140,9 +140,13 @@ type Document struct {
 	State        State
 	History      []Transition
 	Assessment   *Assessment
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	Version      int64
+	// AssessmentTokenHash is the SHA-256 of the tutor's assessment link's
+	// secret, sent when the placement ends; AssessmentExpires when it ends.
+	AssessmentTokenHash string
+	AssessmentExpires   time.Time
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+	Version             int64
 }
 
 // TutorOf is the host's tutor on the document.

@@ -314,23 +314,81 @@ func (s *Service) Move(ctx context.Context, who access.Principal, id string, to 
 	if to != Validated && to != InProgress && to != Ended && to != Cancelled && to != Rejected {
 		return Document{}, apperr.NotFoundf("No such step.").FR("Aucune étape de ce nom.")
 	}
-	d, err := s.change(ctx, who.OrganisationID, id, func(d Document) (Document, error) { return d.Advance(to, who.UserID, reason, s.now()) })
+	var secret string
+	d, err := s.change(ctx, who.OrganisationID, id, func(d Document) (Document, error) {
+		n, err := d.Advance(to, who.UserID, reason, s.now())
+		if err == nil && to == Ended {
+			var hash string
+			secret, hash = newSecret()
+			n.AssessmentTokenHash, n.AssessmentExpires = hash, s.now().Add(AssessmentLifetime)
+		}
+		return n, err
+	})
 	if err != nil || to != Ended {
 		return d, err
 	}
-	return d, s.askAssessment(ctx, d)
+	return d, s.askAssessment(ctx, d, secret)
 }
 
-func (s *Service) askAssessment(ctx context.Context, d Document) error {
+// AssessmentLifetime is how long the tutor's assessment link works.
+const AssessmentLifetime = 30 * 24 * time.Hour
+
+// askAssessment sends the tutor the link to the assessment.
+func (s *Service) askAssessment(ctx context.Context, d Document, secret string) error {
 	sig, _ := d.Signatory(Host)
 	return s.Mail.Send(context.WithoutCancel(ctx), notify.Message{ID: string(MailAssessment) + ":" + d.ID, Kind: MailAssessment,
 		To: sig.Email, Name: sig.Name, Lang: access.French,
-		Data: map[string]string{"document": d.ID, "beneficiary": d.BeneficiaryName, "host": d.hostLabel()}})
+		Data: map[string]string{"document": d.ID, "beneficiary": d.BeneficiaryName, "host": d.hostLabel(), "secret": secret}})
+}
+
+// AssessmentLink is what the tutor's assessment link opens.
+type AssessmentLink struct {
+	Document Document
+	// Done and Expired say why the link cannot assess any more.
+	Done, Expired bool
+}
+
+// OpenAssessment reads the document the tutor's assessment link names;
+// apperr.NotFound for a link that is not one.
+func (s *Service) OpenAssessment(ctx context.Context, id, secret string) (AssessmentLink, error) {
+	notFound := apperr.NotFoundf("This assessment link is not valid.").FR("Ce lien de bilan n'est pas valable.")
+	d, err := s.Store.DocumentByID(ctx, id)
+	if apperr.Is(err, apperr.NotFound) {
+		return AssessmentLink{}, notFound
+	}
+	if err != nil {
+		return AssessmentLink{}, err
+	}
+	h := sha256.Sum256([]byte(secret))
+	if d.AssessmentTokenHash == "" || subtle.ConstantTimeCompare([]byte(d.AssessmentTokenHash), []byte(hex.EncodeToString(h[:]))) != 1 {
+		return AssessmentLink{}, notFound
+	}
+	return AssessmentLink{Document: d, Done: d.State == Assessed, Expired: s.now().After(d.AssessmentExpires)}, nil
+}
+
+// AssessByLink records the tutor's assessment through their link, once.
+func (s *Service) AssessByLink(ctx context.Context, id, secret string, a Assessment) (Document, error) {
+	l, err := s.OpenAssessment(ctx, id, secret)
+	if err != nil {
+		return Document{}, err
+	}
+	switch {
+	case l.Done:
+		return l.Document, apperr.Conflictf("The assessment is recorded already.").FR("Le bilan est déjà enregistré.")
+	case l.Expired:
+		return l.Document, apperr.Conflictf("This assessment link has expired; tell the adviser.").FR("Ce lien de bilan a expiré ; prévenez le conseiller.")
+	}
+	tutor := access.Principal{UserID: "tutor:" + l.Document.ID, OrganisationID: l.Document.OrganisationID, Role: access.Adviser}
+	return s.Assess(ctx, tutor, id, a)
 }
 
 // Assess records the assessment of an ended placement; a hire becomes the
 // beneficiary's situation from the day after the placement.
 func (s *Service) Assess(ctx context.Context, who access.Principal, id string, a Assessment) (Document, error) {
+	if a.Hired && a.Contract == "" {
+		return Document{}, apperr.Invalidf([]apperr.FieldError{{Pointer: "/contract", Tag: "required_if",
+			Detail: "Which contract is the hire?", DetailFR: "Avec quel contrat est-ce une embauche ?"}}, "The contract is missing.").FR("Le contrat manque.")
+	}
 	if !slices.Contains(Outcomes, a.Outcome) {
 		return Document{}, apperr.Invalidf([]apperr.FieldError{{Pointer: "/outcome", Tag: "oneof",
 			Detail: "The outcome is completed, partially-completed or did-not-show.", DetailFR: "Le déroulé est completed, partially-completed ou did-not-show."}},

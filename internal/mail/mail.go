@@ -82,7 +82,9 @@ func (w *Writer) Write(m notify.Message) (Written, error) {
 		v.URL = w.PublicURL + "/connexion/lien/" + url.PathEscape(m.Data["secret"])
 	case "convention-signature":
 		v.URL = w.PublicURL + "/signature/" + url.PathEscape(m.Data["document"]) + "/" + url.PathEscape(m.Data["party"]) + "/" + url.PathEscape(m.Data["secret"])
-	case "convention-reminder", "convention-assessment":
+	case "convention-assessment":
+		v.URL = w.PublicURL + "/bilan/" + url.PathEscape(m.Data["document"]) + "/" + url.PathEscape(m.Data["secret"])
+	case "convention-reminder":
 	default:
 		n, err := w.newsOf(m, lang)
 		if err != nil {

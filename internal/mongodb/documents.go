@@ -49,6 +49,8 @@ type documentDoc struct {
 	State           string          `bson:"state"`
 	History         []docStepPart   `bson:"history"`
 	Assessment      *assessmentPart `bson:"assessment,omitempty"`
+	AssessmentToken string          `bson:"assessmentTokenHash,omitempty"`
+	AssessmentUntil time.Time       `bson:"assessmentExpires,omitempty"`
 	CreatedAt       time.Time       `bson:"createdAt"`
 	UpdatedAt       time.Time       `bson:"updatedAt"`
 	Version         int64           `bson:"version"`
@@ -95,7 +97,7 @@ func toDocumentDoc(d conventions.Document) documentDoc {
 		AdviserID: d.AdviserID, Start: d.Start, End: d.End, Schedule: d.Schedule, HoursPerWeek: d.HoursPerWeek, Place: d.Place,
 		Objective: d.Objective, Objectives: d.Objectives, Tasks: d.Tasks, Risks: d.Risks, Equipment: d.Equipment,
 		State: string(d.State), CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version,
-		Signatories: []signatoryPart{}, History: []docStepPart{}}
+		Signatories: []signatoryPart{}, History: []docStepPart{}, AssessmentToken: d.AssessmentTokenHash, AssessmentUntil: d.AssessmentExpires}
 	for _, s := range d.Signatories {
 		p := signatoryPart{Party: string(s.Party), Name: s.Name, Email: s.Email, TokenHash: s.TokenHash, Expires: s.Expires}
 		if s.Signed != nil {
@@ -119,7 +121,7 @@ func toDocument(d documentDoc) conventions.Document {
 		AdviserID: d.AdviserID, Start: d.Start, End: d.End, Schedule: d.Schedule, HoursPerWeek: d.HoursPerWeek, Place: d.Place,
 		Objective: d.Objective, Objectives: d.Objectives, Tasks: d.Tasks, Risks: d.Risks, Equipment: d.Equipment,
 		State: conventions.State(d.State), CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), Version: d.Version,
-		Signatories: []conventions.Signatory{}, History: []conventions.Transition{}}
+		Signatories: []conventions.Signatory{}, History: []conventions.Transition{}, AssessmentTokenHash: d.AssessmentToken, AssessmentExpires: d.AssessmentUntil.UTC()}
 	for _, s := range d.Signatories {
 		x := conventions.Signatory{Party: conventions.Party(s.Party), Name: s.Name, Email: s.Email, TokenHash: s.TokenHash, Expires: s.Expires.UTC()}
 		if s.Signed != nil {

@@ -80,3 +80,23 @@ func TestAnAdviserRenewsAConvention(t *testing.T) {
 		t.Errorf("conventions %+v %v", convs, err)
 	}
 }
+
+// The PMSMP form offers the directory's hosts as one types their name.
+func TestThePMSMPFormOffersTheDirectorysHosts(t *testing.T) {
+	s := newSite(t)
+	b := s.browser(1280, 900)
+	b.login("adviser")
+	b.visit("/opportunites/nouvelle?type=pmsmp")
+	run(b, chromedp.SendKeys(`[id="f-pmsmp.siret"]`, "ferme"))
+	deadline := time.Now().Add(20 * time.Second)
+	for run(b, chromedp.Evaluate[int](`document.querySelectorAll('[id="l-pmsmp.siret"] option[value="81234567800013"]').length`)) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the host list offers no Ferme des Monts: %s", run(b, chromedp.Evaluate[string](`document.getElementById("l-pmsmp.siret").innerHTML`)))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if label := run(b, chromedp.Evaluate[string](`document.querySelector('[id="l-pmsmp.siret"] option').textContent`)); !strings.Contains(label, "Ferme des Monts") {
+		t.Errorf("the option reads %q", label)
+	}
+	b.axe()
+}

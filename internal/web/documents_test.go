@@ -229,7 +229,44 @@ func TestAConventionGoesFromDraftToAssessment(t *testing.T) {
 	}
 	api("POST", "/api/v1/convention-documents/"+doc.ID+"/end", nil, http.StatusOK)
 	api("POST", "/api/v1/convention-documents/"+doc.ID+"/assessment", map[string]any{"outcome": "completed", "skills": "Pétrissage, rigueur", "hired": true}, http.StatusUnprocessableEntity)
-	api("POST", "/api/v1/convention-documents/"+doc.ID+"/assessment", map[string]any{"outcome": "completed", "skills": "Pétrissage, rigueur", "hired": true, "contract": "cdi"}, http.StatusOK)
+	// The tutor gives the assessment through the link the end sent.
+	bilanRE := regexp.MustCompile(regexp.QuoteMeta(s.URL) + `/bilan/[^\s]+`)
+	var bilan string
+	for deadline := time.Now().Add(30 * time.Second); bilan == ""; time.Sleep(50 * time.Millisecond) {
+		for _, m := range s.smtp.MailsTo("paul.morel@boulangerie.test") {
+			if l := bilanRE.FindString(m.Part("text/plain")); l != "" {
+				bilan = l
+			}
+		}
+		if bilan == "" && time.Now().After(deadline) {
+			t.Fatal("no assessment link to the tutor within 30 s")
+		}
+	}
+	b.visit(strings.TrimPrefix(bilan, s.URL))
+	b.waitText("h1", "Bilan de la PMSMP")
+	b.axe()
+	res, err := c.PostForm(bilan, url.Values{"outcome": {"completed"}, "skills": {"Pétrissage, rigueur"}, "hired": {"true"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(page), `id="e-contract"`) {
+		t.Errorf("a hire without its contract: %d", res.StatusCode)
+	}
+	res, err = c.PostForm(bilan, url.Values{"outcome": {"completed"}, "skills": {"Pétrissage, rigueur"}, "hired": {"true"}, "contract": {"cdi"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(page), "le bilan est enregistré") {
+		t.Errorf("the tutor's assessment: %d", res.StatusCode)
+	}
+	if read(); doc.State != "assessed" {
+		t.Errorf("after the tutor's assessment the convention is %s", doc.State)
+	}
+	api("POST", "/api/v1/convention-documents/"+doc.ID+"/assessment", map[string]any{"outcome": "completed", "hired": false}, http.StatusConflict)
 	sits, err := s.svc.Beneficiaries.ListSituations(ctx, adv, ben.ID)
 	if err != nil {
 		t.Fatal(err)

@@ -31,6 +31,7 @@ var formLabels = map[string]labels{
 	"audit":              {"personne": "audit.person", "du": "audit.from", "au": "audit.to"},
 	"convention-renewal": {"endDate": "renewal.end"},
 	"signature":          {"name": "signature.name"},
+	"assessment":         {"outcome": "assessment.outcome", "skills": "assessment.skills", "hired": "assessment.hired", "contract": "assessment.contract", "months": "assessment.months"},
 	"mentor-proposal": {
 		"reason":        "mentor.decline.reason",
 		"availableFrom": "mentor.decline.date",

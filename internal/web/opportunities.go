@@ -263,3 +263,30 @@ func (c *Console) trades(ctx *fiber.Ctx) error {
 	ctx.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	return ctx.SendString(b.String())
 }
+
+// hosts answers the options of a PMSMP host field as one types: the
+// directory's hosts whose name or SIRET starts with what is typed.
+func (c *Console) hosts(ctx *fiber.Ctx) error {
+	var q string
+	ctx.Context().QueryArgs().VisitAll(func(_, v []byte) {
+		if q == "" && len(bytes.TrimSpace(v)) >= 2 {
+			q = string(v)
+		}
+	})
+	var b strings.Builder
+	if q != "" {
+		found, _, err := c.svc.Opportunities.FindHosts(ctx.UserContext(), who(ctx), q, "", 12)
+		if err != nil {
+			return err
+		}
+		for _, h := range found {
+			label := h.Name
+			if h.Address != "" {
+				label += " — " + h.Address
+			}
+			fmt.Fprintf(&b, "<option value=\"%s\">%s</option>", html.EscapeString(h.SIRET), html.EscapeString(label))
+		}
+	}
+	ctx.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return ctx.SendString(b.String())
+}

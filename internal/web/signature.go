@@ -8,6 +8,7 @@ import (
 
 	"github.com/parcours-emploi/parcours/apperr"
 	"github.com/parcours-emploi/parcours/conventions"
+	"github.com/parcours-emploi/parcours/internal/httpapi"
 )
 
 // signatureView is the page a signature link opens: the whole convention,
@@ -80,4 +81,79 @@ func (c *Console) sign(ctx *fiber.Ctx) error {
 	v := c.page(ctx, "signature.title", "", sv)
 	v.Form = f
 	return c.render(ctx, status, "signature", v)
+}
+
+// assessmentView is the page the tutor's assessment link opens.
+type assessmentView struct {
+	// State: open, done, expired or unknown.
+	State string
+	Doc   conventions.Document
+	Path  string
+}
+
+func (c *Console) assessmentOf(ctx *fiber.Ctx) (assessmentView, int, error) {
+	av := assessmentView{Path: ctx.Path()}
+	l, err := c.svc.Documents.OpenAssessment(ctx.UserContext(), ctx.Params("doc"), ctx.Params("token"))
+	if apperr.Is(err, apperr.NotFound) {
+		av.State = "unknown"
+		return av, fiber.StatusNotFound, nil
+	}
+	if err != nil {
+		return av, 0, err
+	}
+	av.Doc, av.State = l.Document, "open"
+	switch {
+	case l.Done:
+		av.State = "done"
+	case l.Expired:
+		av.State = "expired"
+	}
+	return av, fiber.StatusOK, nil
+}
+
+func (c *Console) assessmentPage(ctx *fiber.Ctx) error {
+	av, status, err := c.assessmentOf(ctx)
+	if err != nil {
+		return err
+	}
+	ctx.Set("Referrer-Policy", "no-referrer")
+	v := c.page(ctx, "assessment.title", "", av)
+	v.Form = newForm(url.Values{})
+	return c.render(ctx, status, "assessment", v)
+}
+
+// assess records the tutor's assessment through their link.
+func (c *Console) assess(ctx *fiber.Ctx) error {
+	ctx.Set("Referrer-Policy", "no-referrer")
+	values := formValues(ctx)
+	f := newForm(values)
+	lang := string(c.lang(ctx))
+	again := func(status int) error {
+		av, st, err := c.assessmentOf(ctx)
+		if err != nil {
+			return err
+		}
+		if st != fiber.StatusOK {
+			status = st
+		}
+		v := c.page(ctx, "assessment.title", "", av)
+		v.Form = f
+		return c.render(ctx, status, "assessment", v)
+	}
+	var in httpapi.AssessmentInput
+	if err := c.decodeForm(ctx, values, &in, lang); err != nil {
+		if c.addErrors(f, err, lang) {
+			return again(fiber.StatusUnprocessableEntity)
+		}
+		return err
+	}
+	_, err := c.svc.Documents.AssessByLink(ctx.UserContext(), ctx.Params("doc"), ctx.Params("token"), conventions.Assessment{
+		Outcome: in.Outcome, Skills: in.Skills, Hired: in.Hired, Contract: in.Contract, Months: in.Months})
+	if err != nil && !apperr.Is(err, apperr.Conflict) {
+		if c.addErrors(f, err, lang) {
+			return again(fiber.StatusUnprocessableEntity)
+		}
+		return err
+	}
+	return again(fiber.StatusOK)
 }

@@ -143,6 +143,8 @@ func (c *Console) Routes(a *fiber.App) {
 	public(post, "/desabonnement/:user/:kind/:token", c.unsubscribe)
 	public(get, "/signature/:doc/:party/:token", c.signaturePage)
 	public(post, "/signature/:doc/:party/:token", c.sign)
+	public(get, "/bilan/:doc/:token", c.assessmentPage)
+	public(post, "/bilan/:doc/:token", c.assess)
 
 	mentor(get, "/mentor", c.mentorHome)
 	mentor(get, "/mentor/propositions/:id", c.mentorProposalPage)
@@ -156,6 +158,7 @@ func (c *Console) Routes(a *fiber.App) {
 
 	staff(get, "/accueil", c.homePage)
 	staff(get, "/metiers", c.trades)
+	staff(get, "/structures", c.hosts)
 	staff(get, "/beneficiaires", c.beneficiariesPage)
 	staff(get, "/beneficiaires/nouveau", c.newBeneficiaryPage)
 	staff(post, "/beneficiaires", c.checkCSRF, c.createBeneficiary)
