@@ -177,6 +177,26 @@ func TestAConventionGoesFromDraftToAssessment(t *testing.T) {
 	if status, _ := s.get(c, strings.TrimPrefix(links["host"], s.URL)+"x"); status != http.StatusNotFound {
 		t.Errorf("a wrong secret opens %d, want 404", status)
 	}
+	// An expired link says so and changes nothing.
+	stored, err := s.db.Document(ctx, adv.OrganisationID, doc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep := stored.Signatories[2].Expires
+	stored.Signatories[2].Expires, stored.Version = time.Now().Add(-time.Minute), stored.Version+1
+	if err := s.db.ReplaceDocument(ctx, stored); err != nil {
+		t.Fatal(err)
+	}
+	if status, body := sign(links["structure"], "Trop tard"); status != http.StatusOK || !strings.Contains(body, "Ce lien a expiré") {
+		t.Errorf("an expired link: %d", status)
+	}
+	if read(); doc.State != "sent" || doc.Signatories[2].SignedAs != "" {
+		t.Errorf("an expired link changed the convention: %+v", doc)
+	}
+	stored.Signatories[2].Expires, stored.Version = keep, stored.Version+1
+	if err := s.db.ReplaceDocument(ctx, stored); err != nil {
+		t.Fatal(err)
+	}
 	for _, party := range []string{"beneficiary", "host", "structure"} {
 		if status, body := sign(links[party], "Signé "+party); status != http.StatusOK || !strings.Contains(body, "Vous avez signé cette convention") {
 			t.Fatalf("%s signs: %d", party, status)
