@@ -65,6 +65,20 @@ func (d Date) AddDate(years, months, days int) Date {
 	return Of(d.Time().AddDate(years, months, days))
 }
 
+// AddMonths is the same day n months later (or earlier), the last day of
+// that month when it is shorter: 31 August + 6 months is 28 February (29 in
+// a leap year), where AddDate would overflow into March.
+func (d Date) AddMonths(n int) Date {
+	if d == "" {
+		return ""
+	}
+	t := d.Time()
+	y, m, day := t.Date()
+	first := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC).AddDate(0, n, 0)
+	last := first.AddDate(0, 1, -1).Day()
+	return Of(first.AddDate(0, 0, min(day, last)-1))
+}
+
 // String returns the date as written.
 func (d Date) String() string { return string(d) }
 

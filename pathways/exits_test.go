@@ -387,3 +387,18 @@ func TestRecordRacersInsertOneVersion(t *testing.T) {
 		t.Errorf("%d measurements stored, want 1", len(st.measures))
 	}
 }
+
+// TestHorizonsClampAtMonthEnds: an entry on 31 August 2018 has its T+6 on
+// 28 February 2019, not on 3 March.
+func TestHorizonsClampAtMonthEnds(t *testing.T) {
+	e := pathways.Enrolled{EntryDate: "2018-08-31"}
+	if got := e.HorizonDate(6); got != "2019-02-28" {
+		t.Errorf("T+6 = %s, want 2019-02-28", got)
+	}
+	if got := e.HorizonDate(12); got != "2019-08-31" {
+		t.Errorf("T+12 = %s, want 2019-08-31", got)
+	}
+	if got := (pathways.Enrolled{EntryDate: "2019-08-31"}).HorizonDate(6); got != "2020-02-29" {
+		t.Errorf("T+6 in a leap year = %s, want 2020-02-29", got)
+	}
+}

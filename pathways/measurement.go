@@ -22,8 +22,9 @@ type Enrolled struct {
 	EntryDate      civil.Date
 }
 
-// HorizonDate is the day T+months after programme entry.
-func (e Enrolled) HorizonDate(months int) civil.Date { return e.EntryDate.AddDate(0, months, 0) }
+// HorizonDate is the day T+months after programme entry, clamped at month
+// ends: an entry on 31 August has its T+6 on the last day of February.
+func (e Enrolled) HorizonDate(months int) civil.Date { return e.EntryDate.AddMonths(months) }
 
 // Due reports whether the horizon date has passed on day today: a horizon
 // is measured the day after it, once the situations of that day are known.

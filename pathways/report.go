@@ -18,7 +18,8 @@ type CohortOutcome struct {
 	Enrolled int
 	Measured int
 	Positive int
-	// Rate is Positive / Measured (0 when none is measured); RatePercent is
+	// Rate is Positive / Measured (0 when none is measured: the API and the
+	// CSV leave it empty then); RatePercent is
 	// the same in percent, rounded to one decimal.
 	Rate        float64
 	RatePercent float64
@@ -90,7 +91,10 @@ func (r Report) WriteCSV(w io.Writer) error {
 	for _, c := range r.Cohorts {
 		row := []string{CSVText(r.Programme), CSVText(c.Cohort), strconv.Itoa(r.Horizon), r.RuleSet, r.RuleSetVersion,
 			strconv.Itoa(c.Enrolled), strconv.Itoa(c.Measured), strconv.Itoa(c.Positive),
-			strconv.FormatFloat(c.RatePercent, 'f', 1, 64)}
+			""}
+		if c.Measured > 0 {
+			row[len(row)-1] = strconv.FormatFloat(c.RatePercent, 'f', 1, 64)
+		}
 		for _, cat := range r.Categories {
 			row = append(row, strconv.Itoa(c.Breakdown[cat]))
 		}

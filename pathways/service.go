@@ -308,7 +308,7 @@ func (s *Service) DueHorizons(ctx context.Context, who access.Principal, referen
 	var out []DueHorizon
 	for _, b := range bens {
 		for _, h := range Horizons {
-			day := b.Enrolment.EntryDate.AddDate(0, h, 0)
+			day := Enrolled{EntryDate: b.Enrolment.EntryDate}.HorizonDate(h)
 			if b.Enrolment.EntryDate == "" || day > today {
 				continue
 			}

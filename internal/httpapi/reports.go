@@ -33,19 +33,28 @@ type Report struct {
 
 // CohortOutcome is one cohort's line of a positive-exit report.
 type CohortOutcome struct {
-	Cohort      string         `json:"cohort"`
-	Enrolled    int            `json:"enrolled"`
-	Measured    int            `json:"measured"`
-	Positive    int            `json:"positive"`
-	Rate        float64        `json:"rate"`
-	RatePercent float64        `json:"ratePercent"`
+	Cohort   string `json:"cohort"`
+	Enrolled int    `json:"enrolled"`
+	Measured int    `json:"measured"`
+	Positive int    `json:"positive"`
+	// Rate and RatePercent are null while nobody is measured: no rate is
+	// not a rate of 0.
+	Rate        *float64       `json:"rate"`
+	RatePercent *float64       `json:"ratePercent"`
 	Breakdown   map[string]int `json:"breakdown"`
 }
 
 func toReport(r pathways.Report) Report {
 	return Report{Programme: r.Programme, Horizon: r.Horizon, RuleSet: r.RuleSet, RuleSetVersion: r.RuleSetVersion,
 		Categories: orEmpty(r.Categories), GeneratedAt: r.GeneratedAt,
-		Cohorts: convert(r.Cohorts, func(c pathways.CohortOutcome) CohortOutcome { return CohortOutcome(c) })}
+		Cohorts: convert(r.Cohorts, func(c pathways.CohortOutcome) CohortOutcome {
+			out := CohortOutcome{Cohort: c.Cohort, Enrolled: c.Enrolled, Measured: c.Measured, Positive: c.Positive, Breakdown: c.Breakdown}
+			if c.Measured > 0 {
+				rate, percent := c.Rate, c.RatePercent
+				out.Rate, out.RatePercent = &rate, &percent
+			}
+			return out
+		})}
 }
 
 // positiveExits reports per cohort of a programme how many were enrolled,

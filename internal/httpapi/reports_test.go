@@ -105,6 +105,19 @@ func TestPositiveExitReport(t *testing.T) {
 			w.must(w.do(w.advA, "POST", path, s), http.StatusCreated)
 		}
 	}
+	// Before the nightly run nobody is measured: the rate is null, not 0.
+	var before struct {
+		Cohorts []map[string]any `json:"cohorts"`
+	}
+	w.must(w.do(w.coordA, "GET", "/api/v1/reports/positive-exits?programme=Kodiko&horizon=6", nil), http.StatusOK).json(t, &before)
+	if len(before.Cohorts) != 1 || before.Cohorts[0]["enrolled"] != float64(25) {
+		t.Fatalf("before the run the report lists %v, want the enrolled cohort", before.Cohorts)
+	}
+	for _, c := range before.Cohorts {
+		if rate, ok := c["rate"]; !ok || rate != nil || c["ratePercent"] != nil {
+			t.Errorf("an unmeasured cohort reads rate %v (%v)", rate, c)
+		}
+	}
 	if n, err := pathways.MeasureDue(context.Background(), w.db, time.Date(2027, 1, 6, 3, 0, 0, 0, time.UTC)); err != nil || n != 50 {
 		t.Fatalf("measured %d, %v; want 25 enrolments at 2 horizons", n, err)
 	}
@@ -124,7 +137,10 @@ func TestPositiveExitReport(t *testing.T) {
 			t.Fatalf("%s: %d cohorts", query, len(r.Cohorts))
 		}
 		c := r.Cohorts[0]
-		return line{r.RuleSet, r.RuleSetVersion, c.Cohort, c.Enrolled, c.Measured, c.Positive, c.RatePercent}
+		if c.RatePercent == nil {
+			t.Fatalf("%s: a measured cohort has no rate", query)
+		}
+		return line{r.RuleSet, r.RuleSetVersion, c.Cohort, c.Enrolled, c.Measured, c.Positive, *c.RatePercent}
 	}
 	got := []line{
 		report("programme=Kodiko&cohort=tours-1&horizon=6"),
