@@ -16,6 +16,7 @@ const (
 	CategoryCDD6         = "cdd-6-months-or-more"
 	CategoryEmployment   = "cdi-or-cdd"
 	CategoryWorkLearning = "internship-or-alternance"
+	CategoryAlternance   = "alternance"
 	CategoryQualifying   = "qualifying-training"
 	// CategoryNone is the category of a situation no rule counts, and of no
 	// situation at all.
@@ -132,13 +133,15 @@ var (
 		},
 	}
 	// RuleSetAGIR counts what AGIR reports: CDI, CDD of 6 months or more,
-	// qualifying training.
+	// alternance, qualifying training. Version 2 adds the alternance, which
+	// version 1 left out.
 	RuleSetAGIR = RuleSet{
-		Name: "agir", Version: "agir-2026-1",
-		Description: "AGIR: CDI, CDD of 6 months or more, qualifying training.",
+		Name: "agir", Version: "agir-2026-2",
+		Description: "AGIR: CDI, CDD of 6 months or more, alternance, qualifying training.",
 		Rules: []ExitRule{
 			{CategoryCDI, kinds(SituationCDI)},
 			{CategoryCDD6, fixedTerm(6, SituationCDD)},
+			{CategoryAlternance, kinds(SituationAlternance)},
 			{CategoryQualifying, kinds(SituationQualifyingTraining)},
 		},
 	}

@@ -77,6 +77,8 @@ func TestClassify(t *testing.T) {
 			[]pathways.Situation{sit("a", pathways.SituationCDD, "2026-08-01", "", 6)}, "a", pathways.CategoryCDD6, true},
 		{"agir: CDD of 5 months is not", pathways.RuleSetAGIR,
 			[]pathways.Situation{sit("a", pathways.SituationCDD, "2026-08-01", "", 5)}, "a", pathways.CategoryNone, false},
+		{"agir: an alternance is positive", pathways.RuleSetAGIR,
+			[]pathways.Situation{sit("a", pathways.SituationAlternance, "2026-08-01", "", 0)}, "a", pathways.CategoryAlternance, true},
 		{"kodiko: CDD of 5 months counts", pathways.RuleSetKodiko,
 			[]pathways.Situation{sit("a", pathways.SituationCDD, "2026-08-01", "", 5)}, "a", pathways.CategoryEmployment, true},
 		{"iae: CDD of 5 months is transitional", pathways.RuleSetIAE,
