@@ -37,6 +37,7 @@ type Store interface {
 	jobs.SubmissionStore
 	jobs.HostStore
 	conventions.Store
+	pathways.FreeTextEraser
 	mentoring.MentorStore
 	mentoring.MentorshipStore
 	mentoring.PlaceStore
@@ -144,8 +145,10 @@ func New(st Store, queue Queue, set Settings) *Services {
 		if _, err := s.Proposals.WithdrawAllOf(ctx, who, id, "The person's data was erased."); err != nil {
 			return err
 		}
-		_, err := ment.EndAllOf(ctx, who, id)
-		return err
+		if _, err := ment.EndAllOf(ctx, who, id); err != nil {
+			return err
+		}
+		return st.EraseFreeText(ctx, who.OrganisationID, id)
 	}
 	if mailQueue != nil {
 		a := &announce.Service{Notify: nt, Users: st, Logins: s.Logins, Proposals: s.Proposals, Mentoring: ment,

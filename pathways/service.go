@@ -126,6 +126,12 @@ func (s *Service) Erase(ctx context.Context, who access.Principal, id string) er
 	return nil
 }
 
+// FreeTextEraser removes what people wrote about an erased person outside
+// their file (situations, measurements, proposals, mentorships, documents).
+type FreeTextEraser interface {
+	EraseFreeText(ctx context.Context, org, beneficiaryID string) error
+}
+
 // checkFile answers apperr.Invalid naming each rule between fields the
 // file breaks.
 func checkFile(b Beneficiary) error {

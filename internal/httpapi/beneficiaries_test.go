@@ -418,3 +418,61 @@ func TestDrivingLicenceIsAStatus(t *testing.T) {
 		t.Errorf("%d records after the rejected bodies (%v), want the first only", len(list), err)
 	}
 }
+
+// TestErasureLeavesNoPersonalValueInAnyCollection writes a person's file,
+// situations, a mentor proposal declined with a reason, an accepted one
+// with check-ins and an end comment, then erases the person: no collection
+// of the database holds any of the values written about them any more,
+// free text included.
+func TestErasureLeavesNoPersonalValueInAnyCollection(t *testing.T) {
+	w := newMWorld(t)
+	ctx := context.Background()
+	ben := w.beneficiary(w.advA)
+	situations := "/api/v1/beneficiaries/" + ben + "/situations"
+	w.must(w.do(w.advA, "POST", situations, map[string]any{"kind": "cdd", "startDate": "2026-09-01", "durationMonths": 3,
+		"employer": "Boulangerie Zéphyrine", "note": "Licenciée en période d'essai"}), http.StatusCreated)
+	men := w.mentor(w.advA, w.mentorA, 2)
+	declined := w.sent(ben, men)
+	w.must(w.act(w.mentorA, declined.ID, "decline", map[string]any{"reason": "Horaires de Mme Haidari incompatibles"}), http.StatusOK)
+	men2 := w.mentor(w.advA, w.mentorA2, 2)
+	p := w.sent(ben, men2)
+	var acc struct{ Mentorship httpapi.Mentorship }
+	w.must(w.act(w.mentorA2, p.ID, "accept", nil), http.StatusOK).json(t, &acc)
+	w.must(w.do(w.mentorA2, "POST", "/api/v1/mentorships/"+acc.Mentorship.ID+"/checkins", map[string]any{"date": "2026-11-02", "minutes": 45,
+		"topics": []string{"Dossier CAF de Zéphyrine"}, "nextStep": "Relire la lettre pour Pôle santé Garibaldi"}), http.StatusCreated)
+	w.must(w.do(w.advA, "POST", "/api/v1/mentorships/"+acc.Mentorship.ID+"/end", map[string]any{"reason": "dropped-out", "comment": "Déménage chez sa sœur Yasmina"}), http.StatusOK)
+	if _, err := pathways.MeasureDue(ctx, w.db, time.Date(2027, 1, 6, 3, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+
+	w.must(w.do(w.advA, "DELETE", "/api/v1/beneficiaries/"+ben, nil), http.StatusNoContent)
+	personal := []string{"Haidari", "1991-04-12", "Garibaldi", "Suivi santé", "Cuisinière", "Baccalauréat", "restauration collective",
+		"Zéphyrine", "Licenciée en période d'essai", "Yasmina"}
+	names, err := w.db.Database().ListCollectionNames(ctx, map[string]any{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	walked := 0
+	for _, name := range names {
+		cur, err := w.db.Database().Collection(name).Find(ctx, map[string]any{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var docs []map[string]any
+		if err := cur.All(ctx, &docs); err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range docs {
+			walked++
+			raw, _ := json.Marshal(d)
+			for _, v := range personal {
+				if strings.Contains(string(raw), v) {
+					t.Errorf("collection %s still holds %q: %.300s", name, v, raw)
+				}
+			}
+		}
+	}
+	if walked < 10 {
+		t.Fatalf("walked %d documents: the walk saw nothing", walked)
+	}
+}
