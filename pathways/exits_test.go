@@ -404,3 +404,18 @@ func TestHorizonsClampAtMonthEnds(t *testing.T) {
 		t.Errorf("T+6 in a leap year = %s, want 2020-02-29", got)
 	}
 }
+
+func TestHousingGroups(t *testing.T) {
+	for tenure, want := range map[string]string{
+		"social-landlord": "autonomous", "private-landlord": "autonomous",
+		"intermediation": "supported", "cph": "supported", "chrs": "supported",
+		"emergency": "other", "hosted": "other", "other": "other",
+	} {
+		if got := pathways.HousingGroup(tenure); got != want {
+			t.Errorf("HousingGroup(%s) = %s, want %s", tenure, got, want)
+		}
+	}
+	if len(pathways.Tenures) != 8 {
+		t.Errorf("%d tenures", len(pathways.Tenures))
+	}
+}

@@ -33,13 +33,50 @@ const (
 	// No activity yet, or leaving the programme.
 	SituationJobSearch     SituationKind = "job-search"
 	SituationProgrammeExit SituationKind = "programme-exit"
+	// SituationHousing is where the person lives, with its tenure.
+	SituationHousing SituationKind = "housing"
 )
+
+// Housing tenures.
+const (
+	TenureSocialLandlord  = "social-landlord"
+	TenurePrivateLandlord = "private-landlord"
+	// TenureIntermediation: bail glissant, intermédiation locative.
+	TenureIntermediation = "intermediation"
+	TenureCPH            = "cph"
+	TenureCHRS           = "chrs"
+	TenureEmergency      = "emergency"
+	// TenureHosted: by family or friends.
+	TenureHosted = "hosted"
+	TenureOther  = "other"
+)
+
+// Tenures lists the housing tenures.
+var Tenures = []string{TenureSocialLandlord, TenurePrivateLandlord, TenureIntermediation, TenureCPH, TenureCHRS, TenureEmergency, TenureHosted, TenureOther}
+
+// Housing groups.
+const (
+	HousingAutonomous = "autonomous" // a lease of one's own: social or private landlord
+	HousingSupported  = "supported"  // intermediation, CPH, CHRS
+	HousingOther      = "other"
+)
+
+// HousingGroup is the group a tenure counts in.
+func HousingGroup(tenure string) string {
+	switch tenure {
+	case TenureSocialLandlord, TenurePrivateLandlord:
+		return HousingAutonomous
+	case TenureIntermediation, TenureCPH, TenureCHRS:
+		return HousingSupported
+	}
+	return HousingOther
+}
 
 // SituationKinds lists the accepted kinds.
 var SituationKinds = []SituationKind{
 	SituationCDI, SituationCDD, SituationInterim, SituationSubsidised, SituationBusinessCreation,
 	SituationPublicSector, SituationInsertionHire, SituationQualifyingTraining, SituationPreQualifyingTraining,
-	SituationFLE, SituationInternship, SituationAlternance, SituationJobSearch, SituationProgrammeExit,
+	SituationFLE, SituationInternship, SituationAlternance, SituationJobSearch, SituationProgrammeExit, SituationHousing,
 }
 
 // ExitReasons are the reasons a programme exit may give (BOOSTER's
@@ -60,6 +97,8 @@ type Situation struct {
 	DurationMonths int
 	// ExitReason is set on a programme exit.
 	ExitReason string
+	// Tenure is set on a housing (Tenures).
+	Tenure string
 	// Employer or training body, and a short note; free text.
 	Employer string
 	Note     string
@@ -140,6 +179,14 @@ func (s Situation) Validate() error {
 		}
 	} else if s.ExitReason != "" {
 		add("/exitReason", "excluded", "Only a programme exit has a reason.", "Seule une sortie du dispositif a un motif.")
+	}
+	if s.Kind == SituationHousing {
+		if !contains(Tenures, s.Tenure) {
+			add("/tenure", "oneof", "A housing needs its tenure: social-landlord, private-landlord, intermediation, cph, chrs, emergency, hosted or other.",
+				"Un logement a besoin de son statut : bailleur social, bailleur privé, intermédiation locative, CPH, CHRS, hébergement d'urgence, hébergé par des proches ou autre.")
+		}
+	} else if s.Tenure != "" {
+		add("/tenure", "excluded", "Only a housing has a tenure.", "Seul un logement a un statut d'occupation.")
 	}
 	if len(bad) > 0 {
 		return apperr.Invalidf(bad, "The situation is not valid.").FR("La situation n'est pas valide.")

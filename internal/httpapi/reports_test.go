@@ -32,6 +32,9 @@ func TestSituations(t *testing.T) {
 		{"an exit needs a reason", map[string]any{"kind": "programme-exit", "startDate": "2026-05-04"}, []string{"/exitReason"}},
 		{"unknown kind", map[string]any{"kind": "astronaut", "startDate": "2026-05-04"}, []string{"/kind"}},
 		{"no start", map[string]any{"kind": "cdi"}, []string{"/startDate"}},
+		{"a housing needs its tenure", map[string]any{"kind": "housing", "startDate": "2026-05-04"}, []string{"/tenure"}},
+		{"an unknown tenure", map[string]any{"kind": "housing", "startDate": "2026-05-04", "tenure": "castle"}, []string{"/tenure"}},
+		{"only a housing has a tenure", map[string]any{"kind": "cdi", "startDate": "2026-05-04", "tenure": "cph"}, []string{"/tenure"}},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
@@ -182,5 +185,28 @@ func TestPositiveExitReport(t *testing.T) {
 	w.must(w.do(w.agencyK, "GET", "/api/v1/reports/positive-exits?programme=Kodiko&horizon=12", nil), http.StatusForbidden)
 	for _, q := range []string{"programme=Kodiko&horizon=3", "horizon=6", "programme=Kodiko&horizon=6&ruleset=nope"} {
 		w.must(w.do(w.coordA, "GET", "/api/v1/reports/positive-exits?"+q, nil), http.StatusUnprocessableEntity)
+	}
+}
+
+// TestHousingIsASituation: a housing is recorded with its tenure, which
+// groups as autonomous, supported or other.
+func TestHousingIsASituation(t *testing.T) {
+	w := newWorld(t)
+	var b httpapi.Beneficiary
+	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", amina(w.advA.user.ID)), http.StatusCreated).json(t, &b)
+	path := "/api/v1/beneficiaries/" + b.ID + "/situations"
+	var housing httpapi.Situation
+	w.must(w.do(w.advA, "POST", path, map[string]any{"kind": "housing", "startDate": "2026-05-04", "tenure": "private-landlord"}), http.StatusCreated).json(t, &housing)
+	if housing.Kind != "housing" || housing.Tenure != "private-landlord" || pathways.HousingGroup(housing.Tenure) != pathways.HousingAutonomous {
+		t.Errorf("housing %+v", housing)
+	}
+	var list struct{ Items []httpapi.Situation }
+	w.must(w.do(w.advA, "GET", path, nil), http.StatusOK).json(t, &list)
+	if len(list.Items) != 1 || list.Items[0].Tenure != "private-landlord" {
+		t.Errorf("situations %+v", list.Items)
+	}
+	p := w.must(w.do(w.advA, "POST", path, map[string]any{"kind": "housing", "startDate": "2026-05-04"}, hdr{"Accept-Language": "fr"}), http.StatusUnprocessableEntity).problem(t)
+	if len(p.Errors) != 1 || p.Errors[0].Pointer != "/tenure" || !strings.Contains(p.Errors[0].Detail, "bailleur social") {
+		t.Errorf("a housing without tenure: %+v", p.Errors)
 	}
 }

@@ -11,13 +11,15 @@ import (
 
 // SituationInput is the body of POST /beneficiaries/{id}/situations.
 type SituationInput struct {
-	Kind           string     `json:"kind" validate:"required,oneof=cdi cdd interim subsidised-contract business-creation public-sector insertion-hire qualifying-training pre-qualifying-training fle-training internship alternance job-search programme-exit"`
+	Kind           string     `json:"kind" validate:"required,oneof=cdi cdd interim subsidised-contract business-creation public-sector insertion-hire qualifying-training pre-qualifying-training fle-training internship alternance job-search programme-exit housing"`
 	Start          civil.Date `json:"startDate" validate:"required,date"`
 	End            civil.Date `json:"endDate" validate:"omitempty,date"`
 	DurationMonths int        `json:"durationMonths" validate:"min=0,max=120"`
 	ExitReason     string     `json:"exitReason" validate:"omitempty,oneof=success re-orientation drop-out exclusion moved end-of-programme other"`
-	Employer       string     `json:"employer" validate:"max=200"`
-	Note           string     `json:"note" validate:"max=2000"`
+	// Tenure is a housing's: social-landlord, private-landlord, intermediation, cph, chrs, emergency, hosted or other.
+	Tenure   string `json:"tenure" validate:"omitempty,oneof=social-landlord private-landlord intermediation cph chrs emergency hosted other"`
+	Employer string `json:"employer" validate:"max=200"`
+	Note     string `json:"note" validate:"max=2000"`
 }
 
 // Situation is one dated situation of a beneficiary, as the API answers it.
@@ -30,6 +32,7 @@ type Situation struct {
 	End            civil.Date `json:"endDate,omitempty"`
 	DurationMonths int        `json:"durationMonths,omitempty"`
 	ExitReason     string     `json:"exitReason,omitempty"`
+	Tenure         string     `json:"tenure,omitempty"`
 	Employer       string     `json:"employer,omitempty"`
 	Note           string     `json:"note,omitempty"`
 	RecordedAt     time.Time  `json:"recordedAt"`
@@ -38,14 +41,14 @@ type Situation struct {
 
 func toSituation(s pathways.Situation) Situation {
 	return Situation{ID: s.ID, OrganisationID: s.OrganisationID, BeneficiaryID: s.BeneficiaryID, Kind: string(s.Kind),
-		Start: s.Start, End: s.End, DurationMonths: s.DurationMonths, ExitReason: s.ExitReason, Employer: s.Employer,
+		Start: s.Start, End: s.End, DurationMonths: s.DurationMonths, ExitReason: s.ExitReason, Tenure: s.Tenure, Employer: s.Employer,
 		Note: s.Note, RecordedAt: s.RecordedAt, RecordedBy: s.RecordedBy}
 }
 
 // Situation is the situation the input describes.
 func (in SituationInput) Situation() pathways.Situation {
 	return pathways.Situation{Kind: pathways.SituationKind(in.Kind), Start: in.Start, End: in.End, DurationMonths: in.DurationMonths,
-		ExitReason: in.ExitReason, Employer: in.Employer, Note: in.Note}
+		ExitReason: in.ExitReason, Tenure: in.Tenure, Employer: in.Employer, Note: in.Note}
 }
 
 func (s *Server) createSituation(c *fiber.Ctx) error {

@@ -321,6 +321,7 @@ type situationPart struct {
 	End            civil.Date `bson:"endDate,omitempty"`
 	DurationMonths int        `bson:"durationMonths,omitempty"`
 	ExitReason     string     `bson:"exitReason,omitempty"`
+	Tenure         string     `bson:"tenure,omitempty"`
 	Employer       string     `bson:"employer,omitempty"`
 	Note           string     `bson:"note,omitempty"`
 	RecordedAt     time.Time  `bson:"recordedAt"`
@@ -329,13 +330,13 @@ type situationPart struct {
 
 func toSituationPart(s pathways.Situation) situationPart {
 	return situationPart{ID: s.ID, OrganisationID: s.OrganisationID, BeneficiaryID: s.BeneficiaryID, Kind: string(s.Kind),
-		Start: s.Start, End: s.End, DurationMonths: s.DurationMonths, ExitReason: s.ExitReason, Employer: s.Employer,
+		Start: s.Start, End: s.End, DurationMonths: s.DurationMonths, ExitReason: s.ExitReason, Tenure: s.Tenure, Employer: s.Employer,
 		Note: s.Note, RecordedAt: s.RecordedAt, RecordedBy: s.RecordedBy}
 }
 
 func (s situationPart) situation() pathways.Situation {
 	return pathways.Situation{ID: s.ID, OrganisationID: s.OrganisationID, BeneficiaryID: s.BeneficiaryID, Kind: pathways.SituationKind(s.Kind),
-		Start: s.Start, End: s.End, DurationMonths: s.DurationMonths, ExitReason: s.ExitReason, Employer: s.Employer,
+		Start: s.Start, End: s.End, DurationMonths: s.DurationMonths, ExitReason: s.ExitReason, Tenure: s.Tenure, Employer: s.Employer,
 		Note: s.Note, RecordedAt: s.RecordedAt.UTC(), RecordedBy: s.RecordedBy}
 }
 

@@ -29,6 +29,7 @@ type situationDoc struct {
 	End            civil.Date             `bson:"endDate"`
 	DurationMonths int                    `bson:"durationMonths"`
 	ExitReason     string                 `bson:"exitReason"`
+	Tenure         string                 `bson:"tenure,omitempty"`
 	Employer       string                 `bson:"employer"`
 	Note           string                 `bson:"note"`
 	RecordedAt     time.Time              `bson:"recordedAt"`
@@ -38,7 +39,7 @@ type situationDoc struct {
 func toSituationDoc(s pathways.Situation) situationDoc {
 	return situationDoc{
 		ID: s.ID, OrganisationID: s.OrganisationID, BeneficiaryID: s.BeneficiaryID, Kind: s.Kind,
-		Start: s.Start, End: s.End, DurationMonths: s.DurationMonths, ExitReason: s.ExitReason,
+		Start: s.Start, End: s.End, DurationMonths: s.DurationMonths, ExitReason: s.ExitReason, Tenure: s.Tenure,
 		Employer: s.Employer, Note: s.Note, RecordedAt: s.RecordedAt, RecordedBy: s.RecordedBy,
 	}
 }
@@ -46,7 +47,7 @@ func toSituationDoc(s pathways.Situation) situationDoc {
 func toSituation(d situationDoc) pathways.Situation {
 	return pathways.Situation{
 		ID: d.ID, OrganisationID: d.OrganisationID, BeneficiaryID: d.BeneficiaryID, Kind: d.Kind,
-		Start: d.Start, End: d.End, DurationMonths: d.DurationMonths, ExitReason: d.ExitReason,
+		Start: d.Start, End: d.End, DurationMonths: d.DurationMonths, ExitReason: d.ExitReason, Tenure: d.Tenure,
 		Employer: d.Employer, Note: d.Note, RecordedAt: d.RecordedAt.UTC(), RecordedBy: d.RecordedBy,
 	}
 }

@@ -196,6 +196,8 @@ func (c *Console) timeline(ctx *fiber.Ctx, b pathways.Beneficiary, staff map[str
 		switch {
 		case s.Kind == pathways.SituationProgrammeExit:
 			e.Detail = t("exit." + s.ExitReason)
+		case s.Kind == pathways.SituationHousing:
+			e.Detail = t("tenure." + s.Tenure)
 		case s.EffectiveEnd() != "":
 			e.Detail = t("timeline.until", "End", civil.Date(s.EffectiveEnd()).In(string(lang)))
 		}

@@ -129,6 +129,7 @@ var formLabels = map[string]labels{
 		"endDate":        "field.situation.endDate",
 		"durationMonths": "field.situation.durationMonths",
 		"exitReason":     "field.situation.exitReason",
+		"tenure":         "field.situation.tenure",
 		"employer":       "field.situation.employer",
 		"note":           "field.situation.note",
 	},
