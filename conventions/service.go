@@ -175,12 +175,23 @@ func (s *Service) change(ctx context.Context, org, id string, f func(Document) (
 	return Document{}, apperr.Conflictf("The convention keeps changing; try again.").FR("La convention change en ce moment ; réessayez.")
 }
 
+// newSecret is a link's secret and the hash stored in its place.
 func newSecret() (secret, hash string) {
 	b := make([]byte, 24)
 	_, _ = rand.Read(b)
 	secret = base64.RawURLEncoding.EncodeToString(b)
+	return secret, hashOf(secret)
+}
+
+func hashOf(secret string) string {
 	h := sha256.Sum256([]byte(secret))
-	return secret, hex.EncodeToString(h[:])
+	return hex.EncodeToString(h[:])
+}
+
+// secretMatches reports, in constant time, whether secret is the one whose
+// hash was stored; an empty hash matches nothing.
+func secretMatches(hash, secret string) bool {
+	return hash != "" && subtle.ConstantTimeCompare([]byte(hash), []byte(hashOf(secret))) == 1
 }
 
 // Send sends the document for signature: each party gets a single-use
@@ -243,8 +254,7 @@ func (s *Service) Open(ctx context.Context, id string, party Party, secret strin
 		return Link{}, err
 	}
 	sig, i := d.Signatory(party)
-	h := sha256.Sum256([]byte(secret))
-	if i < 0 || sig.TokenHash == "" || subtle.ConstantTimeCompare([]byte(sig.TokenHash), []byte(hex.EncodeToString(h[:]))) != 1 {
+	if i < 0 || !secretMatches(sig.TokenHash, secret) {
 		return Link{}, notFound
 	}
 	return Link{Document: d, Party: party, Used: sig.Signed != nil, Expired: s.now().After(sig.Expires)}, nil
@@ -359,8 +369,7 @@ func (s *Service) OpenAssessment(ctx context.Context, id, secret string) (Assess
 	if err != nil {
 		return AssessmentLink{}, err
 	}
-	h := sha256.Sum256([]byte(secret))
-	if d.AssessmentTokenHash == "" || subtle.ConstantTimeCompare([]byte(d.AssessmentTokenHash), []byte(hex.EncodeToString(h[:]))) != 1 {
+	if !secretMatches(d.AssessmentTokenHash, secret) {
 		return AssessmentLink{}, notFound
 	}
 	return AssessmentLink{Document: d, Done: d.State == Assessed, Expired: s.now().After(d.AssessmentExpires)}, nil

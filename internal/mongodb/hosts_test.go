@@ -37,7 +37,7 @@ func TestHostsWrittenBeforeSIRETsGetTheirSIRET(t *testing.T) {
 	if err := db.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
 	}
-	host := func(col, id, field string) string {
+	host := func(col, id string) string {
 		var doc struct {
 			HostID string `bson:"hostId"`
 			PMSMP  struct {
@@ -52,12 +52,12 @@ func TestHostsWrittenBeforeSIRETsGetTheirSIRET(t *testing.T) {
 		}
 		return doc.HostID
 	}
-	for _, c := range []struct{ col, id, field, want string }{
-		{"opportunities", "opp_1", "hostId", "81234567800013"},
-		{"opportunities", "opp_2", "hostId", "Ferme des Monts"},
-		{"pmsmp_conventions", "pmc_1", "hostId", "81234567800013"},
+	for _, c := range []struct{ col, id, want string }{
+		{"opportunities", "opp_1", "81234567800013"},
+		{"opportunities", "opp_2", "Ferme des Monts"},
+		{"pmsmp_conventions", "pmc_1", "81234567800013"},
 	} {
-		if got := host(c.col, c.id, c.field); got != c.want {
+		if got := host(c.col, c.id); got != c.want {
 			t.Errorf("%s %s: host %q, want %q", c.col, c.id, got, c.want)
 		}
 	}

@@ -15,13 +15,9 @@ import (
 	"time"
 
 	"github.com/parcours-emploi/parcours/access"
-	"github.com/parcours-emploi/parcours/civil"
-	"github.com/parcours-emploi/parcours/geo"
 	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/pathways"
-	"github.com/parcours-emploi/parcours/pmsmp"
-	"github.com/parcours-emploi/parcours/proposals"
 )
 
 // A PMSMP convention from draft to assessment, through HTTP: the adviser
@@ -34,39 +30,11 @@ func TestAConventionGoesFromDraftToAssessment(t *testing.T) {
 	s := newSite(t)
 	ctx := context.Background()
 	adv := s.principal("adviser")
-	list, _, err := s.svc.Beneficiaries.List(ctx, adv, benAll())
-	if err != nil || len(list) == 0 {
-		t.Fatalf("no beneficiary: %v", err)
-	}
-	ben := list[0]
-	start := civil.InFrance(time.Now()).AddDate(0, 0, 20)
-	at := ben.Address.Location
-	if at == nil {
-		at = &geo.Point{Lat: 45.75, Lon: 4.85}
-	}
 	if _, err := s.svc.Opportunities.CreateHost(ctx, adv, jobs.Host{SIRET: "552 081 317 66522", Name: "Boulangerie du Marché", Address: "3 place du Marché, Lyon",
 		Tutor: jobs.Tutor{Name: "Paul Morel", Role: "Artisan boulanger", Email: "paul.morel@boulangerie.test"}}); err != nil {
 		t.Fatal(err)
 	}
-	o, err := s.svc.Opportunities.Create(ctx, adv, jobs.Opportunity{Kind: jobs.KindPMSMP, Title: "Découverte de la boulangerie", ROME: "D1102",
-		Place: geo.Place{Department: ben.Department, Postcode: ben.Address.Postcode, City: ben.Address.City, Location: at},
-		Start: start, End: start.AddDate(0, 0, 13), Positions: 1, PMSMP: &jobs.PMSMP{HostID: "55208131766522", Objective: pmsmp.Discover}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := s.svc.Proposals.Propose(ctx, adv, ben.ID, proposals.KindPMSMP, o.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, step := range []func() (proposals.Proposal, error){
-		func() (proposals.Proposal, error) { return s.svc.Proposals.Approve(ctx, adv, p.ID) },
-		func() (proposals.Proposal, error) { return s.svc.Proposals.Send(ctx, adv, p.ID) },
-		func() (proposals.Proposal, error) { return s.svc.Proposals.Answer(ctx, adv, p.ID, true, "") },
-	} {
-		if _, err := step(); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ben, start := s.recordedPlacement(t)
 	convs, err := s.svc.Proposals.ConventionsOf(ctx, adv, ben.ID)
 	if err != nil || len(convs) != 1 {
 		t.Fatalf("conventions %+v %v", convs, err)
@@ -174,6 +142,7 @@ func TestAConventionGoesFromDraftToAssessment(t *testing.T) {
 	b.visit(strings.TrimPrefix(links["beneficiary"], s.URL))
 	b.waitText("h1", "Convention de PMSMP à signer")
 	b.axe()
+	b.screenshot("pmsmp-signature")
 	if status, _ := s.get(c, strings.TrimPrefix(links["host"], s.URL)+"x"); status != http.StatusNotFound {
 		t.Errorf("a wrong secret opens %d, want 404", status)
 	}
@@ -265,6 +234,7 @@ func TestAConventionGoesFromDraftToAssessment(t *testing.T) {
 	b.visit(strings.TrimPrefix(bilan, s.URL))
 	b.waitText("h1", "Bilan de la PMSMP")
 	b.axe()
+	b.screenshot("pmsmp-assessment")
 	res, err := c.PostForm(bilan, url.Values{"outcome": {"completed"}, "skills": {"Pétrissage, rigueur"}, "hired": {"true"}})
 	if err != nil {
 		t.Fatal(err)

@@ -240,9 +240,35 @@ func opportunityValues(o jobs.Opportunity) url.Values {
 }
 
 // trades answers the options of a ROME field's list as one types: the
-// codes whose label or titles hold the words typed (the field's value is
-// the request's one parameter), each with its label and the title found.
+// codes whose label or titles hold the words typed, each with its label
+// and the title found.
 func (c *Console) trades(ctx *fiber.Ctx) error {
+	return listOptions(ctx, func(q string) ([][2]string, error) {
+		_, found := c.svc.Suggestions.Trades(q, 12)
+		out := make([][2]string, len(found))
+		for i, t := range found {
+			out[i] = [2]string{t.Code, joinLabel(t.Label, t.Title)}
+		}
+		return out, nil
+	})
+}
+
+// hosts answers the options of a PMSMP host field as one types: the
+// directory's hosts whose name or SIRET starts with what is typed.
+func (c *Console) hosts(ctx *fiber.Ctx) error {
+	return listOptions(ctx, func(q string) ([][2]string, error) {
+		found, _, err := c.svc.Opportunities.FindHosts(ctx.UserContext(), who(ctx), q, "", 12)
+		out := make([][2]string, len(found))
+		for i, h := range found {
+			out[i] = [2]string{h.SIRET, joinLabel(h.Name, h.Address)}
+		}
+		return out, err
+	})
+}
+
+// listOptions answers the <option>s (value, label) of a field's datalist
+// for what is typed: the request's one parameter, at least 2 characters.
+func listOptions(ctx *fiber.Ctx, find func(q string) ([][2]string, error)) error {
 	var q string
 	ctx.Context().QueryArgs().VisitAll(func(_, v []byte) {
 		if q == "" && len(bytes.TrimSpace(v)) >= 2 {
@@ -251,42 +277,22 @@ func (c *Console) trades(ctx *fiber.Ctx) error {
 	})
 	var b strings.Builder
 	if q != "" {
-		_, found := c.svc.Suggestions.Trades(q, 12)
-		for _, t := range found {
-			label := t.Label
-			if t.Title != "" {
-				label += " — " + t.Title
-			}
-			fmt.Fprintf(&b, "<option value=\"%s\">%s</option>", html.EscapeString(t.Code), html.EscapeString(label))
+		options, err := find(q)
+		if err != nil {
+			return err
+		}
+		for _, o := range options {
+			fmt.Fprintf(&b, "<option value=\"%s\">%s</option>", html.EscapeString(o[0]), html.EscapeString(o[1]))
 		}
 	}
 	ctx.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	return ctx.SendString(b.String())
 }
 
-// hosts answers the options of a PMSMP host field as one types: the
-// directory's hosts whose name or SIRET starts with what is typed.
-func (c *Console) hosts(ctx *fiber.Ctx) error {
-	var q string
-	ctx.Context().QueryArgs().VisitAll(func(_, v []byte) {
-		if q == "" && len(bytes.TrimSpace(v)) >= 2 {
-			q = string(v)
-		}
-	})
-	var b strings.Builder
-	if q != "" {
-		found, _, err := c.svc.Opportunities.FindHosts(ctx.UserContext(), who(ctx), q, "", 12)
-		if err != nil {
-			return err
-		}
-		for _, h := range found {
-			label := h.Name
-			if h.Address != "" {
-				label += " — " + h.Address
-			}
-			fmt.Fprintf(&b, "<option value=\"%s\">%s</option>", html.EscapeString(h.SIRET), html.EscapeString(label))
-		}
+// joinLabel is "a — b", or a when b is empty.
+func joinLabel(a, b string) string {
+	if b == "" {
+		return a
 	}
-	ctx.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return ctx.SendString(b.String())
+	return a + " — " + b
 }
