@@ -21,6 +21,21 @@ type renewalView struct {
 	// From and To are the convention's days; Start is the renewal's first
 	// day, Last the latest it may end (one month).
 	From, To, Start, Last civil.Date
+	// Host is the host as the directory names it.
+	Host string
+}
+
+// hostLabel names a PMSMP host: "Name (SIRET …)" when the organisation's
+// directory knows it, its SIRET (or the name written before SIRETs) otherwise.
+func (c *Console) hostLabel(ctx *fiber.Ctx, hostID string) (string, error) {
+	h, err := c.svc.Opportunities.Host(ctx.UserContext(), who(ctx), hostID)
+	switch {
+	case err == nil:
+		return h.Host.Name + " (SIRET " + h.Host.SIRET + ")", nil
+	case apperr.Is(err, apperr.NotFound):
+		return hostID, nil
+	}
+	return "", err
 }
 
 func (c *Console) renewalOf(ctx *fiber.Ctx) (renewalView, error) {
@@ -36,8 +51,12 @@ func (c *Console) renewalOf(ctx *fiber.Ctx) (renewalView, error) {
 	for _, cv := range convs {
 		if cv.ID == ctx.Params("conventionId") {
 			start := civil.Of(cv.End).AddDate(0, 0, 1)
+			host, err := c.hostLabel(ctx, cv.HostID)
+			if err != nil {
+				return renewalView{}, err
+			}
 			return renewalView{B: b, C: cv, From: civil.Of(cv.Start), To: civil.Of(cv.End), Start: start,
-				Last: civil.Of(pmsmp.MaxEnd(start.Time()))}, nil
+				Last: civil.Of(pmsmp.MaxEnd(start.Time())), Host: host}, nil
 		}
 	}
 	return renewalView{}, apperr.NotFoundf("No such convention.").FR("Aucune convention de ce type.")

@@ -233,11 +233,19 @@ func (c *Console) timeline(ctx *fiber.Ctx, b pathways.Beneficiary, staff map[str
 			renewed[cv.RenewalOf] = true
 		}
 	}
+	hosts := map[string]string{} // one directory read per host
 	for _, cv := range convs {
-		e := event{At: cv.CreatedAt, Day: civil.Of(cv.Start), Kind: "convention", Title: t("timeline.convention", "Host", cv.HostID),
+		if _, ok := hosts[cv.HostID]; !ok {
+			if hosts[cv.HostID], err = c.hostLabel(ctx, cv.HostID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, cv := range convs {
+		e := event{At: cv.CreatedAt, Day: civil.Of(cv.Start), Kind: "convention", Title: t("timeline.convention", "Host", hosts[cv.HostID]),
 			Detail: t("timeline.until", "End", civil.Of(cv.End).In(string(lang))) + " · " + t("objective."+string(cv.Objective)), Badge: string(cv.State)}
 		if cv.RenewalOf != "" {
-			e.Title = t("timeline.renewal", "Host", cv.HostID)
+			e.Title = t("timeline.renewal", "Host", hosts[cv.HostID])
 		} else if cv.State == jobs.ConventionRecorded && !renewed[cv.ID] {
 			e.Link, e.LinkText = "/beneficiaires/"+b.ID+"/conventions/"+cv.ID+"/renouvellement", t("timeline.renew")
 		}
