@@ -32,6 +32,7 @@ type Store interface {
 	pathways.AuditReader
 	pathways.SituationStore
 	pathways.MeasurementStore
+	pathways.ProgrammeStore
 	jobs.Store
 	jobs.ConventionStore
 	jobs.SubmissionStore
@@ -121,7 +122,7 @@ func New(st Store, queue Queue, set Settings) *Services {
 		Logins:        &access.Logins{Users: st, Store: st, Mailer: nt, StaffIdle: set.StaffIdle, MentorIdle: set.MentorIdle, Now: now},
 		Notify:        nt,
 		Preferences:   &notify.Preferences{Users: st},
-		Beneficiaries: &pathways.Service{Store: st, Audit: st, AuditReader: st, Users: st, Situations: st, Measurements: st, Now: now},
+		Beneficiaries: &pathways.Service{Store: st, Audit: st, AuditReader: st, Users: st, Situations: st, Measurements: st, Programmes: st, Now: now},
 		Opportunities: &jobs.Service{Store: st, Submissions: st, Hosts: st, Now: now},
 		Proposals: &proposals.Service{Store: st, Audit: st, Evaluator: sug, Mentors: ment, Opportunities: st, Conventions: st,
 			Beneficiaries: st, Users: st,

@@ -92,6 +92,16 @@ var cohorts = []struct {
 func (s *seeder) beneficiaries(ctx context.Context) error {
 	prog, other := s.w.Orgs[Programme], s.w.Orgs[OtherProgramme]
 	coord := access.Principal{UserID: s.staff["coordinator"].ID, OrganisationID: prog.ID, Role: access.Coordinator}
+	// The coordinators set up their programmes first: AGIR with its target
+	// of 60 % into employment or training, Accelair under the IAE rules.
+	target := 60.0
+	if _, err := s.svc.Beneficiaries.CreateProgramme(ctx, coord, pathways.Programme{Name: "AGIR", RuleSet: pathways.RuleSetAGIR.Name, TargetRate: &target}); err != nil {
+		return fmt.Errorf("seed the AGIR programme: %w", err)
+	}
+	otherCoord := access.Principal{UserID: "demo", OrganisationID: other.ID, Role: access.Coordinator}
+	if _, err := s.svc.Beneficiaries.CreateProgramme(ctx, otherCoord, pathways.Programme{Name: "Accelair", RuleSet: pathways.RuleSetIAE.Name}); err != nil {
+		return fmt.Errorf("seed the Accelair programme: %w", err)
+	}
 	for i, p := range programmePeople {
 		c := cohorts[i/12]
 		referent := s.staff["adviser"].ID

@@ -53,7 +53,9 @@ type Beneficiary struct {
 	Notes     string
 	// ExitedOn is the day the beneficiary left the programme, when they did.
 	ExitedOn civil.Date
-	Erased   *ErasureStamp
+	// ExitReason is the reason of that exit (ExitReasons).
+	ExitReason string
+	Erased     *ErasureStamp
 
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -69,11 +71,31 @@ type ErasureStamp struct {
 
 // Enrolment is a beneficiary's place in a programme.
 type Enrolment struct {
-	Programme string
-	EntryDate civil.Date
-	Cohort    string
+	// ProgrammeID is the programme's record; Programme its name.
+	ProgrammeID string
+	Programme   string
+	EntryDate   civil.Date
+	Cohort      string
 	// Referents are the user ids of the beneficiary's advisers.
 	Referents []string
+	// RightsReferent (rights and housing) and EmploymentReferent
+	// (employment and training) are AGIR's pair of referents, user ids.
+	RightsReferent     string
+	EmploymentReferent string
+	// ContractSignedOn is the day the Contrat d'Engagement Réciproque was
+	// signed, at the first diagnostic interview.
+	ContractSignedOn civil.Date
+}
+
+// referents lists every user the enrolment names as a referent.
+func (e Enrolment) referents() []string {
+	out := append([]string(nil), e.Referents...)
+	for _, r := range []string{e.RightsReferent, e.EmploymentReferent} {
+		if r != "" && !contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Address is where a beneficiary lives.
@@ -178,11 +200,13 @@ func (b Beneficiary) Erase(by string, at time.Time) Beneficiary {
 	e := Beneficiary{
 		ID:             b.ID,
 		OrganisationID: b.OrganisationID,
-		Enrolment:      Enrolment{Programme: b.Enrolment.Programme, EntryDate: b.Enrolment.EntryDate, Cohort: b.Enrolment.Cohort},
+		Enrolment:      Enrolment{ProgrammeID: b.Enrolment.ProgrammeID, Programme: b.Enrolment.Programme, EntryDate: b.Enrolment.EntryDate, Cohort: b.Enrolment.Cohort, ContractSignedOn: b.Enrolment.ContractSignedOn},
 		Department:     b.Department,
 		French:         French{OralComprehension: b.French.OralComprehension, WrittenComprehension: b.French.WrittenComprehension, OralProduction: b.French.OralProduction, WrittenProduction: b.French.WrittenProduction, Source: b.French.Source, AssessedOn: b.French.AssessedOn},
 		Project:        Project{TargetROME: b.Project.TargetROME},
 		Barriers:       b.Barriers,
+		ExitedOn:       b.ExitedOn,
+		ExitReason:     b.ExitReason,
 		Erased:         &ErasureStamp{At: at, By: by},
 		CreatedAt:      b.CreatedAt,
 		UpdatedAt:      at,

@@ -38,7 +38,14 @@ type RuleSet struct {
 	Version     string
 	Description string
 	Rules       []ExitRule
+	// Excluded are the exit reasons that take a person out of the
+	// denominator: who moved away or died is not counted as a failure.
+	Excluded []string
 }
+
+// Excludes reports whether an exit for reason takes the person out of
+// the denominator.
+func (r RuleSet) Excludes(reason string) bool { return reason != "" && contains(r.Excluded, reason) }
 
 // Classification is the verdict of a rule set on one situation.
 type Classification struct {
@@ -122,8 +129,9 @@ func fixedTerm(min int, ks ...SituationKind) func(Situation) bool {
 var (
 	// RuleSetIAE counts the "sorties dynamiques" of the IAE vocabulary.
 	RuleSetIAE = RuleSet{
-		Name: "iae", Version: "iae-2026-1",
-		Description: "IAE dynamic exits: durable employment (CDI, CDD or intérim of 6 months or more, public-sector post, business creation), transitional employment (CDD or intérim under 6 months, subsidised contract) and positive exits (qualifying or pre-qualifying training, hire by another insertion structure).",
+		Name: "iae", Version: "iae-2026-2",
+		Description: "IAE dynamic exits: durable employment (CDI, CDD or intérim of 6 months or more, public-sector post, business creation), transitional employment (CDD or intérim under 6 months, subsidised contract) and positive exits (qualifying or pre-qualifying training, hire by another insertion structure). Version 2 leaves out of the denominator those who moved away or died.",
+		Excluded:    []string{"moved", "deceased"},
 		Rules: []ExitRule{
 			{CategoryDurable, kinds(SituationCDI, SituationPublicSector, SituationBusinessCreation)},
 			{CategoryDurable, fixedTerm(6, SituationCDD, SituationInterim)},
@@ -134,10 +142,12 @@ var (
 	}
 	// RuleSetAGIR counts what AGIR reports: CDI, CDD of 6 months or more,
 	// alternance, qualifying training. Version 2 adds the alternance, which
-	// version 1 left out.
+	// version 1 left out; version 3 leaves out of the denominator those who
+	// moved out of the département or died.
 	RuleSetAGIR = RuleSet{
-		Name: "agir", Version: "agir-2026-2",
-		Description: "AGIR: CDI, CDD of 6 months or more, alternance, qualifying training.",
+		Name: "agir", Version: "agir-2026-3",
+		Description: "AGIR: CDI, CDD of 6 months or more, alternance, qualifying training; those who moved away or died are not counted.",
+		Excluded:    []string{"moved", "deceased"},
 		Rules: []ExitRule{
 			{CategoryCDI, kinds(SituationCDI)},
 			{CategoryCDD6, fixedTerm(6, SituationCDD)},
@@ -148,8 +158,9 @@ var (
 	// RuleSetKodiko counts what Kodiko reports: CDD or CDI, internship or
 	// alternance, qualifying training.
 	RuleSetKodiko = RuleSet{
-		Name: "kodiko", Version: "kodiko-2026-1",
-		Description: "Kodiko: CDD or CDI, internship or alternance, qualifying training.",
+		Name: "kodiko", Version: "kodiko-2026-2",
+		Description: "Kodiko: CDD or CDI, internship or alternance, qualifying training; those who died are not counted (version 2).",
+		Excluded:    []string{"deceased"},
 		Rules: []ExitRule{
 			{CategoryEmployment, kinds(SituationCDI, SituationCDD)},
 			{CategoryWorkLearning, kinds(SituationInternship, SituationAlternance)},

@@ -300,9 +300,9 @@ func TestKodikoCohortAtT6AndT12(t *testing.T) {
 		want    pathways.CohortOutcome
 	}{
 		{6, pathways.CohortOutcome{Cohort: "tours-1", Enrolled: 25, Measured: 25, Positive: 9, Rate: 0.36, RatePercent: 36,
-			Breakdown: map[string]int{pathways.CategoryEmployment: 9, pathways.CategoryWorkLearning: 0, pathways.CategoryQualifying: 0, pathways.CategoryNone: 16}}},
+			Breakdown: map[string]int{pathways.CategoryEmployment: 9, pathways.CategoryWorkLearning: 0, pathways.CategoryQualifying: 0, pathways.CategoryNone: 16}, ExcludedByReason: map[string]int{}}},
 		{12, pathways.CohortOutcome{Cohort: "tours-1", Enrolled: 25, Measured: 25, Positive: 21, Rate: 0.84, RatePercent: 84,
-			Breakdown: map[string]int{pathways.CategoryEmployment: 9, pathways.CategoryWorkLearning: 6, pathways.CategoryQualifying: 6, pathways.CategoryNone: 4}}},
+			Breakdown: map[string]int{pathways.CategoryEmployment: 9, pathways.CategoryWorkLearning: 6, pathways.CategoryQualifying: 6, pathways.CategoryNone: 4}, ExcludedByReason: map[string]int{}}},
 	} {
 		ms, err := st.Measurements(ctx, pathways.MeasurementFilter{Programme: "Kodiko", Horizon: tc.horizon})
 		if err != nil {
@@ -419,3 +419,7 @@ func TestHousingGroups(t *testing.T) {
 		t.Errorf("%d tenures", len(pathways.Tenures))
 	}
 }
+
+// Programmes: the store has no programme record; each enrolment gets the
+// defaults its programme's name picks.
+func (m *memStore) Programmes(context.Context, string) ([]pathways.Programme, error) { return nil, nil }

@@ -17,9 +17,13 @@ var Horizons = []int{6, 12}
 type Enrolled struct {
 	BeneficiaryID  string
 	OrganisationID string
+	ProgrammeID    string
 	Programme      string
 	Cohort         string
 	EntryDate      civil.Date
+	// ExitedOn and ExitReason are the programme exit, when recorded.
+	ExitedOn   civil.Date
+	ExitReason string
 }
 
 // HorizonDate is the day T+months after programme entry, clamped at month
@@ -74,7 +78,7 @@ func Measure(e Enrolled, situations []Situation, horizon int, rs RuleSet, now ti
 		Cohort: e.Cohort, EntryDate: e.EntryDate, Horizon: horizon, HorizonDate: d,
 		RuleSet: rs.Name, RuleSetVersion: rs.Version, Situations: []Situation{}, MeasuredAt: now,
 	}
-	for _, s := range situations {
+	for _, s := range Counted(situations) {
 		if s.Covers(d) {
 			m.Situations = append(m.Situations, s)
 		}
@@ -88,7 +92,8 @@ func Measure(e Enrolled, situations []Situation, horizon int, rs RuleSet, now ti
 }
 
 // Same reports whether m and n say the same thing: same cohort, rule set
-// version, situations on the horizon date and verdict. A new version is
+// version, situations on the horizon date (as corrected: a situation ended
+// or corrected since is not the same) and verdict. A new version is
 // recorded only when they differ.
 func (m Measurement) Same(n Measurement) bool {
 	if m.Programme != n.Programme || m.Cohort != n.Cohort || m.EntryDate != n.EntryDate ||
@@ -97,12 +102,12 @@ func (m Measurement) Same(n Measurement) bool {
 		len(m.Situations) != len(n.Situations) {
 		return false
 	}
-	ids := map[string]bool{}
+	facts := map[string]bool{}
 	for _, s := range m.Situations {
-		ids[s.ID] = true
+		facts[s.Fact()] = true
 	}
 	for _, s := range n.Situations {
-		if !ids[s.ID] {
+		if !facts[s.Fact()] {
 			return false
 		}
 	}
@@ -120,8 +125,10 @@ type MeasurementFilter struct {
 // EnrolmentFilter selects enrolments. Empty fields do not filter.
 type EnrolmentFilter struct {
 	OrganisationID string
-	Programme      string
-	Cohort         string
+	// ProgrammeID, when set, filters instead of the Programme name.
+	ProgrammeID string
+	Programme   string
+	Cohort      string
 	// EnteredBefore keeps enrolments whose entry date is strictly before it.
 	EnteredBefore civil.Date
 	After         string
@@ -152,6 +159,8 @@ type MeasurementStore interface {
 	// LatestMeasurementsOf returns the latest version of every measurement
 	// of several beneficiaries, by beneficiary id then horizon.
 	LatestMeasurementsOf(ctx context.Context, beneficiaryIDs []string) (map[string]map[int]Measurement, error)
+	// Programmes lists org's programmes ("" for every organisation's).
+	Programmes(ctx context.Context, org string) ([]Programme, error)
 }
 
 // Record stores m as the next version unless the latest version says the
@@ -194,17 +203,45 @@ func MeasureDue(ctx context.Context, st MeasurementStore, now time.Time) (int, e
 // MeasureDueOn is MeasureDue for the day today, measured at the instant now
 // (a task may carry the day it measures for).
 func MeasureDueOn(ctx context.Context, st MeasurementStore, today civil.Date, now time.Time) (int, error) {
+	return MeasureScope{}.Run(ctx, st, today, now)
+}
+
+// MeasureScope limits a measurement run to an organisation and one of its
+// programmes (empty fields do not limit).
+type MeasureScope struct {
+	OrganisationID string
+	ProgrammeID    string
+}
+
+// Run measures, on day today, every enrolment of the scope whose horizon
+// has passed, under its programme's rule set and at its programme's
+// horizons, and records what is new: run twice, or beside the nightly run,
+// it records nothing more. It returns how many measurements it inserted.
+func (sc MeasureScope) Run(ctx context.Context, st MeasurementStore, today civil.Date, now time.Time) (int, error) {
+	progs, err := st.Programmes(ctx, sc.OrganisationID)
+	if err != nil {
+		return 0, err
+	}
+	byID := make(map[string]Programme, len(progs))
+	earliest := Horizons[0]
+	for _, p := range progs {
+		byID[p.ID] = p
+		for _, h := range p.Horizons {
+			earliest = min(earliest, h)
+		}
+	}
 	inserted := 0
 	after := ""
 	for {
-		// The earliest horizon is 6 months: only enrolments that entered
-		// about 6 months before today can be due (a few days more, for the
-		// ends of months; Due decides).
-		list, next, err := st.Enrolments(ctx, EnrolmentFilter{EnteredBefore: today.AddDate(0, -Horizons[0], 3), After: after, Limit: 200})
+		// Only enrolments that entered about the earliest horizon before
+		// today can be due (a few days more, for the ends of months; Due
+		// decides).
+		list, next, err := st.Enrolments(ctx, EnrolmentFilter{OrganisationID: sc.OrganisationID, ProgrammeID: sc.ProgrammeID,
+			EnteredBefore: today.AddDate(0, -earliest, 3), After: after, Limit: 200})
 		if err != nil {
 			return inserted, err
 		}
-		n, err := measurePage(ctx, st, list, today, now)
+		n, err := measurePage(ctx, st, byID, list, today, now)
 		inserted += n
 		if err != nil {
 			return inserted, err
@@ -216,17 +253,26 @@ func MeasureDueOn(ctx context.Context, st MeasurementStore, today civil.Date, no
 	}
 }
 
+// programmeOf is the programme of an enrolment: its record, or for an
+// enrolment without one the defaults its name picks.
+func programmeOf(byID map[string]Programme, e Enrolled) Programme {
+	if p, ok := byID[e.ProgrammeID]; ok {
+		return p
+	}
+	return ProgrammeDefaults(Programme{Name: e.Programme})
+}
+
 // measurePage measures one page of enrolments with two reads for the whole
 // page (their situations and their latest measurements), then one insert
 // per measurement that says something new.
-func measurePage(ctx context.Context, st MeasurementStore, list []Enrolled, today civil.Date, now time.Time) (int, error) {
+func measurePage(ctx context.Context, st MeasurementStore, byID map[string]Programme, list []Enrolled, today civil.Date, now time.Time) (int, error) {
 	var due []Enrolled
 	var ids []string
 	for _, e := range list {
 		if !e.EntryDate.Valid() {
 			continue
 		}
-		for _, h := range Horizons {
+		for _, h := range programmeOf(byID, e).Horizons {
 			if e.Due(h, today) {
 				due = append(due, e)
 				ids = append(ids, e.BeneficiaryID)
@@ -247,11 +293,12 @@ func measurePage(ctx context.Context, st MeasurementStore, list []Enrolled, toda
 	}
 	inserted := 0
 	for _, e := range due {
-		for _, h := range Horizons {
+		p := programmeOf(byID, e)
+		for _, h := range p.Horizons {
 			if !e.Due(h, today) {
 				continue
 			}
-			m := Measure(e, sits[e.BeneficiaryID], h, RuleSetFor(e.Programme), now)
+			m := Measure(e, sits[e.BeneficiaryID], h, p.Rules(), now)
 			prev, seen := latest[e.BeneficiaryID][h]
 			if seen && prev.Same(m) {
 				continue

@@ -24,11 +24,16 @@ type CohortOutcome struct {
 	Rate        float64
 	RatePercent float64
 	Breakdown   map[string]int
+	// Excluded counts those the rule set leaves out of the denominator
+	// (they left for an excluded reason by the horizon date), by reason.
+	Excluded         int
+	ExcludedByReason map[string]int
 }
 
 // Report is a positive-exit report: per cohort of a programme, at one
 // horizon, under one named and versioned rule set.
 type Report struct {
+	ProgrammeID    string
 	Programme      string
 	Horizon        int
 	RuleSet        string
@@ -40,7 +45,9 @@ type Report struct {
 
 // BuildReport counts enrolled, measured and positive per cohort. Each
 // measurement's situations are classified again under rs, so a report under
-// another rule set than the programme's own reads the same snapshots.
+// another rule set than the programme's own reads the same snapshots. Who
+// left for a reason rs excludes, by the horizon date, is counted apart and
+// not measured.
 func BuildReport(programme string, horizon int, rs RuleSet, enrolled []Enrolled, measured []Measurement, now time.Time) Report {
 	r := Report{Programme: programme, Horizon: horizon, RuleSet: rs.Name, RuleSetVersion: rs.Version,
 		Categories: rs.Categories(), Cohorts: []CohortOutcome{}, GeneratedAt: now}
@@ -48,7 +55,7 @@ func BuildReport(programme string, horizon int, rs RuleSet, enrolled []Enrolled,
 	line := func(cohort string) *CohortOutcome {
 		c, ok := by[cohort]
 		if !ok {
-			c = &CohortOutcome{Cohort: cohort, Breakdown: map[string]int{}}
+			c = &CohortOutcome{Cohort: cohort, Breakdown: map[string]int{}, ExcludedByReason: map[string]int{}}
 			for _, cat := range r.Categories {
 				c.Breakdown[cat] = 0
 			}
@@ -56,10 +63,20 @@ func BuildReport(programme string, horizon int, rs RuleSet, enrolled []Enrolled,
 		}
 		return c
 	}
+	excluded := map[string]bool{}
 	for _, e := range enrolled {
-		line(e.Cohort).Enrolled++
+		c := line(e.Cohort)
+		c.Enrolled++
+		if rs.Excludes(e.ExitReason) && e.ExitedOn != "" && e.ExitedOn <= e.HorizonDate(horizon) {
+			excluded[e.BeneficiaryID] = true
+			c.Excluded++
+			c.ExcludedByReason[e.ExitReason]++
+		}
 	}
 	for _, m := range measured {
+		if excluded[m.BeneficiaryID] {
+			continue
+		}
 		c := line(m.Cohort)
 		c.Measured++
 		_, cl, _ := rs.Classify(m.Situations, m.HorizonDate)
@@ -83,14 +100,14 @@ func BuildReport(programme string, horizon int, rs RuleSet, enrolled []Enrolled,
 // cohort with the programme, horizon, rule set and version on every line.
 func (r Report) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	head := []string{"programme", "cohort", "horizon", "ruleSet", "ruleSetVersion", "enrolled", "measured", "positive", "ratePercent"}
+	head := []string{"programme", "cohort", "horizon", "ruleSet", "ruleSetVersion", "enrolled", "excluded", "measured", "positive", "ratePercent"}
 	head = append(head, r.Categories...)
 	if err := cw.Write(head); err != nil {
 		return err
 	}
 	for _, c := range r.Cohorts {
 		row := []string{CSVText(r.Programme), CSVText(c.Cohort), strconv.Itoa(r.Horizon), r.RuleSet, r.RuleSetVersion,
-			strconv.Itoa(c.Enrolled), strconv.Itoa(c.Measured), strconv.Itoa(c.Positive),
+			strconv.Itoa(c.Enrolled), strconv.Itoa(c.Excluded), strconv.Itoa(c.Measured), strconv.Itoa(c.Positive),
 			""}
 		if c.Measured > 0 {
 			row[len(row)-1] = strconv.FormatFloat(c.RatePercent, 'f', 1, 64)

@@ -2,6 +2,7 @@ package pathways
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,6 +24,7 @@ type Service struct {
 	Users        access.Store
 	Situations   SituationStore
 	Measurements MeasurementStore
+	Programmes   ProgrammeStore
 	// AuditReader reads the audit log back (nil: none to read).
 	AuditReader AuditReader
 	// Erased, if set, closes what was under way for a person just erased
@@ -48,7 +50,10 @@ func (s *Service) Create(ctx context.Context, who access.Principal, b Beneficiar
 	if err := checkFile(b); err != nil {
 		return Beneficiary{}, err
 	}
-	if err := s.checkReferents(ctx, who.OrganisationID, b.Enrolment.Referents); err != nil {
+	if err := s.checkReferents(ctx, who.OrganisationID, b.Enrolment.referents()); err != nil {
+		return Beneficiary{}, err
+	}
+	if err := s.enrol(ctx, who.OrganisationID, &b.Enrolment); err != nil {
 		return Beneficiary{}, err
 	}
 	now := s.now()
@@ -94,8 +99,13 @@ func (s *Service) Update(ctx context.Context, who access.Principal, id string, v
 	if err := checkFile(next); err != nil {
 		return Beneficiary{}, err
 	}
-	if err := s.checkReferents(ctx, who.OrganisationID, next.Enrolment.Referents); err != nil {
+	if err := s.checkReferents(ctx, who.OrganisationID, next.Enrolment.referents()); err != nil {
 		return Beneficiary{}, err
+	}
+	if e := next.Enrolment; e.Programme != cur.Enrolment.Programme || e.ProgrammeID != cur.Enrolment.ProgrammeID {
+		if err := s.enrol(ctx, who.OrganisationID, &next.Enrolment); err != nil {
+			return Beneficiary{}, err
+		}
 	}
 	now := s.now()
 	next.ID, next.OrganisationID, next.Erased, next.CreatedAt = cur.ID, cur.OrganisationID, nil, cur.CreatedAt
@@ -177,10 +187,8 @@ func (s *Service) RecordSituation(ctx context.Context, who access.Principal, id 
 	if err := s.Situations.CreateSituation(ctx, sit); err != nil {
 		return Situation{}, err
 	}
-	if sit.Kind == SituationProgrammeExit && (b.ExitedOn == "" || sit.Start < b.ExitedOn) {
-		next := b
-		next.ExitedOn, next.Version, next.UpdatedAt = sit.Start, b.Version+1, now
-		if err := s.Store.ReplaceBeneficiary(ctx, next); err != nil {
+	if sit.Kind == SituationProgrammeExit {
+		if err := s.followExit(ctx, b); err != nil {
 			return Situation{}, err
 		}
 	}
@@ -201,9 +209,9 @@ func (s *Service) ListSituations(ctx context.Context, who access.Principal, id s
 	return list, WriteAudit(ctx, s.Audit, who, AuditRead, b.ID, s.now())
 }
 
-// ReportQuery says which positive-exit report to build: a programme, a
-// cohort or all (""), a horizon in months (6 or 12), and a rule set by name
-// ("": the programme's own).
+// ReportQuery says which positive-exit report to build: a programme (by
+// id, or by name with accents and case aside), a cohort or all (""), a
+// horizon in months, and a rule set by name ("": the programme's own).
 type ReportQuery struct {
 	Programme string
 	Cohort    string
@@ -211,11 +219,53 @@ type ReportQuery struct {
 	RuleSet   string
 }
 
+// enrolments reads every enrolment of who's organisation in programme p
+// (and cohort, when given).
+func (s *Service) enrolments(ctx context.Context, org string, p Programme, cohort string) ([]Enrolled, error) {
+	var out []Enrolled
+	after := ""
+	for {
+		list, next, err := s.Measurements.Enrolments(ctx, EnrolmentFilter{OrganisationID: org, ProgrammeID: p.ID, Cohort: cohort, After: after, Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list...)
+		if next == "" {
+			return out, nil
+		}
+		after = next
+	}
+}
+
+// reportProgramme resolves the programme a report names, or answers
+// apperr.Invalid on the query parameter.
+func (s *Service) reportProgramme(ctx context.Context, who access.Principal, ref string) (Programme, error) {
+	p, err := s.Programme(ctx, who, ref)
+	if apperr.Is(err, apperr.NotFound) {
+		ae, _ := apperr.As(err)
+		return Programme{}, apperr.Invalidf([]apperr.FieldError{{Pointer: "programme", Tag: "oneof", Detail: ae.Message, DetailFR: ae.MessageFR}}, "Unknown programme.").
+			FR("Dispositif inconnu.")
+	}
+	return p, err
+}
+
 // PositiveExits reports, for who's organisation, per cohort of a programme
-// how many were enrolled, measured and positive at the horizon, under the
-// programme's rule set or the one named.
+// how many were enrolled, excluded, measured and positive at the horizon,
+// under the programme's rule set or the one named.
 func (s *Service) PositiveExits(ctx context.Context, who access.Principal, q ReportQuery) (Report, error) {
-	rs := RuleSetFor(q.Programme)
+	p, err := s.reportProgramme(ctx, who, q.Programme)
+	if err != nil {
+		return Report{}, err
+	}
+	if !slices.Contains(p.Horizons, q.Horizon) {
+		hs := make([]string, len(p.Horizons))
+		for i, h := range p.Horizons {
+			hs[i] = strconv.Itoa(h)
+		}
+		return Report{}, apperr.Invalidf([]apperr.FieldError{{Pointer: "horizon", Tag: "oneof", Detail: "The programme measures at " + strings.Join(hs, ", ") + " months after entry.",
+			DetailFR: "Le dispositif mesure à " + strings.Join(hs, ", ") + " mois après l'entrée."}}, "Unknown horizon.").FR("Échéance inconnue.")
+	}
+	rs := p.Rules()
 	if q.RuleSet != "" {
 		named, ok := RuleSets[q.RuleSet]
 		if !ok {
@@ -223,25 +273,124 @@ func (s *Service) PositiveExits(ctx context.Context, who access.Principal, q Rep
 		}
 		rs = named
 	}
-	org := who.OrganisationID
-	var enrolled []Enrolled
-	after := ""
-	for {
-		list, next, err := s.Measurements.Enrolments(ctx, EnrolmentFilter{OrganisationID: org, Programme: q.Programme, Cohort: q.Cohort, After: after, Limit: 1000})
-		if err != nil {
-			return Report{}, err
-		}
-		enrolled = append(enrolled, list...)
-		if next == "" {
-			break
-		}
-		after = next
-	}
-	measured, err := s.Measurements.Measurements(ctx, MeasurementFilter{OrganisationID: org, Programme: q.Programme, Cohort: q.Cohort, Horizon: q.Horizon})
+	enrolled, err := s.enrolments(ctx, who.OrganisationID, p, q.Cohort)
 	if err != nil {
 		return Report{}, err
 	}
-	return BuildReport(q.Programme, q.Horizon, rs, enrolled, measured, s.now()), nil
+	measured, err := s.latestAt(ctx, enrolled, q.Horizon)
+	if err != nil {
+		return Report{}, err
+	}
+	r := BuildReport(p.Name, q.Horizon, rs, enrolled, measured, s.now())
+	r.ProgrammeID = p.ID
+	return r, nil
+}
+
+// latestAt reads the latest measurement of each enrolment at the horizon,
+// by the enrolments' ids (a programme renamed keeps its measurements).
+func (s *Service) latestAt(ctx context.Context, enrolled []Enrolled, horizon int) ([]Measurement, error) {
+	var out []Measurement
+	for i := 0; i < len(enrolled); i += 500 {
+		part := enrolled[i:min(i+500, len(enrolled))]
+		ids := make([]string, len(part))
+		for j, e := range part {
+			ids[j] = e.BeneficiaryID
+		}
+		latest, err := s.Measurements.LatestMeasurementsOf(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range part {
+			if m, ok := latest[e.BeneficiaryID][horizon]; ok {
+				out = append(out, m)
+			}
+		}
+	}
+	return out, nil
+}
+
+// Exits reports, for who's organisation, per cohort of a programme who
+// left, why, what they accessed between entry and exit and where they
+// lived when they left, from the situations as they are now.
+func (s *Service) Exits(ctx context.Context, who access.Principal, programme, cohort string) (ExitsReport, error) {
+	p, err := s.reportProgramme(ctx, who, programme)
+	if err != nil {
+		return ExitsReport{}, err
+	}
+	enrolled, err := s.enrolments(ctx, who.OrganisationID, p, cohort)
+	if err != nil {
+		return ExitsReport{}, err
+	}
+	sits := map[string][]Situation{}
+	for i := 0; i < len(enrolled); i += 500 {
+		part := enrolled[i:min(i+500, len(enrolled))]
+		ids := make([]string, len(part))
+		for j, e := range part {
+			ids[j] = e.BeneficiaryID
+		}
+		got, err := s.Situations.SituationsOf(ctx, who.OrganisationID, ids)
+		if err != nil {
+			return ExitsReport{}, err
+		}
+		for id, list := range got {
+			sits[id] = list
+		}
+	}
+	return BuildExits(p, enrolled, sits, s.now()), nil
+}
+
+// MeasureNow runs the measurement of one of who's organisation's
+// programmes on demand, as the nightly run does: coordinators only. It
+// records only what is new, so running it again, or beside the nightly
+// run, adds nothing.
+func (s *Service) MeasureNow(ctx context.Context, who access.Principal, programme string) (Programme, int, error) {
+	if who.Role != access.Coordinator {
+		return Programme{}, 0, apperr.New(apperr.Forbidden, "Only coordinators run the measurement.").FR("Seuls les coordinateurs lancent la mesure.")
+	}
+	p, err := s.reportProgramme(ctx, who, programme)
+	if err != nil {
+		return Programme{}, 0, err
+	}
+	now := s.now()
+	n, err := MeasureScope{OrganisationID: who.OrganisationID, ProgrammeID: p.ID}.Run(ctx, s.Measurements, civil.Of(now), now)
+	return p, n, err
+}
+
+// MeasurementsOf returns every version of every measurement of one of
+// who's organisation's beneficiaries, oldest first per horizon.
+func (s *Service) MeasurementsOf(ctx context.Context, who access.Principal, id string) ([]Measurement, error) {
+	b, err := s.Store.Beneficiary(ctx, who.OrganisationID, id)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.programme(ctx, who.OrganisationID, b.Enrolment.ProgrammeID)
+	if err != nil {
+		p = ProgrammeDefaults(Programme{Name: b.Enrolment.Programme})
+	}
+	var out []Measurement
+	for _, h := range p.Horizons {
+		list, err := s.Measurements.MeasurementHistory(ctx, b.ID, h)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list...)
+	}
+	return out, nil
+}
+
+// LatestMeasurements returns the latest version of the measurements of a
+// programme's enrolments at a horizon.
+func (s *Service) LatestMeasurements(ctx context.Context, who access.Principal, programme, cohort string, horizon int) (Programme, []Measurement, error) {
+	p, err := s.reportProgramme(ctx, who, programme)
+	if err != nil {
+		return Programme{}, nil, err
+	}
+	enrolled, err := s.enrolments(ctx, who.OrganisationID, p, cohort)
+	if err != nil {
+		return Programme{}, nil, err
+	}
+	list, err := s.latestAt(ctx, enrolled, horizon)
+	return p, list, err
 }
 
 // AuditEntries returns a page of who's organisation's audit log, newest
@@ -319,7 +468,7 @@ func (s *Service) DueHorizons(ctx context.Context, who access.Principal, referen
 				continue
 			}
 			covered := false
-			for _, st := range sits[b.ID] {
+			for _, st := range Counted(sits[b.ID]) {
 				covered = covered || st.Covers(day)
 			}
 			if !covered {
@@ -334,5 +483,18 @@ func (s *Service) DueHorizons(ctx context.Context, who access.Principal, referen
 // Values lists the programmes, cohorts and départements of who's
 // organisation's beneficiaries.
 func (s *Service) Values(ctx context.Context, who access.Principal) (EnrolmentValues, error) {
-	return s.Store.EnrolmentValues(ctx, who.OrganisationID)
+	v, err := s.Store.EnrolmentValues(ctx, who.OrganisationID)
+	if err != nil {
+		return v, err
+	}
+	// The programmes are the organisation's records, files or not.
+	progs, err := s.Programmes.Programmes(ctx, who.OrganisationID)
+	if err != nil {
+		return v, err
+	}
+	v.Programmes = make([]string, len(progs))
+	for i, p := range progs {
+		v.Programmes[i] = p.Name
+	}
+	return v, nil
 }

@@ -2,6 +2,7 @@ package pathways
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/parcours-emploi/parcours/apperr"
@@ -81,7 +82,7 @@ var SituationKinds = []SituationKind{
 
 // ExitReasons are the reasons a programme exit may give (BOOSTER's
 // vocabulary, shared by the other programmes).
-var ExitReasons = []string{"success", "re-orientation", "drop-out", "exclusion", "moved", "end-of-programme", "other"}
+var ExitReasons = []string{"success", "re-orientation", "drop-out", "exclusion", "moved", "deceased", "end-of-programme", "other"}
 
 // Situation is one dated situation of a beneficiary. Start is inclusive; End
 // is inclusive and optional (an open end means ongoing). A fixed-term
@@ -105,6 +106,81 @@ type Situation struct {
 
 	RecordedAt time.Time
 	RecordedBy string
+	// EndReason says why the situation ended early (a contract lost, a
+	// training left), when an adviser ended it.
+	EndReason string
+	// Voided is set when the situation was recorded by mistake: it stays
+	// for the history, and no measurement or report counts it.
+	Voided *Stamp
+	// History lists the changes made to the situation since it was
+	// recorded, oldest first, each with the values it replaced.
+	History []Revision
+}
+
+// Stamp says who did something, when, and why.
+type Stamp struct {
+	At     time.Time
+	By     string
+	Reason string
+}
+
+// Revision actions.
+const (
+	RevisionEnd     = "end"
+	RevisionCorrect = "correct"
+	RevisionVoid    = "void"
+)
+
+// Revision is one change made to a recorded situation: what was done, by
+// whom, when and why, and the values the situation had before.
+type Revision struct {
+	Action string
+	Stamp
+	Previous SituationValues
+}
+
+// SituationValues are the values of a situation a revision can change.
+type SituationValues struct {
+	Kind           SituationKind
+	Start          civil.Date
+	End            civil.Date
+	DurationMonths int
+	ExitReason     string
+	Tenure         string
+	Employer       string
+	Note           string
+	EndReason      string
+}
+
+// Values returns the values a revision can change.
+func (s Situation) Values() SituationValues {
+	return SituationValues{Kind: s.Kind, Start: s.Start, End: s.End, DurationMonths: s.DurationMonths, ExitReason: s.ExitReason,
+		Tenure: s.Tenure, Employer: s.Employer, Note: s.Note, EndReason: s.EndReason}
+}
+
+// WithValues returns s holding v.
+func (s Situation) WithValues(v SituationValues) Situation {
+	s.Kind, s.Start, s.End, s.DurationMonths, s.ExitReason = v.Kind, v.Start, v.End, v.DurationMonths, v.ExitReason
+	s.Tenure, s.Employer, s.Note, s.EndReason = v.Tenure, v.Employer, v.Note, v.EndReason
+	return s
+}
+
+// Counted keeps the situations measurements and reports count: all but
+// the voided ones.
+func Counted(list []Situation) []Situation {
+	out := make([]Situation, 0, len(list))
+	for _, s := range list {
+		if s.Voided == nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Fact is what a situation says of the person, as measurements compare it:
+// two versions of a situation with the same fact count the same.
+func (s Situation) Fact() string {
+	return fmt.Sprintf("%s|%s|%s|%s|%d|%s|%s", s.ID, s.Kind, s.Start, s.EffectiveEnd(), s.DurationMonths, s.ExitReason, s.Tenure)
 }
 
 // FixedTerm reports whether the kind is a fixed-term contract, whose
@@ -174,8 +250,8 @@ func (s Situation) Validate() error {
 	}
 	if s.Kind == SituationProgrammeExit {
 		if !contains(ExitReasons, s.ExitReason) {
-			add("/exitReason", "oneof", "A programme exit needs a reason: success, re-orientation, drop-out, exclusion, moved, end-of-programme or other.",
-				"Une sortie du dispositif a besoin d'un motif : sortie positive, réorientation, abandon, exclusion, déménagement, fin de prise en charge ou autre.")
+			add("/exitReason", "oneof", "A programme exit needs a reason: success, re-orientation, drop-out, exclusion, moved, deceased, end-of-programme or other.",
+				"Une sortie du dispositif a besoin d'un motif : sortie positive, réorientation, abandon, exclusion, déménagement, décès, fin de prise en charge ou autre.")
 		}
 	} else if s.ExitReason != "" {
 		add("/exitReason", "excluded", "Only a programme exit has a reason.", "Seule une sortie du dispositif a un motif.")
@@ -203,11 +279,17 @@ func contains(list []string, v string) bool {
 	return false
 }
 
-// SituationStore keeps situations. Situations are only added: a correction
-// is a new situation, so that every measurement can be reproduced.
+// SituationStore keeps situations. A change to a situation keeps the values
+// it replaced in its History, and measurements keep their own copies, so
+// that every measurement can be reproduced.
 type SituationStore interface {
 	// CreateSituation inserts s.
 	CreateSituation(ctx context.Context, s Situation) error
+	// Situation returns org's situation id, or apperr.NotFound.
+	Situation(ctx context.Context, org, id string) (Situation, error)
+	// ReviseSituation stores s if the stored one still has len(s.History)-1
+	// revisions: apperr.PreconditionFailed if it changed meanwhile.
+	ReviseSituation(ctx context.Context, s Situation) error
 	// Situations returns the situations of org's beneficiary, by start date
 	// then id.
 	Situations(ctx context.Context, org, beneficiaryID string) ([]Situation, error)

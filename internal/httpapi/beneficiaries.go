@@ -36,11 +36,21 @@ type BeneficiaryInput struct {
 
 // EnrolmentInput is a beneficiary's place in a programme.
 type EnrolmentInput struct {
-	Programme string     `json:"programme" validate:"required,max=40"`
+	// ProgrammeID is one of the organisation's programmes (GET /programmes).
+	ProgrammeID string `json:"programmeId,omitempty" validate:"max=40"`
+	// Programme names it instead, accents and case aside; when both are
+	// given, the name decides.
+	Programme string     `json:"programme" validate:"required_without=ProgrammeID,max=40"`
 	EntryDate civil.Date `json:"entryDate" validate:"required,date"`
 	Cohort    string     `json:"cohort" validate:"max=60"`
 	// Referents are the user ids of the beneficiary's advisers.
 	Referents []string `json:"referents" validate:"max=4,dive,required,max=40"`
+	// RightsReferent (rights and housing) and EmploymentReferent
+	// (employment and training) are AGIR's pair of referents.
+	RightsReferent     string `json:"rightsReferent,omitempty" validate:"max=40"`
+	EmploymentReferent string `json:"employmentReferent,omitempty" validate:"max=40"`
+	// ContractSignedOn is the day the Contrat d'Engagement Réciproque was signed.
+	ContractSignedOn civil.Date `json:"contractSignedOn,omitempty" validate:"omitempty,date"`
 }
 
 // AddressInput is where a beneficiary lives.
@@ -145,10 +155,14 @@ type Beneficiary struct {
 	Interests      []string          `json:"interests"`
 	ConsentAt      civil.Date        `json:"consentDate"`
 	Notes          string            `json:"notes"`
-	Erased         *Erasure          `json:"erased,omitempty"`
-	CreatedAt      time.Time         `json:"createdAt"`
-	UpdatedAt      time.Time         `json:"updatedAt"`
-	Version        int64             `json:"version"`
+	// ExitedOn and ExitReason are the programme exit, once recorded (a
+	// situation of kind programme-exit).
+	ExitedOn   civil.Date `json:"exitedOn,omitempty"`
+	ExitReason string     `json:"exitReason,omitempty"`
+	Erased     *Erasure   `json:"erased,omitempty"`
+	CreatedAt  time.Time  `json:"createdAt"`
+	UpdatedAt  time.Time  `json:"updatedAt"`
+	Version    int64      `json:"version"`
 }
 
 // Erasure says when and by whom a file's personal data was erased.
@@ -204,7 +218,9 @@ func fromPoint(p *geo.Point) *PointInput {
 // Apply writes the input's values into b.
 func (in BeneficiaryInput) Apply(b *pathways.Beneficiary) {
 	b.FirstName, b.LastName, b.BirthDate, b.Protection = in.FirstName, in.LastName, in.BirthDate, pathways.Protection(in.Protection)
-	b.Enrolment = pathways.Enrolment{Programme: in.Enrolment.Programme, EntryDate: in.Enrolment.EntryDate, Cohort: in.Enrolment.Cohort, Referents: orEmpty(in.Enrolment.Referents)}
+	e := in.Enrolment
+	b.Enrolment = pathways.Enrolment{ProgrammeID: e.ProgrammeID, Programme: e.Programme, EntryDate: e.EntryDate, Cohort: e.Cohort, Referents: orEmpty(e.Referents),
+		RightsReferent: e.RightsReferent, EmploymentReferent: e.EmploymentReferent, ContractSignedOn: e.ContractSignedOn}
 	b.Department = in.Department
 	b.Address = pathways.Address{Line: in.Address.Line, Postcode: in.Address.Postcode, City: in.Address.City, Location: toPoint(in.Address.Location)}
 	f := in.French
@@ -229,12 +245,16 @@ func (in BeneficiaryInput) Apply(b *pathways.Beneficiary) {
 	b.ConsentAt, b.Notes = in.ConsentAt, in.Notes
 }
 
-// toBeneficiaryInput is the editable part of b, the base a merge patch applies to.
+// toBeneficiaryInput is the editable part of b, the base a merge patch
+// applies to. It names the programme by its id only, so that a patch of
+// either the id or the name decides.
 func toBeneficiaryInput(b pathways.Beneficiary) BeneficiaryInput {
 	f := b.French
+	e := b.Enrolment
 	return BeneficiaryInput{
 		FirstName: b.FirstName, LastName: b.LastName, BirthDate: b.BirthDate, Protection: string(b.Protection),
-		Enrolment:  EnrolmentInput{Programme: b.Enrolment.Programme, EntryDate: b.Enrolment.EntryDate, Cohort: b.Enrolment.Cohort, Referents: orEmpty(b.Enrolment.Referents)},
+		Enrolment: EnrolmentInput{ProgrammeID: e.ProgrammeID, EntryDate: e.EntryDate, Cohort: e.Cohort, Referents: orEmpty(e.Referents),
+			RightsReferent: e.RightsReferent, EmploymentReferent: e.EmploymentReferent, ContractSignedOn: e.ContractSignedOn},
 		Department: b.Department,
 		Address:    AddressInput{Line: b.Address.Line, Postcode: b.Address.Postcode, City: b.Address.City, Location: fromPoint(b.Address.Location)},
 		French: FrenchInput{OralComprehension: f.OralComprehension, WrittenComprehension: f.WrittenComprehension,
@@ -267,6 +287,8 @@ func toBeneficiary(b pathways.Beneficiary) Beneficiary {
 		Interests: in.Interests, ConsentAt: in.ConsentAt, Notes: in.Notes,
 		CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt, Version: b.Version,
 	}
+	out.Enrolment.Programme = b.Enrolment.Programme
+	out.ExitedOn, out.ExitReason = b.ExitedOn, b.ExitReason
 	if b.Erased != nil {
 		out.Erased = &Erasure{At: b.Erased.At, By: b.Erased.By}
 	}

@@ -429,8 +429,15 @@ func TestErasureLeavesNoPersonalValueInAnyCollection(t *testing.T) {
 	ctx := context.Background()
 	ben := w.beneficiary(w.advA)
 	situations := "/api/v1/beneficiaries/" + ben + "/situations"
+	var cdd, cdi httpapi.Situation
 	w.must(w.do(w.advA, "POST", situations, map[string]any{"kind": "cdd", "startDate": "2026-09-01", "durationMonths": 3,
-		"employer": "Boulangerie Zéphyrine", "note": "Licenciée en période d'essai"}), http.StatusCreated)
+		"employer": "Boulangerie Zéphyrine", "note": "Licenciée en période d'essai"}), http.StatusCreated).json(t, &cdd)
+	// A correction and an end keep the values they replaced, and say why.
+	w.must(w.do(w.advA, "POST", situations+"/"+cdd.ID+"/correction", map[string]any{"kind": "cdd", "startDate": "2026-09-01", "durationMonths": 4,
+		"employer": "Fournil Quentaline", "reason": "Avenant signé avec Mme Quentaline"}), http.StatusOK)
+	w.must(w.do(w.advA, "POST", situations+"/"+cdd.ID+"/end", map[string]any{"endDate": "2026-10-15", "reason": "Rupture voulue par Quentaline"}), http.StatusOK)
+	w.must(w.do(w.advA, "POST", situations, map[string]any{"kind": "cdi", "startDate": "2026-11-01", "employer": "Traiteur Oswaldine"}), http.StatusCreated).json(t, &cdi)
+	w.must(w.do(w.advA, "POST", situations+"/"+cdi.ID+"/void", map[string]any{"reason": "Oswaldine n'a pas confirmé"}), http.StatusOK)
 	men := w.mentor(w.advA, w.mentorA, 2)
 	declined := w.sent(ben, men)
 	w.must(w.act(w.mentorA, declined.ID, "decline", map[string]any{"reason": "Horaires de Mme Haidari incompatibles"}), http.StatusOK)
@@ -447,7 +454,7 @@ func TestErasureLeavesNoPersonalValueInAnyCollection(t *testing.T) {
 
 	w.must(w.do(w.advA, "DELETE", "/api/v1/beneficiaries/"+ben, nil), http.StatusNoContent)
 	personal := []string{"Haidari", "1991-04-12", "Garibaldi", "Suivi santé", "Cuisinière", "Baccalauréat", "restauration collective",
-		"Zéphyrine", "Licenciée en période d'essai", "Yasmina"}
+		"Zéphyrine", "Licenciée en période d'essai", "Yasmina", "Quentaline", "Oswaldine"}
 	names, err := w.db.Database().ListCollectionNames(ctx, map[string]any{})
 	if err != nil {
 		t.Fatal(err)

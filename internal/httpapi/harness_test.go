@@ -22,6 +22,7 @@ import (
 	"github.com/parcours-emploi/parcours/internal/mongodb"
 	"github.com/parcours-emploi/parcours/internal/testenv"
 	"github.com/parcours-emploi/parcours/matching"
+	"github.com/parcours-emploi/parcours/pathways"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -99,6 +100,15 @@ func newWorld(t *testing.T, opts ...worldOption) *world {
 		return key{secret, u}
 	}
 	w.orgA, w.orgB, w.agency = org("Programme A", "programme"), org("Programme B", "programme"), org("Agence", "agency")
+	// Each programme organisation runs AGIR and Kodiko, as its coordinator would have set them up.
+	for _, o := range []access.Organisation{w.orgA, w.orgB} {
+		for _, name := range []string{"AGIR", "Kodiko"} {
+			p := pathways.ProgrammeDefaults(pathways.Programme{ID: ids.New("prg"), OrganisationID: o.ID, Name: name, CreatedAt: now})
+			if err := db.CreateProgramme(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	w.coordA = issue(w.orgA, access.Coordinator, "Coord A")
 	w.advA = issue(w.orgA, access.Adviser, "Adviser A")
 	w.advA2 = issue(w.orgA, access.Adviser, "Adviser A2")

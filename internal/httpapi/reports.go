@@ -22,6 +22,7 @@ type ReportQuery struct {
 // Report is a positive-exit report: per cohort of a programme, at one
 // horizon, under one named and versioned rule set.
 type Report struct {
+	ProgrammeID    string          `json:"programmeId"`
 	Programme      string          `json:"programme"`
 	Horizon        int             `json:"horizon"`
 	RuleSet        string          `json:"ruleSet"`
@@ -42,13 +43,18 @@ type CohortOutcome struct {
 	Rate        *float64       `json:"rate"`
 	RatePercent *float64       `json:"ratePercent"`
 	Breakdown   map[string]int `json:"breakdown"`
+	// Excluded counts those the rule set leaves out of the denominator
+	// (they left for an excluded reason by the horizon date), by reason.
+	Excluded         int            `json:"excluded"`
+	ExcludedByReason map[string]int `json:"excludedByReason"`
 }
 
 func toReport(r pathways.Report) Report {
-	return Report{Programme: r.Programme, Horizon: r.Horizon, RuleSet: r.RuleSet, RuleSetVersion: r.RuleSetVersion,
+	return Report{ProgrammeID: r.ProgrammeID, Programme: r.Programme, Horizon: r.Horizon, RuleSet: r.RuleSet, RuleSetVersion: r.RuleSetVersion,
 		Categories: orEmpty(r.Categories), GeneratedAt: r.GeneratedAt,
 		Cohorts: convert(r.Cohorts, func(c pathways.CohortOutcome) CohortOutcome {
-			out := CohortOutcome{Cohort: c.Cohort, Enrolled: c.Enrolled, Measured: c.Measured, Positive: c.Positive, Breakdown: c.Breakdown}
+			out := CohortOutcome{Cohort: c.Cohort, Enrolled: c.Enrolled, Measured: c.Measured, Positive: c.Positive, Breakdown: c.Breakdown,
+				Excluded: c.Excluded, ExcludedByReason: c.ExcludedByReason}
 			if c.Measured > 0 {
 				rate, percent := c.Rate, c.RatePercent
 				out.Rate, out.RatePercent = &rate, &percent
@@ -65,7 +71,7 @@ func (s *Server) positiveExits(c *fiber.Ctx) error {
 	if err := s.valid.checkQuery(language(c), map[string]queryRule{
 		"programme": {programme, "required,max=40"},
 		"cohort":    {cohort, "max=60"},
-		"horizon":   {horizon, "required,oneof=6 12"},
+		"horizon":   {horizon, "required,number,min=1,max=60"},
 		"ruleset":   {ruleset, "omitempty,oneof=" + strings.Join(pathways.RuleSetNames(), " ")},
 	}); err != nil {
 		return err

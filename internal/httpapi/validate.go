@@ -66,14 +66,15 @@ var customTags = []struct {
 
 // Rules the stock translations lack, and messages of the decoder.
 var extraMessages = map[string][2]string{
-	"unknown":       {"{0} is not a member this endpoint accepts.", "{0} n'est pas un champ accepté par ce point d'accès."},
-	"type":          {"{0} must be of JSON type {1}.", "{0} doit être de type JSON {1}."},
-	"required_if":   {"{0} is required here.", "{0} est obligatoire ici."},
-	"required_with": {"{0} is required with {1}.", "{0} est obligatoire avec {1}."},
-	"unique":        {"{0} must not repeat a value.", "{0} ne doit pas contenir de doublon."},
-	"gtefield":      {"{0} must not be before {1}.", "{0} ne doit pas précéder {1}."},
-	"dateafter":     {"{0} must not be before {1}.", "{0} ne doit pas précéder {1}."},
-	"pmsmp":         {"{0}: {1}", "{0} : {1}"},
+	"unknown":          {"{0} is not a member this endpoint accepts.", "{0} n'est pas un champ accepté par ce point d'accès."},
+	"type":             {"{0} must be of JSON type {1}.", "{0} doit être de type JSON {1}."},
+	"required_if":      {"{0} is required here.", "{0} est obligatoire ici."},
+	"required_with":    {"{0} is required with {1}.", "{0} est obligatoire avec {1}."},
+	"required_without": {"{0} is required here.", "{0} est obligatoire ici."},
+	"unique":           {"{0} must not repeat a value.", "{0} ne doit pas contenir de doublon."},
+	"gtefield":         {"{0} must not be before {1}.", "{0} ne doit pas précéder {1}."},
+	"dateafter":        {"{0} must not be before {1}.", "{0} ne doit pas précéder {1}."},
+	"pmsmp":            {"{0}: {1}", "{0} : {1}"},
 }
 
 func newValidation() *validation {

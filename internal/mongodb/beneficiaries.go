@@ -43,6 +43,7 @@ type beneficiaryDoc struct {
 	ConsentAt      civil.Date       `bson:"consentDate"`
 	Notes          string           `bson:"notes"`
 	ExitedOn       civil.Date       `bson:"exitedOn"`
+	ExitReason     string           `bson:"exitReason,omitempty"`
 	// SearchKeys are the folded names the search matches from their start.
 	SearchKeys []string     `bson:"searchKeys"`
 	Erased     *erasurePart `bson:"erased,omitempty"`
@@ -66,7 +67,7 @@ func toBeneficiaryDoc(b pathways.Beneficiary) beneficiaryDoc {
 		Mobility:     toMobilityPart(b.Mobility),
 		Barriers:     parts(b.Barriers, func(x pathways.Barrier) string { return string(x) }),
 		Languages:    b.Languages, Interests: b.Interests,
-		ConsentAt: b.ConsentAt, Notes: b.Notes, ExitedOn: b.ExitedOn, SearchKeys: pathways.SearchKeys(b.FirstName, b.LastName),
+		ConsentAt: b.ConsentAt, Notes: b.Notes, ExitedOn: b.ExitedOn, ExitReason: b.ExitReason, SearchKeys: pathways.SearchKeys(b.FirstName, b.LastName),
 		Erased:    toErasurePart(b.Erased),
 		CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt, Version: b.Version,
 	}
@@ -87,7 +88,7 @@ func toBeneficiary(d beneficiaryDoc) pathways.Beneficiary {
 		Mobility:     d.Mobility.mobility(),
 		Barriers:     parts(d.Barriers, func(x string) pathways.Barrier { return pathways.Barrier(x) }),
 		Languages:    emptyIfNil(d.Languages), Interests: emptyIfNil(d.Interests),
-		ConsentAt: d.ConsentAt, Notes: d.Notes, ExitedOn: d.ExitedOn, Erased: d.Erased.stamp(),
+		ConsentAt: d.ConsentAt, Notes: d.Notes, ExitedOn: d.ExitedOn, ExitReason: d.ExitReason, Erased: d.Erased.stamp(),
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), Version: d.Version,
 	}
 }

@@ -19,12 +19,21 @@ var _ pathways.FreeTextEraser = (*DB)(nil)
 // aggregate reports need (kinds, dates, categories, states) stays.
 func (d *DB) EraseFreeText(ctx context.Context, org, beneficiaryID string) error {
 	mine := bson.D{{Key: "organisationId", Value: org}, {Key: "beneficiaryId", Value: beneficiaryID}}
-	if _, err := d.col(colSituations).UpdateMany(ctx, mine, bson.D{{Key: "$set", Value: bson.D{{Key: "employer", Value: ""}, {Key: "note", Value: ""}}}}); err != nil {
-		return translate(err, "erase the situations' text of "+beneficiaryID)
+	if err := rewrite(ctx, d.col(colSituations), mine, func(s *situationDoc) {
+		s.Employer, s.Note, s.EndReason = "", "", ""
+		if s.Voided != nil {
+			s.Voided.Reason = ""
+		}
+		for i := range s.History {
+			s.History[i].Reason = ""
+			s.History[i].Previous.Employer, s.History[i].Previous.Note, s.History[i].Previous.EndReason = "", "", ""
+		}
+	}, func(s situationDoc) string { return s.ID }); err != nil {
+		return err
 	}
 	if err := rewrite(ctx, d.col(colMeasurements), mine, func(m *measurementDoc) {
 		for i := range m.Situations {
-			m.Situations[i].Employer, m.Situations[i].Note = "", ""
+			m.Situations[i].Employer, m.Situations[i].Note, m.Situations[i].EndReason = "", "", ""
 		}
 	}, func(m measurementDoc) string { return m.ID }); err != nil {
 		return err

@@ -164,6 +164,8 @@ type enrolmentDoc struct {
 	ID             string        `bson:"_id"`
 	OrganisationID string        `bson:"organisationId"`
 	Enrolment      enrolmentPart `bson:"enrolment"`
+	ExitedOn       civil.Date    `bson:"exitedOn"`
+	ExitReason     string        `bson:"exitReason"`
 }
 
 // Enrolments returns a page of enrolments, erased beneficiaries included.
@@ -172,7 +174,9 @@ func (d *DB) Enrolments(ctx context.Context, f pathways.EnrolmentFilter) ([]path
 	if f.OrganisationID != "" {
 		filter = append(filter, bson.E{Key: "organisationId", Value: f.OrganisationID})
 	}
-	if f.Programme != "" {
+	if f.ProgrammeID != "" {
+		filter = append(filter, bson.E{Key: "enrolment.programmeId", Value: f.ProgrammeID})
+	} else if f.Programme != "" {
 		filter = append(filter, bson.E{Key: "enrolment.programme", Value: f.Programme})
 	}
 	if f.Cohort != "" {
@@ -187,13 +191,14 @@ func (d *DB) Enrolments(ctx context.Context, f pathways.EnrolmentFilter) ([]path
 	}
 	out := make([]pathways.Enrolled, len(docs))
 	for i, x := range docs {
-		out[i] = pathways.Enrolled{BeneficiaryID: x.ID, OrganisationID: x.OrganisationID, Programme: x.Enrolment.Programme, Cohort: x.Enrolment.Cohort, EntryDate: x.Enrolment.EntryDate}
+		out[i] = pathways.Enrolled{BeneficiaryID: x.ID, OrganisationID: x.OrganisationID, ProgrammeID: x.Enrolment.ProgrammeID, Programme: x.Enrolment.Programme,
+			Cohort: x.Enrolment.Cohort, EntryDate: x.Enrolment.EntryDate, ExitedOn: x.ExitedOn, ExitReason: x.ExitReason}
 	}
 	return out, next, nil
 }
 
 // workIndexes are the indexes of the background work's collections.
-var workIndexes = concat(batchIndexes, situationIndexes, measurementIndexes, outboxIndexes, hostIndexes, documentIndexes)
+var workIndexes = concat(programmeIndexes, batchIndexes, situationIndexes, measurementIndexes, outboxIndexes, hostIndexes, documentIndexes)
 
 func concat(lists ...[]index) []index {
 	var out []index

@@ -157,6 +157,12 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 	if err := d.migrateHosts(ctx); err != nil {
 		return err
 	}
+	if err := d.migrateSituations(ctx); err != nil {
+		return err
+	}
+	if err := d.migrateProgrammes(ctx); err != nil {
+		return err
+	}
 	return d.ensure(ctx, append(append([]index(nil), indexes...), workIndexes...))
 }
 

@@ -53,10 +53,14 @@ func (p placePart) place() geo.Place {
 // Beneficiaries.
 
 type enrolmentPart struct {
-	Programme string     `bson:"programme"`
-	EntryDate civil.Date `bson:"entryDate"`
-	Cohort    string     `bson:"cohort"`
-	Referents []string   `bson:"referents"`
+	ProgrammeID        string     `bson:"programmeId,omitempty"`
+	Programme          string     `bson:"programme"`
+	EntryDate          civil.Date `bson:"entryDate"`
+	Cohort             string     `bson:"cohort"`
+	Referents          []string   `bson:"referents"`
+	RightsReferent     string     `bson:"rightsReferent,omitempty"`
+	EmploymentReferent string     `bson:"employmentReferent,omitempty"`
+	ContractSignedOn   civil.Date `bson:"contractSignedOn,omitempty"`
 }
 
 type addressPart struct {
@@ -149,11 +153,13 @@ type erasurePart struct {
 }
 
 func toEnrolmentPart(e pathways.Enrolment) enrolmentPart {
-	return enrolmentPart{Programme: e.Programme, EntryDate: e.EntryDate, Cohort: e.Cohort, Referents: e.Referents}
+	return enrolmentPart{ProgrammeID: e.ProgrammeID, Programme: e.Programme, EntryDate: e.EntryDate, Cohort: e.Cohort, Referents: e.Referents,
+		RightsReferent: e.RightsReferent, EmploymentReferent: e.EmploymentReferent, ContractSignedOn: e.ContractSignedOn}
 }
 
 func (e enrolmentPart) enrolment() pathways.Enrolment {
-	return pathways.Enrolment{Programme: e.Programme, EntryDate: e.EntryDate, Cohort: e.Cohort, Referents: emptyIfNil(e.Referents)}
+	return pathways.Enrolment{ProgrammeID: e.ProgrammeID, Programme: e.Programme, EntryDate: e.EntryDate, Cohort: e.Cohort, Referents: emptyIfNil(e.Referents),
+		RightsReferent: e.RightsReferent, EmploymentReferent: e.EmploymentReferent, ContractSignedOn: e.ContractSignedOn}
 }
 
 func toFrenchPart(f pathways.French) frenchPart {
@@ -324,6 +330,7 @@ type situationPart struct {
 	Tenure         string     `bson:"tenure,omitempty"`
 	Employer       string     `bson:"employer,omitempty"`
 	Note           string     `bson:"note,omitempty"`
+	EndReason      string     `bson:"endReason,omitempty"`
 	RecordedAt     time.Time  `bson:"recordedAt"`
 	RecordedBy     string     `bson:"recordedBy"`
 }
@@ -331,13 +338,13 @@ type situationPart struct {
 func toSituationPart(s pathways.Situation) situationPart {
 	return situationPart{ID: s.ID, OrganisationID: s.OrganisationID, BeneficiaryID: s.BeneficiaryID, Kind: string(s.Kind),
 		Start: s.Start, End: s.End, DurationMonths: s.DurationMonths, ExitReason: s.ExitReason, Tenure: s.Tenure, Employer: s.Employer,
-		Note: s.Note, RecordedAt: s.RecordedAt, RecordedBy: s.RecordedBy}
+		Note: s.Note, EndReason: s.EndReason, RecordedAt: s.RecordedAt, RecordedBy: s.RecordedBy}
 }
 
 func (s situationPart) situation() pathways.Situation {
 	return pathways.Situation{ID: s.ID, OrganisationID: s.OrganisationID, BeneficiaryID: s.BeneficiaryID, Kind: pathways.SituationKind(s.Kind),
 		Start: s.Start, End: s.End, DurationMonths: s.DurationMonths, ExitReason: s.ExitReason, Tenure: s.Tenure, Employer: s.Employer,
-		Note: s.Note, RecordedAt: s.RecordedAt.UTC(), RecordedBy: s.RecordedBy}
+		Note: s.Note, EndReason: s.EndReason, RecordedAt: s.RecordedAt.UTC(), RecordedBy: s.RecordedBy}
 }
 
 // parts converts a list with f; nil stays an empty list.
