@@ -359,6 +359,22 @@ func (s *Service) scanOrganisation(ctx context.Context, org access.Organisation,
 		}
 	}
 	today := civil.InFrance(now)
+	follow, err := s.Beneficiaries.FollowUps(ctx, access.Principal{OrganisationID: org.ID, Role: access.Coordinator}, "", today)
+	if err != nil {
+		return n, err
+	}
+	for _, f := range follow {
+		b, err := s.Beneficiaries.Store.Beneficiary(ctx, org.ID, f.BeneficiaryID)
+		if err != nil {
+			return n, err
+		}
+		months := strconv.Itoa(f.Months)
+		data := map[string]string{"beneficiary": b.ID, "name": f.Name, "followUp": f.Kind, "months": months, "date": string(f.Date)}
+		if err := s.toReferents(ctx, b, "", notify.Message{ID: b.ID + ":" + f.Kind + ":" + months, Kind: notify.FollowUpDue, Data: data}); err != nil {
+			return n, err
+		}
+		n++
+	}
 	due, err := s.Beneficiaries.DueHorizons(ctx, access.Principal{OrganisationID: org.ID, Role: access.Coordinator}, "", today)
 	if err != nil {
 		return n, err

@@ -124,7 +124,7 @@ func New(st Store, queue Queue, set Settings) *Services {
 		Preferences:   &notify.Preferences{Users: st},
 		Beneficiaries: &pathways.Service{Store: st, Audit: st, AuditReader: st, Users: st, Situations: st, Measurements: st, Programmes: st, Now: now},
 		Opportunities: &jobs.Service{Store: st, Submissions: st, Hosts: st, Now: now},
-		Proposals: &proposals.Service{Store: st, Audit: st, Evaluator: sug, Mentors: ment, Opportunities: st, Conventions: st,
+		Proposals: &proposals.Service{Store: st, Audit: st, Evaluator: sug, Mentors: ment, Opportunities: st, Conventions: st, Situations: st,
 			Beneficiaries: st, Users: st,
 			ExpiryDays: set.ProposalExpiryDays, Cooldown: cooldown, Now: now},
 		Mentoring:   ment,

@@ -34,6 +34,8 @@ type SeekerExtras struct {
 	// Declines maps an opening (opportunity or mentor) id to the end of the
 	// cooldown a decline of that pair set.
 	Declines map[string]time.Time
+	// Taken holds the openings the beneficiary accepted.
+	Taken map[string]bool
 }
 
 // Seeker converts a beneficiary.
@@ -54,6 +56,7 @@ func Seeker(b pathways.Beneficiary, x SeekerExtras) matching.Seeker {
 		Interests:       b.Interests,
 		PMSMPHistory:    x.PMSMPHistory,
 		Declines:        x.Declines,
+		Taken:           x.Taken,
 	}
 	s.Place = place(s.Place, b.Address.Location, b.Address.City)
 	for _, j := range b.PastJobs {

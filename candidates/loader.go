@@ -79,6 +79,18 @@ func (l *Loader) Seeker(ctx context.Context, b pathways.Beneficiary, at time.Tim
 		return matching.Seeker{}, err
 	}
 	x.Declines = proposals.DeclinedUntil(d, at, l.cooldown())
+	accepted, _, err := l.Proposals.Proposals(ctx, proposals.Filter{OrganisationID: b.OrganisationID, BeneficiaryID: b.ID, States: []proposals.State{proposals.Accepted}, Limit: 1000})
+	if err != nil {
+		return matching.Seeker{}, err
+	}
+	for _, p := range accepted {
+		if p.Kind != proposals.KindMentor {
+			if x.Taken == nil {
+				x.Taken = map[string]bool{}
+			}
+			x.Taken[p.OpeningID] = true
+		}
+	}
 	if l.Conventions != nil {
 		if x.PMSMPHistory, err = l.Conventions.PMSMPConventions(ctx, b.OrganisationID, b.ID); err != nil {
 			return matching.Seeker{}, err

@@ -29,6 +29,7 @@ const (
 	ReasonDays        Reason = "days"                // days the seeker is not available
 	ReasonUntrained   Reason = "mentor-untrained"    // mentor has not followed the initial training
 	ReasonDeclined    Reason = "declined"            // same pair declined, its cooldown not over
+	ReasonTaken       Reason = "accepted"            // the seeker accepted this opening already
 )
 
 // Text is a sentence for people, in French and English.
@@ -167,6 +168,13 @@ func (e *Engine) check(sc *seekerCtx, oc *openingCtx, now time.Time, fails *[]Fa
 		if fail(Failure{Code: ReasonUntrained,
 			Text:     Text{EN: "The mentor has not followed the initial mentor training yet.", FR: "Le mentor n'a pas encore suivi la formation initiale des mentors."},
 			NextStep: &Text{EN: "Propose the pair once the mentor is trained.", FR: "Proposer le binôme une fois le mentor formé."}}) {
+			return false
+		}
+	}
+	if s.Taken[o.ID] {
+		if fail(Failure{Code: ReasonTaken,
+			Text: Text{EN: "The person accepted this opening already: it is part of their pathway.",
+				FR: "La personne a déjà accepté cette offre : elle fait partie de son parcours."}}) {
 			return false
 		}
 	}

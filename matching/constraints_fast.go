@@ -72,6 +72,9 @@ func (e *Engine) quickCheck(sc *seekerCtx, oc *openingCtx, now time.Time, f *fac
 	if oc.mentor && !oc.trained {
 		return false
 	}
+	if s.Taken[oc.o.ID] {
+		return false
+	}
 	if len(s.Declines) > 0 {
 		if until, ok := s.Declines[oc.o.ID]; ok && now.Before(until) {
 			return false

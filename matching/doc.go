@@ -28,7 +28,8 @@
 // links'; openings without a code are for any trade), distance (haversine
 // within the seeker's MaxKm when both places have coordinates, otherwise the
 // same département), french (per skill), diploma and diploma-recognition,
-// licence, dates, hours, days, mentor-untrained, declined (within the
+// licence, dates, hours, days, mentor-untrained, accepted (an opening the seeker accepted
+// already), declined (within the
 // engine's cooldown), and the PMSMP rules of package jobs (pmsmp-*). Each
 // failure carries sentences and, when there is one, a next step.
 //

@@ -159,6 +159,9 @@ type Seeker struct {
 	// that pair (by the seeker, the mentor or the host) set: the pair is not
 	// proposed again before it.
 	Declines map[string]time.Time `json:"declines,omitempty"`
+	// Taken holds the openings the seeker accepted (a job, a placement, a
+	// training): they are in the pathway and not proposed again.
+	Taken map[string]bool `json:"taken,omitempty"`
 }
 
 // Opening is a job offer's open positions, a PMSMP host's slots, a

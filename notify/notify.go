@@ -56,6 +56,10 @@ const (
 	// HorizonDue tells an adviser a T+6 or T+12 horizon came without a
 	// situation recorded (Data: beneficiary, name, horizon, date).
 	HorizonDue Kind = "horizon-due"
+	// FollowUpDue tells a person's referents a follow-up interview after
+	// the exit falls due, or the support limit comes near (Data:
+	// beneficiary, name, followUp, months, date).
+	FollowUpDue Kind = "follow-up-due"
 	// BatchDone tells who launched a batch that it finished (Data: batch,
 	// kind, assigned, status).
 	BatchDone Kind = "batch-done"
@@ -85,7 +89,7 @@ func Choices(role access.Role) (kinds []Kind, daily bool) {
 	case access.Mentor:
 		return []Kind{ProposalSent, ProposalExpiring, CheckInsMissing}, false
 	case access.Adviser, access.Coordinator:
-		return []Kind{ProposalAnswered, MentorshipAlert, HorizonDue, BatchDone}, true
+		return []Kind{ProposalAnswered, MentorshipAlert, HorizonDue, FollowUpDue, BatchDone}, true
 	case access.Agency:
 		return []Kind{AgencyProposal}, false
 	}

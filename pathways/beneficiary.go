@@ -87,7 +87,8 @@ type Enrolment struct {
 	ContractSignedOn civil.Date
 }
 
-// referents lists every user the enrolment names as a referent.
+// referents lists every user the enrolment names as a referent: the
+// pair is among the referents, so lists and news find them.
 func (e Enrolment) referents() []string {
 	out := append([]string(nil), e.Referents...)
 	for _, r := range []string{e.RightsReferent, e.EmploymentReferent} {

@@ -113,3 +113,17 @@ func (s *Service) followExit(ctx context.Context, b Beneficiary) error {
 	next.ExitedOn, next.ExitReason, next.Version, next.UpdatedAt = exit.Start, exit.ExitReason, b.Version+1, s.now()
 	return s.Store.ReplaceBeneficiary(ctx, next)
 }
+
+// SituationOf reads the situation sit of who's organisation's file id,
+// voided or not, with its history.
+func (s *Service) SituationOf(ctx context.Context, who access.Principal, id, sit string) (Beneficiary, Situation, error) {
+	b, err := Live(ctx, s.Store, who.OrganisationID, id)
+	if err != nil {
+		return Beneficiary{}, Situation{}, err
+	}
+	x, err := s.Situations.Situation(ctx, who.OrganisationID, sit)
+	if apperr.Is(err, apperr.NotFound) || err == nil && x.BeneficiaryID != b.ID {
+		return Beneficiary{}, Situation{}, apperr.NotFoundf("No such situation in this file.").FR("Cette situation n'existe pas dans ce dossier.")
+	}
+	return b, x, err
+}

@@ -56,6 +56,7 @@ func (s *Service) Create(ctx context.Context, who access.Principal, b Beneficiar
 	if err := s.enrol(ctx, who.OrganisationID, &b.Enrolment); err != nil {
 		return Beneficiary{}, err
 	}
+	b.Enrolment.Referents = b.Enrolment.referents()
 	now := s.now()
 	b.ID, b.OrganisationID, b.Erased = ids.NewAt("ben", now), who.OrganisationID, nil
 	b.CreatedAt, b.UpdatedAt, b.Version = now, now, 1
@@ -107,6 +108,7 @@ func (s *Service) Update(ctx context.Context, who access.Principal, id string, v
 			return Beneficiary{}, err
 		}
 	}
+	next.Enrolment.Referents = next.Enrolment.referents()
 	now := s.now()
 	next.ID, next.OrganisationID, next.Erased, next.CreatedAt = cur.ID, cur.OrganisationID, nil, cur.CreatedAt
 	next.Version, next.UpdatedAt = cur.Version+1, now

@@ -31,6 +31,9 @@ const (
 	// Work-based learning.
 	SituationInternship SituationKind = "internship"
 	SituationAlternance SituationKind = "alternance"
+	// SituationPMSMP is a work placement (période de mise en situation en
+	// milieu professionnel).
+	SituationPMSMP SituationKind = "pmsmp"
 	// No activity yet, or leaving the programme.
 	SituationJobSearch     SituationKind = "job-search"
 	SituationProgrammeExit SituationKind = "programme-exit"
@@ -77,7 +80,7 @@ func HousingGroup(tenure string) string {
 var SituationKinds = []SituationKind{
 	SituationCDI, SituationCDD, SituationInterim, SituationSubsidised, SituationBusinessCreation,
 	SituationPublicSector, SituationInsertionHire, SituationQualifyingTraining, SituationPreQualifyingTraining,
-	SituationFLE, SituationInternship, SituationAlternance, SituationJobSearch, SituationProgrammeExit, SituationHousing,
+	SituationFLE, SituationInternship, SituationAlternance, SituationPMSMP, SituationJobSearch, SituationProgrammeExit, SituationHousing,
 }
 
 // ExitReasons are the reasons a programme exit may give (BOOSTER's

@@ -58,6 +58,9 @@ type Service struct {
 	Opportunities jobs.Store
 	// Conventions records the PMSMP convention an accepted placement makes.
 	Conventions jobs.ConventionStore
+	// Situations records the situation an accepted job, placement or
+	// training makes in the beneficiary's pathway (nil: none).
+	Situations pathways.SituationStore
 	// Beneficiaries and Users name the candidates and their advisers for
 	// the hosts (nil: unnamed).
 	Beneficiaries pathways.Store
@@ -424,14 +427,20 @@ func (s *Service) answer(ctx context.Context, who access.Principal, p Proposal, 
 			return p, err
 		}
 	}
+	var next Proposal
+	var err error
 	switch {
 	case !accepted:
 		return s.move(ctx, p.OrganisationID, p.ID, Declined, who.UserID, reason, now)
 	case p.Kind == KindPMSMP && s.Conventions != nil:
-		return s.acceptPlacement(ctx, p, who.UserID, now)
+		next, err = s.acceptPlacement(ctx, p, who.UserID, now)
 	default:
-		return s.move(ctx, p.OrganisationID, p.ID, Accepted, who.UserID, "", now)
+		next, err = s.move(ctx, p.OrganisationID, p.ID, Accepted, who.UserID, "", now)
 	}
+	if err != nil || next.State != Accepted {
+		return next, err
+	}
+	return next, s.recordSituation(ctx, next, who.UserID, now)
 }
 
 // Decline records the answer no to a sent proposal, with its reason. The

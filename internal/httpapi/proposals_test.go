@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/parcours-emploi/parcours/access"
+	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/internal/httpapi"
 	"github.com/parcours-emploi/parcours/jobs"
@@ -384,12 +385,19 @@ func TestMentorFacingResponsesCarryNoSensitiveField(t *testing.T) {
 	}
 }
 
+// An accepted job is in the person's pathway: its situation is recorded
+// (the contract the offer names, from its start), and the offer is not
+// suggested nor proposed to them again.
 func TestOpportunityProposalAnswersAreRecordedByStaff(t *testing.T) {
 	w := newMWorld(t)
-	ben := w.beneficiary(w.advA)
 	var job struct{ ID string }
 	w.must(w.do(w.agencyK, "POST", "/api/v1/opportunities", offer("Commis de cuisine", "G1602", "69", "69002", 45.757, 4.832, "a2")), http.StatusCreated).json(t, &job)
+	var hired, ben string
 	for _, answer := range []map[string]any{{"answer": "accepted"}, {"answer": "declined", "reason": "Horaires incompatibles"}} {
+		ben = w.beneficiary(w.advA)
+		if hired == "" {
+			hired = ben
+		}
 		p := w.propose(w.advA, ben, "job", job.ID)
 		if p.Kind != string(proposals.KindJob) || p.Score <= 0 {
 			t.Fatalf("job proposal %+v", p)
@@ -404,6 +412,29 @@ func TestOpportunityProposalAnswersAreRecordedByStaff(t *testing.T) {
 			t.Errorf("answer %v left the proposal %s", answer, got.State)
 		}
 		wantProblem(t, w.act(w.advA, p.ID, "answer", answer), http.StatusConflict, string(got.State))
+		var sits struct{ Items []httpapi.Situation }
+		w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries/"+ben+"/situations", nil), http.StatusOK).json(t, &sits)
+		want := 0
+		if answer["answer"] == "accepted" {
+			want = 1
+			if len(sits.Items) == 1 && (sits.Items[0].Kind != "cdi" || sits.Items[0].Start != civil.Of(time.Now().AddDate(0, 1, 0)) || sits.Items[0].Note != "Commis de cuisine" || sits.Items[0].RecordedBy != w.advA.user.ID) {
+				t.Errorf("the accepted job recorded %+v", sits.Items[0])
+			}
+		}
+		if len(sits.Items) != want {
+			t.Errorf("after the answer %v the pathway holds %d situations, want %d", answer, len(sits.Items), want)
+		}
+	}
+	var res explainedSuggestions
+	w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries/"+hired+"/suggestions?kind=job", nil), http.StatusOK).json(t, &res)
+	for _, it := range res.Items {
+		if it.Opening.ID == job.ID {
+			t.Errorf("the accepted job is still suggested to the person who took it")
+		}
+	}
+	again := w.must(w.do(w.advA, "POST", "/api/v1/proposals", map[string]any{"beneficiaryId": hired, "kind": "job", "openingId": job.ID}), http.StatusUnprocessableEntity)
+	if !strings.Contains(string(again.Body), "accepted") {
+		t.Errorf("proposing the accepted job again says %s", again.Body)
 	}
 	// A declined opportunity is in cooldown for this beneficiary too.
 	w.must(w.do(w.advA, "POST", "/api/v1/proposals", map[string]any{"beneficiaryId": ben, "kind": "job", "openingId": job.ID}), http.StatusConflict)

@@ -11,7 +11,7 @@ import (
 
 // SituationInput is the body of POST /beneficiaries/{id}/situations.
 type SituationInput struct {
-	Kind           string     `json:"kind" validate:"required,oneof=cdi cdd interim subsidised-contract business-creation public-sector insertion-hire qualifying-training pre-qualifying-training fle-training internship alternance job-search programme-exit housing"`
+	Kind           string     `json:"kind" validate:"required,oneof=cdi cdd interim subsidised-contract business-creation public-sector insertion-hire qualifying-training pre-qualifying-training fle-training internship alternance pmsmp job-search programme-exit housing"`
 	Start          civil.Date `json:"startDate" validate:"required,date"`
 	End            civil.Date `json:"endDate" validate:"omitempty,date"`
 	DurationMonths int        `json:"durationMonths" validate:"min=0,max=120"`

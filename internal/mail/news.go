@@ -103,6 +103,18 @@ func (w *Writer) newsOf(m notify.Message, lang string) (news, error) {
 			"The T+"+d["horizon"]+" horizon of "+d["name"]+" passed on "+date(lang, d["date"])+" with no situation recorded: the exit cannot be counted.")}
 		n.Button, n.URL = pick(lang, "Enregistrer la situation", "Record the situation"), file("parcours")+"#situation"
 		n.Why = pick(lang, "Vous recevez cet e-mail parce que vous suivez cette personne.", "You receive this e-mail because you follow this person.")
+	case notify.FollowUpDue:
+		if d["followUp"] == "support-limit" {
+			n.Subject = pick(lang, d["name"]+" : fin de l'accompagnement le "+date(lang, d["date"]), d["name"]+": support ends on "+date(lang, d["date"]))
+			n.Lines = []string{pick(lang, "L'accompagnement de "+d["name"]+" atteint sa durée maximale ("+d["months"]+" mois) le "+date(lang, d["date"])+" : préparez la sortie et enregistrez-la.",
+				"The support of "+d["name"]+" reaches its longest ("+d["months"]+" months) on "+date(lang, d["date"])+": prepare the exit and record it.")}
+		} else {
+			n.Subject = pick(lang, d["name"]+" : entretien de suivi à "+d["months"]+" mois", d["name"]+": follow-up interview at "+d["months"]+" months")
+			n.Lines = []string{pick(lang, "L'entretien de suivi de "+d["name"]+", "+d["months"]+" mois après sa sortie, tombe le "+date(lang, d["date"])+". Notez ensuite sa situation.",
+				"The follow-up interview of "+d["name"]+", "+d["months"]+" months after the exit, falls on "+date(lang, d["date"])+". Then record the situation.")}
+		}
+		n.Button, n.URL = pick(lang, "Ouvrir le parcours", "Open the pathway"), file("parcours")+"#situation"
+		n.Why = pick(lang, "Vous recevez cet e-mail parce que vous suivez cette personne.", "You receive this e-mail because you follow this person.")
 	case notify.BatchDone:
 		what := pick(lang, kindFR[d["kind"]], kindEN[d["kind"]])
 		if d["status"] == "failed" {

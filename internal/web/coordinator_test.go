@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/parcours-emploi/parcours/access"
 	"github.com/parcours-emploi/parcours/demo"
@@ -56,7 +57,8 @@ func TestACoordinatorReportsOutcomesAndInvitesAnAdviser(t *testing.T) {
 		var report struct {
 			Cohorts []struct {
 				Cohort                       string
-				Enrolled, Measured, Positive int
+				Enrolled, Excluded, Measured int
+				Positive                     int
 				RatePercent                  float64
 			}
 		}
@@ -72,15 +74,15 @@ func TestACoordinatorReportsOutcomesAndInvitesAnAdviser(t *testing.T) {
 			t.Fatalf("T+%s: the table has %d rows, the API %d cohorts", h, len(rows), len(report.Cohorts))
 		}
 		for i, c := range report.Cohorts {
-			want := []string{c.Cohort, strconv.Itoa(c.Enrolled), strconv.Itoa(c.Measured), strconv.Itoa(c.Positive)}
+			want := []string{c.Cohort, strconv.Itoa(c.Enrolled), strconv.Itoa(c.Excluded), strconv.Itoa(c.Measured), strconv.Itoa(c.Positive)}
 			for j, w := range want {
 				if rows[i][j] != w {
 					t.Errorf("T+%s, cohort %s, column %d: the table says %q, the API %q", h, c.Cohort, j, rows[i][j], w)
 				}
 			}
 			rate := strings.Replace(strconv.FormatFloat(c.RatePercent, 'f', 1, 64), ".", ",", 1) + " %"
-			if c.Measured > 0 && (rows[i][4] != rate || !contains(bars, rate)) {
-				t.Errorf("T+%s, cohort %s: the rate is %q in the table and %v on the chart, the API says %s", h, c.Cohort, rows[i][4], bars, rate)
+			if c.Measured > 0 && (rows[i][5] != rate || !contains(bars, rate)) {
+				t.Errorf("T+%s, cohort %s: the rate is %q in the table and %v on the chart, the API says %s", h, c.Cohort, rows[i][5], bars, rate)
 			}
 		}
 		// The CSV is the API's, byte for byte.
@@ -97,6 +99,43 @@ func TestACoordinatorReportsOutcomesAndInvitesAnAdviser(t *testing.T) {
 	if !strings.Contains(b.text("#h-t6 ~ figure"), "Objectif 60") {
 		t.Errorf("the AGIR target line is not drawn")
 	}
+	// The exits table holds the API's exits report, cohort by cohort.
+	var exits struct {
+		Cohorts []struct {
+			Cohort                               string
+			Enrolled, Exited, Excluded           int
+			AccessedEmployment, AccessedTraining int
+			AccessedEmploymentOrTraining         int
+			HousingAtExit                        map[string]int
+		}
+	}
+	if err := json.Unmarshal(s.api(t, "coordinator", "/api/v1/reports/exits?programme="+url.QueryEscape(programme), ""), &exits); err != nil {
+		t.Fatal(err)
+	}
+	rows := run(b, chromedp.Evaluate[[][]string](`[...document.querySelectorAll("#t-exits tbody tr")].map(r => [...r.cells].map(c => c.textContent.trim()))`))
+	if len(rows) != len(exits.Cohorts) || len(rows) == 0 {
+		t.Fatalf("the exits table has %d rows, the API %d cohorts", len(rows), len(exits.Cohorts))
+	}
+	exited := 0
+	for i, c := range exits.Cohorts {
+		h := c.HousingAtExit
+		want := []string{c.Cohort}
+		for _, n := range []int{c.Enrolled, c.Exited, c.Excluded, c.AccessedEmployment, c.AccessedTraining, c.AccessedEmploymentOrTraining,
+			h["autonomous"], h["privateLandlord"], h["socialLandlord"], h["supported"], h["other"], h["unknown"]} {
+			want = append(want, strconv.Itoa(n))
+		}
+		if diff := cmp.Diff(want, rows[i]); diff != "" {
+			t.Errorf("exits of cohort %s (-API +table):\n%s", c.Cohort, diff)
+		}
+		exited += c.Exited
+	}
+	if exited == 0 {
+		t.Errorf("the demo has nobody who left: the exits table shows nothing to check")
+	}
+	// The coordinator measures on demand; the page says what it did.
+	b.click(`form[action="/resultats/mesure"] button[type="submit"]`)
+	b.waitText("#messages", "La mesure est à jour")
+	b.axe()
 
 	// Invite an adviser, who logs in from the e-mail.
 	b.visit("/equipe")

@@ -204,6 +204,16 @@ func (c *Console) timeline(ctx *fiber.Ctx, b pathways.Beneficiary, staff map[str
 		if s.Employer != "" {
 			e.Detail += " · " + s.Employer
 		}
+		switch {
+		case s.Voided != nil:
+			e.Badge, e.Detail = "voided", s.Voided.Reason
+		case s.EndReason != "":
+			e.Detail += " · " + s.EndReason
+		}
+		e.Link, e.LinkText = "/beneficiaires/"+b.ID+"/situations/"+s.ID, t("timeline.situation.change")
+		if len(s.History) > 0 {
+			e.LinkText = t("timeline.situation.history", "Count", len(s.History))
+		}
 		out = append(out, e)
 	}
 	props, _, err := c.svc.Proposals.List(uctx, w, proposals.Filter{BeneficiaryID: b.ID, Limit: 200})

@@ -32,6 +32,9 @@ type homeView struct {
 	Expiring     []proposalRow
 	Alerts       []mentorshipRow
 	Horizons     []pathways.DueHorizon
+	// FollowUps are the follow-up interviews after exit and the support
+	// limits coming near.
+	FollowUps []pathways.FollowUp
 	// HorizonsTotal counts the horizons due; the page shows the first
 	// shownHorizons unless asked for all, with a link to the rest.
 	HorizonsTotal int
@@ -116,6 +119,9 @@ func (c *Console) homePage(ctx *fiber.Ctx) error {
 		return err
 	}
 	hv.HorizonsTotal = len(hv.Horizons)
+	if hv.FollowUps, err = c.svc.Beneficiaries.FollowUps(uctx, w, referent, civil.Of(now.In(paris))); err != nil {
+		return err
+	}
 	if ctx.Query("echeances") != "toutes" && len(hv.Horizons) > shownHorizons {
 		hv.Horizons = hv.Horizons[:shownHorizons]
 		hv.AllHorizons = "/accueil?echeances=toutes"

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/parcours-emploi/parcours/access"
 	"github.com/parcours-emploi/parcours/pathways"
 )
 
@@ -19,10 +20,6 @@ import (
 // another), against a target; each chart drawn on the server as SVG, with
 // the same numbers in a table beside it and in a CSV, all read from the
 // report the API gives.
-
-// targets are the programmes' positive-exit targets, in percent, by
-// programme name in lower case (AGIR: 60 % into employment or training).
-var targets = map[string]float64{"agir": 60}
 
 type outcomesView struct {
 	Programmes []string
@@ -34,6 +31,15 @@ type outcomesView struct {
 	TargetText string
 	Horizons   []horizonView
 	Query      string
+	// Exits is the exits report of the programme, and ExitsCSV its CSV.
+	Exits    pathways.ExitsReport
+	ExitsCSV string
+	// Reasons are the exit reasons in order, and ExitTotals the sum of the cohorts.
+	Reasons    []string
+	ExitTotals pathways.ExitsCohort
+	// CanMeasure: a coordinator runs the measurement on demand.
+	CanMeasure bool
+	horizons   []int
 }
 
 type horizonView struct {
@@ -141,6 +147,7 @@ func totals(r pathways.Report) pathways.CohortOutcome {
 	t := pathways.CohortOutcome{Breakdown: map[string]int{}}
 	for _, c := range r.Cohorts {
 		t.Enrolled += c.Enrolled
+		t.Excluded += c.Excluded
 		t.Measured += c.Measured
 		t.Positive += c.Positive
 		for k, v := range c.Breakdown {
@@ -154,18 +161,19 @@ func totals(r pathways.Report) pathways.CohortOutcome {
 }
 
 func (c *Console) outcomesQuery(ctx *fiber.Ctx) (pathways.ReportQuery, outcomesView, error) {
-	known, err := c.values(ctx.UserContext(), who(ctx))
+	progs, err := c.svc.Beneficiaries.ListProgrammes(ctx.UserContext(), who(ctx))
 	if err != nil {
 		return pathways.ReportQuery{}, outcomesView{}, err
 	}
-	ov := outcomesView{Programmes: known.Programmes, RuleSets: pathways.RuleSetNames()}
-	ov.Programme = ctx.Query("programme")
-	if !slices.Contains(ov.Programmes, ov.Programme) {
-		ov.Programme = ""
-		if len(ov.Programmes) > 0 {
-			ov.Programme = ov.Programmes[0]
+	ov := outcomesView{RuleSets: pathways.RuleSetNames(), CanMeasure: who(ctx).Role == access.Coordinator}
+	var chosen pathways.Programme
+	for _, p := range progs {
+		ov.Programmes = append(ov.Programmes, p.Name)
+		if p.Name == ctx.Query("programme") || chosen.ID == "" {
+			chosen = p
 		}
 	}
+	ov.Programme, ov.horizons = chosen.Name, chosen.Horizons
 	ov.RuleSet = ctx.Query("regles")
 	if _, ok := pathways.RuleSets[ov.RuleSet]; !ok {
 		ov.RuleSet = ""
@@ -173,8 +181,8 @@ func (c *Console) outcomesQuery(ctx *fiber.Ctx) (pathways.ReportQuery, outcomesV
 	ov.TargetText = strings.TrimSpace(ctx.Query("objectif"))
 	if t, err := strconv.ParseFloat(strings.Replace(ov.TargetText, ",", ".", 1), 64); err == nil && t > 0 && t <= 100 {
 		ov.Target = t
-	} else if _, given := ctx.Queries()["objectif"]; !given {
-		ov.Target = targets[strings.ToLower(ov.Programme)]
+	} else if _, given := ctx.Queries()["objectif"]; !given && chosen.TargetRate != nil {
+		ov.Target = *chosen.TargetRate
 		if ov.Target > 0 {
 			ov.TargetText = strconv.FormatFloat(ov.Target, 'f', -1, 64)
 		}
@@ -195,7 +203,7 @@ func (c *Console) outcomesPage(ctx *fiber.Ctx) error {
 	}
 	lang := c.lang(ctx)
 	if ov.Programme != "" {
-		for _, h := range []int{6, 12} {
+		for _, h := range ov.horizons {
 			q.Horizon = h
 			r, err := c.svc.Beneficiaries.PositiveExits(ctx.UserContext(), who(ctx), q)
 			if err != nil {
@@ -211,6 +219,11 @@ func (c *Console) outcomesPage(ctx *fiber.Ctx) error {
 				CSV:    fmt.Sprintf("/resultats.csv?%s&horizon=%d", ov.Query, h)}
 			ov.Horizons = append(ov.Horizons, hv)
 		}
+		if ov.Exits, err = c.svc.Beneficiaries.Exits(ctx.UserContext(), who(ctx), ov.Programme, ""); err != nil {
+			return err
+		}
+		ov.Reasons, ov.ExitTotals = pathways.ExitReasons, exitTotals(ov.Exits)
+		ov.ExitsCSV = "/resultats-sorties.csv?" + url.Values{"programme": {ov.Programme}}.Encode()
 	}
 	return c.render(ctx, fiber.StatusOK, "outcomes", c.page(ctx, "outcomes.title", "outcomes", ov))
 }
@@ -225,7 +238,7 @@ func (c *Console) outcomesCSV(ctx *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	q.Horizon, _ = strconv.Atoi(ctx.Query("horizon"))
-	if q.Horizon != 6 && q.Horizon != 12 {
+	if !slices.Contains(ov.horizons, q.Horizon) {
 		return fiber.ErrNotFound
 	}
 	r, err := c.svc.Beneficiaries.PositiveExits(ctx.UserContext(), who(ctx), q)
@@ -240,6 +253,61 @@ func (c *Console) outcomesCSV(ctx *fiber.Ctx) error {
 	ctx.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	ctx.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	return ctx.Send(buf.Bytes())
+}
+
+// exitTotals sums the exits report's cohorts.
+func exitTotals(r pathways.ExitsReport) pathways.ExitsCohort {
+	t := pathways.ExitsCohort{ByExitReason: map[string]int{}, ExcludedByReason: map[string]int{}}
+	for _, c := range r.Cohorts {
+		t.Enrolled += c.Enrolled
+		t.Exited += c.Exited
+		t.Excluded += c.Excluded
+		t.AccessedEmployment += c.AccessedEmployment
+		t.AccessedTraining += c.AccessedTraining
+		t.AccessedEmploymentOrTraining += c.AccessedEmploymentOrTraining
+		for k, v := range c.ByExitReason {
+			t.ByExitReason[k] += v
+		}
+		h, x := &t.HousingAtExit, c.HousingAtExit
+		h.Autonomous += x.Autonomous
+		h.PrivateLandlord += x.PrivateLandlord
+		h.SocialLandlord += x.SocialLandlord
+		h.Supported += x.Supported
+		h.Other += x.Other
+		h.Unknown += x.Unknown
+	}
+	return t
+}
+
+// exitsCSV is the exits report as CSV, as the API writes it.
+func (c *Console) exitsCSV(ctx *fiber.Ctx) error {
+	_, ov, err := c.outcomesQuery(ctx)
+	if err != nil {
+		return err
+	}
+	if ov.Programme == "" {
+		return fiber.ErrNotFound
+	}
+	r, err := c.svc.Beneficiaries.Exits(ctx.UserContext(), who(ctx), ov.Programme, "")
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := r.WriteCSV(&buf); err != nil {
+		return err
+	}
+	ctx.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	ctx.Set(fiber.HeaderContentDisposition, `attachment; filename="sorties-`+safeName(ov.Programme)+`.csv"`)
+	return ctx.Send(buf.Bytes())
+}
+
+// measureNow runs the programme's measurement on demand (coordinators).
+func (c *Console) measureNow(ctx *fiber.Ctx) error {
+	programme := ctx.FormValue("programme")
+	if _, _, err := c.svc.Beneficiaries.MeasureNow(ctx.UserContext(), who(ctx), programme); err != nil {
+		return err
+	}
+	return ctx.Redirect("/resultats?"+url.Values{"programme": {programme}, "note": {"measured"}}.Encode(), fiber.StatusSeeOther)
 }
 
 // safeName keeps the letters and digits of a name for a file name.

@@ -23,6 +23,8 @@ import (
 type profileView struct {
 	B         *pathways.Beneficiary
 	Referents []access.User
+	// Programmes are the organisation's programmes, as choices.
+	Programmes [][2]string
 	// Rows are the indexes of the diploma and past-job rows shown.
 	DiplomaRows, JobRows []int
 }
@@ -70,6 +72,14 @@ func (c *Console) renderProfile(ctx *fiber.Ctx, status int, b *pathways.Benefici
 		}
 	}
 	sortUsers(pv.Referents)
+	progs, err := c.svc.Beneficiaries.ListProgrammes(ctx.UserContext(), who(ctx))
+	if err != nil {
+		return err
+	}
+	pv.Programmes = [][2]string{{"", c.i18n.T(c.lang(ctx), "form.choose")}}
+	for _, p := range progs {
+		pv.Programmes = append(pv.Programmes, [2]string{p.Name, p.Name})
+	}
 	title := "profile.new.title"
 	if b != nil {
 		title = "profile.edit.title"
@@ -210,6 +220,9 @@ func profileValues(b pathways.Beneficiary) url.Values {
 	set("enrolment.programme", b.Enrolment.Programme)
 	set("enrolment.entryDate", string(b.Enrolment.EntryDate))
 	set("enrolment.cohort", b.Enrolment.Cohort)
+	set("enrolment.rightsReferent", b.Enrolment.RightsReferent)
+	set("enrolment.employmentReferent", b.Enrolment.EmploymentReferent)
+	set("enrolment.contractSignedOn", string(b.Enrolment.ContractSignedOn))
 	v["enrolment.referents"] = b.Enrolment.Referents
 	set("department", b.Department)
 	set("address.line", b.Address.Line)

@@ -109,6 +109,14 @@ func (v *view) RomeText(s string) string {
 }
 
 // Percent writes a percentage with one decimal, the French way: "62,5 %".
+// PercentOf is Percent of a rate that may be missing ("—").
+func (v *view) PercentOf(p *float64) string {
+	if p == nil {
+		return "—"
+	}
+	return v.Percent(*p)
+}
+
 func (v *view) Percent(p float64) string {
 	s := strconv.FormatFloat(p, 'f', 1, 64)
 	if v.Lang != access.English {
@@ -211,6 +219,12 @@ func (v *view) Plain(values ...string) [][2]string {
 }
 
 // UserOptions are the choices of a list of users.
+// ChooseUser is UserOptions after an empty choice, for a field that may
+// name nobody.
+func (v *view) ChooseUser(users []access.User) [][2]string {
+	return append([][2]string{{"", v.T("form.choose")}}, v.UserOptions(users)...)
+}
+
 func (v *view) UserOptions(users []access.User) [][2]string {
 	out := make([][2]string, len(users))
 	for i, u := range users {
