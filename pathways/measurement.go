@@ -26,9 +26,38 @@ type Enrolled struct {
 	ExitReason string
 }
 
-// HorizonDate is the day T+months after programme entry, clamped at month
-// ends: an entry on 31 August has its T+6 on the last day of February.
-func (e Enrolled) HorizonDate(months int) civil.Date { return e.EntryDate.AddMonths(months) }
+// ExitHorizonBase numbers the horizons counted from the exit: horizon
+// ExitHorizonBase+m is m months after the exit (AGIR's follow-ups at 3
+// and 6 months), any smaller horizon months after entry. One number per
+// horizon keeps each measurement's key (beneficiary, horizon, version).
+const ExitHorizonBase = 1000
+
+// ExitHorizon is the horizon m months after the exit.
+func ExitHorizon(m int) int { return ExitHorizonBase + m }
+
+// HorizonMonths splits a horizon into its months and whether they count
+// from the exit.
+func HorizonMonths(h int) (months int, fromExit bool) {
+	if h >= ExitHorizonBase {
+		return h - ExitHorizonBase, true
+	}
+	return h, false
+}
+
+// HorizonDate is the day of a horizon: T+months after programme entry, or
+// months after the exit ("" while the person has not left), clamped at
+// month ends: an entry on 31 August has its T+6 on the last day of
+// February.
+func (e Enrolled) HorizonDate(horizon int) civil.Date {
+	m, fromExit := HorizonMonths(horizon)
+	if fromExit {
+		if !e.ExitedOn.Valid() {
+			return ""
+		}
+		return e.ExitedOn.AddMonths(m)
+	}
+	return e.EntryDate.AddMonths(m)
+}
 
 // Due reports whether the horizon date has passed on day today: a horizon
 // is measured the day after it, once the situations of that day are known.
@@ -96,7 +125,7 @@ func Measure(e Enrolled, situations []Situation, horizon int, rs RuleSet, now ti
 // or corrected since is not the same) and verdict. A new version is
 // recorded only when they differ.
 func (m Measurement) Same(n Measurement) bool {
-	if m.Programme != n.Programme || m.Cohort != n.Cohort || m.EntryDate != n.EntryDate ||
+	if m.Programme != n.Programme || m.Cohort != n.Cohort || m.EntryDate != n.EntryDate || m.HorizonDate != n.HorizonDate ||
 		m.RuleSet != n.RuleSet || m.RuleSetVersion != n.RuleSetVersion ||
 		m.Decisive != n.Decisive || m.Category != n.Category || m.Positive != n.Positive ||
 		len(m.Situations) != len(n.Situations) {
@@ -226,7 +255,7 @@ func (sc MeasureScope) Run(ctx context.Context, st MeasurementStore, today civil
 	earliest := Horizons[0]
 	for _, p := range progs {
 		byID[p.ID] = p
-		for _, h := range p.Horizons {
+		for _, h := range append(append([]int(nil), p.Horizons...), p.ExitHorizons...) {
 			earliest = min(earliest, h)
 		}
 	}
@@ -272,7 +301,7 @@ func measurePage(ctx context.Context, st MeasurementStore, byID map[string]Progr
 		if !e.EntryDate.Valid() {
 			continue
 		}
-		for _, h := range programmeOf(byID, e).Horizons {
+		for _, h := range programmeOf(byID, e).AllHorizons() {
 			if e.Due(h, today) {
 				due = append(due, e)
 				ids = append(ids, e.BeneficiaryID)
@@ -294,7 +323,7 @@ func measurePage(ctx context.Context, st MeasurementStore, byID map[string]Progr
 	inserted := 0
 	for _, e := range due {
 		p := programmeOf(byID, e)
-		for _, h := range p.Horizons {
+		for _, h := range p.AllHorizons() {
 			if !e.Due(h, today) {
 				continue
 			}

@@ -37,6 +37,16 @@ type Programme struct {
 // do not count ("Agir", "AGIR " and "agir" are one programme).
 func (p Programme) Key() string { return Fold(p.Name) }
 
+// AllHorizons lists the horizons the programme measures: months after
+// entry, then months after exit (ExitHorizon).
+func (p Programme) AllHorizons() []int {
+	out := append([]int(nil), p.Horizons...)
+	for _, m := range p.ExitHorizons {
+		out = append(out, ExitHorizon(m))
+	}
+	return out
+}
+
 // Rules returns the programme's rule set.
 func (p Programme) Rules() RuleSet {
 	if rs, ok := RuleSets[p.RuleSet]; ok {

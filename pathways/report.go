@@ -97,16 +97,22 @@ func BuildReport(programme string, horizon int, rs RuleSet, enrolled []Enrolled,
 }
 
 // WriteCSV writes the report as CSV: a header line, then one line per
-// cohort with the programme, horizon, rule set and version on every line.
+// cohort with the programme, horizon (months, from entry or exit), rule
+// set and version on every line.
 func (r Report) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	head := []string{"programme", "cohort", "horizon", "ruleSet", "ruleSetVersion", "enrolled", "excluded", "measured", "positive", "ratePercent"}
+	head := []string{"programme", "cohort", "horizon", "from", "ruleSet", "ruleSetVersion", "enrolled", "excluded", "measured", "positive", "ratePercent"}
 	head = append(head, r.Categories...)
 	if err := cw.Write(head); err != nil {
 		return err
 	}
 	for _, c := range r.Cohorts {
-		row := []string{CSVText(r.Programme), CSVText(c.Cohort), strconv.Itoa(r.Horizon), r.RuleSet, r.RuleSetVersion,
+		months, fromExit := HorizonMonths(r.Horizon)
+		from := "entry"
+		if fromExit {
+			from = "exit"
+		}
+		row := []string{CSVText(r.Programme), CSVText(c.Cohort), strconv.Itoa(months), from, r.RuleSet, r.RuleSetVersion,
 			strconv.Itoa(c.Enrolled), strconv.Itoa(c.Excluded), strconv.Itoa(c.Measured), strconv.Itoa(c.Positive),
 			""}
 		if c.Measured > 0 {

@@ -75,9 +75,17 @@ func (s *Service) Get(ctx context.Context, who access.Principal, id string) (Ben
 	return b, WriteAudit(ctx, s.Audit, who, AuditRead, b.ID, s.now())
 }
 
-// List returns a page of who's organisation's live beneficiaries.
+// List returns a page of who's organisation's live beneficiaries. A
+// programme is named by its id or its name, accents and case aside.
 func (s *Service) List(ctx context.Context, who access.Principal, f Filter) ([]Beneficiary, string, error) {
 	f.OrganisationID = who.OrganisationID
+	if f.Programme != "" {
+		if p, err := s.programme(ctx, who.OrganisationID, f.Programme); err == nil {
+			f.Programme = p.Name
+		} else if !apperr.Is(err, apperr.NotFound) {
+			return nil, "", err
+		}
+	}
 	return s.Store.Beneficiaries(ctx, f)
 }
 
@@ -259,13 +267,19 @@ func (s *Service) PositiveExits(ctx context.Context, who access.Principal, q Rep
 	if err != nil {
 		return Report{}, err
 	}
-	if !slices.Contains(p.Horizons, q.Horizon) {
-		hs := make([]string, len(p.Horizons))
+	if !slices.Contains(p.AllHorizons(), q.Horizon) {
+		hs, xs := make([]string, len(p.Horizons)), make([]string, len(p.ExitHorizons))
 		for i, h := range p.Horizons {
 			hs[i] = strconv.Itoa(h)
 		}
-		return Report{}, apperr.Invalidf([]apperr.FieldError{{Pointer: "horizon", Tag: "oneof", Detail: "The programme measures at " + strings.Join(hs, ", ") + " months after entry.",
-			DetailFR: "Le dispositif mesure à " + strings.Join(hs, ", ") + " mois après l'entrée."}}, "Unknown horizon.").FR("Échéance inconnue.")
+		for i, h := range p.ExitHorizons {
+			xs[i] = strconv.Itoa(h)
+		}
+		en, fr := "The programme measures at "+strings.Join(hs, ", ")+" months after entry", "Le dispositif mesure à "+strings.Join(hs, ", ")+" mois après l'entrée"
+		if len(xs) > 0 {
+			en, fr = en+" and "+strings.Join(xs, ", ")+" months after exit (from=exit)", fr+" et à "+strings.Join(xs, ", ")+" mois après la sortie (from=exit)"
+		}
+		return Report{}, apperr.Invalidf([]apperr.FieldError{{Pointer: "horizon", Tag: "oneof", Detail: en + ".", DetailFR: fr + "."}}, "Unknown horizon.").FR("Échéance inconnue.")
 	}
 	rs := p.Rules()
 	if q.RuleSet != "" {
@@ -370,7 +384,7 @@ func (s *Service) MeasurementsOf(ctx context.Context, who access.Principal, id s
 		p = ProgrammeDefaults(Programme{Name: b.Enrolment.Programme})
 	}
 	var out []Measurement
-	for _, h := range p.Horizons {
+	for _, h := range p.AllHorizons() {
 		list, err := s.Measurements.MeasurementHistory(ctx, b.ID, h)
 		if err != nil {
 			return nil, err

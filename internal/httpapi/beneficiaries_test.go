@@ -332,7 +332,8 @@ func TestErasureKeepsOnlyAnonymousData(t *testing.T) {
 }
 
 // The list finds people by the start of a name, whatever the accents and
-// capitals, and by French level and status; a bad filter is a 422 naming it.
+// capitals, by programme, French level and status; a bad filter is a 422
+// naming it.
 func TestBeneficiarySearchAndFilters(t *testing.T) {
 	w := newWorld(t)
 	for _, name := range [][2]string{{"Amina", "Haidari"}, {"Élodie", "Ngata"}, {"Emil", "Rostami"}} {
@@ -361,6 +362,8 @@ func TestBeneficiarySearchAndFilters(t *testing.T) {
 		"oralAtLeast=b1":    {"Emil"},
 		"status=exited":     nil,
 		"q=e&status=active": {"Élodie", "Emil"},
+		"programme=agir":    {"Amina", "Élodie", "Emil"}, // the programme's name, accents and case aside
+		"programme=Kodiko":  nil,
 	} {
 		if diff := cmp.Diff(want, names(query)); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", query, diff)

@@ -108,7 +108,8 @@ var cohortTables = []member{
 // correction), the measurement versions and the exits reports against
 // counts worked out by hand.
 func TestCohortTablesOfTwoProgrammes(t *testing.T) {
-	w := newWorld(t)
+	today := &clock{t: time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)}
+	w := newWorld(t, withMentoring(today))
 	ctx := context.Background()
 	people := map[string]string{}
 	sits := map[string][]httpapi.Situation{}
@@ -150,13 +151,16 @@ func TestCohortTablesOfTwoProgrammes(t *testing.T) {
 			t.Errorf("run of %s inserted %d measurements, want %d", programme, r.Inserted, want)
 		}
 	}
-	run("agir", 14)   // 7 enrolments at T+6 and T+12: who moved is measured, and left out by the reports
+	// 7 enrolments at T+6 and T+12 (who moved is measured, and left out by
+	// the reports), and AGIR's follow-ups after exit that are due by 2
+	// December 2026: agir-4 at 3 and 6 months, agir-7 at 3.
+	run("agir", 17)
 	run("AGIR", 0)    // again: nothing new
 	run("KODIKO", 8)  // 4 × 2
 	run("Kodiko ", 0) // spaces and case aside
 	w.must(w.do(w.advA, "POST", "/api/v1/measurements:run?programme=AGIR", nil), http.StatusForbidden)
 	w.must(w.do(w.coordA, "POST", "/api/v1/measurements:run?programme=Booster", nil), http.StatusUnprocessableEntity)
-	if n, err := pathways.MeasureDue(ctx, w.db, time.Now()); err != nil || n != 0 {
+	if n, err := pathways.MeasureDue(ctx, w.db, today.Now()); err != nil || n != 0 {
 		t.Errorf("the nightly run after the runs on demand inserted %d (%v), want 0", n, err)
 	}
 
@@ -185,7 +189,8 @@ func TestCohortTablesOfTwoProgrammes(t *testing.T) {
 	}
 	moved, deceased := map[string]int{"moved": 1}, map[string]int{"deceased": 1}
 	none := map[string]int{}
-	got := []line{report("programme=agir&horizon=6"), report("programme=Agir&horizon=12"), report("programme=kodiko&horizon=6"), report("programme=KODIKO&horizon=12")}
+	got := []line{report("programme=agir&horizon=6"), report("programme=Agir&horizon=12"), report("programme=kodiko&horizon=6"), report("programme=KODIKO&horizon=12"),
+		report("programme=AGIR&horizon=3&from=exit")}
 	want := []line{
 		// agir-2's CDI was lost at month 5: not counted at T+6; agir-3's CDD is still typed as 3 months.
 		{"2025-A", 7, 1, 6, 2, 33.3, agir(1, 0, 1, 0, 4), moved},
@@ -193,6 +198,8 @@ func TestCohortTablesOfTwoProgrammes(t *testing.T) {
 		// kodiko-2 died after T+6: measured then, excluded at T+12; kodiko-4 moved, which Kodiko counts.
 		{"tours-2", 4, 0, 4, 1, 25, kodiko(0, 1, 0, 3), none},
 		{"tours-2", 4, 1, 3, 2, 66.7, kodiko(2, 0, 0, 1), deceased},
+		// 3 months after the exit: agir-4 moved (excluded); agir-7, who dropped out, still looking.
+		{"2025-A", 7, 1, 1, 0, 0, agir(0, 0, 0, 0, 1), moved},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("reports before the correction (-want +got):\n%s", diff)
@@ -255,8 +262,8 @@ func TestCohortTablesOfTwoProgrammes(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantCSV := [][]string{
-		{"programme", "cohort", "horizon", "ruleSet", "ruleSetVersion", "enrolled", "excluded", "measured", "positive", "ratePercent", "cdi-or-cdd", "internship-or-alternance", "qualifying-training", "not-positive"},
-		{"Kodiko", "tours-2", "12", "kodiko", pathways.RuleSetKodiko.Version, "4", "1", "3", "2", "66.7", "2", "0", "0", "1"},
+		{"programme", "cohort", "horizon", "from", "ruleSet", "ruleSetVersion", "enrolled", "excluded", "measured", "positive", "ratePercent", "cdi-or-cdd", "internship-or-alternance", "qualifying-training", "not-positive"},
+		{"Kodiko", "tours-2", "12", "entry", "kodiko", pathways.RuleSetKodiko.Version, "4", "1", "3", "2", "66.7", "2", "0", "0", "1"},
 	}
 	if diff := cmp.Diff(wantCSV, rows); diff != "" {
 		t.Errorf("positive-exit CSV (-want +got):\n%s", diff)
@@ -318,4 +325,5 @@ func TestCohortTablesOfTwoProgrammes(t *testing.T) {
 	w.must(w.do(w.mentorA, "GET", "/api/v1/reports/exits?programme=AGIR", nil), http.StatusForbidden)
 	w.must(w.do(w.agencyK, "GET", "/api/v1/reports/exits?programme=AGIR", nil), http.StatusForbidden)
 	w.must(w.do(w.coordA, "GET", "/api/v1/reports/positive-exits?programme=AGIR&horizon=3", nil), http.StatusUnprocessableEntity)
+	w.must(w.do(w.coordA, "GET", "/api/v1/reports/positive-exits?programme=Kodiko&horizon=3&from=exit", nil), http.StatusUnprocessableEntity)
 }

@@ -171,6 +171,8 @@ type MeasurementQuery struct {
 	Programme string `query:"programme"`
 	Cohort    string `query:"cohort"`
 	Horizon   int    `query:"horizon"`
+	// From is entry (the default) or exit.
+	From string `query:"from"`
 	// Beneficiary, instead, lists every version of one person's measurements.
 	Beneficiary string `query:"beneficiary"`
 }
@@ -184,6 +186,7 @@ type Measurement struct {
 	Cohort         string          `json:"cohort"`
 	EntryDate      civil.Date      `json:"entryDate"`
 	Horizon        int             `json:"horizon"`
+	From           string          `json:"from"`
 	HorizonDate    civil.Date      `json:"horizonDate"`
 	Version        int             `json:"version"`
 	RuleSet        string          `json:"ruleSet"`
@@ -206,8 +209,9 @@ type SituationFact struct {
 }
 
 func toMeasurement(m pathways.Measurement) Measurement {
+	months, fromExit := pathways.HorizonMonths(m.Horizon)
 	return Measurement{ID: m.ID, BeneficiaryID: m.BeneficiaryID, Programme: m.Programme, Cohort: m.Cohort, EntryDate: m.EntryDate,
-		Horizon: m.Horizon, HorizonDate: m.HorizonDate, Version: m.Version, RuleSet: m.RuleSet, RuleSetVersion: m.RuleSetVersion,
+		Horizon: months, From: from(fromExit), HorizonDate: m.HorizonDate, Version: m.Version, RuleSet: m.RuleSet, RuleSetVersion: m.RuleSetVersion,
 		Situations: convert(m.Situations, func(s pathways.Situation) SituationFact {
 			return SituationFact{ID: s.ID, Kind: string(s.Kind), Start: s.Start, End: s.EffectiveEnd(), DurationMonths: s.DurationMonths, Tenure: s.Tenure}
 		}),
@@ -230,10 +234,14 @@ func (s *Server) listMeasurements(c *fiber.Ctx) error {
 		"programme": {programme, "required,max=40"},
 		"cohort":    {cohort, "max=60"},
 		"horizon":   {horizon, "required,number,min=1,max=60"},
+		"from":      {c.Query("from"), "omitempty,oneof=entry exit"},
 	}); err != nil {
 		return err
 	}
 	h, _ := strconv.Atoi(horizon)
+	if c.Query("from") == "exit" {
+		h = pathways.ExitHorizon(h)
+	}
 	_, list, err := s.svc.Beneficiaries.LatestMeasurements(c.UserContext(), principal(c), programme, cohort, h)
 	if err != nil {
 		return err

@@ -16,15 +16,19 @@ type ReportQuery struct {
 	Programme string `query:"programme"`
 	Cohort    string `query:"cohort"`
 	Horizon   int    `query:"horizon"`
-	RuleSet   string `query:"ruleset"`
+	// From is entry (the default: T+horizon) or exit (horizon months after the exit).
+	From    string `query:"from"`
+	RuleSet string `query:"ruleset"`
 }
 
 // Report is a positive-exit report: per cohort of a programme, at one
 // horizon, under one named and versioned rule set.
 type Report struct {
-	ProgrammeID    string          `json:"programmeId"`
-	Programme      string          `json:"programme"`
-	Horizon        int             `json:"horizon"`
+	ProgrammeID string `json:"programmeId"`
+	Programme   string `json:"programme"`
+	Horizon     int    `json:"horizon"`
+	// From says whether the horizon counts from entry or from exit.
+	From           string          `json:"from"`
 	RuleSet        string          `json:"ruleSet"`
 	RuleSetVersion string          `json:"ruleSetVersion"`
 	Categories     []string        `json:"categories"`
@@ -49,8 +53,17 @@ type CohortOutcome struct {
 	ExcludedByReason map[string]int `json:"excludedByReason"`
 }
 
+// from names where a horizon counts from.
+func from(exit bool) string {
+	if exit {
+		return "exit"
+	}
+	return "entry"
+}
+
 func toReport(r pathways.Report) Report {
-	return Report{ProgrammeID: r.ProgrammeID, Programme: r.Programme, Horizon: r.Horizon, RuleSet: r.RuleSet, RuleSetVersion: r.RuleSetVersion,
+	months, fromExit := pathways.HorizonMonths(r.Horizon)
+	return Report{ProgrammeID: r.ProgrammeID, Programme: r.Programme, Horizon: months, From: from(fromExit), RuleSet: r.RuleSet, RuleSetVersion: r.RuleSetVersion,
 		Categories: orEmpty(r.Categories), GeneratedAt: r.GeneratedAt,
 		Cohorts: convert(r.Cohorts, func(c pathways.CohortOutcome) CohortOutcome {
 			out := CohortOutcome{Cohort: c.Cohort, Enrolled: c.Enrolled, Measured: c.Measured, Positive: c.Positive, Breakdown: c.Breakdown,
@@ -67,16 +80,20 @@ func toReport(r pathways.Report) Report {
 // measured and positive at a horizon, under the programme's rule set or
 // the one named. JSON, or CSV with Accept: text/csv.
 func (s *Server) positiveExits(c *fiber.Ctx) error {
-	programme, cohort, horizon, ruleset := c.Query("programme"), c.Query("cohort"), c.Query("horizon"), c.Query("ruleset")
+	programme, cohort, horizon, ruleset, fromQ := c.Query("programme"), c.Query("cohort"), c.Query("horizon"), c.Query("ruleset"), c.Query("from")
 	if err := s.valid.checkQuery(language(c), map[string]queryRule{
 		"programme": {programme, "required,max=40"},
 		"cohort":    {cohort, "max=60"},
 		"horizon":   {horizon, "required,number,min=1,max=60"},
+		"from":      {fromQ, "omitempty,oneof=entry exit"},
 		"ruleset":   {ruleset, "omitempty,oneof=" + strings.Join(pathways.RuleSetNames(), " ")},
 	}); err != nil {
 		return err
 	}
 	h, _ := strconv.Atoi(horizon)
+	if fromQ == "exit" {
+		h = pathways.ExitHorizon(h)
+	}
 	r, err := s.svc.Beneficiaries.PositiveExits(c.UserContext(), principal(c), pathways.ReportQuery{Programme: programme, Cohort: cohort, Horizon: h, RuleSet: ruleset})
 	if err != nil {
 		return err

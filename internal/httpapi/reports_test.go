@@ -168,8 +168,8 @@ func TestPositiveExitReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantCSV := [][]string{
-		{"programme", "cohort", "horizon", "ruleSet", "ruleSetVersion", "enrolled", "excluded", "measured", "positive", "ratePercent", "cdi-or-cdd", "internship-or-alternance", "qualifying-training", "not-positive"},
-		{"Kodiko", "tours-1", "12", "kodiko", pathways.RuleSetKodiko.Version, "25", "0", "25", "21", "84.0", "9", "6", "6", "4"},
+		{"programme", "cohort", "horizon", "from", "ruleSet", "ruleSetVersion", "enrolled", "excluded", "measured", "positive", "ratePercent", "cdi-or-cdd", "internship-or-alternance", "qualifying-training", "not-positive"},
+		{"Kodiko", "tours-1", "12", "entry", "kodiko", pathways.RuleSetKodiko.Version, "25", "0", "25", "21", "84.0", "9", "6", "6", "4"},
 	}
 	if diff := cmp.Diff(wantCSV, rows); diff != "" {
 		t.Errorf("CSV (-want +got):\n%s", diff)

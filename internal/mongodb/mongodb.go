@@ -163,6 +163,9 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 	if err := d.migrateProgrammes(ctx); err != nil {
 		return err
 	}
+	if err := d.migrateExits(ctx); err != nil {
+		return err
+	}
 	return d.ensure(ctx, append(append([]index(nil), indexes...), workIndexes...))
 }
 

@@ -81,3 +81,36 @@ func TestTypedProgrammesBecomeRecords(t *testing.T) {
 		t.Errorf("enrolments (-want +got):\n%s", diff)
 	}
 }
+
+// TestExitsRecordedBeforeGetTheirReason: a file that left before exit
+// reasons were kept on files gets the reason of its earliest exit not
+// voided, so the rule sets' exclusions count it.
+func TestExitsRecordedBeforeGetTheirReason(t *testing.T) {
+	env := testenv.Get(t)
+	database := env.Database(t)
+	ctx := context.Background()
+	if _, err := database.Collection("beneficiaries").InsertOne(ctx, bson.D{{Key: "_id", Value: "ben_1"}, {Key: "organisationId", Value: "org_a"},
+		{Key: "exitedOn", Value: "2026-03-01"}, {Key: "searchKeys", Value: bson.A{"amina"}}, {Key: "enrolment", Value: bson.D{{Key: "programme", Value: "AGIR"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []bson.D{
+		{{Key: "_id", Value: "sit_1"}, {Key: "organisationId", Value: "org_a"}, {Key: "beneficiaryId", Value: "ben_1"}, {Key: "kind", Value: "programme-exit"}, {Key: "startDate", Value: "2026-03-01"}, {Key: "exitReason", Value: "moved"}},
+		{{Key: "_id", Value: "sit_2"}, {Key: "organisationId", Value: "org_a"}, {Key: "beneficiaryId", Value: "ben_1"}, {Key: "kind", Value: "programme-exit"}, {Key: "startDate", Value: "2026-05-01"}, {Key: "exitReason", Value: "success"}},
+	} {
+		if _, err := database.Collection("situations").InsertOne(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, err := mongodb.Open(ctx, env.MongoURI(), database.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close(context.Background()) })
+	if err := db.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b, err := db.Beneficiary(ctx, "org_a", "ben_1")
+	if err != nil || b.ExitedOn != "2026-03-01" || b.ExitReason != "moved" {
+		t.Errorf("after the migration the file left on %q for %q (%v), want 2026-03-01 for moved", b.ExitedOn, b.ExitReason, err)
+	}
+}

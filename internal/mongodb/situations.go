@@ -167,3 +167,33 @@ func (d *DB) migrateSituations(ctx context.Context) error {
 		bson.D{{Key: "$set", Value: bson.D{{Key: "revisions", Value: 0}, {Key: "history", Value: bson.A{}}}}})
 	return translate(err, "migrate situations")
 }
+
+// migrateExits gives the files that left before exit reasons were kept on
+// them the reason of their exit, from their situations, so that the rule
+// sets' exclusions apply to them too.
+func (d *DB) migrateExits(ctx context.Context) error {
+	cur, err := d.col(colBeneficiaries).Find(ctx, bson.D{{Key: "exitedOn", Value: bson.D{{Key: "$gt", Value: ""}}}, {Key: "exitReason", Value: bson.D{{Key: "$exists", Value: false}}}},
+		options.Find().SetProjection(bson.D{{Key: "organisationId", Value: 1}}))
+	if err != nil {
+		return translate(err, "find exits to migrate")
+	}
+	var docs []struct {
+		ID             string `bson:"_id"`
+		OrganisationID string `bson:"organisationId"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return translate(err, "find exits to migrate")
+	}
+	for _, doc := range docs {
+		sits, err := d.Situations(ctx, doc.OrganisationID, doc.ID)
+		if err != nil {
+			return err
+		}
+		exit, _ := pathways.ExitOf(sits)
+		if _, err := d.col(colBeneficiaries).UpdateOne(ctx, bson.D{{Key: "_id", Value: doc.ID}, {Key: "exitReason", Value: bson.D{{Key: "$exists", Value: false}}}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "exitReason", Value: exit.ExitReason}}}}); err != nil {
+			return translate(err, "migrate the exit of "+doc.ID)
+		}
+	}
+	return nil
+}

@@ -43,7 +43,12 @@ type outcomesView struct {
 }
 
 type horizonView struct {
+	// Horizon is the horizon's number (pathways.ExitHorizon for those after
+	// exit); Months its months, and Suffix picks the wording of a horizon
+	// after exit (".exit").
 	Horizon int
+	Months  int
+	Suffix  string
 	Report  pathways.Report
 	Chart   barChart
 	Funnel  funnel
@@ -173,7 +178,7 @@ func (c *Console) outcomesQuery(ctx *fiber.Ctx) (pathways.ReportQuery, outcomesV
 			chosen = p
 		}
 	}
-	ov.Programme, ov.horizons = chosen.Name, chosen.Horizons
+	ov.Programme, ov.horizons = chosen.Name, chosen.AllHorizons()
 	ov.RuleSet = ctx.Query("regles")
 	if _, ok := pathways.RuleSets[ov.RuleSet]; !ok {
 		ov.RuleSet = ""
@@ -213,10 +218,14 @@ func (c *Console) outcomesPage(ctx *fiber.Ctx) error {
 				ov.RuleSet = r.RuleSet
 			}
 			t := totals(r)
-			hv := horizonView{Horizon: h, Report: r, Totals: t,
+			months, fromExit := pathways.HorizonMonths(h)
+			hv := horizonView{Horizon: h, Months: months, Report: r, Totals: t,
 				Chart:  chartOf(r, ov.Target, c.i18n.T(lang, "outcomes.notmeasured")),
 				Funnel: funnelOf(t, r.Categories, func(id string) string { return c.i18n.T(lang, id) }),
-				CSV:    fmt.Sprintf("/resultats.csv?%s&horizon=%d", ov.Query, h)}
+				CSV:    fmt.Sprintf("/resultats.csv?%s&horizon=%d", ov.Query, months)}
+			if fromExit {
+				hv.Suffix, hv.CSV = ".exit", hv.CSV+"&depuis=sortie"
+			}
 			ov.Horizons = append(ov.Horizons, hv)
 		}
 		if ov.Exits, err = c.svc.Beneficiaries.Exits(ctx.UserContext(), who(ctx), ov.Programme, ""); err != nil {
@@ -238,6 +247,9 @@ func (c *Console) outcomesCSV(ctx *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	q.Horizon, _ = strconv.Atoi(ctx.Query("horizon"))
+	if ctx.Query("depuis") == "sortie" {
+		q.Horizon = pathways.ExitHorizon(q.Horizon)
+	}
 	if !slices.Contains(ov.horizons, q.Horizon) {
 		return fiber.ErrNotFound
 	}
@@ -249,7 +261,11 @@ func (c *Console) outcomesCSV(ctx *fiber.Ctx) error {
 	if err := r.WriteCSV(&buf); err != nil {
 		return err
 	}
-	name := fmt.Sprintf("sorties-positives-%s-T%d.csv", safeName(ov.Programme), q.Horizon)
+	months, fromExit := pathways.HorizonMonths(q.Horizon)
+	name := fmt.Sprintf("sorties-positives-%s-T%d.csv", safeName(ov.Programme), months)
+	if fromExit {
+		name = fmt.Sprintf("sorties-positives-%s-sortie-%dmois.csv", safeName(ov.Programme), months)
+	}
 	ctx.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	ctx.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	return ctx.Send(buf.Bytes())
