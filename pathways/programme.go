@@ -61,6 +61,9 @@ type ProgrammeStore interface {
 	CreateProgramme(ctx context.Context, p Programme) error
 	// Programmes lists org's programmes by name ("" for every organisation's).
 	Programmes(ctx context.Context, org string) ([]Programme, error)
+	// ReplaceProgramme stores p over the programme of its id, and gives
+	// its files its name: apperr.Conflict if another has the same Key.
+	ReplaceProgramme(ctx context.Context, p Programme) error
 }
 
 // ProgrammeDefaults are the settings a programme gets from its rule set
@@ -199,4 +202,34 @@ func (s *Service) enrol(ctx context.Context, org string, e *Enrolment) error {
 	}
 	e.ProgrammeID, e.Programme = p.ID, p.Name
 	return nil
+}
+
+// ChangeProgramme replaces the settings of who's organisation's programme
+// id by those of next: coordinators only; apperr.Conflict when another
+// programme has the new name. Its files follow a new name. Measurements
+// already made keep the rule set and version that classified them; the
+// next run measures under the new settings.
+func (s *Service) ChangeProgramme(ctx context.Context, who access.Principal, id string, next Programme) (Programme, error) {
+	if who.Role != access.Coordinator {
+		return Programme{}, apperr.New(apperr.Forbidden, "Only coordinators manage programmes.").FR("Seuls les coordinateurs gèrent les dispositifs.")
+	}
+	cur, err := s.programme(ctx, who.OrganisationID, id)
+	if err != nil || cur.ID != id {
+		return Programme{}, apperr.NotFoundf("No such programme.").FR("Ce dispositif n'existe pas.")
+	}
+	next.Name = strings.Join(strings.Fields(next.Name), " ")
+	next = ProgrammeDefaults(next)
+	if err := next.validate(); err != nil {
+		return Programme{}, err
+	}
+	next.ID, next.OrganisationID, next.CreatedAt, next.CreatedBy = cur.ID, cur.OrganisationID, cur.CreatedAt, cur.CreatedBy
+	sort.Ints(next.Horizons)
+	sort.Ints(next.ExitHorizons)
+	if err := s.Programmes.ReplaceProgramme(ctx, next); err != nil {
+		if apperr.Is(err, apperr.Conflict) {
+			return Programme{}, apperr.Conflictf("The organisation has a programme named %q already.", next.Name).FR("L'organisation a déjà un dispositif nommé « %s ».", next.Name)
+		}
+		return Programme{}, err
+	}
+	return next, nil
 }

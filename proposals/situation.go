@@ -96,3 +96,54 @@ func (s *Service) recordSituation(ctx context.Context, p Proposal, by string, no
 	}
 	return nil
 }
+
+// SituationWindow is how far back RepairSituations looks for acceptances.
+const SituationWindow = 7 * 24 * time.Hour
+
+// RepairSituations records the situation of each job, placement or
+// training accepted in the last SituationWindow whose recording a crash
+// or an outage interrupted; those recorded already are left as they are
+// (an adviser may have adjusted them). It returns how many it recorded.
+func (s *Service) RepairSituations(ctx context.Context, now time.Time) (int, error) {
+	if s.Situations == nil || s.Users == nil {
+		return 0, nil
+	}
+	orgs, err := s.Users.Organisations(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, org := range orgs {
+		after := ""
+		for {
+			list, next, err := s.Store.Proposals(ctx, Filter{OrganisationID: org.ID, States: []State{Accepted}, UpdatedSince: now.Add(-SituationWindow), After: after, Limit: 500})
+			if err != nil {
+				return n, err
+			}
+			for _, p := range list {
+				if p.Kind == KindMentor {
+					continue
+				}
+				if _, err := s.Situations.Situation(ctx, p.OrganisationID, "sit_"+p.ID); err == nil {
+					continue
+				} else if !apperr.Is(err, apperr.NotFound) {
+					return n, err
+				}
+				at := p.UpdatedAt
+				by := SystemActor
+				if len(p.History) > 0 {
+					by = p.History[len(p.History)-1].By
+				}
+				if err := s.recordSituation(ctx, p, by, at); err != nil {
+					return n, err
+				}
+				n++
+			}
+			if next == "" {
+				break
+			}
+			after = next
+		}
+	}
+	return n, nil
+}

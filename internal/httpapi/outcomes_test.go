@@ -327,3 +327,60 @@ func TestCohortTablesOfTwoProgrammes(t *testing.T) {
 	w.must(w.do(w.coordA, "GET", "/api/v1/reports/positive-exits?programme=AGIR&horizon=3", nil), http.StatusUnprocessableEntity)
 	w.must(w.do(w.coordA, "GET", "/api/v1/reports/positive-exits?programme=Kodiko&horizon=3&from=exit", nil), http.StatusUnprocessableEntity)
 }
+
+// TestProgrammesAreManagedByCoordinators: a coordinator adds and changes
+// the organisation's programmes; a name taken under another spelling is a
+// 409, bad settings a 422 naming each; advisers read them and may not
+// change them; another organisation cannot see or touch them. A renamed
+// programme's files follow it.
+func TestProgrammesAreManagedByCoordinators(t *testing.T) {
+	w := newWorld(t)
+	body := map[string]any{"name": "Booster Drôme", "ruleSet": "iae", "durationMonths": 18, "horizons": []int{6, 12}, "exitHorizons": []int{3}, "targetRate": 55}
+	w.must(w.do(w.advA, "POST", "/api/v1/programmes", body), http.StatusForbidden)
+	var p httpapi.Programme
+	w.must(w.do(w.coordA, "POST", "/api/v1/programmes", body), http.StatusCreated).json(t, &p)
+	if p.RuleSetVersion != pathways.RuleSetIAE.Version || p.DurationMonths != 18 || p.TargetRate == nil || *p.TargetRate != 55 {
+		t.Errorf("created %+v", p)
+	}
+	w.must(w.do(w.coordA, "POST", "/api/v1/programmes", map[string]any{"name": "BOOSTER  drome", "ruleSet": "iae"}), http.StatusConflict)
+	prob := w.must(w.do(w.coordA, "POST", "/api/v1/programmes", map[string]any{"name": "", "ruleSet": "nope", "horizons": []int{0}, "targetRate": 140}), http.StatusUnprocessableEntity).problem(t)
+	var ptrs []string
+	for _, e := range prob.Errors {
+		ptrs = append(ptrs, e.Pointer)
+	}
+	if diff := cmp.Diff([]string{"/name", "/ruleSet", "/horizons/0", "/targetRate"}, ptrs); diff != "" {
+		t.Errorf("bad settings name (-want +got):\n%s", diff)
+	}
+	b := amina(w.advA.user.ID)
+	b["enrolment"] = map[string]any{"programme": "booster drome", "entryDate": "2026-01-05", "cohort": "c", "referents": []string{w.advA.user.ID}}
+	var ben httpapi.Beneficiary
+	w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", b), http.StatusCreated).json(t, &ben)
+	b["enrolment"] = map[string]any{"programme": "Accelair", "entryDate": "2026-01-05"}
+	prob = w.must(w.do(w.advA, "POST", "/api/v1/beneficiaries", b), http.StatusUnprocessableEntity).problem(t)
+	if len(prob.Errors) != 1 || prob.Errors[0].Pointer != "/enrolment/programme" || !strings.Contains(prob.Errors[0].Detail, "Booster Drôme") {
+		t.Errorf("an unknown programme: %+v", prob.Errors)
+	}
+
+	body["name"], body["targetRate"] = "Booster Drôme-Ardèche", 60
+	w.must(w.do(w.advA, "PUT", "/api/v1/programmes/"+p.ID, body), http.StatusForbidden)
+	w.must(w.do(w.advB, "PUT", "/api/v1/programmes/"+p.ID, body), http.StatusForbidden)
+	var changed httpapi.Programme
+	w.must(w.do(w.coordA, "PUT", "/api/v1/programmes/"+p.ID, body), http.StatusOK).json(t, &changed)
+	if changed.ID != p.ID || changed.Name != "Booster Drôme-Ardèche" || *changed.TargetRate != 60 {
+		t.Errorf("changed %+v", changed)
+	}
+	w.must(w.do(w.coordA, "PUT", "/api/v1/programmes/"+p.ID, map[string]any{"name": "agir", "ruleSet": "agir"}), http.StatusConflict)
+	var got httpapi.Beneficiary
+	w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries/"+ben.ID, nil), http.StatusOK).json(t, &got)
+	if got.Enrolment.Programme != "Booster Drôme-Ardèche" || got.Enrolment.ProgrammeID != p.ID {
+		t.Errorf("the file's programme after the rename: %+v", got.Enrolment)
+	}
+	var mine, theirs struct{ Items []httpapi.Programme }
+	w.must(w.do(w.advA, "GET", "/api/v1/programmes", nil), http.StatusOK).json(t, &mine)
+	w.must(w.do(w.advB, "GET", "/api/v1/programmes", nil), http.StatusOK).json(t, &theirs)
+	if len(mine.Items) != 3 || len(theirs.Items) != 2 {
+		t.Errorf("organisation A lists %d programmes, B %d; want 3 and 2", len(mine.Items), len(theirs.Items))
+	}
+	w.must(w.do(w.mentorA, "GET", "/api/v1/programmes", nil), http.StatusForbidden)
+	w.must(w.do(w.agencyK, "GET", "/api/v1/programmes", nil), http.StatusForbidden)
+}

@@ -50,13 +50,30 @@ func (s *Server) createProgramme(c *fiber.Ctx) error {
 	if err := s.decodeBody(c, &in); err != nil {
 		return err
 	}
-	p, err := s.svc.Beneficiaries.CreateProgramme(c.UserContext(), principal(c), pathways.Programme{Name: in.Name, RuleSet: in.RuleSet,
-		DurationMonths: in.DurationMonths, Horizons: in.Horizons, ExitHorizons: in.ExitHorizons, TargetRate: in.TargetRate})
+	p, err := s.svc.Beneficiaries.CreateProgramme(c.UserContext(), principal(c), in.programme())
 	if err != nil {
 		return err
 	}
 	c.Location("/api/v1/programmes/" + p.ID)
 	return c.Status(fiber.StatusCreated).JSON(toProgramme(p))
+}
+
+func (s *Server) changeProgramme(c *fiber.Ctx) error {
+	var in ProgrammeInput
+	if err := s.decodeBody(c, &in); err != nil {
+		return err
+	}
+	p, err := s.svc.Beneficiaries.ChangeProgramme(c.UserContext(), principal(c), c.Params("id"), in.programme())
+	if err != nil {
+		return err
+	}
+	return c.JSON(toProgramme(p))
+}
+
+// programme is the programme the input describes.
+func (in ProgrammeInput) programme() pathways.Programme {
+	return pathways.Programme{Name: in.Name, RuleSet: in.RuleSet, DurationMonths: in.DurationMonths, Horizons: in.Horizons,
+		ExitHorizons: in.ExitHorizons, TargetRate: in.TargetRate}
 }
 
 func (s *Server) listProgrammes(c *fiber.Ctx) error {

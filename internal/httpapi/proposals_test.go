@@ -392,7 +392,7 @@ func TestOpportunityProposalAnswersAreRecordedByStaff(t *testing.T) {
 	w := newMWorld(t)
 	var job struct{ ID string }
 	w.must(w.do(w.agencyK, "POST", "/api/v1/opportunities", offer("Commis de cuisine", "G1602", "69", "69002", 45.757, 4.832, "a2")), http.StatusCreated).json(t, &job)
-	var hired, ben string
+	var hired, ben, accepted string
 	for _, answer := range []map[string]any{{"answer": "accepted"}, {"answer": "declined", "reason": "Horaires incompatibles"}} {
 		ben = w.beneficiary(w.advA)
 		if hired == "" {
@@ -416,7 +416,7 @@ func TestOpportunityProposalAnswersAreRecordedByStaff(t *testing.T) {
 		w.must(w.do(w.advA, "GET", "/api/v1/beneficiaries/"+ben+"/situations", nil), http.StatusOK).json(t, &sits)
 		want := 0
 		if answer["answer"] == "accepted" {
-			want = 1
+			want, accepted = 1, p.ID
 			if len(sits.Items) == 1 && (sits.Items[0].Kind != "cdi" || sits.Items[0].Start != civil.Of(time.Now().AddDate(0, 1, 0)) || sits.Items[0].Note != "Commis de cuisine" || sits.Items[0].RecordedBy != w.advA.user.ID) {
 				t.Errorf("the accepted job recorded %+v", sits.Items[0])
 			}
@@ -431,6 +431,20 @@ func TestOpportunityProposalAnswersAreRecordedByStaff(t *testing.T) {
 		if it.Opening.ID == job.ID {
 			t.Errorf("the accepted job is still suggested to the person who took it")
 		}
+	}
+	// A crash between the acceptance and its situation: the housekeeping
+	// records it, once.
+	ctx := context.Background()
+	if _, err := w.db.Database().Collection("situations").DeleteOne(ctx, map[string]any{"_id": "sit_" + accepted}); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []int{1, 0} {
+		if n, err := w.svc.Proposals.RepairSituations(ctx, w.clock.Now()); err != nil || n != want {
+			t.Errorf("repair %d recorded %d situations (%v), want %d", i+1, n, err, want)
+		}
+	}
+	if _, err := w.db.Situation(ctx, w.orgA.ID, "sit_"+accepted); err != nil {
+		t.Errorf("the repaired situation: %v", err)
 	}
 	again := w.must(w.do(w.advA, "POST", "/api/v1/proposals", map[string]any{"beneficiaryId": hired, "kind": "job", "openingId": job.ID}), http.StatusUnprocessableEntity)
 	if !strings.Contains(string(again.Body), "accepted") {

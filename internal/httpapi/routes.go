@@ -164,6 +164,8 @@ func (s *Server) routes() []route {
 			Responses: map[int]any{200: page[Situation]{}}, Handler: s.listSituations},
 		{Method: "POST", Path: "/api/v1/programmes", Summary: "Add a programme to the organisation: its rule set, duration limit, horizons and target (coordinators; 409 if the name exists under any spelling)", Tag: "outcomes", Roles: staff,
 			Request: ProgrammeInput{}, Responses: map[int]any{201: Programme{}}, Handler: s.createProgramme},
+		{Method: "PUT", Path: "/api/v1/programmes/:id", Summary: "Change a programme's settings (coordinators): its files follow a new name; measurements made keep their rule set and version", Tag: "outcomes", Roles: staff,
+			Request: ProgrammeInput{}, Responses: map[int]any{200: Programme{}}, Handler: s.changeProgramme},
 		{Method: "GET", Path: "/api/v1/programmes", Summary: "List the organisation's programmes", Tag: "outcomes", Roles: staff,
 			Responses: map[int]any{200: page[Programme]{}}, Handler: s.listProgrammes},
 		{Method: "POST", Path: `/api/v1/measurements\:run`, Summary: "Measure a programme's due horizons now, as the nightly run does (coordinators; idempotent: only what changed is recorded, as a new version)", Tag: "outcomes", Roles: staff,

@@ -13,6 +13,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -192,7 +193,7 @@ func translate(err error, what string) error {
 		return nil
 	case errors.Is(err, mongo.ErrNoDocuments):
 		return apperr.Wrap(apperr.NotFound, fmt.Errorf("%s: %w", what, err), "No such record.").FR("Cet enregistrement n'existe pas.")
-	case mongo.IsDuplicateKeyError(err):
+	case mongo.IsDuplicateKeyError(err), uniqueOnUpdate(err):
 		return apperr.Wrap(apperr.Conflict, fmt.Errorf("%s: %w", what, err), "A record with the same identity exists already.").
 			FR("Un enregistrement de même identité existe déjà.")
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled), mongo.IsTimeout(err), mongo.IsNetworkError(err):
@@ -201,6 +202,14 @@ func translate(err error, what string) error {
 	default:
 		return fmt.Errorf("%s: %w", what, err)
 	}
+}
+
+// uniqueOnUpdate recognises a unique index refusing an update on the
+// embedded store: FerretDB's SQLite backend answers it as an internal
+// error naming the constraint, where MongoDB answers a duplicate key.
+func uniqueOnUpdate(err error) bool {
+	var ce mongo.CommandError
+	return errors.As(err, &ce) && strings.Contains(ce.Message, "UNIQUE constraint failed")
 }
 
 // Page positions are opaque to clients: the last id, base64url encoded.

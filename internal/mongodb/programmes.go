@@ -7,6 +7,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/parcours-emploi/parcours/apperr"
 	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/pathways"
 )
@@ -154,4 +155,19 @@ func (d *DB) migrateProgrammes(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// ReplaceProgramme stores p, then names its files after it.
+func (d *DB) ReplaceProgramme(ctx context.Context, p pathways.Programme) error {
+	res, err := d.col(colProgrammes).ReplaceOne(ctx, bson.D{{Key: "_id", Value: p.ID}, {Key: "organisationId", Value: p.OrganisationID}}, toProgrammeDoc(p))
+	if err != nil {
+		return translate(err, "replace programme "+p.ID)
+	}
+	if res.MatchedCount == 0 {
+		return apperr.NotFoundf("No such programme.").FR("Ce dispositif n'existe pas.")
+	}
+	_, err = d.col(colBeneficiaries).UpdateMany(ctx, bson.D{{Key: "organisationId", Value: p.OrganisationID}, {Key: "enrolment.programmeId", Value: p.ID},
+		{Key: "enrolment.programme", Value: bson.D{{Key: "$ne", Value: p.Name}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "enrolment.programme", Value: p.Name}}}})
+	return translate(err, "rename the files of programme "+p.ID)
 }

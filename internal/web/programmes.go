@@ -18,10 +18,34 @@ import (
 type programmesView struct {
 	Programmes []pathways.Programme
 	RuleSets   []string
+	// Editing is the programme the form changes; nil to add one.
+	Editing *pathways.Programme
 }
 
 func (c *Console) programmesPage(ctx *fiber.Ctx) error {
-	return c.renderProgrammes(ctx, fiber.StatusOK, newForm(nil))
+	f := newForm(nil)
+	if id := ctx.Params("id"); id != "" {
+		p, err := c.svc.Beneficiaries.Programme(ctx.UserContext(), who(ctx), id)
+		if err != nil || p.ID != id {
+			return fiber.ErrNotFound
+		}
+		join := func(list []int) string {
+			parts := make([]string, len(list))
+			for i, m := range list {
+				parts[i] = strconv.Itoa(m)
+			}
+			return strings.Join(parts, ", ")
+		}
+		f.Values.Set("name", p.Name)
+		f.Values.Set("ruleSet", p.RuleSet)
+		f.Values.Set("durationMonths", strconv.Itoa(p.DurationMonths))
+		f.Values.Set("horizons", join(p.Horizons))
+		f.Values.Set("exitHorizons", join(p.ExitHorizons))
+		if p.TargetRate != nil {
+			f.Values.Set("targetRate", strconv.FormatFloat(*p.TargetRate, 'f', -1, 64))
+		}
+	}
+	return c.renderProgrammes(ctx, fiber.StatusOK, f)
 }
 
 func (c *Console) renderProgrammes(ctx *fiber.Ctx, status int, f *form) error {
@@ -29,7 +53,16 @@ func (c *Console) renderProgrammes(ctx *fiber.Ctx, status int, f *form) error {
 	if err != nil {
 		return err
 	}
-	v := c.page(ctx, "programmes.title", "programmes", programmesView{Programmes: list, RuleSets: pathways.RuleSetNames()})
+	pv := programmesView{Programmes: list, RuleSets: pathways.RuleSetNames()}
+	for i := range list {
+		if list[i].ID == ctx.Params("id") {
+			pv.Editing = &list[i]
+		}
+	}
+	if ctx.Params("id") != "" && pv.Editing == nil {
+		return fiber.ErrNotFound
+	}
+	v := c.page(ctx, "programmes.title", "programmes", pv)
 	v.Form = f
 	return c.render(ctx, status, "programmes", v)
 }
@@ -83,7 +116,13 @@ func (c *Console) createProgramme(ctx *fiber.Ctx) error {
 	if f.Invalid() {
 		return c.renderProgrammes(ctx, fiber.StatusUnprocessableEntity, f)
 	}
-	if _, err := c.svc.Beneficiaries.CreateProgramme(ctx.UserContext(), who(ctx), p); err != nil {
+	var err error
+	if id := ctx.Params("id"); id != "" {
+		_, err = c.svc.Beneficiaries.ChangeProgramme(ctx.UserContext(), who(ctx), id, p)
+	} else {
+		_, err = c.svc.Beneficiaries.CreateProgramme(ctx.UserContext(), who(ctx), p)
+	}
+	if err != nil {
 		if c.addErrors(f, err, lang) {
 			return c.renderProgrammes(ctx, fiber.StatusUnprocessableEntity, f)
 		}
@@ -99,5 +138,9 @@ func (c *Console) createProgramme(ctx *fiber.Ctx) error {
 		return err
 	}
 	c.forgetValues(who(ctx).OrganisationID)
-	return ctx.Redirect("/dispositifs?note=programme", fiber.StatusSeeOther)
+	note := "programme"
+	if ctx.Params("id") != "" {
+		note = "programme-changed"
+	}
+	return ctx.Redirect("/dispositifs?note="+note, fiber.StatusSeeOther)
 }

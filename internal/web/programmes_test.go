@@ -45,6 +45,15 @@ func TestACoordinatorAddsAProgramme(t *testing.T) {
 	if text := b.text("main table"); !containsAll(text, "Booster Drôme", "T+24", "3 mois après la sortie", "55,0 %") {
 		t.Errorf("the list reads %q", text)
 	}
+	// Its settings change from the same page.
+	b.click(`a[href="/dispositifs/` + p.ID + `#h-new"]`)
+	b.waitText("#h-new", "Booster Drôme")
+	b.fill(map[string]string{"targetRate": "58"})
+	b.click(`main form button[type="submit"]`)
+	b.waitText("#messages", "Les réglages du dispositif sont enregistrés")
+	if p, err = s.svc.Beneficiaries.Programme(ctx, s.principal("adviser"), p.ID); err != nil || *p.TargetRate != 58 || len(p.Horizons) != 3 {
+		t.Errorf("after the change: %+v %v", p, err)
+	}
 	// Advisers enrol files in it from the profile form's list.
 	adv := s.browser(1280, 900)
 	adv.login("adviser")

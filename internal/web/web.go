@@ -192,6 +192,8 @@ func (c *Console) Routes(a *fiber.App) {
 	coordinator(post, "/equipe/:id/:action", c.checkCSRF, c.teamAction)
 	coordinator(get, "/dispositifs", c.programmesPage)
 	coordinator(post, "/dispositifs", c.checkCSRF, c.createProgramme)
+	coordinator(get, "/dispositifs/:id", c.programmesPage)
+	coordinator(post, "/dispositifs/:id", c.checkCSRF, c.createProgramme)
 	coordinator(get, "/journal", c.auditPage)
 	coordinator(get, "/journal.csv", c.auditCSV)
 	staff(get, "/lots", c.batchesPage)

@@ -35,6 +35,10 @@ func ProposalHousekeeping(props *proposals.Service, ment *mentoring.Service, log
 		if err != nil {
 			return err
 		}
+		situations, err := props.RepairSituations(ctx, now)
+		if err != nil {
+			return err
+		}
 		expiring, err := props.Expiring(ctx, now)
 		if err != nil {
 			return err
@@ -49,7 +53,7 @@ func ProposalHousekeeping(props *proposals.Service, ment *mentoring.Service, log
 		for _, m := range alerts {
 			log.Info("reminder: mentorship missing check-ins", "organisation", m.OrganisationID, "mentorship", m.ID)
 		}
-		log.Info("proposal housekeeping", "expired", expired, "repairedMentorships", repaired, "repairedConventions", conventions,
+		log.Info("proposal housekeeping", "expired", expired, "repairedMentorships", repaired, "repairedConventions", conventions, "repairedSituations", situations,
 			"reconciled", reconciled, "expiringSoon", len(expiring), "alerts", len(alerts))
 		return nil
 	}
