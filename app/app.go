@@ -13,6 +13,7 @@ import (
 	"github.com/parcours-emploi/parcours/batches"
 	"github.com/parcours-emploi/parcours/candidates"
 	"github.com/parcours-emploi/parcours/conventions"
+	"github.com/parcours-emploi/parcours/fairness"
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/matching"
 	"github.com/parcours-emploi/parcours/mentoring"
@@ -33,6 +34,7 @@ type Store interface {
 	pathways.SituationStore
 	pathways.MeasurementStore
 	pathways.ProgrammeStore
+	fairness.Store
 	jobs.Store
 	jobs.ConventionStore
 	jobs.SubmissionStore
@@ -94,6 +96,8 @@ type Services struct {
 	// Announce tells people what concerns them; the services call it on
 	// each change, the workers' scan on what a crash left untold.
 	Announce *announce.Service
+	// Fairness keeps the monitoring attributes and reports the funnel by group.
+	Fairness *fairness.Service
 }
 
 // New builds the services over st; queue puts work on the work queue.
@@ -134,6 +138,7 @@ func New(st Store, queue Queue, set Settings) *Services {
 		Loader:      loader,
 		Runner:      &batches.Runner{Store: st, Loader: loader, Proposals: st, Engine: engine, Now: now},
 	}
+	s.Fairness = &fairness.Service{Store: st, Pathways: s.Beneficiaries, Files: st, Outcomes: st, Audit: st, AuditLog: st, Proposals: st, Now: now}
 	s.Team = &access.Team{Store: st, Logins: s.Logins, Mailer: nt, Now: now}
 	s.Documents = &conventions.Service{Store: st, Conventions: st, Hosts: st, People: st, Situations: s.Beneficiaries, Users: st,
 		Mail: nt, Audit: st, Now: now}

@@ -38,6 +38,7 @@ type world struct {
 
 	orgA, orgB, agency                          access.Organisation
 	coordA, advA, advA2, mentorA, advB, agencyK key
+	coordB                                      key
 }
 
 type key struct {
@@ -114,6 +115,7 @@ func newWorld(t *testing.T, opts ...worldOption) *world {
 	w.advA2 = issue(w.orgA, access.Adviser, "Adviser A2")
 	w.mentorA = issue(w.orgA, access.Mentor, "Mentor A")
 	w.advB = issue(w.orgB, access.Adviser, "Adviser B")
+	w.coordB = issue(w.orgB, access.Coordinator, "Coord B")
 	w.agencyK = issue(w.agency, access.Agency, "Agency")
 	return w
 }

@@ -17,6 +17,8 @@ var (
 	agencies   = []access.Role{access.Agency, access.Coordinator}
 	mentors    = []access.Role{access.Mentor}
 	everyone   = []access.Role{access.Coordinator, access.Adviser, access.Agency, access.Mentor}
+	// coordinators alone read the fairness reports.
+	coordinators = []access.Role{access.Coordinator}
 	// mentorsAndStaff act on mentorships: staff of the organisation, or the mentor of one.
 	mentorsAndStaff = []access.Role{access.Coordinator, access.Adviser, access.Mentor}
 )
@@ -174,6 +176,10 @@ func (s *Server) routes() []route {
 			Query: MeasurementQuery{}, Responses: map[int]any{200: page[Measurement]{}}, Handler: s.listMeasurements},
 		{Method: "GET", Path: "/api/v1/reports/exits", Summary: "Exits per cohort, live from the situations: by reason, excluded from the denominator, accessed employment or training between entry and exit, housing at exit (JSON, or CSV with Accept: text/csv)", Tag: "outcomes", Roles: staff,
 			Query: ExitsQuery{}, Responses: map[int]any{200: ExitsReport{}}, ContentTypes: []string{"text/csv"}, Handler: s.exitsReport},
+		{Method: "PUT", Path: "/api/v1/beneficiaries/:id/monitoring", Summary: "Record the attributes that monitor fairness (sex, nationality), with the person's consent: kept apart, never returned, read only in aggregate", Tag: "fairness", Roles: staff,
+			Request: MonitoringInput{}, Responses: map[int]any{204: nil}, Handler: s.putMonitoring},
+		{Method: "GET", Path: "/api/v1/reports/fairness", Summary: "The matching funnel of a programme by group (coordinators): counts, rates with Wilson 95% intervals, ratios to a reference group with alerts outside 0.8–1.25, small cells suppressed (JSON, or CSV with Accept: text/csv)", Tag: "fairness", Roles: coordinators,
+			Query: FairnessQuery{}, Responses: map[int]any{200: FairnessReport{}}, ContentTypes: []string{"text/csv"}, Handler: s.fairnessReport},
 		{Method: "GET", Path: "/api/v1/reports/positive-exits", Summary: "Positive exits per cohort at T+6 or T+12 under a named, versioned rule set (JSON, or CSV with Accept: text/csv)", Tag: "outcomes", Roles: staff,
 			Query: ReportQuery{}, Responses: map[int]any{200: Report{}}, ContentTypes: []string{"text/csv"}, Handler: s.positiveExits},
 	}

@@ -19,6 +19,10 @@ var _ pathways.FreeTextEraser = (*DB)(nil)
 // aggregate reports need (kinds, dates, categories, states) stays.
 func (d *DB) EraseFreeText(ctx context.Context, org, beneficiaryID string) error {
 	mine := bson.D{{Key: "organisationId", Value: org}, {Key: "beneficiaryId", Value: beneficiaryID}}
+	// The monitoring attributes go whole: nothing aggregate needs them any more.
+	if err := d.EraseMonitoring(ctx, org, beneficiaryID); err != nil {
+		return err
+	}
 	if err := rewrite(ctx, d.col(colSituations), mine, func(s *situationDoc) {
 		s.Employer, s.Note, s.EndReason = "", "", ""
 		if s.Voided != nil {

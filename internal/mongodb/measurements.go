@@ -198,7 +198,7 @@ func (d *DB) Enrolments(ctx context.Context, f pathways.EnrolmentFilter) ([]path
 }
 
 // workIndexes are the indexes of the background work's collections.
-var workIndexes = concat(programmeIndexes, batchIndexes, situationIndexes, measurementIndexes, outboxIndexes, hostIndexes, documentIndexes)
+var workIndexes = concat(programmeIndexes, monitoringIndexes, batchIndexes, situationIndexes, measurementIndexes, outboxIndexes, hostIndexes, documentIndexes)
 
 func concat(lists ...[]index) []index {
 	var out []index
