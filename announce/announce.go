@@ -24,6 +24,7 @@ import (
 	"github.com/parcours-emploi/parcours/apperr"
 	"github.com/parcours-emploi/parcours/batches"
 	"github.com/parcours-emploi/parcours/civil"
+	"github.com/parcours-emploi/parcours/fairness"
 	"github.com/parcours-emploi/parcours/jobs"
 	"github.com/parcours-emploi/parcours/mentoring"
 	"github.com/parcours-emploi/parcours/notify"
@@ -48,7 +49,9 @@ type Service struct {
 	Beneficiaries *pathways.Service
 	Opportunities jobs.Store
 	Batches       batches.Store
-	Logger        *slog.Logger
+	// Fairness reports the funnels whose alerts FairnessAlerts raises.
+	Fairness *fairness.Service
+	Logger   *slog.Logger
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 }

@@ -128,7 +128,7 @@ func New(st Store, queue Queue, set Settings) *Services {
 		Preferences:   &notify.Preferences{Users: st},
 		Beneficiaries: &pathways.Service{Store: st, Audit: st, AuditReader: st, Users: st, Situations: st, Measurements: st, Programmes: st, Now: now},
 		Opportunities: &jobs.Service{Store: st, Submissions: st, Hosts: st, Now: now},
-		Proposals: &proposals.Service{Store: st, Audit: st, Evaluator: sug, Mentors: ment, Opportunities: st, Conventions: st, Situations: st,
+		Proposals: &proposals.Service{Store: st, Audit: st, Evaluator: sug, Engine: engine, Mentors: ment, Opportunities: st, Conventions: st, Situations: st,
 			Beneficiaries: st, Users: st,
 			ExpiryDays: set.ProposalExpiryDays, Cooldown: cooldown, Now: now},
 		Mentoring:   ment,
@@ -158,7 +158,7 @@ func New(st Store, queue Queue, set Settings) *Services {
 	}
 	if mailQueue != nil {
 		a := &announce.Service{Notify: nt, Users: st, Logins: s.Logins, Proposals: s.Proposals, Mentoring: ment,
-			Beneficiaries: s.Beneficiaries, Opportunities: st, Batches: st, Now: now}
+			Beneficiaries: s.Beneficiaries, Opportunities: st, Batches: st, Fairness: s.Fairness, Now: now}
 		s.Announce = a
 		s.Proposals.Changed = announce.Hook(a, a.ProposalChanged)
 		ment.Changed = announce.Hook(a, a.ProposalChanged)

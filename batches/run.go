@@ -194,12 +194,16 @@ func (r *Runner) run(ctx context.Context, b *Batch, start time.Time) error {
 		if err != nil {
 			return err
 		}
+		inputs, err := json.Marshal(matching.Inputs{Seeker: *s, Opening: *o, At: at})
+		if err != nil {
+			return err
+		}
 		now := r.Now().UTC().Truncate(time.Millisecond)
 		prop := proposals.Proposal{
 			ID: ids.NewAt(proposals.IDPrefix, now), OrganisationID: b.OrganisationID, BeneficiaryID: s.ID,
 			Kind: b.Kind, OpeningID: o.ID, BatchID: b.ID,
 			Source: proposals.SourceEngine, State: proposals.Proposed, Score: ev.Score,
-			Explanation: expl, History: []proposals.Transition{}, CreatedAt: now, UpdatedAt: now, Version: 1,
+			Explanation: expl, Inputs: inputs, History: []proposals.Transition{}, CreatedAt: now, UpdatedAt: now, Version: 1,
 		}
 		created := true
 		err = r.Proposals.CreateProposal(ctx, prop)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/parcours-emploi/parcours/access"
 	"github.com/parcours-emploi/parcours/civil"
+	"github.com/parcours-emploi/parcours/fairness"
 	"github.com/parcours-emploi/parcours/geo"
 	"github.com/parcours-emploi/parcours/pathways"
 )
@@ -113,6 +114,12 @@ func (s *seeder) beneficiaries(ctx context.Context) error {
 			return fmt.Errorf("seed %s %s: %w", p.first, p.last, err)
 		}
 		s.w.Beneficiaries = append(s.w.Beneficiaries, b)
+		// The fairness monitoring, given with consent; two in nine did not answer.
+		if i%9 != 4 && i%9 != 7 {
+			if err := s.svc.Fairness.Record(ctx, coord, b.ID, fairness.Record{Sex: sexOf(p.first), Nationality: nationalityOf(p.langs)}); err != nil {
+				return fmt.Errorf("seed the monitoring of %s: %w", p.first, err)
+			}
+		}
 	}
 	otherAdviser := access.Principal{UserID: s.staff["other_adviser"].ID, OrganisationID: other.ID, Role: access.Adviser}
 	for i, p := range otherPeople {
@@ -185,4 +192,24 @@ func demoLicence(drives bool, i int) pathways.DrivingLicence {
 		return pathways.DrivingLicence{Status: pathways.LicenceForeignExchangeable, Categories: []string{"B"}}
 	}
 	return pathways.DrivingLicence{Status: pathways.LicenceNone, Categories: []string{}}
+}
+
+// women are the demo's women, by first name, for the fairness monitoring.
+var women = map[string]bool{"Amina": true, "Mariam": true, "Fatima": true, "Selam": true, "Nadia": true, "Tigist": true, "Aïcha": true,
+	"Eleni": true, "Kateryna": true, "Zahra": true, "Rania": true, "Leyla": true, "Hiba": true, "Mulu": true, "Iryna": true, "Shirin": true,
+	"Rahel": true, "Nour": true, "Marta": true, "Salma": true, "Lina": true}
+
+func sexOf(first string) string {
+	if women[first] {
+		return "female"
+	}
+	return "male"
+}
+
+// nationalityOf guesses a demo person's country from their first language.
+func nationalityOf(langs []string) string {
+	if len(langs) == 0 {
+		return ""
+	}
+	return map[string]string{"fa": "AF", "ps": "AF", "ti": "ER", "am": "ET", "ar": "SY", "uk": "UA", "ff": "GN", "ln": "CD", "so": "SO", "bm": "ML"}[langs[0]]
 }

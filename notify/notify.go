@@ -60,6 +60,11 @@ const (
 	// the exit falls due, or the support limit comes near (Data:
 	// beneficiary, name, followUp, months, date).
 	FollowUpDue Kind = "follow-up-due"
+	// FairnessAlert tells a coordinator a group's rate at a stage of the
+	// matching funnel differs from the reference group's beyond the band
+	// (Data: programme, attribute, stage, group, reference, ratio, low,
+	// high, from, to).
+	FairnessAlert Kind = "fairness-alert"
 	// BatchDone tells who launched a batch that it finished (Data: batch,
 	// kind, assigned, status).
 	BatchDone Kind = "batch-done"
@@ -88,7 +93,9 @@ func Choices(role access.Role) (kinds []Kind, daily bool) {
 	switch role {
 	case access.Mentor:
 		return []Kind{ProposalSent, ProposalExpiring, CheckInsMissing}, false
-	case access.Adviser, access.Coordinator:
+	case access.Coordinator:
+		return []Kind{ProposalAnswered, MentorshipAlert, HorizonDue, FollowUpDue, BatchDone, FairnessAlert}, true
+	case access.Adviser:
 		return []Kind{ProposalAnswered, MentorshipAlert, HorizonDue, FollowUpDue, BatchDone}, true
 	case access.Agency:
 		return []Kind{AgencyProposal}, false

@@ -122,7 +122,11 @@ type Proposal struct {
 	// (components, weights version, taxonomy version, instant), kept so that
 	// every proposal can be explained and reproduced.
 	Explanation json.RawMessage
-	History     []Transition
+	// Inputs are what the engine evaluated the pair from (matching.Inputs
+	// as JSON): the seeker and opening as it saw them, and the instant, so
+	// that the score can be derived again.
+	Inputs  json.RawMessage
+	History []Transition
 	// DeclineReason is set when the proposal was declined.
 	DeclineReason string
 	// AvailableFrom is set when it was declined because the mentor (or the

@@ -40,6 +40,12 @@ type Evaluator interface {
 	EvaluatePair(ctx context.Context, org, beneficiaryID string, kind matching.Kind, openingID string) (matching.Evaluation, error)
 }
 
+// InputEvaluator is an Evaluator that also gives what it evaluated the
+// pair from, for the proposal to keep.
+type InputEvaluator interface {
+	EvaluateInputs(ctx context.Context, org, beneficiaryID string, kind matching.Kind, openingID string) (matching.Evaluation, matching.Inputs, error)
+}
+
 // MentorLimits says how many proposals a mentor may have sent at once
 // (waiting for an answer); the mentoring service is one.
 type MentorLimits interface {
@@ -51,9 +57,11 @@ type MentorLimits interface {
 // other side accepts or declines, staff may withdraw. The mentor's own
 // answers go through mentoring, which keeps capacity.
 type Service struct {
-	Store         Store
-	Audit         pathways.AuditLog
-	Evaluator     Evaluator
+	Store     Store
+	Audit     pathways.AuditLog
+	Evaluator Evaluator
+	// Engine derives a proposal's score again from its inputs (nil: not derived).
+	Engine        *matching.Engine
 	Mentors       MentorLimits
 	Opportunities jobs.Store
 	// Conventions records the PMSMP convention an accepted placement makes.
@@ -146,7 +154,17 @@ func (s *Service) CheckCooldown(ctx context.Context, beneficiaryID, openingID st
 // proposals already.
 func (s *Service) Propose(ctx context.Context, who access.Principal, beneficiaryID string, kind Kind, openingID string) (Proposal, error) {
 	now := s.now()
-	ev, err := s.Evaluator.EvaluatePair(ctx, who.OrganisationID, beneficiaryID, matching.Kind(kind), openingID)
+	var ev matching.Evaluation
+	var inputs []byte
+	var err error
+	if ie, ok := s.Evaluator.(InputEvaluator); ok {
+		var in matching.Inputs
+		if ev, in, err = ie.EvaluateInputs(ctx, who.OrganisationID, beneficiaryID, matching.Kind(kind), openingID); err == nil {
+			inputs, err = json.Marshal(in)
+		}
+	} else {
+		ev, err = s.Evaluator.EvaluatePair(ctx, who.OrganisationID, beneficiaryID, matching.Kind(kind), openingID)
+	}
 	if err != nil {
 		return Proposal{}, err
 	}
@@ -166,7 +184,7 @@ func (s *Service) Propose(ctx context.Context, who access.Principal, beneficiary
 	}
 	p := Proposal{
 		ID: ids.NewAt(IDPrefix, now), OrganisationID: who.OrganisationID, BeneficiaryID: beneficiaryID, Kind: kind,
-		OpeningID: openingID, Source: SourceAdviser, State: Proposed, Score: ev.Score, Explanation: explanation,
+		OpeningID: openingID, Source: SourceAdviser, State: Proposed, Score: ev.Score, Explanation: explanation, Inputs: inputs,
 		History: []Transition{}, CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
 	if err := s.Store.CreateProposal(ctx, p); err != nil {

@@ -100,7 +100,7 @@ func (s *Service) For(ctx context.Context, who access.Principal, id string, k pr
 // score and its components, or the constraints that fail with the next step
 // for each ("pourquoi pas ?"). It audits the read.
 func (s *Service) Explain(ctx context.Context, who access.Principal, id string, kind proposals.Kind, openingID string) (matching.Evaluation, candidates.Summary, error) {
-	ev, shown, err := s.evaluate(ctx, who.OrganisationID, id, matching.Kind(kind), openingID)
+	ev, shown, _, err := s.evaluate(ctx, who.OrganisationID, id, matching.Kind(kind), openingID)
 	if err != nil {
 		return ev, shown, err
 	}
@@ -113,23 +113,30 @@ func (s *Service) Explain(ctx context.Context, who access.Principal, id string, 
 // EvaluatePair evaluates one pair of org's as the engine sees it now
 // (proposals.Evaluator).
 func (s *Service) EvaluatePair(ctx context.Context, org, id string, kind matching.Kind, openingID string) (matching.Evaluation, error) {
-	ev, _, err := s.evaluate(ctx, org, id, kind, openingID)
+	ev, _, _, err := s.evaluate(ctx, org, id, kind, openingID)
 	return ev, err
 }
 
-func (s *Service) evaluate(ctx context.Context, org, id string, kind matching.Kind, openingID string) (matching.Evaluation, candidates.Summary, error) {
+// EvaluateInputs is EvaluatePair with what the engine evaluated the pair
+// from, for the proposal to keep (proposals.InputEvaluator).
+func (s *Service) EvaluateInputs(ctx context.Context, org, id string, kind matching.Kind, openingID string) (matching.Evaluation, matching.Inputs, error) {
+	ev, _, in, err := s.evaluate(ctx, org, id, kind, openingID)
+	return ev, in, err
+}
+
+func (s *Service) evaluate(ctx context.Context, org, id string, kind matching.Kind, openingID string) (matching.Evaluation, candidates.Summary, matching.Inputs, error) {
 	b, err := s.Loader.Beneficiary(ctx, org, id)
 	if err != nil {
-		return matching.Evaluation{}, candidates.Summary{}, err
+		return matching.Evaluation{}, candidates.Summary{}, matching.Inputs{}, err
 	}
 	op, shown, err := s.Loader.Opening(ctx, org, kind, openingID)
 	if err != nil {
-		return matching.Evaluation{}, candidates.Summary{}, err
+		return matching.Evaluation{}, candidates.Summary{}, matching.Inputs{}, err
 	}
 	now := s.now()
 	seeker, err := s.Loader.Seeker(ctx, b, now)
 	if err != nil {
-		return matching.Evaluation{}, candidates.Summary{}, err
+		return matching.Evaluation{}, candidates.Summary{}, matching.Inputs{}, err
 	}
-	return s.Engine.Evaluate(&seeker, &op, now), shown, nil
+	return s.Engine.Evaluate(&seeker, &op, now), shown, matching.Inputs{Seeker: seeker, Opening: op, At: now}, nil
 }

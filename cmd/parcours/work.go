@@ -69,6 +69,16 @@ func newBackground(st *stores, cfg config, log *slog.Logger) (*background, error
 		},
 		Notify:   svc.Notify,
 		Announce: svc.Announce,
+		Fairness: func(ctx context.Context, now time.Time) error {
+			if svc.Announce == nil {
+				return nil
+			}
+			n, err := svc.Announce.FairnessAlerts(ctx, now)
+			if err == nil {
+				log.Info("fairness watch", "alerts", n)
+			}
+			return err
+		},
 		Sessions: svc.Logins.SweepSessions,
 		Now:      time.Now, Logger: log,
 	}

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/fairness"
+	"github.com/parcours-emploi/parcours/matching"
 	"github.com/parcours-emploi/parcours/pathways"
 	"github.com/parcours-emploi/parcours/proposals"
 )
@@ -102,7 +104,8 @@ func interval(i *fairness.Interval) *Interval {
 	return &Interval{Low: i.Low, High: i.High}
 }
 
-func toFairnessReport(r fairness.Report) FairnessReport {
+// ToFairnessReport is the report as the API answers it; the console shows the same.
+func ToFairnessReport(r fairness.Report) FairnessReport {
 	out := FairnessReport{ProgrammeID: r.ProgrammeID, Programme: r.Programme, Attribute: string(r.Query.Attribute), From: r.Query.From, To: r.Query.To, Kind: string(r.Query.Kind),
 		Reference: r.Reference, Band: Interval{fairness.BandLow, fairness.BandHigh}, MinCell: fairness.MinCell, Groups: orEmpty(r.Groups),
 		Alerts: r.Alerts, GeneratedAt: r.GeneratedAt}
@@ -145,11 +148,11 @@ func (s *Server) fairnessReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := toFairnessReport(r)
+	out := ToFairnessReport(r)
 	c.Vary(fiber.HeaderAccept)
 	if strings.Contains(c.Get(fiber.HeaderAccept), "text/csv") {
 		var buf bytes.Buffer
-		if err := writeFairnessCSV(&buf, out); err != nil {
+		if err := WriteFairnessCSV(&buf, out); err != nil {
 			return err
 		}
 		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
@@ -158,9 +161,9 @@ func (s *Server) fairnessReport(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-// writeFairnessCSV writes one line per stage and group; a suppressed
+// WriteFairnessCSV writes one line per stage and group; a suppressed
 // count reads "< 10", a figure that is not shown is empty.
-func writeFairnessCSV(buf *bytes.Buffer, r FairnessReport) error {
+func WriteFairnessCSV(buf *bytes.Buffer, r FairnessReport) error {
 	w := csv.NewWriter(buf)
 	if err := w.Write([]string{"programme", "attribute", "from", "to", "kind", "reference", "stage", "group", "count", "base", "rate", "rateLow", "rateHigh", "ratio", "ratioLow", "ratioHigh", "alert"}); err != nil {
 		return err
@@ -199,4 +202,80 @@ func writeFairnessCSV(buf *bytes.Buffer, r FairnessReport) error {
 	}
 	w.Flush()
 	return w.Error()
+}
+
+// Derivation is a proposal's score derived again from the inputs it kept,
+// beside what was stored, and what today's records give.
+type Derivation struct {
+	ProposalID string `json:"proposalId"`
+	// Derivable is false for a proposal that kept no inputs.
+	Derivable bool `json:"derivable"`
+	// Equal says the recomputed evaluation is the stored one, component by component.
+	Equal      bool            `json:"equal"`
+	Stored     json.RawMessage `json:"stored"`
+	Recomputed json.RawMessage `json:"recomputed,omitempty"`
+	// Differences are the components the recomputation changes, explained by Reason.
+	Differences []ComponentDifference `json:"differences"`
+	// Current is the pair evaluated on today's records; Changed what
+	// differs from the stored evaluation because the data changed since.
+	Current json.RawMessage       `json:"current,omitempty"`
+	Changed []ComponentDifference `json:"changed"`
+	Reason  *LocalText            `json:"reason,omitempty"`
+}
+
+// ComponentDifference is a score component whose values differ.
+type ComponentDifference struct {
+	Name       string             `json:"name"`
+	Stored     *ComponentSnapshot `json:"stored"`
+	Recomputed *ComponentSnapshot `json:"recomputed"`
+}
+
+// ComponentSnapshot is a component's value, weight and contribution.
+type ComponentSnapshot struct {
+	Value        float64 `json:"value"`
+	Weight       float64 `json:"weight"`
+	Contribution float64 `json:"contribution"`
+	Code         string  `json:"code,omitempty"`
+	Measure      float64 `json:"measure,omitempty"`
+}
+
+// LocalText is a sentence in French and English.
+type LocalText struct {
+	FR string `json:"fr"`
+	EN string `json:"en"`
+}
+
+func snapshot(c *matching.Component) *ComponentSnapshot {
+	if c == nil {
+		return nil
+	}
+	return &ComponentSnapshot{Value: c.Value, Weight: c.Weight, Contribution: c.Contribution, Code: c.Code, Measure: c.Measure}
+}
+
+func differences(list []matching.Difference) []ComponentDifference {
+	out := []ComponentDifference{}
+	for _, d := range list {
+		out = append(out, ComponentDifference{Name: string(d.Name), Stored: snapshot(d.Stored), Recomputed: snapshot(d.Recomputed)})
+	}
+	return out
+}
+
+func (s *Server) derivation(c *fiber.Ctx) error {
+	d, err := s.svc.Proposals.Derivation(c.UserContext(), principal(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	raw := func(ev *matching.Evaluation) json.RawMessage {
+		if ev == nil {
+			return nil
+		}
+		b, _ := json.Marshal(ev)
+		return b
+	}
+	out := Derivation{ProposalID: d.ProposalID, Derivable: d.Derivable, Equal: d.Equal, Stored: raw(&d.Stored), Recomputed: raw(d.Recomputed),
+		Differences: differences(d.Differences), Current: raw(d.Current), Changed: differences(d.Changed)}
+	if d.Reason != (matching.Text{}) {
+		out.Reason = &LocalText{FR: d.Reason.FR, EN: d.Reason.EN}
+	}
+	return c.JSON(out)
 }

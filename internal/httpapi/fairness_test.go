@@ -10,10 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parcours-emploi/parcours/access"
 	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/fairness"
 	"github.com/parcours-emploi/parcours/ids"
 	"github.com/parcours-emploi/parcours/internal/httpapi"
+	"github.com/parcours-emploi/parcours/internal/testenv"
 	"github.com/parcours-emploi/parcours/pathways"
 	"github.com/parcours-emploi/parcours/proposals"
 )
@@ -265,5 +267,45 @@ func TestMonitoringAttributesAreNeverReturned(t *testing.T) {
 	w.must(w.do(w.advA, "DELETE", "/api/v1/beneficiaries/"+ben, nil), http.StatusNoContent)
 	if rec, err := w.db.MonitoringOf(context.Background(), w.orgA.ID, []string{ben}); err != nil || len(rec) != 0 {
 		t.Errorf("after the erasure: %+v %v", rec, err)
+	}
+}
+
+// TestTheWeeklyWatchTellsCoordinatorsOfAnAlert: the weekly watch finds the
+// one alert of the biased cohort and records one e-mail for the
+// organisation's coordinator, once however often it runs that week, and
+// none for the organisation whose mentors are fair.
+func TestTheWeeklyWatchTellsCoordinatorsOfAnAlert(t *testing.T) {
+	w := newWorld(t, withBatches(t, testRedis(t), testenv.Get(t).Prefix(t)))
+	ctx := context.Background()
+	now := time.Date(2026, 12, 7, 6, 0, 0, 0, time.UTC)
+	coord := access.User{ID: ids.New("usr"), OrganisationID: w.orgA.ID, Name: "Claire Martin", Email: "claire.martin@agir.test", Role: access.Coordinator, CreatedAt: now}
+	other := access.User{ID: ids.New("usr"), OrganisationID: w.orgB.ID, Name: "Paul Roux", Email: "paul.roux@booster.test", Role: access.Coordinator, CreatedAt: now}
+	for _, u := range []access.User{coord, other} {
+		if err := w.db.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seedCohort(t, w, w.orgA.ID, "Kodiko", []group{{60, 48, fairness.Record{Sex: "male"}}, {50, 30, fairness.Record{Sex: "female"}}})
+	seedCohort(t, w, w.orgB.ID, "Kodiko", []group{{60, 48, fairness.Record{Sex: "male"}}, {50, 40, fairness.Record{Sex: "female"}}})
+	for range 2 {
+		if n, err := w.svc.Announce.FairnessAlerts(ctx, now); err != nil || n != 1 {
+			t.Fatalf("the watch found %d alerts (%v), want 1", n, err)
+		}
+	}
+	progs, err := w.db.Programmes(ctx, w.orgA.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kodiko string
+	for _, p := range progs {
+		if p.Name == "Kodiko" {
+			kodiko = p.ID
+		}
+	}
+	year, week := now.In(civil.France).ISOWeek()
+	id := fmt.Sprintf("fairness-alert:%s:sex:accepted:female:%d-W%02d:%s", kodiko, year, week, coord.ID)
+	m, err := w.svc.Notify.Outbox.Message(ctx, id)
+	if err != nil || m.To != coord.Email || m.Data["ratio"] != "0.75" || m.Data["reference"] != "male" {
+		t.Fatalf("the coordinator's message %s: %+v %v", id, m, err)
 	}
 }

@@ -432,6 +432,14 @@ func TestOpportunityProposalAnswersAreRecordedByStaff(t *testing.T) {
 			t.Errorf("the accepted job is still suggested to the person who took it")
 		}
 	}
+	// Its score derives again from the inputs it kept.
+	var d httpapi.Derivation
+	w.must(w.do(w.advA, "GET", "/api/v1/proposals/"+accepted+"/derivation", nil), http.StatusOK).json(t, &d)
+	if !d.Derivable || !d.Equal || len(d.Differences) != 0 || len(d.Recomputed) == 0 || len(d.Current) == 0 {
+		t.Errorf("derivation: %+v", d)
+	}
+	w.must(w.do(w.advB, "GET", "/api/v1/proposals/"+accepted+"/derivation", nil), http.StatusNotFound)
+	w.must(w.do(w.mentorA, "GET", "/api/v1/proposals/"+accepted+"/derivation", nil), http.StatusForbidden)
 	// A crash between the acceptance and its situation: the housekeeping
 	// records it, once.
 	ctx := context.Background()

@@ -98,6 +98,8 @@ func (s *Server) routes() []route {
 			Query: ProposalQuery{}, Responses: map[int]any{200: page[Proposal]{}}, Handler: s.listProposals},
 		{Method: "GET", Path: "/api/v1/proposals/:id", Summary: "Read a proposal with its history and explanation", Tag: "proposals", Roles: staff,
 			Responses: map[int]any{200: Proposal{}, 304: nil}, Handler: s.getProposal},
+		{Method: "GET", Path: "/api/v1/proposals/:id/derivation", Summary: "Derive a proposal's score again from the inputs it kept (same weights and taxonomy versions): stored and recomputed components side by side, and what today's records change", Tag: "proposals", Roles: staff,
+			Responses: map[int]any{200: Derivation{}}, Handler: s.derivation},
 		{Method: "POST", Path: "/api/v1/proposals/:id/approve", Summary: "Approve a proposed pair (human oversight)", Tag: "proposals", Roles: staff,
 			Responses: map[int]any{200: Proposal{}}, Handler: s.approveProposal},
 		{Method: "POST", Path: "/api/v1/proposals/:id/send", Summary: "Send an approved proposal (to the mentor); it expires without an answer", Tag: "proposals", Roles: staff,

@@ -115,6 +115,16 @@ func (w *Writer) newsOf(m notify.Message, lang string) (news, error) {
 		}
 		n.Button, n.URL = pick(lang, "Ouvrir le parcours", "Open the pathway"), file("parcours")+"#situation"
 		n.Why = pick(lang, "Vous recevez cet e-mail parce que vous suivez cette personne.", "You receive this e-mail because you follow this person.")
+	case notify.FairnessAlert:
+		stage := pick(lang, fairStageFR[d["stage"]], d["stage"])
+		n.Subject = pick(lang, "Équité, "+d["programme"]+" : un écart à l'étape « "+stage+" »", "Fairness, "+d["programme"]+": a gap at the “"+stage+"” stage")
+		n.Lines = []string{pick(lang,
+			"Du "+date(lang, d["from"])+" au "+date(lang, d["to"])+", à l'étape « "+stage+" », le taux du groupe « "+d["group"]+" » ("+d["attribute"]+") vaut "+d["ratio"]+" fois celui du groupe « "+d["reference"]+" » (intervalle à 95 % : "+d["low"]+" – "+d["high"]+").",
+			"From "+date(lang, d["from"])+" to "+date(lang, d["to"])+", at the “"+stage+"” stage, the rate of the group “"+d["group"]+"” ("+d["attribute"]+") is "+d["ratio"]+" times that of the group “"+d["reference"]+"” (95% interval: "+d["low"]+" – "+d["high"]+")."),
+			pick(lang, "L'écart sort de la bande 0,8 – 1,25 et l'intervalle exclut l'égalité. Regardez les décisions de cette étape : Parcours propose, les personnes décident.",
+				"The gap leaves the 0.8 – 1.25 band and the interval excludes parity. Look at the decisions of that stage: Parcours proposes, people decide.")}
+		n.Button, n.URL = pick(lang, "Voir l'entonnoir par groupe", "See the funnel by group"), page("/equite?"+url.Values{"programme": {d["programmeId"]}, "attribut": {d["attribute"]}}.Encode())
+		n.Why = pick(lang, "Vous recevez cet e-mail parce que vous coordonnez ce dispositif.", "You receive this e-mail because you coordinate this programme.")
 	case notify.BatchDone:
 		what := pick(lang, kindFR[d["kind"]], kindEN[d["kind"]])
 		if d["status"] == "failed" {
@@ -165,3 +175,7 @@ var (
 	kindFR = map[string]string{"job": "emploi", "pmsmp": "PMSMP", "training": "formation", "mentor": "mentorat"}
 	kindEN = map[string]string{"job": "job", "pmsmp": "PMSMP", "training": "training", "mentor": "mentoring"}
 )
+
+// fairStageFR names the stages of the fairness funnel in French.
+var fairStageFR = map[string]string{"eligible": "éligibles", "suggested": "suggérés", "proposed": "proposés", "approved": "validés",
+	"sent": "envoyés", "accepted": "acceptés", "positive-t6": "sortie positive à T+6", "positive-t12": "sortie positive à T+12"}

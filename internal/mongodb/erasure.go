@@ -43,7 +43,7 @@ func (d *DB) EraseFreeText(ctx context.Context, org, beneficiaryID string) error
 		return err
 	}
 	if err := rewrite(ctx, d.col(colProposals), mine, func(p *proposalDoc) {
-		p.DeclineReason = ""
+		p.DeclineReason, p.Inputs = "", "" // the inputs hold where the person lives and what they said of themselves
 		for i := range p.History {
 			p.History[i].Reason = ""
 		}

@@ -45,7 +45,9 @@ type proposalDoc struct {
 	State          proposals.State  `bson:"state"`
 	Score          float64          `bson:"score"`
 	// Explanation is the engine's evaluation as JSON text, kept byte for byte.
-	Explanation   string           `bson:"explanation,omitempty"`
+	Explanation string `bson:"explanation,omitempty"`
+	// Inputs are what the engine evaluated the pair from, as JSON text.
+	Inputs        string           `bson:"inputs,omitempty"`
 	History       []transitionPart `bson:"history"`
 	DeclineReason string           `bson:"declineReason,omitempty"`
 	AvailableFrom civil.Date       `bson:"availableFrom,omitempty"`
@@ -68,7 +70,7 @@ func toProposalDoc(p proposals.Proposal) proposalDoc {
 	d := proposalDoc{
 		ID: p.ID, OrganisationID: p.OrganisationID, BeneficiaryID: p.BeneficiaryID, Kind: p.Kind,
 		OpeningID: p.OpeningID, BatchID: p.BatchID, OnceKey: onceKey(p), OpenSlot: "id:" + p.ID, SentSlot: "id:" + p.ID,
-		Source: p.Source, State: p.State, Score: p.Score, Explanation: string(p.Explanation),
+		Source: p.Source, State: p.State, Score: p.Score, Explanation: string(p.Explanation), Inputs: string(p.Inputs),
 		History: parts(p.History, toTransitionPart), DeclineReason: p.DeclineReason, AvailableFrom: p.AvailableFrom, ExpiresAt: p.ExpiresAt,
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Version: p.Version,
 	}
@@ -81,6 +83,9 @@ func toProposal(d proposalDoc) proposals.Proposal {
 		OpeningID: d.OpeningID, BatchID: d.BatchID, Source: d.Source, State: d.State, Score: d.Score,
 		History: parts(d.History, transitionPart.transition), DeclineReason: d.DeclineReason, AvailableFrom: d.AvailableFrom,
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), Version: d.Version,
+	}
+	if d.Inputs != "" {
+		p.Inputs = json.RawMessage(d.Inputs)
 	}
 	if d.Explanation != "" {
 		p.Explanation = json.RawMessage(d.Explanation)

@@ -194,6 +194,8 @@ func (c *Console) Routes(a *fiber.App) {
 	coordinator(post, "/dispositifs", c.checkCSRF, c.createProgramme)
 	coordinator(get, "/dispositifs/:id", c.programmesPage)
 	coordinator(post, "/dispositifs/:id", c.checkCSRF, c.createProgramme)
+	coordinator(get, "/equite", c.fairnessPage)
+	coordinator(get, "/equite.csv", c.fairnessCSV)
 	coordinator(get, "/journal", c.auditPage)
 	coordinator(get, "/journal.csv", c.auditCSV)
 	staff(get, "/lots", c.batchesPage)

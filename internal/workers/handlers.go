@@ -31,6 +31,9 @@ type Handlers struct {
 	// Remind runs the mentoring reminders and the proposal expiry sweep
 	// (mentoring:remind).
 	Remind func(ctx context.Context, now time.Time) error
+	// Fairness raises the fairness alerts to the coordinators
+	// (fairness:watch).
+	Fairness func(ctx context.Context, now time.Time) error
 
 	// Notify and Mailer send the e-mails (notify:email); the sweep queues
 	// again the messages the queue lost.
@@ -71,6 +74,7 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypeEmail, h.HandleEmail)
 	mux.HandleFunc(TypeAnnounce, h.HandleAnnounce)
 	mux.HandleFunc(TypeDigest, h.HandleDigest)
+	mux.HandleFunc(TypeFairness, h.HandleFairness)
 	return mux
 }
 
@@ -192,6 +196,15 @@ func (h *Handlers) HandleRemind(ctx context.Context, _ *asynq.Task) error {
 		return nil
 	}
 	return h.Remind(ctx, h.now())
+}
+
+// HandleFairness raises the fairness alerts of the week.
+func (h *Handlers) HandleFairness(ctx context.Context, _ *asynq.Task) error {
+	if h.Fairness == nil {
+		h.log().Info("fairness watch skipped: none configured")
+		return nil
+	}
+	return h.Fairness(ctx, h.now())
 }
 
 // HandleSweep enqueues the batches and messages recorded while the queue

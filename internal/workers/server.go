@@ -114,6 +114,8 @@ type Schedule struct {
 	// the working day in France).
 	Announce string
 	Digest   string
+	// Fairness is fairness:watch, default "0 6 * * 1" (Mondays at 06:00 UTC).
+	Fairness string
 }
 
 // Scheduler enqueues the periodic tasks. Several schedulers may run (one
@@ -165,6 +167,7 @@ func NewScheduler(cfg Config, sch Schedule) (*Scheduler, error) {
 		{TypeSweep, or(sch.Sweep, "@every 1m"), "periodic:" + TypeSweep, 30 * time.Second},
 		{TypeAnnounce, or(sch.Announce, "@every 5m"), "periodic:" + TypeAnnounce, 2 * time.Minute},
 		{TypeDigest, or(sch.Digest, "0 16 * * *"), "periodic:" + TypeDigest, 20 * time.Hour},
+		{TypeFairness, or(sch.Fairness, "0 6 * * 1"), "periodic:" + TypeFairness, 6 * 24 * time.Hour},
 	} {
 		// A short spec (tests) shortens the retention to stay under the period.
 		retain := p.retain
@@ -194,7 +197,7 @@ func everyDuration(spec string) (time.Duration, bool) {
 // failed every retry) would keep its id and block the next runs: Start
 // deletes those first.
 func (s *Scheduler) Start() error {
-	for _, typ := range []string{TypeMeasure, TypeExpire, TypeRemind, TypeSweep, TypeAnnounce, TypeDigest} {
+	for _, typ := range []string{TypeMeasure, TypeExpire, TypeRemind, TypeSweep, TypeAnnounce, TypeDigest, TypeFairness} {
 		id := "periodic:" + typ
 		if info, err := s.insp.GetTaskInfo(s.queue, id); err == nil && info.State == asynq.TaskStateArchived {
 			if err := s.insp.DeleteTask(s.queue, id); err != nil {

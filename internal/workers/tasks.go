@@ -36,6 +36,8 @@ const (
 	TypeAnnounce = "notify:announce"
 	// TypeDigest sends the daily summaries of those who chose one.
 	TypeDigest = "notify:digest"
+	// TypeFairness raises the week's fairness alerts to the coordinators.
+	TypeFairness = "fairness:watch"
 )
 
 // BatchPayload names the batch to run; the batch itself is in MongoDB.
