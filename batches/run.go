@@ -184,6 +184,7 @@ func (r *Runner) run(ctx context.Context, b *Batch, start time.Time) error {
 	if every <= 0 {
 		every = 200
 	}
+	proposalOf := make(map[int32]string, len(pairs))
 	for i, pair := range pairs {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -208,7 +209,12 @@ func (r *Runner) run(ctx context.Context, b *Batch, start time.Time) error {
 		created := true
 		err = r.Proposals.CreateProposal(ctx, prop)
 		if apperr.Is(err, apperr.Conflict) {
-			_, created, err = r.Proposals.CreateProposalOnce(ctx, prop)
+			var stored proposals.Proposal
+			stored, created, err = r.Proposals.CreateProposalOnce(ctx, prop)
+			prop.ID = stored.ID
+		}
+		if err == nil {
+			proposalOf[pair[0]] = prop.ID
 		}
 		switch {
 		case apperr.Is(err, apperr.Conflict):
@@ -226,6 +232,9 @@ func (r *Runner) run(ctx context.Context, b *Batch, start time.Time) error {
 				r.logger().Warn("record batch progress", "batch", b.ID, "error", err.Error())
 			}
 		}
+	}
+	if err := r.Store.SaveInstance(ctx, MappingID(b.ID), mappingOf(b.ID, seekers, openings, proposalOf)); err != nil {
+		return err
 	}
 	b.Durations.WriteMs = time.Since(t).Milliseconds()
 	b.Durations.TotalMs = time.Since(start).Milliseconds()

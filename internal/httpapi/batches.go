@@ -111,6 +111,25 @@ func (s *Server) getBatch(c *fiber.Ctx) error {
 	return c.JSON(toBatch(b))
 }
 
+// MappingQuery is what GET /matching/batches/{id}/dimacs/mapping accepts.
+type MappingQuery struct {
+	// Resolve adds the people's ids to their pseudonyms (coordinators only).
+	Resolve bool `query:"resolve"`
+}
+
+// getBatchMapping answers the mapping of the instance's nodes as CSV:
+// pseudonyms for seekers, ids for openings, the proposals; with
+// ?resolve=true (coordinators), the people's ids.
+func (s *Server) getBatchMapping(c *fiber.Ctx) error {
+	var buf bytes.Buffer
+	if err := s.svc.Batches.WriteMapping(c.UserContext(), principal(c), c.Params("id"), c.Query("resolve") == "true", &buf); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+c.Params("id")+`-mapping.csv"`)
+	return c.Send(buf.Bytes())
+}
+
 func (s *Server) getBatchInstance(c *fiber.Ctx) error {
 	var buf bytes.Buffer
 	if err := s.svc.Batches.WriteInstance(c.UserContext(), principal(c).OrganisationID, c.Params("id"), &buf); err != nil {

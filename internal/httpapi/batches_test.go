@@ -3,10 +3,13 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -142,6 +145,48 @@ func TestBatchEndToEnd(t *testing.T) {
 	if err != nil || sol.Objective != b.Objective || f.Problem.Seekers != 3 || len(f.Problem.Capacities) != 2 {
 		t.Errorf("instance: %d seekers, %d openings, objective %d (%v); batch objective %d", f.Problem.Seekers, len(f.Problem.Capacities), sol.Objective, err, b.Objective)
 	}
+
+	// The mapping ties each flow of the solution to its proposal: the
+	// seeker's node to a pseudonym (the person for a coordinator who asks),
+	// the opening's node to its id.
+	var solved bytes.Buffer
+	if err := f.WriteSolution(&solved, sol); err != nil {
+		t.Fatal(err)
+	}
+	mapping := func(k key, query string) map[string][]string {
+		rows, err := csv.NewReader(bytes.NewReader(w.must(w.do(k, "GET", "/api/v1/matching/batches/"+b.ID+"/dimacs/mapping"+query, nil), http.StatusOK).Body)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string][]string{}
+		for _, r := range rows[1:] {
+			out[r[0]] = r
+		}
+		return out
+	}
+	plain, resolved := mapping(w.advA, ""), mapping(w.coordA, "?resolve=true")
+	byID := map[string]proposals.Proposal{}
+	for _, p := range list {
+		byID[p.ID] = p
+	}
+	flows := 0
+	for _, line := range strings.Split(solved.String(), "\n") {
+		var u, v, x int
+		if n, _ := fmt.Sscanf(line, "f %d %d %d", &u, &v, &x); n != 3 || x != 1 || u < 3 || v < 3 {
+			continue
+		}
+		seeker, opening := resolved[strconv.Itoa(u)], resolved[strconv.Itoa(v)]
+		p, ok := byID[seeker[4]]
+		if !ok || p.BeneficiaryID != seeker[5] || p.OpeningID != opening[3] || plain[strconv.Itoa(u)][2] != batches.Pseudonym(b.ID, p.BeneficiaryID) || len(plain[strconv.Itoa(u)]) != 5 {
+			t.Errorf("flow %s: seeker %v, opening %v, proposal %+v", line, seeker, opening, p)
+		}
+		flows++
+	}
+	if flows != 2 {
+		t.Errorf("%d flows tied to proposals, want 2", flows)
+	}
+	w.must(w.do(w.advA, "GET", "/api/v1/matching/batches/"+b.ID+"/dimacs/mapping?resolve=true", nil), http.StatusForbidden)
+	w.must(w.do(w.advB, "GET", "/api/v1/matching/batches/"+b.ID+"/dimacs/mapping", nil), http.StatusNotFound)
 
 	// Another organisation sees nothing; roles without the right are refused.
 	w.must(w.do(w.advB, "GET", "/api/v1/matching/batches/"+b.ID, nil), http.StatusNotFound)

@@ -132,6 +132,8 @@ func (s *Server) routes() []route {
 			Responses: map[int]any{200: Batch{}}, Handler: s.getBatch},
 		{Method: "GET", Path: "/api/v1/matching/batches/:id/dimacs", Summary: "The exact instance a batch solved, as a DIMACS min-cost-flow problem", Tag: "matching", Roles: staff,
 			Responses: map[int]any{200: nil}, ContentTypes: []string{"text/plain"}, Handler: s.getBatchInstance},
+		{Method: "GET", Path: "/api/v1/matching/batches/:id/dimacs/mapping", Summary: "What each node of the batch's DIMACS instance is: a seeker's pseudonym (the person's id with resolve=true, coordinators only), an opening's id, the proposal of each assigned seeker (CSV)", Tag: "matching", Roles: staff,
+			Query: MappingQuery{}, Responses: map[int]any{200: nil}, ContentTypes: []string{"text/csv"}, Handler: s.getBatchMapping},
 		{Method: "GET", Path: "/api/v1/beneficiaries/:id/conventions", Summary: "List a beneficiary's PMSMP conventions, oldest first", Tag: "outcomes", Roles: staff,
 			Responses: map[int]any{200: page[Convention]{}}, Handler: s.listConventions},
 		{Method: "POST", Path: "/api/v1/beneficiaries/:id/conventions/:conventionId/renewal", Summary: "Renew a recorded PMSMP convention once, same host and objectives, from the day after it ends (409 naming each PMSMP rule it would break)", Tag: "outcomes", Roles: staff,
