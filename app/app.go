@@ -111,7 +111,7 @@ func New(st Store, queue Queue, set Settings) *Services {
 		cooldown = proposals.DefaultCooldown
 	}
 	engine := candidates.NewEngine()
-	loader := &candidates.Loader{Beneficiaries: st, Opportunities: st, Mentors: st, Proposals: st, Conventions: st, Cooldown: cooldown}
+	loader := &candidates.Loader{Beneficiaries: st, Opportunities: st, Mentors: st, Proposals: st, Conventions: st, Programmes: st, Cooldown: cooldown}
 	sug := &suggestions.Service{Engine: engine, Loader: loader, Audit: st, Now: now}
 	ment := &mentoring.Service{Proposals: st, Mentorships: st, Mentors: st, Places: st, Beneficiaries: st, Audit: st, Users: st,
 		DurationMonths: set.MentorshipMonths, Now: now}

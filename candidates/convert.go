@@ -36,6 +36,9 @@ type SeekerExtras struct {
 	Declines map[string]time.Time
 	// Taken holds the openings the beneficiary accepted.
 	Taken map[string]bool
+	// RuleSet is the rule set the beneficiary's programme counts exits by
+	// (zero: the one its programme's name picks).
+	RuleSet pathways.RuleSet
 }
 
 // Seeker converts a beneficiary.
@@ -58,6 +61,11 @@ func Seeker(b pathways.Beneficiary, x SeekerExtras) matching.Seeker {
 		Declines:        x.Declines,
 		Taken:           x.Taken,
 	}
+	rs := x.RuleSet
+	if rs.Name == "" {
+		rs = pathways.RuleSetFor(b.Enrolment.Programme)
+	}
+	s.OutcomeValues = OutcomeValues(rs)
 	s.Place = place(s.Place, b.Address.Location, b.Address.City)
 	for _, j := range b.PastJobs {
 		if j.ROME != "" {
@@ -122,6 +130,7 @@ func Opening(o jobs.Opportunity, taken int) matching.Opening {
 	if o.PMSMP != nil {
 		op.HostID, op.Objective = o.PMSMP.HostID, o.PMSMP.Objective
 	}
+	op.Outcome = OutcomeOf(o)
 	return op
 }
 

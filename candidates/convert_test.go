@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/parcours-emploi/parcours/candidates"
 	"github.com/parcours-emploi/parcours/civil"
@@ -48,6 +49,11 @@ func TestSeekerCarriesOnlyWhatMatchingMayUse(t *testing.T) {
 		AvailableFrom: civil.Date("2026-04-01").Time(), HoursPerWeek: 24, Days: matching.Monday | matching.Wednesday,
 		Languages: []string{"ps", "fr"}, Interests: []string{"football"},
 		Declines: map[string]time.Time{"men_1": time.Unix(0, 0)},
+		// No programme: the IAE rule set's view of each outcome.
+		OutcomeValues: map[matching.Outcome]float64{
+			matching.OutcomeCDI: 1, matching.OutcomeFixedLong: 1, matching.OutcomeFixedShort: 0.9, matching.OutcomeSubsidised: 0.9,
+			matching.OutcomeQualifying: 0.8, matching.OutcomeAlternance: 0.3, matching.OutcomeLanguage: 0.6, matching.OutcomePlacement: 0.6,
+		},
 	}
 	if diff := cmp.Diff(want, s); diff != "" {
 		t.Errorf("seeker (-want +got):\n%s", diff)
@@ -140,5 +146,42 @@ func TestOnlyAFrenchLicenceIsValid(t *testing.T) {
 	want := matching.DrivingLicence{Status: "exchange-in-progress", Categories: []string{"B"}, Expected: time.Date(2027, 1, 15, 0, 0, 0, 0, time.UTC)}
 	if diff := cmp.Diff(want, s.DrivingLicence); diff != "" {
 		t.Errorf("DrivingLicence (-want +got):\n%s", diff)
+	}
+}
+
+// TestOutcomesFollowTheProgrammesRuleSet: under AGIR, a CDI, a CDD of 6
+// months, an alternance and a qualifying training are positive exits, in
+// that order; a short contract is not; a placement or a language course
+// are steps. Each opportunity says what it leads to.
+func TestOutcomesFollowTheProgrammesRuleSet(t *testing.T) {
+	want := map[matching.Outcome]float64{
+		matching.OutcomeCDI: 1, matching.OutcomeFixedLong: 0.9, matching.OutcomeAlternance: 0.8, matching.OutcomeQualifying: 0.7,
+		matching.OutcomeFixedShort: 0.3, matching.OutcomeSubsidised: 0.3, matching.OutcomeLanguage: 0.6, matching.OutcomePlacement: 0.6,
+	}
+	if diff := cmp.Diff(want, candidates.OutcomeValues(pathways.RuleSetAGIR), cmpopts.EquateApprox(0, 1e-9)); diff != "" {
+		t.Errorf("AGIR (-want +got):\n%s", diff)
+	}
+	job := func(contract string, months int, start, end civil.Date) jobs.Opportunity {
+		return jobs.Opportunity{Kind: jobs.KindJob, Start: start, End: end, Contract: &jobs.Contract{Type: contract, Months: months}}
+	}
+	for _, c := range []struct {
+		o    jobs.Opportunity
+		want matching.Outcome
+	}{
+		{job("cdi", 0, "", ""), matching.OutcomeCDI},
+		{job("cdd", 6, "", ""), matching.OutcomeFixedLong},
+		{job("interim", 3, "", ""), matching.OutcomeFixedShort},
+		{job("cdd", 0, "2027-01-04", "2027-07-03"), matching.OutcomeFixedLong},
+		{job("cdd", 0, "2027-01-04", "2027-07-02"), matching.OutcomeFixedShort},
+		{job("professionnalisation", 0, "", ""), matching.OutcomeAlternance},
+		{job("iae", 0, "", ""), matching.OutcomeSubsidised},
+		{jobs.Opportunity{Kind: jobs.KindJob}, ""},
+		{jobs.Opportunity{Kind: jobs.KindPMSMP}, matching.OutcomePlacement},
+		{jobs.Opportunity{Kind: jobs.KindTraining, ROME: "H2913"}, matching.OutcomeQualifying},
+		{jobs.Opportunity{Kind: jobs.KindTraining}, matching.OutcomeLanguage},
+	} {
+		if got := candidates.OutcomeOf(c.o); got != c.want {
+			t.Errorf("%+v leads to %q, want %q", c.o.Contract, got, c.want)
+		}
 	}
 }

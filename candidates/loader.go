@@ -37,6 +37,9 @@ type Loader struct {
 	// Cooldown is how long a declined pair waits, unless the decline named
 	// the day the mentor or host is available again.
 	Cooldown time.Duration
+	// Programmes gives the rule set each file's programme counts exits by
+	// (nil: the one its programme's name picks).
+	Programmes pathways.ProgrammeStore
 }
 
 func (l *Loader) cooldown() time.Duration {
@@ -79,6 +82,11 @@ func (l *Loader) Seeker(ctx context.Context, b pathways.Beneficiary, at time.Tim
 		return matching.Seeker{}, err
 	}
 	x.Declines = proposals.DeclinedUntil(d, at, l.cooldown())
+	sets, err := l.ruleSets(ctx, b.OrganisationID)
+	if err != nil {
+		return matching.Seeker{}, err
+	}
+	x.RuleSet = ruleSetOf(b, sets)
 	accepted, _, err := l.Proposals.Proposals(ctx, proposals.Filter{OrganisationID: b.OrganisationID, BeneficiaryID: b.ID, States: []proposals.State{proposals.Accepted}, Limit: 1000})
 	if err != nil {
 		return matching.Seeker{}, err
@@ -115,6 +123,10 @@ func (l *Loader) Seekers(ctx context.Context, org string, scope Scope, kind matc
 	if err != nil {
 		return nil, err
 	}
+	sets, err := l.ruleSets(ctx, org)
+	if err != nil {
+		return nil, err
+	}
 	var history map[string][]pmsmp.Convention
 	if l.Conventions != nil && kind == matching.KindPMSMP {
 		if history, err = l.Conventions.PMSMPConventionsOf(ctx, org); err != nil {
@@ -134,7 +146,7 @@ func (l *Loader) Seekers(ctx context.Context, org string, scope Scope, kind matc
 			if skip[b.ID] {
 				continue
 			}
-			out = append(out, Seeker(b, SeekerExtras{Declines: declines[b.ID], PMSMPHistory: history[b.ID]}))
+			out = append(out, Seeker(b, SeekerExtras{Declines: declines[b.ID], PMSMPHistory: history[b.ID], RuleSet: ruleSetOf(b, sets)}))
 		}
 		if next == "" {
 			return out, nil

@@ -218,3 +218,41 @@ func (f *Funnel) fill() {
 		}
 	}
 }
+
+// DeclineRow is one kind of decline reason, by group: counts under
+// MinCell are hidden, and the row's total when it would give one back.
+type DeclineRow struct {
+	Code        string
+	Total       int
+	TotalHidden bool
+	Cells       []Cell
+}
+
+// DeclineTable lays out the declines of each kind of reason by group, in
+// the groups' order, suppressed as the funnel is.
+func DeclineTable(counts map[string]map[string]int, groups []string) []DeclineRow {
+	var out []DeclineRow
+	for _, code := range []string{"unavailable", "trade", "time", "other"} {
+		byGroup, ok := counts[code]
+		if !ok {
+			continue
+		}
+		row := DeclineRow{Code: code}
+		hidden := 0
+		for _, g := range groups {
+			n := byGroup[g]
+			row.Total += n
+			c := Cell{Group: g, count: n}
+			if n < MinCell {
+				c.Suppressed, hidden = true, hidden+1
+			} else {
+				v := n
+				c.Count = &v
+			}
+			row.Cells = append(row.Cells, c)
+		}
+		row.TotalHidden = row.Total < MinCell || hidden == 1
+		out = append(out, row)
+	}
+	return out
+}

@@ -68,6 +68,8 @@ type Report struct {
 	Programme   string
 	Query       Query
 	Funnel
+	// Declines are the kinds of reason mentors declined for, by group.
+	Declines    []DeclineRow
 	GeneratedAt time.Time
 }
 
@@ -147,6 +149,7 @@ func (s *Service) Report(ctx context.Context, who access.Principal, q Query) (Re
 		}
 	}
 	start, end := civil.StartInFrance(q.From), civil.StartInFrance(q.To.AddDate(0, 0, 1))
+	declines := map[string][]string{}
 	after = ""
 	for {
 		list, next, err := s.Proposals.Proposals(ctx, proposals.Filter{OrganisationID: org, Kind: q.Kind, After: after, Limit: 1000})
@@ -169,6 +172,9 @@ func (s *Service) Report(ctx context.Context, who access.Principal, q Query) (Re
 					r[Approved], r[Sent], r[Accepted] = true, true, true
 				}
 			}
+			if pr.State == proposals.Declined && pr.DeclineCode != "" {
+				declines[pr.BeneficiaryID] = append(declines[pr.BeneficiaryID], pr.DeclineCode)
+			}
 		}
 		if next == "" {
 			break
@@ -176,10 +182,18 @@ func (s *Service) Report(ctx context.Context, who access.Principal, q Query) (Re
 		after = next
 	}
 	people := make([]Person, len(ids))
+	byGroup := map[string]map[string]int{}
 	for i, id := range ids {
 		people[i] = Person{Group: GroupOf(q.Attribute, records[id], files[id], q.To), Reached: reached[id]}
+		for _, code := range declines[id] {
+			if byGroup[code] == nil {
+				byGroup[code] = map[string]int{}
+			}
+			byGroup[code][people[i].Group]++
+		}
 	}
-	return Report{ProgrammeID: p.ID, Programme: p.Name, Query: q, Funnel: Build(people, q.Reference), GeneratedAt: s.now()}, nil
+	f := Build(people, q.Reference)
+	return Report{ProgrammeID: p.ID, Programme: p.Name, Query: q, Funnel: f, Declines: DeclineTable(byGroup, f.Groups), GeneratedAt: s.now()}, nil
 }
 
 // suggested marks who had their suggestions computed in the period: an

@@ -100,10 +100,7 @@ func (e *Engine) BuildProblemWith(seekers []Seeker, openings []Opening, minScore
 		sc := ix.prepSeeker(&seekers[si])
 		size := 0
 		for _, t := range perSeeker[si] {
-			size += numCommonComponents
-			if ix.prep[t.id].mentor {
-				size += numComponents - numCommonComponents
-			}
+			size += len(componentsOf(ix.prep[t.id].mentor))
 		}
 		slab := make([]Component, 0, size)
 		for j, t := range perSeeker[si] {

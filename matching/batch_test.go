@@ -29,8 +29,9 @@ func TestBuildProblemSmallBatch(t *testing.T) {
 		Seekers:    2,
 		Capacities: []int32{2, 3, 0},
 		Arcs: []matching.Arc{
-			{Seeker: 0, Opening: 0, Score: 858}, // welder: same code, 2 of 3 skills (0.858333)
-			{Seeker: 1, Opening: 1, Score: 838}, // cook: mobility G1607 -> G1603, no skill asked (0.8375)
+			// The outcome is not known (1, no preference), weighed 0.15 of 1.15.
+			{Seeker: 0, Opening: 0, Score: 877}, // welder: same code, 2 of 3 skills ((0.858333 + 0.15) / 1.15)
+			{Seeker: 1, Opening: 1, Score: 859}, // cook: mobility G1607 -> G1603, no skill asked ((0.8375 + 0.15) / 1.15)
 		},
 	}
 	if diff := gocmp.Diff(want, p); diff != "" {
@@ -44,12 +45,12 @@ func TestBuildProblemSmallBatch(t *testing.T) {
 		t.Errorf("evaluations (-want +got):\n%s", diff)
 	}
 
-	p, _, err = e.BuildProblem([]matching.Seeker{welder, cook}, []matching.Opening{job, kitchen, full}, 0.85, testNow)
+	p, _, err = e.BuildProblem([]matching.Seeker{welder, cook}, []matching.Opening{job, kitchen, full}, 0.87, testNow)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := gocmp.Diff([]matching.Arc{{Seeker: 0, Opening: 0, Score: 858}}, p.Arcs); diff != "" {
-		t.Errorf("arcs with minimum score 0.85 (-want +got):\n%s", diff)
+	if diff := gocmp.Diff([]matching.Arc{{Seeker: 0, Opening: 0, Score: 877}}, p.Arcs); diff != "" {
+		t.Errorf("arcs with minimum score 0.87 (-want +got):\n%s", diff)
 	}
 }
 

@@ -21,12 +21,14 @@ type Weights struct {
 	Sector       float64 `json:"sector"`
 	Interests    float64 `json:"interests"`
 	Languages    float64 `json:"languages"`
+	// Outcome weighs the quality of the outcome the opening leads to.
+	Outcome float64 `json:"outcome"`
 }
 
 // DefaultWeights is the current rule set's weighting.
 func DefaultWeights() Weights {
 	return Weights{
-		Version:      "weights-2026-11-1",
+		Version:      "weights-2026-12-1",
 		ROME:         0.35,
 		Skills:       0.20,
 		French:       0.15,
@@ -35,6 +37,7 @@ func DefaultWeights() Weights {
 		Sector:       0.20,
 		Interests:    0.15,
 		Languages:    0.15,
+		Outcome:      0.15,
 	}
 }
 
@@ -58,7 +61,7 @@ func (w Weights) Validate() error {
 }
 
 func (w Weights) array() [numComponents]float64 {
-	return [numComponents]float64{w.ROME, w.Skills, w.French, w.Distance, w.Availability, w.Sector, w.Interests, w.Languages}
+	return [numComponents]float64{w.ROME, w.Skills, w.French, w.Distance, w.Availability, w.Sector, w.Interests, w.Languages, w.Outcome}
 }
 
 // Engine evaluates pairs under one taxonomy and one set of weights. It is
@@ -80,11 +83,10 @@ func NewEngine(tax *Taxonomy, w Weights) (*Engine, error) {
 		tax = DefaultTaxonomy()
 	}
 	e := &Engine{tax: tax, weights: w, w: w.array()}
-	for i, v := range e.w {
-		if i < numCommonComponents {
-			e.norm[0] += v
+	for k, list := range kindComponents {
+		for _, i := range list {
+			e.norm[k] += e.w[i]
 		}
-		e.norm[1] += v
 	}
 	if e.norm[0] <= 0 {
 		return nil, errors.New("new matching engine: weights of the components common to all kinds are all zero")

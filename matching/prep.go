@@ -16,6 +16,16 @@ const (
 	// basisDiscover: no code close to a PMSMP to discover a trade, which
 	// needs none.
 	basisDiscover = "discover"
+	// basisAnyTrade: an opening for any trade (a general language course):
+	// nothing to compare.
+	basisAnyTrade = "anyTrade"
+	// basisNoCode: the seeker has no ROME code in their project or past
+	// jobs, so the trade is not compared.
+	basisNoCode = "noCode"
+	// basisReach: no code of the seeker is close to the opening's, but its
+	// ROME family is reached from them (through a mobility, or a mentor's
+	// sector): what made the pair eligible.
+	basisReach = "familyReach"
 )
 
 type seekerCode struct {

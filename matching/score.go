@@ -22,6 +22,10 @@ const (
 	ComponentSector       ComponentName = "sector"
 	ComponentInterests    ComponentName = "interests"
 	ComponentLanguages    ComponentName = "languages"
+	// ComponentOutcome is the quality of the outcome the opening leads to,
+	// as the seeker's programme counts exits: durable contracts before
+	// short ones, qualifying training. Jobs, placements and training only.
+	ComponentOutcome ComponentName = "outcome"
 )
 
 const (
@@ -33,13 +37,30 @@ const (
 	cSector
 	cInterests
 	cLanguages
+	cOutcome
 	numComponents
 	numCommonComponents = cSector
 )
 
 var componentNames = [numComponents]ComponentName{
 	ComponentROME, ComponentSkills, ComponentFrench, ComponentDistance, ComponentAvailability,
-	ComponentSector, ComponentInterests, ComponentLanguages,
+	ComponentSector, ComponentInterests, ComponentLanguages, ComponentOutcome,
+}
+
+// kindComponents are the components of each kind's score, in order: the
+// common ones, then the outcome for jobs, placements and training, or
+// the sector, interests and languages for mentors.
+var kindComponents = [2][]int{
+	{cROME, cSkills, cFrench, cDistance, cAvailability, cOutcome},
+	{cROME, cSkills, cFrench, cDistance, cAvailability, cSector, cInterests, cLanguages},
+}
+
+// componentsOf is the components of an opening's kind.
+func componentsOf(mentor bool) []int {
+	if mentor {
+		return kindComponents[1]
+	}
+	return kindComponents[0]
 }
 
 // Component is one named part of a score: its value in [0, 1], its weight,
@@ -87,6 +108,13 @@ func (c Component) Text() Text {
 			from, fromFR = "a past job", "un emploi passé"
 		}
 		switch {
+		case c.Basis == basisAnyTrade:
+			return Text{EN: "An opening for any trade: no ROME code to compare.", FR: "Une offre ouverte à tous les métiers : aucun code ROME à comparer."}
+		case c.Basis == basisNoCode:
+			return Text{EN: "No ROME code in the project or past jobs: the trade is not compared.", FR: "Aucun code ROME dans le projet ou les emplois passés : le métier n'est pas comparé."}
+		case c.Basis == basisReach:
+			return Text{EN: "No code of the project or past jobs is close to the opening's, but its ROME family is reached from them (a mobility, or the mentor's sector).",
+				FR: "Aucun code du projet ou des emplois passés n'est proche de celui de l'offre, mais sa famille ROME est atteinte depuis eux (une mobilité, ou le secteur du mentor)."}
 		case c.Value >= 1:
 			return Text{EN: fmt.Sprintf("Same ROME code as %s (%s).", from, c.Code), FR: fmt.Sprintf("Même code ROME que %s (%s).", fromFR, c.Code)}
 		case c.Value >= 0.75:
@@ -147,6 +175,8 @@ func (c Component) Text() Text {
 		default:
 			return Text{EN: fmt.Sprintf("%d interests in common.", n), FR: fmt.Sprintf("%d centres d'intérêt en commun.", n)}
 		}
+	case ComponentOutcome:
+		return outcomeText(c)
 	case ComponentLanguages:
 		switch n := int(c.Measure); n {
 		case 0:
@@ -237,9 +267,14 @@ func (e *Engine) score(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) f
 		}
 	}
 	f.val[cROME] = best.value()
-	if len(oc.codes) == 0 {
+	switch {
+	case len(oc.codes) == 0:
 		// An opening for any trade (a general FLE course) fits every project.
-		f.val[cROME] = 1
+		f.val[cROME], f.romeBasis = 1, basisAnyTrade
+	case best <= ProximityNone && f.romeCode == "" && len(sc.codes) == 0:
+		f.romeBasis = basisNoCode
+	case best <= ProximityNone && f.romeCode == "" && f.romeHint == noHint:
+		f.romeBasis = basisReach
 	}
 
 	// Skills overlap: the share of the skills asked that the seeker holds.
@@ -341,12 +376,11 @@ func (e *Engine) score(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) f
 			f.val[cLanguages] = 1
 		}
 	}
-	total := 0.0
-	n := numCommonComponents
-	if oc.mentor {
-		n = numComponents
+	if !oc.mentor {
+		f.val[cOutcome] = s.OutcomeValue(oc.o.Outcome)
 	}
-	for i := 0; i < n; i++ {
+	total := 0.0
+	for _, i := range componentsOf(oc.mentor) {
 		total += e.w[i] * f.val[i]
 	}
 	return clamp01(total / norm)
@@ -365,10 +399,11 @@ func clamp01(v float64) float64 {
 // components lays out the facts as named components, carved from *slab
 // when it has room (slab may be nil).
 func (e *Engine) components(oc *openingCtx, f *facts, slab *[]Component) []Component {
-	n := numCommonComponents
+	list := componentsOf(oc.o.Kind == KindMentor)
+	n := len(list)
 	norm := e.norm[0]
 	if oc.o.Kind == KindMentor {
-		n, norm = numComponents, e.norm[1]
+		norm = e.norm[1]
 	}
 	var out []Component
 	if slab != nil && cap(*slab)-len(*slab) >= n {
@@ -378,8 +413,8 @@ func (e *Engine) components(oc *openingCtx, f *facts, slab *[]Component) []Compo
 	} else {
 		out = make([]Component, n)
 	}
-	for i := range out {
-		out[i] = Component{Name: componentNames[i], Value: f.val[i], Weight: e.w[i], Contribution: f.val[i] * e.w[i] / norm}
+	for k, i := range list {
+		out[k] = Component{Name: componentNames[i], Value: f.val[i], Weight: e.w[i], Contribution: f.val[i] * e.w[i] / norm}
 	}
 	out[cROME].Code, out[cROME].Basis = f.romeCode, f.romeBasis
 	if f.romeCode == "" && oc.anyTrade {
@@ -392,7 +427,9 @@ func (e *Engine) components(oc *openingCtx, f *facts, slab *[]Component) []Compo
 	out[cFrench].Measure, out[cFrench].Of = f.margin, float64(f.frenchN)
 	out[cDistance].Basis, out[cDistance].Measure = f.distBasis, math.Round(f.km*10)/10
 	out[cAvailability].Measure = f.delayDays
-	if n > cSector {
+	if oc.o.Kind != KindMentor {
+		out[numCommonComponents].Code = string(oc.o.Outcome)
+	} else {
 		out[cSector].Code = f.sectorCode
 		if f.sectorCode != "" {
 			out[cSector].Label = e.tax.Label(f.sectorCode)

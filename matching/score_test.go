@@ -38,8 +38,10 @@ func comp(name matching.ComponentName, value, weight, norm float64) matching.Com
 
 func TestExplanations(t *testing.T) {
 	w := matching.DefaultWeights()
-	common := w.ROME + w.Skills + w.French + w.Distance + w.Availability
-	all := common + w.Sector + w.Interests + w.Languages
+	// Jobs, placements and training weigh the outcome; mentors their sector,
+	// interests and languages.
+	common := w.ROME + w.Skills + w.French + w.Distance + w.Availability + w.Outcome
+	all := w.ROME + w.Skills + w.French + w.Distance + w.Availability + w.Sector + w.Interests + w.Languages
 	north := matching.LatLon{Lat: lyon.Lat + 0.1, Lon: lyon.Lon}
 	km := matching.DistanceKm(*lyon, north)
 
@@ -50,24 +52,30 @@ func TestExplanations(t *testing.T) {
 		want    func() explained
 	}{
 		{
-			name: "welder for a welding job next door: project code, two of three skills, French just at the level",
+			name: "welder for a welding job next door: project code, two of three skills, French just at the level, a CDD of 3 months the programme does not count",
+			seeker: func(s *matching.Seeker) {
+				s.OutcomeValues = map[matching.Outcome]float64{matching.OutcomeFixedShort: 0.3}
+			},
+			opening: func(o *matching.Opening) { o.Outcome = matching.OutcomeFixedShort },
 			want: func() explained {
 				cs := []matching.Component{
 					comp("rome", 1, w.ROME, common), comp("skills", 2.0/3, w.Skills, common), comp("french", 0.5, w.French, common),
-					comp("distance", 1, w.Distance, common), comp("availability", 1, w.Availability, common),
+					comp("distance", 1, w.Distance, common), comp("availability", 1, w.Availability, common), comp("outcome", 0.3, w.Outcome, common),
 				}
+				cs[5].Code = "fixed-term-under-6-months"
 				cs[0].Code, cs[0].Label, cs[0].Basis = "H2913", "Soudeur / Soudeuse", "project"
 				cs[1].Measure, cs[1].Of = 2, 3
 				cs[2].Of = 2
 				cs[3].Basis = "coordinates"
 				return explained{
-					Score: (w.ROME + w.Skills*2/3 + w.French*0.5 + w.Distance + w.Availability) / common,
+					Score: (w.ROME + w.Skills*2/3 + w.French*0.5 + w.Distance + w.Availability + w.Outcome*0.3) / common,
 					Components: []explainedComponent{
 						{cs[0], matching.Text{EN: "Same ROME code as the project (H2913).", FR: "Même code ROME que le projet (H2913)."}},
 						{cs[1], matching.Text{EN: "2 of the 3 skills asked are held.", FR: "2 des 3 compétences demandées sont détenues."}},
 						{cs[2], matching.Text{EN: "French meets the requirement in 2 skills, with 0.0 levels to spare on average.", FR: "Le français atteint le niveau requis dans 2 compétences, avec 0,0 niveau d'avance en moyenne."}},
 						{cs[3], matching.Text{EN: "0.0 km away.", FR: "À 0,0 km."}},
 						{cs[4], matching.Text{EN: "Available from the start.", FR: "Disponible dès le début."}},
+						{cs[5], matching.Text{EN: "Leads to a contract under 6 months, which the programme does not count as a positive exit.", FR: "Mène à un contrat de moins de 6 mois, que le dispositif ne compte pas comme une sortie positive."}},
 					},
 					Unmet: []matching.Unmet{{Code: "skills", Items: []string{"soudure mig"},
 						Text: matching.Text{EN: "Skills asked and not held: soudure mig.", FR: "Compétences demandées non détenues : soudure mig."}}},
@@ -93,7 +101,7 @@ func TestExplanations(t *testing.T) {
 				avail := 0.7*0.5 + 0.3*24.0/35
 				cs := []matching.Component{
 					comp("rome", 0.75, w.ROME, common), comp("skills", 1, w.Skills, common), comp("french", 0.75, w.French, common),
-					comp("distance", dist, w.Distance, common), comp("availability", avail, w.Availability, common),
+					comp("distance", dist, w.Distance, common), comp("availability", avail, w.Availability, common), comp("outcome", 1, w.Outcome, common),
 				}
 				cs[0].Code, cs[0].Label, cs[0].Basis = "H2914", "Tuyauteur / Tuyauteuse", "pastJob"
 				cs[1].Measure, cs[1].Of = 3, 3
@@ -101,13 +109,14 @@ func TestExplanations(t *testing.T) {
 				cs[3].Basis, cs[3].Measure = "coordinates", math.Round(km*10)/10
 				cs[4].Measure = 30
 				return explained{
-					Score: (w.ROME*0.75 + w.Skills + w.French*0.75 + w.Distance*dist + w.Availability*avail) / common,
+					Score: (w.ROME*0.75 + w.Skills + w.French*0.75 + w.Distance*dist + w.Availability*avail + w.Outcome) / common,
 					Components: []explainedComponent{
 						{cs[0], matching.Text{EN: "ROME mobility from a past job (H2914).", FR: "Mobilité ROME depuis un emploi passé (H2914)."}},
 						{cs[1], matching.Text{EN: "3 of the 3 skills asked are held.", FR: "3 des 3 compétences demandées sont détenues."}},
 						{cs[2], matching.Text{EN: "French meets the requirement in 2 skills, with 1.0 level to spare on average.", FR: "Le français atteint le niveau requis dans 2 compétences, avec 1,0 niveau d'avance en moyenne."}},
 						{cs[3], matching.Text{EN: "11.1 km away.", FR: "À 11,1 km."}},
 						{cs[4], matching.Text{EN: "Available 30 days after the start.", FR: "Disponible 30 jours après le début."}},
+						{cs[5], matching.Text{EN: "What the opening leads to is not known: no preference.", FR: "Ce à quoi l'offre mène n'est pas connu : aucune préférence."}},
 					},
 					Unmet: []matching.Unmet{
 						{Code: "start", Text: matching.Text{EN: "The seeker is available 30 days after the start.", FR: "La personne est disponible 30 jours après le début."}},
@@ -214,7 +223,8 @@ func TestEvaluationJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := eligible.Components[0]
-	wantFirst := map[string]any{"name": "rome", "value": 1.0, "weight": 0.35, "contribution": 0.35, "basis": "project", "code": "H2913", "label": "Soudeur / Soudeuse",
+	// The job weighs the outcome too: the weights of a job add up to 1.15.
+	wantFirst := map[string]any{"name": "rome", "value": 1.0, "weight": 0.35, "contribution": 0.35 / 1.15, "basis": "project", "code": "H2913", "label": "Soudeur / Soudeuse",
 		"text": map[string]any{"en": "Same ROME code as the project (H2913).", "fr": "Même code ROME que le projet (H2913)."}}
 	if diff := cmp.Diff(wantFirst, first, cmpopts.EquateApprox(0, 1e-12)); diff != "" {
 		t.Errorf("first component json (-want +got):\n%s", diff)

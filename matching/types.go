@@ -162,6 +162,10 @@ type Seeker struct {
 	// Taken holds the openings the seeker accepted (a job, a placement, a
 	// training): they are in the pathway and not proposed again.
 	Taken map[string]bool `json:"taken,omitempty"`
+	// OutcomeValues say how well each outcome serves the seeker's
+	// programme, in [0, 1] (its rule set's view: a positive exit near 1);
+	// an outcome not named counts 1.
+	OutcomeValues map[Outcome]float64 `json:"outcomeValues,omitempty"`
 }
 
 // Opening is a job offer's open positions, a PMSMP host's slots, a
@@ -198,6 +202,8 @@ type Opening struct {
 	Sector    string   `json:"sector,omitempty"`
 	Interests []string `json:"interests,omitempty"`
 	Languages []string `json:"languages,omitempty"`
+	// Outcome is what a job, placement or training leads to.
+	Outcome Outcome `json:"outcome,omitempty"`
 }
 
 // NormalizeLabel folds a free label for comparison: lower case, accents

@@ -3,6 +3,7 @@ package mentoring
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/parcours-emploi/parcours/access"
@@ -273,10 +274,20 @@ func (s *Service) AcceptSent(ctx context.Context, who access.Principal, id strin
 // the decline cooldown, or, when the mentor is not available before a day
 // (availableFrom), waits for that day: apperr.Invalid on /availableFrom
 // for a day not in the coming year.
-func (s *Service) DeclineSent(ctx context.Context, who access.Principal, id, reason string, availableFrom civil.Date) (MentorProposal, error) {
+func (s *Service) DeclineSent(ctx context.Context, who access.Principal, id, code, reason string, availableFrom civil.Date) (MentorProposal, error) {
 	_, p, err := s.sentTo(ctx, who, id)
 	if err != nil {
 		return MentorProposal{}, err
+	}
+	if code == "" {
+		code = "other"
+		if availableFrom != "" {
+			code = "unavailable"
+		}
+	}
+	if !slices.Contains(proposals.DeclineCodes, code) {
+		return MentorProposal{}, apperr.Invalidf([]apperr.FieldError{{Pointer: "/code", Tag: "oneof", Detail: "The kind of reason is unavailable, trade, time or other.",
+			DetailFR: "Le type de raison est : indisponible, métier, temps ou autre."}}, "The kind of reason is not valid.").FR("Le type de raison n'est pas valide.")
 	}
 	now := s.now()
 	if availableFrom != "" {
@@ -292,7 +303,7 @@ func (s *Service) DeclineSent(ctx context.Context, who access.Principal, id, rea
 	if err != nil {
 		return MentorProposal{}, err
 	}
-	next.AvailableFrom = availableFrom
+	next.AvailableFrom, next.DeclineCode = availableFrom, code
 	if err := s.Proposals.TransitionProposal(ctx, p.State, next); err != nil {
 		return MentorProposal{}, err
 	}

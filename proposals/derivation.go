@@ -81,3 +81,43 @@ func (s *Service) Derive(p Proposal) (Derivation, error) {
 	}
 	return d, nil
 }
+
+// Change is a component whose values differ between two evaluations, in
+// plain values for those who show it.
+type Change struct {
+	Name       string
+	Stored     *ComponentValues
+	Recomputed *ComponentValues
+}
+
+// ComponentValues are a component's value, weight, contribution and the
+// fact behind them.
+type ComponentValues struct {
+	Value, Weight, Contribution float64
+	Code                        string
+	Measure                     float64
+}
+
+// Changes lists ds in plain values.
+func Changes(ds []matching.Difference) []Change {
+	vals := func(c *matching.Component) *ComponentValues {
+		if c == nil {
+			return nil
+		}
+		return &ComponentValues{Value: c.Value, Weight: c.Weight, Contribution: c.Contribution, Code: c.Code, Measure: c.Measure}
+	}
+	out := make([]Change, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, Change{Name: string(d.Name), Stored: vals(d.Stored), Recomputed: vals(d.Recomputed)})
+	}
+	return out
+}
+
+// JSON writes an evaluation as the API shows it (nil for none).
+func JSON(ev *matching.Evaluation) json.RawMessage {
+	if ev == nil {
+		return nil
+	}
+	b, _ := json.Marshal(ev)
+	return b
+}

@@ -129,6 +129,9 @@ type Proposal struct {
 	History []Transition
 	// DeclineReason is set when the proposal was declined.
 	DeclineReason string
+	// DeclineCode is the kind of reason a mentor picked (DeclineCodes),
+	// counted in aggregate by the fairness report.
+	DeclineCode string
 	// AvailableFrom is set when it was declined because the mentor (or the
 	// host) is not available before that day: the pair may be proposed
 	// again from then on, in place of the cooldown.
@@ -288,3 +291,8 @@ type Store interface {
 	// only after the day given.
 	DeclinesOf(ctx context.Context, beneficiaryID string, since time.Time, after civil.Date) ([]Decline, error)
 }
+
+// DeclineCodes are the kinds of reason a mentor declines for: not
+// available before a day, the project too far from their trade, no time
+// now, another reason.
+var DeclineCodes = []string{"unavailable", "trade", "time", "other"}

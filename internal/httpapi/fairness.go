@@ -12,7 +12,6 @@ import (
 
 	"github.com/parcours-emploi/parcours/civil"
 	"github.com/parcours-emploi/parcours/fairness"
-	"github.com/parcours-emploi/parcours/matching"
 	"github.com/parcours-emploi/parcours/pathways"
 	"github.com/parcours-emploi/parcours/proposals"
 )
@@ -65,8 +64,11 @@ type FairnessReport struct {
 	MinCell     int            `json:"minCell"`
 	Groups      []string       `json:"groups"`
 	Stages      []FairnessStep `json:"stages"`
-	Alerts      int            `json:"alerts"`
-	GeneratedAt time.Time      `json:"generatedAt"`
+	// Declines are the kinds of reason mentors declined for, by group
+	// (unavailable, trade, time, other), suppressed as the stages are.
+	Declines    []FairnessDeclines `json:"declines"`
+	Alerts      int                `json:"alerts"`
+	GeneratedAt time.Time          `json:"generatedAt"`
 }
 
 // Interval is a closed interval.
@@ -79,6 +81,13 @@ type Interval struct {
 // minCell, or when it would give a suppressed cell back.
 type FairnessStep struct {
 	Stage string         `json:"stage"`
+	Total *int           `json:"total"`
+	Cells []FairnessCell `json:"cells"`
+}
+
+// FairnessDeclines is one kind of decline reason by group.
+type FairnessDeclines struct {
+	Code  string         `json:"code"`
 	Total *int           `json:"total"`
 	Cells []FairnessCell `json:"cells"`
 }
@@ -121,6 +130,18 @@ func ToFairnessReport(r fairness.Report) FairnessReport {
 		}
 		st.Cells = orEmpty(st.Cells)
 		out.Stages = append(out.Stages, st)
+	}
+	out.Declines = []FairnessDeclines{}
+	for _, d := range r.Declines {
+		row := FairnessDeclines{Code: d.Code, Cells: []FairnessCell{}}
+		if !d.TotalHidden {
+			total := d.Total
+			row.Total = &total
+		}
+		for _, c := range d.Cells {
+			row.Cells = append(row.Cells, FairnessCell{Group: c.Group, Suppressed: c.Suppressed, Count: c.Count})
+		}
+		out.Declines = append(out.Declines, row)
 	}
 	return out
 }
@@ -200,6 +221,19 @@ func WriteFairnessCSV(buf *bytes.Buffer, r FairnessReport) error {
 			}
 		}
 	}
+	for _, d := range r.Declines {
+		for _, c := range d.Cells {
+			count := n(c.Count)
+			if c.Suppressed {
+				count = "< " + strconv.Itoa(r.MinCell)
+			}
+			row := []string{pathways.CSVText(r.Programme), r.Attribute, string(r.From), string(r.To), r.Kind, r.Reference, "declined:" + d.Code, c.Group, count,
+				"", "", "", "", "", "", "", "false"}
+			if err := w.Write(row); err != nil {
+				return err
+			}
+		}
+	}
 	w.Flush()
 	return w.Error()
 }
@@ -245,17 +279,16 @@ type LocalText struct {
 	EN string `json:"en"`
 }
 
-func snapshot(c *matching.Component) *ComponentSnapshot {
-	if c == nil {
-		return nil
+func differences(list []proposals.Change) []ComponentDifference {
+	snap := func(v *proposals.ComponentValues) *ComponentSnapshot {
+		if v == nil {
+			return nil
+		}
+		return &ComponentSnapshot{Value: v.Value, Weight: v.Weight, Contribution: v.Contribution, Code: v.Code, Measure: v.Measure}
 	}
-	return &ComponentSnapshot{Value: c.Value, Weight: c.Weight, Contribution: c.Contribution, Code: c.Code, Measure: c.Measure}
-}
-
-func differences(list []matching.Difference) []ComponentDifference {
 	out := []ComponentDifference{}
 	for _, d := range list {
-		out = append(out, ComponentDifference{Name: string(d.Name), Stored: snapshot(d.Stored), Recomputed: snapshot(d.Recomputed)})
+		out = append(out, ComponentDifference{Name: d.Name, Stored: snap(d.Stored), Recomputed: snap(d.Recomputed)})
 	}
 	return out
 }
@@ -265,16 +298,9 @@ func (s *Server) derivation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	raw := func(ev *matching.Evaluation) json.RawMessage {
-		if ev == nil {
-			return nil
-		}
-		b, _ := json.Marshal(ev)
-		return b
-	}
-	out := Derivation{ProposalID: d.ProposalID, Derivable: d.Derivable, Equal: d.Equal, Stored: raw(&d.Stored), Recomputed: raw(d.Recomputed),
-		Differences: differences(d.Differences), Current: raw(d.Current), Changed: differences(d.Changed)}
-	if d.Reason != (matching.Text{}) {
+	out := Derivation{ProposalID: d.ProposalID, Derivable: d.Derivable, Equal: d.Equal, Stored: proposals.JSON(&d.Stored), Recomputed: proposals.JSON(d.Recomputed),
+		Differences: differences(proposals.Changes(d.Differences)), Current: proposals.JSON(d.Current), Changed: differences(proposals.Changes(d.Changed))}
+	if d.Reason.EN != "" {
 		out.Reason = &LocalText{FR: d.Reason.FR, EN: d.Reason.EN}
 	}
 	return c.JSON(out)

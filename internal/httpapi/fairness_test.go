@@ -61,12 +61,12 @@ func seedCohort(t *testing.T, w *world, org, programme string, groups []group) {
 					t.Fatal(err)
 				}
 			}
-			end := proposals.Declined
+			end, code := proposals.Declined, []string{"trade", "time"}[i%2]
 			if i < g.accepted {
-				end = proposals.Accepted
+				end, code = proposals.Accepted, ""
 			}
 			p := proposals.Proposal{ID: ids.New("pro"), OrganisationID: org, BeneficiaryID: b.ID, Kind: proposals.KindMentor, OpeningID: "men_" + fmt.Sprint(i%9),
-				Source: proposals.SourceAdviser, State: end, CreatedAt: at, UpdatedAt: at.Add(72 * time.Hour), Version: 4,
+				Source: proposals.SourceAdviser, State: end, DeclineCode: code, CreatedAt: at, UpdatedAt: at.Add(72 * time.Hour), Version: 4,
 				History: []proposals.Transition{{From: proposals.Proposed, To: proposals.Approved, At: at.Add(time.Hour)},
 					{From: proposals.Approved, To: proposals.Sent, At: at.Add(2 * time.Hour)}, {From: proposals.Sent, To: end, At: at.Add(72 * time.Hour)}}}
 			if err := w.db.CreateProposal(ctx, p); err != nil {
@@ -132,6 +132,21 @@ func TestFairnessReportsTheFunnelByGroup(t *testing.T) {
 	if sent := fairnessCell(t, biased, "sent", "female"); sent.Alert || !close4(*sent.Ratio, 1) {
 		t.Errorf("women sent: %+v", sent)
 	}
+	// Why mentors declined, by group: women 20 (10 "trade", 10 "time"),
+	// men 12 (6 and 6, hidden), and the row total only where it gives no
+	// hidden cell back.
+	for _, d := range biased.Declines {
+		cells := map[string]httpapi.FairnessCell{}
+		for _, c := range d.Cells {
+			cells[c.Group] = c
+		}
+		if f := cells["female"]; f.Count == nil || *f.Count != 10 || !cells["male"].Suppressed || cells["male"].Count != nil {
+			t.Errorf("declines %s: %+v", d.Code, d.Cells)
+		}
+	}
+	if len(biased.Declines) != 2 {
+		t.Errorf("decline reasons %+v", biased.Declines)
+	}
 	if fair := fairnessReport(t, w, w.coordB, "programme=Kodiko&attribute=sex&kind=mentor"+period); fair.Alerts != 0 {
 		t.Errorf("the fair cohort raises %d alerts", fair.Alerts)
 	}
@@ -161,7 +176,7 @@ func TestFairnessReportsTheFunnelByGroup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 1+len(fairness.Stages)*3 {
+	if len(rows) != 1+len(fairness.Stages)*3+2*3 { // the stages, then the two kinds of decline reason, by group
 		t.Fatalf("%d CSV rows", len(rows))
 	}
 	for _, row := range rows[1:] {

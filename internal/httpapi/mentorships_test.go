@@ -184,9 +184,14 @@ func TestDeclineStartsACooldownForThePairOnly(t *testing.T) {
 	ben := w.beneficiary(w.advA)
 	p := w.sent(ben, men)
 	var declined httpapi.MentorProposal
-	w.must(w.act(w.mentorA, p.ID, "decline", map[string]any{"reason": "Pas de créneau commun"}), http.StatusOK).json(t, &declined)
+	w.must(w.act(w.mentorA, p.ID, "decline", map[string]any{"code": "bored", "reason": "Pas de créneau commun"}), http.StatusUnprocessableEntity)
+	w.must(w.act(w.mentorA, p.ID, "decline", map[string]any{"code": "time", "reason": "Pas de créneau commun"}), http.StatusOK).json(t, &declined)
 	if declined.State != string(proposals.Declined) || declined.DeclineReason != "Pas de créneau commun" {
 		t.Errorf("declined %+v", declined)
+	}
+	// The kind of reason is kept for the fairness report's aggregates.
+	if stored, err := w.db.Proposal(context.Background(), w.orgA.ID, p.ID); err != nil || stored.DeclineCode != "time" {
+		t.Errorf("stored decline code %q (%v)", stored.DeclineCode, err)
 	}
 
 	// The same pair: refused until the cooldown ends, with the date.

@@ -27,6 +27,9 @@ type ReasonInput struct {
 // availableFrom, when the mentor is not available before a day, holds the
 // pair back until that day instead of the cooldown.
 type DeclineInput struct {
+	// Code is the kind of reason: unavailable, trade, time or other (counted
+	// in aggregate only); Reason is the mentor's words.
+	Code          string     `json:"code" validate:"omitempty,oneof=unavailable trade time other"`
 	Reason        string     `json:"reason" validate:"required,max=500"`
 	AvailableFrom civil.Date `json:"availableFrom" validate:"omitempty,date"`
 }
@@ -220,7 +223,7 @@ func (s *Server) declineProposal(c *fiber.Ctx) error {
 	if err := s.decodeBody(c, &in); err != nil {
 		return err
 	}
-	p, err := s.svc.Mentoring.DeclineSent(c.UserContext(), principal(c), c.Params("id"), in.Reason, in.AvailableFrom)
+	p, err := s.svc.Mentoring.DeclineSent(c.UserContext(), principal(c), c.Params("id"), in.Code, in.Reason, in.AvailableFrom)
 	if err != nil {
 		return err
 	}

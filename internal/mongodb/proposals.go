@@ -50,6 +50,7 @@ type proposalDoc struct {
 	Inputs        string           `bson:"inputs,omitempty"`
 	History       []transitionPart `bson:"history"`
 	DeclineReason string           `bson:"declineReason,omitempty"`
+	DeclineCode   string           `bson:"declineCode,omitempty"`
 	AvailableFrom civil.Date       `bson:"availableFrom,omitempty"`
 	ExpiresAt     *time.Time       `bson:"expiresAt,omitempty"`
 	CreatedAt     time.Time        `bson:"createdAt"`
@@ -71,7 +72,7 @@ func toProposalDoc(p proposals.Proposal) proposalDoc {
 		ID: p.ID, OrganisationID: p.OrganisationID, BeneficiaryID: p.BeneficiaryID, Kind: p.Kind,
 		OpeningID: p.OpeningID, BatchID: p.BatchID, OnceKey: onceKey(p), OpenSlot: "id:" + p.ID, SentSlot: "id:" + p.ID,
 		Source: p.Source, State: p.State, Score: p.Score, Explanation: string(p.Explanation), Inputs: string(p.Inputs),
-		History: parts(p.History, toTransitionPart), DeclineReason: p.DeclineReason, AvailableFrom: p.AvailableFrom, ExpiresAt: p.ExpiresAt,
+		History: parts(p.History, toTransitionPart), DeclineReason: p.DeclineReason, DeclineCode: p.DeclineCode, AvailableFrom: p.AvailableFrom, ExpiresAt: p.ExpiresAt,
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Version: p.Version,
 	}
 	return d
@@ -81,7 +82,7 @@ func toProposal(d proposalDoc) proposals.Proposal {
 	p := proposals.Proposal{
 		ID: d.ID, OrganisationID: d.OrganisationID, BeneficiaryID: d.BeneficiaryID, Kind: d.Kind,
 		OpeningID: d.OpeningID, BatchID: d.BatchID, Source: d.Source, State: d.State, Score: d.Score,
-		History: parts(d.History, transitionPart.transition), DeclineReason: d.DeclineReason, AvailableFrom: d.AvailableFrom,
+		History: parts(d.History, transitionPart.transition), DeclineReason: d.DeclineReason, DeclineCode: d.DeclineCode, AvailableFrom: d.AvailableFrom,
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), Version: d.Version,
 	}
 	if d.Inputs != "" {

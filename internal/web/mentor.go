@@ -127,7 +127,7 @@ func (c *Console) mentorDecline(ctx *fiber.Ctx) error {
 	if details != "" {
 		text += " — " + details
 	}
-	_, err := c.svc.Mentoring.DeclineSent(ctx.UserContext(), who(ctx), ctx.Params("id"), text, available)
+	_, err := c.svc.Mentoring.DeclineSent(ctx.UserContext(), who(ctx), ctx.Params("id"), reason, text, available)
 	if c.addErrors(f, err, string(lang)) {
 		return c.renderMentorProposal(ctx, fiber.StatusUnprocessableEntity, f)
 	}
