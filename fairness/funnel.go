@@ -163,9 +163,15 @@ func (f *Funnel) fill() {
 			f.Rows[r].TotalHidden = true
 		}
 		if n == 1 && f.Rows[r].Stage == Eligible {
+			// The smallest other cell, the reference group's last: the
+			// ratios of every group rest on it.
 			next := -1
 			for i, c := range cells {
-				if !hidden[r][i] && (next < 0 || c.count < cells[next].count) {
+				if hidden[r][i] {
+					continue
+				}
+				better := next < 0 || (i != ref) && (next == ref || c.count < cells[next].count)
+				if better {
 					next = i
 				}
 			}

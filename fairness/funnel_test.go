@@ -126,3 +126,15 @@ func TestASmallGroupIsSuppressedAndNotRecoverable(t *testing.T) {
 		}
 	}
 }
+
+// TestTheReferenceGroupStaysShown: beside a small group, the eligible row
+// hides another cell; when two groups tie for the smallest, it is not the
+// reference, on which every ratio rests.
+func TestTheReferenceGroupStaysShown(t *testing.T) {
+	people := append(append(cohort("female", 14, 10), cohort("male", 14, 10)...), cohort(fairness.NotProvided, 5, 3)...)
+	f := fairness.Build(people, "")
+	r := row(f, fairness.Eligible)
+	if f.Reference != "female" || cell(r, "female").Suppressed || !cell(r, "male").Suppressed || !cell(r, fairness.NotProvided).Suppressed {
+		t.Errorf("reference %s, eligible %+v", f.Reference, r.Cells)
+	}
+}
