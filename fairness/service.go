@@ -219,3 +219,19 @@ func (s *Service) suggested(ctx context.Context, org string, ids []string, q Que
 		before = next
 	}
 }
+
+// Recorded says whether who's organisation's file id has its monitoring
+// attributes recorded, and when; the values themselves are never read
+// back but in aggregate.
+func (s *Service) Recorded(ctx context.Context, who access.Principal, id string) (time.Time, bool, error) {
+	b, err := pathways.Live(ctx, s.Files, who.OrganisationID, id)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	recs, err := s.Store.MonitoringOf(ctx, b.OrganisationID, []string{b.ID})
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	r, ok := recs[b.ID]
+	return r.UpdatedAt, ok, nil
+}

@@ -55,3 +55,20 @@ func TestAttributesGroupPeople(t *testing.T) {
 		}
 	}
 }
+
+func TestCountriesAreNamedAndSorted(t *testing.T) {
+	fr := fairness.Countries("fr")
+	if len(fr) < 240 {
+		t.Fatalf("%d countries", len(fr))
+	}
+	names := map[string]string{}
+	for _, c := range fr {
+		names[c.Code] = c.Name
+	}
+	if names["AF"] != "Afghanistan" || names["ER"] != "Érythrée" || names["SY"] != "Syrie" {
+		t.Errorf("French names: AF %q, ER %q, SY %q", names["AF"], names["ER"], names["SY"])
+	}
+	if fr[0].Code != "AF" {
+		t.Errorf("first in French order: %v", fr[0])
+	}
+}

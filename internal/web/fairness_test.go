@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -66,5 +67,35 @@ func TestACoordinatorReadsTheFunnelByGroup(t *testing.T) {
 	}
 	if status, _ := s.get(s.client(s.session("adviser")), "/equite"); status != http.StatusForbidden && status != http.StatusNotFound {
 		t.Errorf("an adviser reaches the fairness page: %d", status)
+	}
+}
+
+// An adviser records, with the person's consent, their sex and
+// nationality from the file: the page says when, never what; a bad value
+// is named next to its field.
+func TestAnAdviserRecordsTheMonitoringAttributes(t *testing.T) {
+	s := newSite(t)
+	b := s.browser(1280, 900)
+	b.login("adviser")
+	ben := s.world.Beneficiaries[4]
+	b.visit("/beneficiaires/" + ben.ID + "?onglet=profil")
+	b.click(`a[href="/beneficiaires/` + ben.ID + `/equite"]`)
+	b.waitText("h1", "Suivi de l'équité")
+	b.axe()
+	run(b, chromedp.Evaluate[bool](`(() => { const o = document.createElement("option"); o.value = "ZZ"; o.text = "ZZ"; document.getElementById("f-nationality").append(o); return true })()`))
+	b.fill(map[string]string{"sex": "female", "nationality": "ZZ"})
+	b.click(`main form button[type="submit"]`)
+	b.waitText("#e-nationality", "code ISO")
+	b.axe()
+	b.fill(map[string]string{"sex": "female", "nationality": "ER"})
+	b.click(`main form button[type="submit"]`)
+	b.waitText("#messages", "à part du dossier")
+	rec, err := s.db.MonitoringOf(context.Background(), ben.OrganisationID, []string{ben.ID})
+	if err != nil || rec[ben.ID].Sex != "female" || rec[ben.ID].Nationality != "ER" {
+		t.Fatalf("recorded %+v %v", rec, err)
+	}
+	b.visit("/beneficiaires/" + ben.ID + "/equite")
+	if text := b.text("main"); !strings.Contains(text, "Renseigné le") || run(b, chromedp.Evaluate[string](`document.getElementById("f-nationality").value`)) != "" {
+		t.Errorf("the page shows back what was recorded: %q", text)
 	}
 }

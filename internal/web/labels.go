@@ -28,6 +28,7 @@ var formLabels = map[string]labels{
 	"team": {"firstName": "field.firstName", "lastName": "field.lastName", "email": "team.email", "phone": "team.phone",
 		"role": "team.col.role", "company": "team.company", "rome": "team.rome", "capacity": "team.capacity",
 		"agency": "team.key.agency", "label": "team.key.label", "contact": "team.key.contact"},
+	"monitoring": {"sex": "monitoring.sex", "nationality": "monitoring.nationality"},
 	"programmes": {"name": "programmes.name", "ruleSet": "programmes.ruleset", "durationMonths": "programmes.duration",
 		"horizons": "programmes.horizons", "exitHorizons": "programmes.exitHorizons", "targetRate": "programmes.target"},
 	"audit":              {"personne": "audit.person", "du": "audit.from", "au": "audit.to"},

@@ -166,6 +166,8 @@ func (c *Console) Routes(a *fiber.App) {
 	staff(get, "/beneficiaires/:id/modifier", c.editBeneficiaryPage)
 	staff(post, "/beneficiaires/:id", c.checkCSRF, c.updateBeneficiary)
 	staff(post, "/beneficiaires/:id/situations", c.checkCSRF, c.recordSituation)
+	staff(get, "/beneficiaires/:id/equite", c.monitoringPage)
+	staff(post, "/beneficiaires/:id/equite", c.checkCSRF, c.recordMonitoring)
 	staff(get, "/beneficiaires/:id/situations/:situationId", c.situationPage)
 	staff(post, "/beneficiaires/:id/situations/:situationId", c.checkCSRF, c.changeSituation)
 	staff(get, "/beneficiaires/:id/conventions/:conventionId/renouvellement", c.renewalPage)
