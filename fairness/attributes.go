@@ -2,6 +2,7 @@ package fairness
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,7 +49,7 @@ type Record struct {
 // Validate names each bad field.
 func (r Record) Validate() error {
 	var bad []apperr.FieldError
-	if r.Sex != "" && !contains(Sexes, r.Sex) {
+	if r.Sex != "" && !slices.Contains(Sexes, r.Sex) {
 		bad = append(bad, apperr.FieldError{Pointer: "/sex", Tag: "oneof", Detail: "The sex is female, male, other or empty (not provided).",
 			DetailFR: "Le sexe est féminin, masculin, autre ou vide (non renseigné)."})
 	}
@@ -60,15 +61,6 @@ func (r Record) Validate() error {
 		return apperr.Invalidf(bad, "The monitoring attributes are not valid.").FR("Les données de suivi de l'équité ne sont pas valides.")
 	}
 	return nil
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // Store keeps the monitoring records, apart from the files.

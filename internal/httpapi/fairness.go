@@ -1,9 +1,9 @@
 package httpapi
 
 import (
-	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -170,22 +170,13 @@ func (s *Server) fairnessReport(c *fiber.Ctx) error {
 		return err
 	}
 	out := ToFairnessReport(r)
-	c.Vary(fiber.HeaderAccept)
-	if strings.Contains(c.Get(fiber.HeaderAccept), "text/csv") {
-		var buf bytes.Buffer
-		if err := WriteFairnessCSV(&buf, out); err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-		return c.Send(buf.Bytes())
-	}
-	return c.JSON(out)
+	return sendReport(c, out, func(w io.Writer) error { return WriteFairnessCSV(w, out) })
 }
 
 // WriteFairnessCSV writes one line per stage and group; a suppressed
 // count reads "< 10", a figure that is not shown is empty.
-func WriteFairnessCSV(buf *bytes.Buffer, r FairnessReport) error {
-	w := csv.NewWriter(buf)
+func WriteFairnessCSV(out io.Writer, r FairnessReport) error {
+	w := csv.NewWriter(out)
 	if err := w.Write([]string{"programme", "attribute", "from", "to", "kind", "reference", "stage", "group", "count", "base", "rate", "rateLow", "rateHigh", "ratio", "ratioLow", "ratioHigh", "alert"}); err != nil {
 		return err
 	}

@@ -1,9 +1,7 @@
 package httpapi
 
 import (
-	"bytes"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -149,16 +147,7 @@ func (s *Server) exitsReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Vary(fiber.HeaderAccept)
-	if strings.Contains(c.Get(fiber.HeaderAccept), "text/csv") {
-		var buf bytes.Buffer
-		if err := r.WriteCSV(&buf); err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-		return c.Send(buf.Bytes())
-	}
-	return c.JSON(toExitsReport(r))
+	return sendReport(c, toExitsReport(r), r.WriteCSV)
 }
 
 // MeasurementRun says what an on-demand measurement run recorded.

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -98,14 +99,20 @@ func (s *Server) positiveExits(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return sendReport(c, toReport(r), r.WriteCSV)
+}
+
+// sendReport answers a report as JSON, or as CSV when the client accepts
+// text/csv (the response varies on Accept).
+func sendReport(c *fiber.Ctx, doc any, writeCSV func(io.Writer) error) error {
 	c.Vary(fiber.HeaderAccept)
-	if strings.Contains(c.Get(fiber.HeaderAccept), "text/csv") {
-		var buf bytes.Buffer
-		if err := r.WriteCSV(&buf); err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-		return c.Send(buf.Bytes())
+	if !strings.Contains(c.Get(fiber.HeaderAccept), "text/csv") {
+		return c.JSON(doc)
 	}
-	return c.JSON(toReport(r))
+	var buf bytes.Buffer
+	if err := writeCSV(&buf); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	return c.Send(buf.Bytes())
 }
