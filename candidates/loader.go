@@ -127,6 +127,9 @@ func (l *Loader) Seekers(ctx context.Context, org string, scope Scope, kind matc
 	if err != nil {
 		return nil, err
 	}
+	if scope.Programme, err = l.programmeName(ctx, org, scope.Programme); err != nil {
+		return nil, err
+	}
 	var history map[string][]pmsmp.Convention
 	if l.Conventions != nil && kind == matching.KindPMSMP {
 		if history, err = l.Conventions.PMSMPConventionsOf(ctx, org); err != nil {

@@ -123,3 +123,22 @@ func ruleSetOf(b pathways.Beneficiary, sets map[string]pathways.RuleSet) pathway
 	}
 	return pathways.RuleSetFor(b.Enrolment.Programme)
 }
+
+// programmeName is the name files hold for the programme a scope names,
+// by id or by name with accents and case aside; the name as given when no
+// programme matches (then no file does either).
+func (l *Loader) programmeName(ctx context.Context, org, ref string) (string, error) {
+	if ref == "" || l.Programmes == nil {
+		return ref, nil
+	}
+	progs, err := l.Programmes.Programmes(ctx, org)
+	if err != nil {
+		return "", err
+	}
+	for _, p := range progs {
+		if p.ID == ref || p.Key() == pathways.Fold(ref) {
+			return p.Name, nil
+		}
+	}
+	return ref, nil
+}

@@ -95,7 +95,8 @@ func TestBatchEndToEnd(t *testing.T) {
 	startWorker(t, w.db, queue)
 	w.seedKitchen()
 
-	body := map[string]any{"kind": "job", "scope": map[string]any{"department": "69", "programme": "AGIR"}, "minScore": 0.1}
+	// The programme is named as people type it: its record's name decides.
+	body := map[string]any{"kind": "job", "scope": map[string]any{"department": "69", "programme": "agir"}, "minScore": 0.1}
 	r := w.must(w.do(w.advA, "POST", "/api/v1/matching/batches", body), http.StatusAccepted)
 	var queued httpapi.Batch
 	r.json(t, &queued)

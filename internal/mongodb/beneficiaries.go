@@ -299,10 +299,14 @@ func (d *DB) migrateBeneficiaries(ctx context.Context) error {
 	}
 	for _, x := range docs {
 		_, err := c.UpdateOne(ctx, bson.D{{Key: "_id", Value: x.ID}}, bson.D{{Key: "$set", Value: bson.D{
-			{Key: "searchKeys", Value: pathways.SearchKeys(x.FirstName, x.LastName)}, {Key: "exitedOn", Value: ""}}}})
+			{Key: "searchKeys", Value: pathways.SearchKeys(x.FirstName, x.LastName)}}}})
 		if err != nil {
 			return translate(err, "migrate beneficiary "+x.ID)
 		}
 	}
-	return nil
+	// A file without an exit day gets an empty one; one that has a day
+	// keeps it.
+	_, err = c.UpdateMany(ctx, bson.D{{Key: "exitedOn", Value: bson.D{{Key: "$exists", Value: false}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "exitedOn", Value: ""}}}})
+	return translate(err, "migrate the exit days of beneficiaries")
 }
