@@ -18,8 +18,22 @@ const (
 	OutcomePlacement  Outcome = "placement" // a PMSMP: a step, not an exit
 )
 
+// numOutcomes counts the outcomes.
+const numOutcomes = 8
+
 // Outcomes lists the outcomes.
-var Outcomes = []Outcome{OutcomeCDI, OutcomeFixedLong, OutcomeFixedShort, OutcomeAlternance, OutcomeSubsidised, OutcomeQualifying, OutcomeLanguage, OutcomePlacement}
+var Outcomes = [numOutcomes]Outcome{OutcomeCDI, OutcomeFixedLong, OutcomeFixedShort, OutcomeAlternance, OutcomeSubsidised, OutcomeQualifying, OutcomeLanguage, OutcomePlacement}
+
+// outcomeNumber numbers an outcome for the prepared pairs: its place in
+// Outcomes from 1, 0 for one not known.
+func outcomeNumber(o Outcome) uint8 {
+	for i, x := range Outcomes {
+		if x == o {
+			return uint8(i + 1)
+		}
+	}
+	return 0
+}
 
 // OutcomeValue is how well an outcome serves the seeker's programme, in
 // [0, 1]: the seeker's OutcomeValues, or 1 (no preference) for an outcome

@@ -57,6 +57,9 @@ type seekerCtx struct {
 	cosLat      float64
 	dept        string
 	availDay    int32 // day number of AvailableFrom, or noDay
+	// outcomes are the seeker's OutcomeValues by outcome number
+	// (outcomeNumber), read once rather than per pair.
+	outcomes [numOutcomes + 1]float64
 }
 
 // openingCtx is an opening prepared once for many pairs. The fields the
@@ -87,6 +90,7 @@ type openingCtx struct {
 	job       bool
 	diploma   bool
 	noHint    bool // indexed under a mentor's sector: its group's class is no ROME proximity
+	outcome   uint8 // outcomeNumber of the opening's Outcome
 	dept      string
 
 	o         *Opening
@@ -225,11 +229,15 @@ func (e *Engine) prepSeeker(s *Seeker) seekerCtx {
 	}
 	sc.dept = normDept(s.Place.Department)
 	sc.availDay = dayNum(s.AvailableFrom)
+	sc.outcomes[0] = 1
+	for i, o := range Outcomes {
+		sc.outcomes[i+1] = s.OutcomeValue(o)
+	}
 	return sc
 }
 
 func (e *Engine) prepOpening(o *Opening) openingCtx {
-	oc := openingCtx{o: o}
+	oc := openingCtx{o: o, outcome: outcomeNumber(o.Outcome)}
 	for _, c := range o.ROME {
 		if id, ok := parseCode(c); ok {
 			oc.codes = append(oc.codes, id)

@@ -377,7 +377,7 @@ func (e *Engine) score(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) f
 		}
 	}
 	if !oc.mentor {
-		f.val[cOutcome] = s.OutcomeValue(oc.o.Outcome)
+		f.val[cOutcome] = sc.outcomes[oc.outcome]
 	}
 	total := 0.0
 	for _, i := range componentsOf(oc.mentor) {
