@@ -29,9 +29,11 @@ type fairnessView struct {
 	Programme  string
 	Attribute  string
 	Kind       string
-	From, To   civil.Date
-	Report     *httpapi.FairnessReport
-	CSV        string
+	// Reference is the group the coordinator compares with ("" for the largest).
+	Reference string
+	From, To  civil.Date
+	Report    *httpapi.FairnessReport
+	CSV       string
 }
 
 func (c *Console) fairnessQuery(ctx *fiber.Ctx) (fairnessView, error) {
@@ -53,6 +55,7 @@ func (c *Console) fairnessQuery(ctx *fiber.Ctx) (fairnessView, error) {
 	if !slices.Contains(fv.Attributes, fv.Attribute) {
 		fv.Attribute = string(fairness.Sex)
 	}
+	fv.Reference = ctx.Query("reference")
 	fv.Kind = ctx.Query("type")
 	if !slices.Contains(fv.Kinds, fv.Kind) {
 		fv.Kind = ""
@@ -69,6 +72,9 @@ func (c *Console) fairnessQuery(ctx *fiber.Ctx) (fairnessView, error) {
 	if fv.Kind != "" {
 		q.Set("type", fv.Kind)
 	}
+	if fv.Reference != "" {
+		q.Set("reference", fv.Reference)
+	}
 	fv.CSV = "/equite.csv?" + q.Encode()
 	return fv, nil
 }
@@ -78,7 +84,7 @@ func (c *Console) fairnessReport(ctx *fiber.Ctx, fv *fairnessView) error {
 		return nil
 	}
 	r, err := c.svc.Fairness.Report(ctx.UserContext(), who(ctx), fairness.Query{Programme: fv.Programme, From: fv.From, To: fv.To,
-		Attribute: fairness.Attribute(fv.Attribute), Kind: proposals.Kind(fv.Kind)})
+		Attribute: fairness.Attribute(fv.Attribute), Reference: fv.Reference, Kind: proposals.Kind(fv.Kind)})
 	if err != nil {
 		return err
 	}

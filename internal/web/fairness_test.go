@@ -65,6 +65,13 @@ func TestACoordinatorReadsTheFunnelByGroup(t *testing.T) {
 	if status != http.StatusOK || body != string(s.api(t, "coordinator", "/api/v1/reports/fairness?"+q, "text/csv")) {
 		t.Errorf("the page's CSV (%d) differs from the API's:\n%s", status, body)
 	}
+	// The coordinator picks the reference group: the men.
+	b.fill(map[string]string{"reference": "male"})
+	b.click(`form[action="/equite"] button[type="submit"]`)
+	b.waitQuery("reference=male")
+	if got := b.text("#t-fairness"); !strings.Contains(got, "Hommes (référence)") {
+		t.Errorf("the reference chosen is not the men: %q", got)
+	}
 	if status, _ := s.get(s.client(s.session("adviser")), "/equite"); status != http.StatusForbidden && status != http.StatusNotFound {
 		t.Errorf("an adviser reaches the fairness page: %d", status)
 	}
