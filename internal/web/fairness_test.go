@@ -23,6 +23,9 @@ func TestACoordinatorReadsTheFunnelByGroup(t *testing.T) {
 	b.waitText("h1", "Équité")
 	b.axe()
 	b.screenshot("coordinator-fairness")
+	if text := b.text("#t-fairness"); strings.Contains(text, "fairness.") {
+		t.Errorf("the table shows a message key: %q", text)
+	}
 	programme := run(b, chromedp.Evaluate[string](`document.getElementById("f-programme").value`))
 	from := run(b, chromedp.Evaluate[string](`document.getElementById("f-du").value`))
 	to := run(b, chromedp.Evaluate[string](`document.getElementById("f-au").value`))

@@ -19,6 +19,8 @@ func (c *Console) funcs() template.FuncMap {
 		"add":  func(a, b int) int { return a + b },
 		"sub":  func(a, b int) int { return a - b },
 		"addf": func(a, b float64) float64 { return a + b },
+		// deref reads a count the API leaves nil when it is not shown.
+		"deref": func(p *int) int { return *p },
 		"seq": func(n int) []int {
 			out := make([]int, n)
 			for i := range out {
