@@ -14,6 +14,9 @@ type GenerateOptions struct {
 	ArcsPerSeeker int
 	// Capacities are drawn uniformly in CapacityMin..CapacityMax.
 	CapacityMin, CapacityMax int32
+	// Popular openings (the first ones) are among every seeker's
+	// candidates, counted in ArcsPerSeeker: a few openings everyone wants.
+	Popular int
 	// ScoreLevels, when > 0, draws scores from that many evenly spaced values
 	// in 0..1000 (2 gives only 0 and 1000): a batch full of ties. When 0,
 	// scores look like the engine's: a weighted sum of a few coarse
@@ -42,9 +45,20 @@ func GenerateProblem(seed int64, opt GenerateOptions) *Problem {
 	}
 	p.Arcs = make([]Arc, 0, nS*k)
 	picked := make([]int32, 0, k)
+	popular := min(max(opt.Popular, 0), k)
 	for s := 0; s < nS; s++ {
 		picked = picked[:0]
-		if 2*k > nO {
+		for o := 0; o < popular; o++ {
+			picked = append(picked, int32(o))
+		}
+		if popular > 0 {
+			for len(picked) < k {
+				o := int32(popular + rng.Intn(nO-popular))
+				if !containsInt32(picked, o) {
+					picked = append(picked, o)
+				}
+			}
+		} else if 2*k > nO {
 			// Dense: a random subset of all openings.
 			for _, o := range rng.Perm(nO)[:k] {
 				picked = append(picked, int32(o))

@@ -89,7 +89,7 @@ type openingCtx struct {
 	pmsmp     bool
 	job       bool
 	diploma   bool
-	noHint    bool // indexed under a mentor's sector: its group's class is no ROME proximity
+	noHint    bool  // indexed under a mentor's sector: its group's class is no ROME proximity
 	outcome   uint8 // outcomeNumber of the opening's Outcome
 	dept      string
 

@@ -89,23 +89,32 @@ func Solve(p *Problem) (Solution, error) {
 	return solve(p, solveBudget(p)), nil
 }
 
-// solveBudget is the work the first strategy may spend: a few passes over
-// the graph.
+// solveBudget is the work the first strategy may spend: about one pass over
+// the graph (entering seekers one by one takes 0.6 of a pass on the
+// benchmarks' target shape, 100k x 100k with capacities 1-5).
 func solveBudget(p *Problem) int64 {
 	return budgetPasses*(2*int64(len(p.Arcs))+int64(p.Seekers)+int64(len(p.Capacities))) + 1<<16
 }
 
-var budgetPasses int64 = 4
+var budgetPasses int64 = 1
 
-// solve solves a valid problem with two exact strategies that suit different
-// batches: entering seekers one by one in index order (fastest while each
-// search stays small) and routing all pending seekers together by phases (far
-// better on large plateaus of equal scores). Both keep the flow optimal for
-// the seekers routed so far, so each continues where the other stopped. They
-// take turns, entering first, each with a work budget (nodes finished plus
-// arcs scanned) that grows fourfold at every turn: no work is thrown away,
-// and the result depends only on the problem. A negative budget routes by
-// phases only.
+// plateauScores is the number of distinct positive scores up to which a
+// batch is routed by phases rather than by cost scaling once entering
+// seekers one by one has run out of budget: phases serve many seekers per
+// search only where many paths have equal length.
+const plateauScores = 16
+
+// solve solves a valid problem with three exact strategies that suit
+// different batches. Seekers enter first, one by one in index order, which
+// is fastest while each search stays small (places are plentiful). When
+// that has spent its budget, a batch with few distinct scores (large
+// plateaus of ties) goes on by primal-dual phases routing all pending
+// seekers together, taking turns with entering, each turn's budget four
+// times the last (both keep the flow optimal for the seekers routed so far,
+// so each continues where the other stopped); any other batch starts again
+// by cost scaling (solver_scaling.go), fastest where places are scarce and
+// searches long. Nothing but the problem decides, so equal problems give
+// equal solutions. A negative budget routes by phases only.
 func solve(p *Problem, budget int64) Solution {
 	sv := newSolver(p)
 	if budget < 0 {
@@ -114,15 +123,58 @@ func solve(p *Problem, budget int64) Solution {
 		return sv.solution()
 	}
 	next := int32(0) // seekers before next have been entered or routed
-	for turn := 0; ; turn++ {
+	sv.budget = budget
+	if sv.enterFrom(&next) {
+		return sv.solution()
+	}
+	if !sv.fewScores() && sv.scalingFits() {
+		sv.reset()
+		sv.solveScaling()
+		return sv.solution()
+	}
+	for turn := 1; ; turn++ {
+		if budget < math.MaxInt64/8 {
+			budget = 4*budget + 1
+		}
 		sv.budget = budget
 		if turn%2 == 0 && sv.enterFrom(&next) || turn%2 == 1 && sv.solvePhases() {
 			return sv.solution()
 		}
-		if budget < math.MaxInt64/8 {
-			budget = 4*budget + 1
-		}
 	}
+}
+
+// fewScores reports whether the arcs carry at most plateauScores distinct
+// scores.
+func (sv *solver) fewScores() bool {
+	var seen [plateauScores]int32
+	n := 0
+next:
+	for _, w := range sv.score {
+		for _, v := range seen[:n] {
+			if v == w {
+				continue next
+			}
+		}
+		if n == plateauScores {
+			return false
+		}
+		seen[n] = w
+		n++
+	}
+	return true
+}
+
+// reset removes every unit of flow and every price.
+func (sv *solver) reset() {
+	for s := range sv.arcOf {
+		sv.arcOf[s] = -1
+		sv.state[s] = seekerPending
+	}
+	for o := range sv.member {
+		sv.member[o] = -1
+	}
+	copy(sv.room, sv.capacity)
+	clear(sv.pot)
 }
 
 // enterFrom enters the pending seekers from *next on, in index order, until
@@ -149,7 +201,8 @@ type solver struct {
 	nS, nO int32
 
 	// Seeker s's arcs are first[s]..first[s+1]-1, to opening open[a], with
-	// score score[a]. Only arcs with a positive score are kept.
+	// score score[a]. Only arcs with a positive score, to an opening with a
+	// positive capacity, are kept.
 	first []int32
 	open  []int32
 	score []int32
@@ -190,7 +243,7 @@ func newSolver(p *Problem) *solver {
 	sv.first = make([]int32, nS+1)
 	kept := 0
 	for _, a := range p.Arcs {
-		if a.Score > 0 {
+		if a.Score > 0 && p.Capacities[a.Opening] > 0 {
 			sv.first[a.Seeker+1]++
 			kept++
 		}
@@ -203,7 +256,7 @@ func newSolver(p *Problem) *solver {
 	fill := make([]int32, nS)
 	copy(fill, sv.first[:nS])
 	for _, a := range p.Arcs {
-		if a.Score > 0 {
+		if a.Score > 0 && p.Capacities[a.Opening] > 0 {
 			i := fill[a.Seeker]
 			fill[a.Seeker]++
 			sv.open[i] = a.Opening

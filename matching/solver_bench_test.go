@@ -16,6 +16,7 @@ var benchShapes = []struct {
 	{"capacities 1-5", GenerateOptions{ArcsPerSeeker: 30, CapacityMin: 1, CapacityMax: 5}},
 	{"scarce capacities 0-1", GenerateOptions{ArcsPerSeeker: 30, CapacityMin: 0, CapacityMax: 1}},
 	{"three score levels, capacities 0-2", GenerateOptions{ArcsPerSeeker: 30, CapacityMin: 0, CapacityMax: 2, ScoreLevels: 3}},
+	{"10 popular openings, capacities 0-50", GenerateOptions{ArcsPerSeeker: 30, CapacityMin: 0, CapacityMax: 50, Popular: 10}},
 }
 
 func BenchmarkSolve(b *testing.B) {

@@ -164,6 +164,9 @@ func TestSolveIsDeterministic(t *testing.T) {
 		}
 	}
 	p := GenerateProblem(3, GenerateOptions{Seekers: 2000, Openings: 2000, ArcsPerSeeker: 20, CapacityMin: 0, CapacityMax: 3})
+	if diff := cmp.Diff(solveScaled(p), solveScaled(p)); diff != "" {
+		t.Fatalf("generated instance, cost scaling: two solves differ (-first +second):\n%s", diff)
+	}
 	for _, budget := range []int64{-1, 5000, 1 << 40} {
 		first, second := solve(p, budget), solve(p, budget)
 		if diff := cmp.Diff(first, second); diff != "" {
@@ -265,5 +268,81 @@ func checkFeasible(t *testing.T, p *Problem, sol Solution) {
 	}
 	if total != sol.Objective {
 		t.Fatalf("objective %d, assigned scores add up to %d", sol.Objective, total)
+	}
+}
+
+// TestSolveScaledMatchesBruteForce checks cost scaling alone against the
+// exhaustive search (Solve reaches it only once entering has run out of
+// budget, on batches with many distinct scores).
+func TestSolveScaledMatchesBruteForce(t *testing.T) {
+	n := 4000
+	if testing.Short() {
+		n = 500
+	}
+	rng := rand.New(rand.NewSource(11))
+	for i := 0; i < n; i++ {
+		p := randomSmallProblem(rng)
+		got := solveScaled(p)
+		checkFeasible(t, p, got)
+		if want := bruteForce(p); got.Objective != want {
+			t.Fatalf("instance %d %+v: objective %d, brute force %d", i, *p, got.Objective, want)
+		}
+	}
+}
+
+// TestStrategiesAgreeOnGeneratedBatches solves generated batches of every
+// benchmark shape, large enough for cost scaling's price updates and the
+// sink's returns to happen many times, by each strategy alone and by Solve:
+// all find the same optimum.
+func TestStrategiesAgreeOnGeneratedBatches(t *testing.T) {
+	n := 3000
+	if testing.Short() {
+		n = 600
+	}
+	shapes := append(benchShapes[:len(benchShapes):len(benchShapes)],
+		struct {
+			name string
+			opt  GenerateOptions
+		}{"dense", GenerateOptions{Openings: n / 6, ArcsPerSeeker: n / 12, CapacityMin: 0, CapacityMax: 2}})
+	for i, sh := range shapes {
+		t.Run(sh.name, func(t *testing.T) {
+			opt := sh.opt
+			opt.Seekers = n / 2
+			if opt.Openings == 0 {
+				opt.Openings = n / 2
+			}
+			p := GenerateProblem(int64(40+i), opt)
+			want, err := Solve(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkFeasible(t, p, want)
+			for name, got := range map[string]Solution{
+				"entering":     solve(p, 1<<62),
+				"phases":       solve(p, -1),
+				"cost scaling": solveScaled(p),
+			} {
+				checkFeasible(t, p, got)
+				if got.Objective != want.Objective {
+					t.Errorf("%s: objective %d, Solve %d", name, got.Objective, want.Objective)
+				}
+			}
+		})
+	}
+}
+
+func TestCostScalingFitsInt64(t *testing.T) {
+	for _, tt := range []struct {
+		nodes, maxScore int64
+		want            bool
+	}{
+		{200_001, 1000, true},
+		{2_000_001, 1<<31 - 1, false},
+		{1 << 31, 1000, false},
+		{20, 1<<31 - 1, true},
+	} {
+		if got := costScalingFits(tt.nodes, tt.maxScore); got != tt.want {
+			t.Errorf("costScalingFits(%d, %d) = %v, want %v", tt.nodes, tt.maxScore, got, tt.want)
+		}
 	}
 }

@@ -22,10 +22,11 @@ func runGenerate(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&opt.ArcsPerSeeker, "arcs", 30, "candidate openings per seeker (distinct)")
 	fs.IntVar(&capMin, "capmin", 1, "smallest opening capacity")
 	fs.IntVar(&capMax, "capmax", 5, "largest opening capacity")
+	fs.IntVar(&opt.Popular, "popular", 0, "the first openings, among every seeker's candidates (counted in -arcs)")
 	fs.IntVar(&opt.ScoreLevels, "scores", 0, "draw scores from this many evenly spaced values in 0..1000 (0: realistic scores)")
 	seed := fs.Int64("seed", 1, "random seed: equal seeds and flags give equal files")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: parcours generate [-seekers N] [-openings M] [-arcs K] [-capmin A] [-capmax B] [-scores L] [-seed S] > batch.min")
+		fmt.Fprintln(stderr, "usage: parcours generate [-seekers N] [-openings M] [-arcs K] [-capmin A] [-capmax B] [-scores L] [-popular P] [-seed S] > batch.min")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -36,7 +37,7 @@ func runGenerate(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("generate: unexpected argument %q", fs.Arg(0))
 	}
 	switch {
-	case opt.Seekers < 0 || opt.Openings < 0 || opt.ArcsPerSeeker < 0 || opt.ScoreLevels < 0:
+	case opt.Seekers < 0 || opt.Openings < 0 || opt.ArcsPerSeeker < 0 || opt.ScoreLevels < 0 || opt.Popular < 0:
 		return errors.New("generate: counts must be >= 0")
 	case capMin < 0 || capMax < capMin || capMax > 1<<30:
 		return errors.New("generate: want 0 <= capmin <= capmax <= 2^30")

@@ -93,7 +93,8 @@ func TestRunGenerate(t *testing.T) {
 }
 
 // TestSolveMatchesLEMON runs the real binary and LEMON's dimacs-solver on
-// the same generated files, of varied shapes up to 5,000 x 5,000, and wants
+// the same generated files, of varied shapes up to 5,000 x 5,000 (each shape
+// of the solver's benchmarks among them), and wants
 // the same optimum cost. Without dimacs-solver on PATH it skips, except under
 // CI=true where it fails.
 func TestSolveMatchesLEMON(t *testing.T) {
@@ -127,6 +128,10 @@ func TestSolveMatchesLEMON(t *testing.T) {
 		{"capacities 0 to large", shape{Seekers: 5000, Openings: 100, ArcsPerSeeker: 30, CapacityMin: 0, CapacityMax: 1000}},
 		{"scarce places", shape{Seekers: 5000, Openings: 5000, ArcsPerSeeker: 30, CapacityMin: 0, CapacityMax: 1}},
 		{"5k x 5k, 30 arcs, capacities 1-5", shape{Seekers: 5000, Openings: 5000, ArcsPerSeeker: 30, CapacityMin: 1, CapacityMax: 5}},
+		// The benchmark shapes of matching/BENCHMARKS.md at 5k.
+		{"5k, three score levels, capacities 0-2", shape{Seekers: 5000, Openings: 5000, ArcsPerSeeker: 30, CapacityMin: 0, CapacityMax: 2, ScoreLevels: 3}},
+		{"5k, 10 popular openings, capacities 0-50", shape{Seekers: 5000, Openings: 5000, ArcsPerSeeker: 30, CapacityMin: 0, CapacityMax: 50, Popular: 10}},
+		{"dense small, 2k x 1k, 500 arcs, capacities 0-2", shape{Seekers: 2000, Openings: 1000, ArcsPerSeeker: 500, CapacityMin: 0, CapacityMax: 2}},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
