@@ -172,22 +172,7 @@ func (sc *scaling) refine() {
 			sv.state[s] = seekerOut
 			continue
 		}
-		// The two best values of s's arcs, t's included, and the third.
-		b1, b2, b3, best, second := sc.pt, int64(minInt64), int64(minInt64), int32(-1), int32(-1)
-		for a := sv.first[s]; a < sv.first[s+1]; a++ {
-			v := po[sv.open[a]] + int64(score[a])*k
-			switch {
-			case v > b1:
-				b3, b2, second = b2, b1, best
-				b1, best = v, a
-			case v > b2:
-				b3 = b2
-				b2, second = v, a
-			case v > b3:
-				b3 = v
-			}
-		}
-		sc.seen[s], sc.best1[s], sc.best2[s], sc.third[s] = sc.round, best, second, b3
+		best, b1, b2 := sc.bestTwo(s)
 		// The arc carrying s's unit (-1: t) may keep it when a price of s
 		// puts every other arc at >= -ε and its reverse at >= -ε: when the
 		// best other value is at most its own plus 2ε.
@@ -247,50 +232,8 @@ func (sc *scaling) refine() {
 
 // discharge routes active seeker s's unit: along its best arc, or to t.
 func (sc *scaling) discharge(s int32) {
-	sv, po := sc.sv, sc.po
-	score, k := sv.score, sc.k
-	// Best and second best value of s's arcs, t's included (arc -1):
-	// value(o) = p(o) + score·k, value(t) = p(t). Values only fall within
-	// a refine, so when the two best of the last scan are still worth at
-	// least the third best then, they are still the two best.
-	var b1, b2 int64
-	var best, second int32
-	if sc.seen[s] == sc.round {
-		c1, c2 := sc.best1[s], sc.best2[s]
-		v1, v2 := sc.pt, sc.pt
-		if c1 >= 0 {
-			v1 = po[sv.open[c1]] + int64(score[c1])*k
-		}
-		if c2 >= 0 {
-			v2 = po[sv.open[c2]] + int64(score[c2])*k
-		}
-		if v1 >= sc.third[s] && v2 >= sc.third[s] {
-			if v2 > v1 || v2 == v1 && c2 < c1 {
-				c1, c2, v1, v2 = c2, c1, v2, v1
-			}
-			b1, b2, best, second = v1, v2, c1, c2
-			goto route
-		}
-	}
-	{
-		b1, b2, best, second = sc.pt, minInt64, -1, -1
-		b3 := int64(minInt64)
-		for a := sv.first[s]; a < sv.first[s+1]; a++ {
-			v := po[sv.open[a]] + int64(score[a])*k
-			switch {
-			case v > b1:
-				b3, b2, second = b2, b1, best
-				b1, best = v, a
-			case v > b2:
-				b3 = b2
-				b2, second = v, a
-			case v > b3:
-				b3 = v
-			}
-		}
-		sc.seen[s], sc.best1[s], sc.best2[s], sc.third[s] = sc.round, best, second, b3
-	}
-route:
+	sv := sc.sv
+	best, _, b2 := sc.bestTwo(s)
 	sc.ps[s] = b2 - sc.eps
 	if best < 0 {
 		sv.state[s] = seekerOut
@@ -309,6 +252,50 @@ route:
 	if sc.imb[o] > 0 {
 		sc.dischargeOpening(o)
 	}
+}
+
+// bestTwo returns seeker s's best arc (-1: t) and the second best value,
+// over its arcs and t's: value(o) = p(o) + score·k, value(t) = p(t).
+// Values only fall within a refine, so when the two best of the last full
+// scan are still worth at least the third best then, they still lead and
+// the scan is skipped.
+func (sc *scaling) bestTwo(s int32) (best int32, b1, b2 int64) {
+	sv, po := sc.sv, sc.po
+	score, k := sv.score, sc.k
+	value := func(a int32) int64 {
+		if a < 0 {
+			return sc.pt
+		}
+		return po[sv.open[a]] + int64(score[a])*k
+	}
+	if sc.seen[s] == sc.round {
+		c1, c2 := sc.best1[s], sc.best2[s]
+		v1, v2 := value(c1), value(c2)
+		if v1 >= sc.third[s] && v2 >= sc.third[s] {
+			if v2 > v1 || v2 == v1 && c2 < c1 {
+				return c2, v2, v1
+			}
+			return c1, v1, v2
+		}
+	}
+	b1, b2 = sc.pt, minInt64
+	b3 := int64(minInt64)
+	best, second := int32(-1), int32(-1)
+	for a := sv.first[s]; a < sv.first[s+1]; a++ {
+		v := po[sv.open[a]] + int64(score[a])*k
+		switch {
+		case v > b1:
+			b3, b2, second = b2, b1, best
+			b1, best = v, a
+		case v > b2:
+			b3 = b2
+			b2, second = v, a
+		case v > b3:
+			b3 = v
+		}
+	}
+	sc.seen[s], sc.best1[s], sc.best2[s], sc.third[s] = sc.round, best, second, b3
+	return best, b1, b2
 }
 
 // dischargeOpening removes opening o's excess: to t while its arc has room
