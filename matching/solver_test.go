@@ -303,13 +303,12 @@ func TestStrategiesAgreeOnGeneratedBatches(t *testing.T) {
 		struct {
 			name string
 			opt  GenerateOptions
-		}{"dense", GenerateOptions{Openings: n / 6, ArcsPerSeeker: n / 12, CapacityMin: 0, CapacityMax: 2}})
+		}{"dense small", denseShape(n / 3)})
 	for i, sh := range shapes {
 		t.Run(sh.name, func(t *testing.T) {
 			opt := sh.opt
-			opt.Seekers = n / 2
-			if opt.Openings == 0 {
-				opt.Openings = n / 2
+			if opt.Seekers == 0 {
+				opt.Seekers, opt.Openings = n/2, n/2
 			}
 			p := GenerateProblem(int64(40+i), opt)
 			want, err := Solve(p)

@@ -1,24 +1,27 @@
 #!/usr/bin/env bash
 # bench-solver.sh — `parcours solve` against LEMON's dimacs-solver on the
-# same generated DIMACS files: same optimum, wall time (hyperfine), peak
-# memory (/usr/bin/time -v). Prints a Markdown table.
+# same generated DIMACS files: same optimum, wall time and peak memory of
+# each solver from the same run (GNU time), side by side. Prints Markdown.
 #
-# Usage: scripts/bench-solver.sh [SIZE...]     (default: 1000 10000 100000)
-# Env:   RUNS=5      hyperfine runs per command (warm-up 1)
-#        SHAPE="-arcs 30 -capmin 1 -capmax 5"  generator flags besides sizes
+# Usage: scripts/bench-solver.sh [SIZE...]   one table for SHAPE (default sizes 10000 60000 100000)
+#        scripts/bench-solver.sh --all       all of matching/BENCHMARKS.md: one table per
+#                                            shape, then the Go benchmarks of Solve
+#          scripts/bench-solver.sh --all > matching/BENCHMARKS.md
+# Env:   SHAPE="-arcs 30 -capmin 1 -capmax 5"  generator flags besides sizes
+#        ODIV=1      openings = seekers / ODIV
+#        ARCDIV=     when set, arcs per seeker = seekers / ARCDIV (dense shapes)
+#        RUNS=1      runs of each solver per size, alternating; the table gives
+#                    the median wall time and the largest peak memory
 #        SEED=1      generator seed
 #        KEEP=dir    keep the generated files in dir
-# Needs: go, dimacs-solver (liblemon-utils), hyperfine, GNU time, jq.
+# Needs: go, dimacs-solver (liblemon-utils), GNU time (/usr/bin/time).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-sizes=("$@")
-[ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 100000)
-runs=${RUNS:-5}
-shape=${SHAPE:-"-arcs 30 -capmin 1 -capmax 5"}
+runs=${RUNS:-1}
 seed=${SEED:-1}
 
-for tool in dimacs-solver hyperfine jq /usr/bin/time; do
+for tool in dimacs-solver /usr/bin/time; do
 	command -v "$tool" >/dev/null || { echo "bench-solver: $tool is missing" >&2; exit 1; }
 done
 
@@ -28,38 +31,138 @@ mkdir -p "$work"
 go build -o "$work/parcours" ./cmd/parcours
 bin="$work/parcours"
 
-peak_kb() { # peak resident set size of a command, in KB
-	/usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}'
+# measure CMD...: runs it once; prints "seconds KB" (wall time, peak RSS).
+measure() {
+	/usr/bin/time -f '%e %M' -o "$work/time.txt" "$@" >"$work/out.txt" 2>"$work/err.txt"
+	cat "$work/time.txt"
 }
 
-echo "Generated with: parcours generate -seekers N -openings N $shape -seed $seed"
-echo "Machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo), load average $(cut -d' ' -f1-3 /proc/loadavg) at start; $(go version | cut -d' ' -f3); $(date -u +%Y-%m-%dT%H:%MZ)"
+median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+# table SIZE...: one Markdown table for the current SHAPE, ODIV, ARCDIV.
+# Rows where parcours is slower or takes over 1.5x LEMON's memory are
+# appended to $work/slower.
+table() {
+	local shape=${SHAPE:-"-arcs 30 -capmin 1 -capmax 5"} odiv=${ODIV:-1}
+	echo "| seekers × openings | arcs | file | parcours solve | dimacs-solver | time ratio | parcours peak RSS | dimacs-solver peak RSS | memory ratio | optimum (both) |"
+	echo "|---|---|---|---|---|---|---|---|---|---|"
+	for n in "$@"; do
+		local f="$work/batch.min" extra=""
+		[ -z "${ARCDIV:-}" ] || extra="-arcs $((n / ARCDIV))"
+		# shellcheck disable=SC2086
+		"$bin" generate -seekers "$n" -openings "$((n / odiv))" $shape $extra -seed "$seed" >"$f"
+		local arcs mb
+		arcs=$(awk '/^p / {print $4; exit}' "$f")
+		mb=$(du -m "$f" | cut -f1)
+		: >"$work/ours.txt"
+		: >"$work/lemon.txt"
+		local ours="" lemon=""
+		for _ in $(seq "$runs"); do
+			measure "$bin" solve "$f" >>"$work/ours.txt"
+			ours=$(head -1 "$work/out.txt" | cut -d' ' -f2)
+			measure dimacs-solver "$f" >>"$work/lemon.txt"
+			lemon=$(awk -F': ' '/Min flow cost/ {print $2}' "$work/err.txt")
+			if [ "$ours" != "$lemon" ]; then
+				echo "bench-solver: n=$n ($shape): parcours cost $ours, dimacs-solver cost $lemon" >&2
+				exit 1
+			fi
+		done
+		local t_ours t_lemon m_ours m_lemon
+		t_ours=$(cut -d' ' -f1 "$work/ours.txt" | median)
+		t_lemon=$(cut -d' ' -f1 "$work/lemon.txt" | median)
+		m_ours=$(cut -d' ' -f2 "$work/ours.txt" | sort -n | tail -1)
+		m_lemon=$(cut -d' ' -f2 "$work/lemon.txt" | sort -n | tail -1)
+		local row
+		row=$(awk -v n="$n" -v o="$((n / odiv))" -v arcs="$arcs" -v mb="$mb" -v to="$t_ours" -v tl="$t_lemon" \
+			-v mo="$m_ours" -v ml="$m_lemon" -v opt="$ours" 'BEGIN {
+				printf "| %d × %d | %d | %d MB | %.2f s | %.2f s | %.2f | %d MB | %d MB | %.2f | %s |", \
+					n, o, arcs, mb, to, tl, (tl > 0 ? to / tl : 0), mo / 1024, ml / 1024, mo / ml, opt
+			}')
+		echo "$row"
+		if awk -v to="$t_ours" -v tl="$t_lemon" -v mo="$m_ours" -v ml="$m_lemon" 'BEGIN {exit !(to > tl || mo > 1.5 * ml)}'; then
+			echo "- ${heading:-$shape}: $row" >>"$work/slower"
+		fi
+	done
+}
+
+if [ "${1:-}" != "--all" ]; then
+	sizes=("$@")
+	[ ${#sizes[@]} -gt 0 ] || sizes=(10000 60000 100000)
+	echo "Generated with: parcours generate -seekers N -openings N/${ODIV:-1} ${SHAPE:-"-arcs 30 -capmin 1 -capmax 5"} -seed $seed"
+	echo
+	table "${sizes[@]}"
+	exit 0
+fi
+
+: >"$work/slower"
+cat <<EOF
+# Solver benchmarks
+
+Generated by \`scripts/bench-solver.sh --all > matching/BENCHMARKS.md\`; do not
+edit by hand. \`parcours solve\` (this package's \`ReadDIMACS\` + \`Solve\` +
+\`WriteSolution\`, the whole process) against LEMON's \`dimacs-solver\`
+(network simplex; Debian package liblemon-utils) on the same files from
+\`parcours generate\` (seed $seed). Each table row comes from $runs run(s) of each
+solver, alternating: wall time (median) and peak resident memory (largest)
+from GNU time, the ratios ours / LEMON's, and the optimum both print (the
+script stops if they differ).
+
+Machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo), load average $(cut -d' ' -f1-3 /proc/loadavg) at start; $(go version | cut -d' ' -f3); $(date -u +%Y-%m-%dT%H:%MZ).
+The machine is shared: repeated runs differ by up to ±20 % at 100k.
+
+EOF
+
+shape_section() { # heading, description, sizes...
+	heading=$1
+	local description=$2
+	shift 2
+	echo "## $heading"
+	echo
+	echo "$description"
+	echo
+	echo "    SHAPE=\"$SHAPE\"${ODIV:+ ODIV=$ODIV}${ARCDIV:+ ARCDIV=$ARCDIV} scripts/bench-solver.sh $*"
+	echo
+	table "$@"
+	echo
+}
+
+SHAPE="-arcs 30 -capmin 1 -capmax 5" shape_section "Target shape: capacities 1–5" \
+	"N seekers × N openings, 30 candidate arcs per seeker, engine-like scores, capacities 1–5: places are plentiful." \
+	10000 60000 100000
+SHAPE="-arcs 30 -capmin 0 -capmax 1" shape_section "Scarce places: capacities 0–1" \
+	"About half the openings closed, one place in the others: half as many places as seekers, long chains of displacements." \
+	10000 60000 100000
+SHAPE="-arcs 30 -capmin 0 -capmax 2 -scores 3" shape_section "Three score levels: capacities 0–2" \
+	"Scores 0, 500 and 1000 only: huge plateaus of equal scores (ties)." \
+	10000 60000 100000
+SHAPE="-arcs 30 -capmin 0 -capmax 50 -popular 10" shape_section "Skewed popularity: capacities 0–50" \
+	"The first 10 openings are among every seeker's 30 candidates; capacities 0–50." \
+	10000 60000 100000
+SHAPE="-capmin 0 -capmax 2" ODIV=2 ARCDIV=4 shape_section "Dense small: N seekers × N/2 openings, N/4 arcs per seeker" \
+	"Every seeker a candidate for half the openings, capacities 0–2; sizes by seekers (1k to 4k: 0.25 M to 4 M arcs, the file of 4k is 90 MB)." \
+	1000 2000 4000
+
+echo "## Shapes where parcours is slower, or over 1.5× LEMON's memory"
 echo
-echo "| seekers × openings | arcs | file | parcours solve | dimacs-solver | parcours peak RSS | dimacs-solver peak RSS | optimum (both) |"
-echo "|---|---|---|---|---|---|---|---|"
-for n in "${sizes[@]}"; do
-	f="$work/batch-$n.min"
-	# shellcheck disable=SC2086
-	"$bin" generate -seekers "$n" -openings "$n" $shape -seed "$seed" >"$f"
-	arcs=$(awk '/^p / {print $4; exit}' "$f")
-	mb=$(du -m "$f" | cut -f1)
+if [ -s "$work/slower" ]; then
+	cat "$work/slower"
+else
+	echo "None in this run."
+fi
+echo
 
-	"$bin" solve "$f" >"$work/solution-$n.txt"
-	ours=$(head -1 "$work/solution-$n.txt" | cut -d' ' -f2)
-	lemon=$(dimacs-solver "$f" 2>&1 >/dev/null | awk -F': ' '/Min flow cost/ {print $2}')
-	if [ "$ours" != "$lemon" ]; then
-		echo "bench-solver: n=$n: parcours cost $ours, dimacs-solver cost $lemon" >&2
-		exit 1
-	fi
-
-	hyperfine --warmup 1 --runs "$runs" --export-json "$work/h-$n.json" --style none \
-		-n parcours "$bin solve $f" \
-		-n lemon "dimacs-solver $f" >/dev/null 2>&1
-	t_ours=$(jq -r '.results[] | select(.command=="parcours") | "\(.mean*1000|floor) ± \(.stddev*1000|floor) ms"' "$work/h-$n.json")
-	t_lemon=$(jq -r '.results[] | select(.command=="lemon") | "\(.mean*1000|floor) ± \(.stddev*1000|floor) ms"' "$work/h-$n.json")
-
-	m_ours=$(peak_kb "$bin" solve "$f")
-	m_lemon=$(peak_kb dimacs-solver "$f")
-	printf '| %s × %s | %s | %s MB | %s | %s | %s MB | %s MB | %s |\n' "$n" "$n" "$arcs" "$mb" \
-		"$t_ours" "$t_lemon" "$((m_ours / 1024))" "$((m_lemon / 1024))" "$ours"
-done
+echo "## Go benchmarks of Solve, per shape"
+echo
+echo "    go test ./matching -run '^\$' -bench 'BenchmarkSolve\$' -benchtime 1x"
+echo
+echo "The problem is generated outside the timing; one iteration each (ns/op is"
+echo "one solve). B/op and allocs/op are the solver's own arrays."
+echo
+echo "| benchmark | time | B/op | allocs/op |"
+echo "|---|---|---|---|"
+go test ./matching -run '^$' -bench 'BenchmarkSolve$' -benchtime 1x -timeout 30m |
+	awk '/^BenchmarkSolve/ {
+		name = $1; sub(/^BenchmarkSolve\//, "", name); sub(/-[0-9]+$/, "", name); gsub(/_/, " ", name)
+		for (i = 2; i <= NF; i++) { if ($(i+1) == "ns/op") ns = $i; if ($(i+1) == "B/op") b = $i; if ($(i+1) == "allocs/op") a = $i }
+		printf "| %s | %.1f ms | %.1f MB | %s |\n", name, ns / 1e6, b / 1048576, a
+	}'
