@@ -48,8 +48,9 @@
 // through LoadROME.
 //
 // Solve finds the assignment of maximum total score exactly, as a min-cost
-// flow by successive shortest paths (seekers one by one, or in phases when
-// many pairs tie), deterministically. WriteDIMACS and ParseDIMACS exchange a
+// flow, deterministically: by successive shortest paths while places are
+// plentiful (seekers one by one, or in phases when many pairs tie), else by
+// cost scaling (push-relabel with ε-scaling, solver_scaling.go). WriteDIMACS and ParseDIMACS exchange a
 // batch as a DIMACS min-cost-flow file of the shape design.md fixes (source 1,
 // sink 2, one arc per seeker, per candidate pair and per opening), which
 // `parcours solve`, LEMON's dimacs-solver and GLPK's glpsol all read, so any
