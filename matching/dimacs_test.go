@@ -391,7 +391,8 @@ func FuzzReadDIMACS(f *testing.F) {
 }
 
 // FuzzSolve decodes arbitrary bytes into a small batch (up to 8 seekers and
-// 8 openings) and compares the optimum with brute force.
+// 8 openings) and compares the optimum with brute force, by Solve (which
+// enters seekers one by one at this size) and by cost scaling alone.
 func FuzzSolve(f *testing.F) {
 	f.Add([]byte{3, 3, 1, 1, 1, 0, 0, 9, 1, 1, 9, 2, 2, 9})
 	f.Add([]byte{8, 8, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 255, 0, 1, 255, 1, 0, 255})
@@ -402,8 +403,14 @@ func FuzzSolve(f *testing.F) {
 			t.Fatalf("Solve: %v", err)
 		}
 		checkFeasible(t, p, sol)
-		if want := bruteForce(p); sol.Objective != want {
+		want := bruteForce(p)
+		if sol.Objective != want {
 			t.Fatalf("%+v: objective %d, brute force %d", *p, sol.Objective, want)
+		}
+		scaled := solveScaled(p)
+		checkFeasible(t, p, scaled)
+		if scaled.Objective != want {
+			t.Fatalf("%+v: cost scaling's objective %d, brute force %d", *p, scaled.Objective, want)
 		}
 	})
 }

@@ -89,32 +89,37 @@ func Solve(p *Problem) (Solution, error) {
 	return solve(p, solveBudget(p)), nil
 }
 
-// solveBudget is the work the first strategy may spend: about one pass over
-// the graph (entering seekers one by one takes 0.6 of a pass on the
-// benchmarks' target shape, 100k x 100k with capacities 1-5).
+// solveBudget is the work the first strategy may spend: a few passes over
+// the graph.
 func solveBudget(p *Problem) int64 {
 	return budgetPasses*(2*int64(len(p.Arcs))+int64(p.Seekers)+int64(len(p.Capacities))) + 1<<16
 }
 
-var budgetPasses int64 = 1
+var budgetPasses int64 = 4
 
 // plateauScores is the number of distinct positive scores up to which a
-// batch is routed by phases rather than by cost scaling once entering
-// seekers one by one has run out of budget: phases serve many seekers per
+// batch counts as made of plateaus of ties: phases serve many seekers per
 // search only where many paths have equal length.
 const plateauScores = 16
 
 // solve solves a valid problem with three exact strategies that suit
-// different batches. Seekers enter first, one by one in index order, which
-// is fastest while each search stays small (places are plentiful). When
-// that has spent its budget, a batch with few distinct scores (large
-// plateaus of ties) goes on by primal-dual phases routing all pending
-// seekers together, taking turns with entering, each turn's budget four
-// times the last (both keep the flow optimal for the seekers routed so far,
-// so each continues where the other stopped); any other batch starts again
-// by cost scaling (solver_scaling.go), fastest where places are scarce and
-// searches long. Nothing but the problem decides, so equal problems give
-// equal solutions. A negative budget routes by phases only.
+// different batches, with budget the first turn's work (nodes finished plus
+// arcs scanned).
+//
+// Where places are plentiful, or the batch is made of plateaus of ties,
+// seekers enter one by one in index order (fastest while each search stays
+// small) and primal-dual phases route all pending seekers together (far
+// better on plateaus): they take turns, entering first, each turn's budget
+// four times the last. Both keep the flow optimal for the seekers routed so
+// far, so each continues where the other stopped and no work is thrown away.
+//
+// Where places are scarce (fewer than the seekers who have candidates),
+// searches grow long once the places are taken: after entering for a
+// quarter of the budget, cost scaling (solver_scaling.go) starts again
+// from nothing and routes everyone.
+//
+// Nothing but the problem decides, so equal problems give equal solutions.
+// A negative budget routes by phases only.
 func solve(p *Problem, budget int64) Solution {
 	sv := newSolver(p)
 	if budget < 0 {
@@ -123,24 +128,44 @@ func solve(p *Problem, budget int64) Solution {
 		return sv.solution()
 	}
 	next := int32(0) // seekers before next have been entered or routed
-	sv.budget = budget
-	if sv.enterFrom(&next) {
-		return sv.solution()
-	}
-	if !sv.fewScores() && sv.scalingFits() {
+	if sv.scarce() && !sv.fewScores() && sv.scalingFits() {
+		sv.budget = budget / 4
+		if sv.enterFrom(&next) {
+			return sv.solution()
+		}
 		sv.reset()
 		sv.solveScaling()
 		return sv.solution()
 	}
-	for turn := 1; ; turn++ {
-		if budget < math.MaxInt64/8 {
-			budget = 4*budget + 1
-		}
+	for turn := 0; ; turn++ {
 		sv.budget = budget
 		if turn%2 == 0 && sv.enterFrom(&next) || turn%2 == 1 && sv.solvePhases() {
 			return sv.solution()
 		}
+		if budget < math.MaxInt64/8 {
+			budget = 4*budget + 1
+		}
 	}
+}
+
+// scarce reports whether the places seekers can reach (each opening's
+// capacity, up to its number of candidates) are fewer than the seekers who
+// have candidates.
+func (sv *solver) scarce() bool {
+	in := make([]int32, sv.nO)
+	for _, o := range sv.open {
+		in[o]++
+	}
+	var places, seekers int64
+	for o, n := range in {
+		places += int64(min(n, sv.capacity[o]))
+	}
+	for s := int32(0); s < sv.nS; s++ {
+		if sv.first[s] < sv.first[s+1] {
+			seekers++
+		}
+	}
+	return places < seekers
 }
 
 // fewScores reports whether the arcs carry at most plateauScores distinct

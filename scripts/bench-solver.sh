@@ -110,12 +110,13 @@ script stops if they differ).
 Machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo), load average $(cut -d' ' -f1-3 /proc/loadavg) at start; $(go version | cut -d' ' -f3); $(date -u +%Y-%m-%dT%H:%MZ).
 The machine is shared: repeated runs differ by up to ±20 % at 100k.
 
-How \`Solve\` chooses (solver.go): seekers enter one by one, each along a
-shortest path, for about one pass over the graph (enough on the target
-shape); then batches with at most 16 distinct scores go on by primal-dual
-phases (plateaus of ties), any other starts again by cost scaling
-(solver_scaling.go: push-relabel with ε-scaling, double pushes, global
-price updates when the sink holds too much). Every strategy is exact.
+How \`Solve\` chooses (solver.go): where places are plentiful, or scores
+few (at most 16 distinct: plateaus of ties), seekers enter one by one along
+shortest paths, taking turns with primal-dual phases under a budget growing
+fourfold; where the places seekers can reach are fewer than the seekers,
+cost scaling routes everyone (solver_scaling.go: push-relabel with
+ε-scaling, double pushes, global price updates when the sink holds too
+much) after a short attempt at entering. Every strategy is exact.
 
 EOF
 
