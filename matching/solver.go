@@ -110,7 +110,7 @@ const plateauScores = 16
 // seekers enter one by one in index order (fastest while each search stays
 // small) and primal-dual phases route all pending seekers together (far
 // better on plateaus): they take turns, entering first, each turn's budget
-// four times the last. Both keep the flow optimal for the seekers routed so
+// four times the last (on plateaus, the first turn has a quarter of budget). Both keep the flow optimal for the seekers routed so
 // far, so each continues where the other stopped and no work is thrown away.
 //
 // Where places are scarce (fewer than the seekers who have candidates),
@@ -128,7 +128,8 @@ func solve(p *Problem, budget int64) Solution {
 		return sv.solution()
 	}
 	next := int32(0) // seekers before next have been entered or routed
-	if sv.scarce() && !sv.fewScores() && sv.scalingFits() {
+	few := sv.fewScores()
+	if !few && sv.scarce() && sv.scalingFits() {
 		sv.budget = budget / 4
 		if sv.enterFrom(&next) {
 			return sv.solution()
@@ -136,6 +137,9 @@ func solve(p *Problem, budget int64) Solution {
 		sv.reset()
 		sv.solveScaling()
 		return sv.solution()
+	}
+	if few {
+		budget /= 4 // plateaus: phases sooner
 	}
 	for turn := 0; ; turn++ {
 		sv.budget = budget
