@@ -18,12 +18,16 @@ import "math/bits"
 // than it can send to t gives a unit back to the member whose arc is the
 // least worth keeping, as an auction would.
 //
-// Every refine starts from the previous prices with no flow from the
-// seekers: each is active again, and each opening keeps sending to t what it
-// received in the previous refine, so it asks for as many seekers again.
-// When more seekers go out than t expects, t gives units back, but only once
-// no other node is active (then only the openings left short need them);
-// its residual arcs are kept in a lazy heap by value.
+// Every refine starts from the previous prices and flow: a seeker keeps its
+// unit where it is while its best other arc is worth at most 2ε more, and
+// becomes active again otherwise; each opening keeps sending to t what it
+// received, so it asks for seekers to replace those who left. When more
+// seekers go out than t expects, t gives units back, but only once no other
+// node is active (then only the openings left short need them), through a
+// lazy heap of its residual arcs by value; and when the work since the last
+// one exceeds half the nodes, a global price update first sets every price
+// by its distance to the openings left short, so the units go straight
+// there instead of raising prices ε by ε.
 
 const scaleFactor = 8
 
@@ -98,8 +102,8 @@ func solveScaled(p *Problem) Solution {
 	return sv.solution()
 }
 
-// solveScaling routes every seeker by cost scaling. The solver must be fresh
-// (no flow).
+// solveScaling routes every seeker by cost scaling. The solver must hold no
+// flow (fresh or reset).
 func (sv *solver) solveScaling() {
 	nS, nO := sv.nS, sv.nO
 	k := int64(nS) + int64(nO) + 2
