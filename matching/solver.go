@@ -555,26 +555,36 @@ func (h *distHeap) push(e heapEntry) {
 func (h *distHeap) pop() {
 	q := *h
 	n := len(q) - 1
-	last := q[n]
-	q = q[:n]
-	*h = q
-	if n == 0 {
-		return
+	q[0] = q[n]
+	*h = q[:n]
+	if n > 0 {
+		h.down(0)
 	}
-	i := 0
+}
+
+// heapify orders h as a heap.
+func (h distHeap) heapify() {
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
+}
+
+func (h distHeap) down(i int) {
+	n := len(h)
+	e := h[i]
 	for {
 		c := 2*i + 1
 		if c >= n {
 			break
 		}
-		if c+1 < n && q[c+1].less(q[c]) {
+		if c+1 < n && h[c+1].less(h[c]) {
 			c++
 		}
-		if !q[c].less(last) {
+		if !h[c].less(e) {
 			break
 		}
-		q[i] = q[c]
+		h[i] = h[c]
 		i = c
 	}
-	q[i] = last
+	h[i] = e
 }

@@ -427,33 +427,6 @@ func (sv *solver) dropMember(u, o int32) {
 	}
 }
 
-// heapify orders h as a heap.
-func (h distHeap) heapify() {
-	for i := len(h)/2 - 1; i >= 0; i-- {
-		h.down(i)
-	}
-}
-
-func (h distHeap) down(i int) {
-	n := len(h)
-	e := h[i]
-	for {
-		c := 2*i + 1
-		if c >= n {
-			break
-		}
-		if c+1 < n && h[c+1].less(h[c]) {
-			c++
-		}
-		if !h[c].less(e) {
-			break
-		}
-		h[i] = h[c]
-		i = c
-	}
-	h[i] = e
-}
-
 // buildReverse lists the arcs into each opening.
 func (sc *scaling) buildReverse() {
 	sv := sc.sv
