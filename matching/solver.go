@@ -73,15 +73,16 @@ func (p *Problem) Validate() error {
 // problems (same arcs in the same order) give equal solutions. An invalid
 // problem returns an error, see Validate.
 //
-// It is the min-cost flow of design.md solved by successive shortest paths
-// (Dijkstra on reduced costs, potentials kept valid throughout), with two
-// strategies for choosing the paths: seekers enter one at a time in index
-// order, each entry augmenting along one shortest path; or primal-dual phases
-// route all pending seekers together, one search per phase. A path ends at an
-// opening with room left, or at a seeker who gives up its opening (or stays
-// unassigned), which is the design's source-to-sink arc. See solve for how
-// the strategy is chosen. Arcs with score 0 never raise the optimum and are
-// left out, so they are never assigned.
+// It is the min-cost flow of design.md, solved by successive shortest paths
+// (Dijkstra on reduced costs, potentials kept valid throughout) with two
+// ways of choosing the paths: seekers enter one at a time in index order,
+// each entry augmenting along one shortest path; or primal-dual phases
+// route all pending seekers together, one search per phase. A path ends at
+// an opening with room left, or at a seeker who gives up its opening (or
+// stays unassigned), which is the design's source-to-sink arc. Where places
+// are scarce it is solved by cost scaling instead (solver_scaling.go). See
+// solve for how the strategy is chosen. Arcs with score 0, or to an opening
+// of capacity 0, can never be used and are left out.
 func Solve(p *Problem) (Solution, error) {
 	if err := p.Validate(); err != nil {
 		return Solution{}, fmt.Errorf("solve: %w", err)
@@ -110,8 +111,10 @@ const plateauScores = 16
 // seekers enter one by one in index order (fastest while each search stays
 // small) and primal-dual phases route all pending seekers together (far
 // better on plateaus): they take turns, entering first, each turn's budget
-// four times the last (on plateaus, the first turn has a quarter of budget). Both keep the flow optimal for the seekers routed so
-// far, so each continues where the other stopped and no work is thrown away.
+// four times the last (on plateaus the first turn has a quarter of it, so
+// phases start sooner). Both keep the flow optimal for the seekers routed
+// so far, so each continues where the other stopped and no work is thrown
+// away.
 //
 // Where places are scarce (fewer than the seekers who have candidates),
 // searches grow long once the places are taken: after entering for a
