@@ -65,7 +65,6 @@ type scaling struct {
 
 	toSink []int32 // per opening: flow to t
 	imb    []int32 // per opening: inflow - flow to t
-	count  []int32 // per opening: members
 	queue  []int32 // active seekers, from head on
 	head   int
 
@@ -124,7 +123,6 @@ func (sv *solver) solveScaling() {
 		po:     sv.pot[nS:],
 		toSink: make([]int32, nO),
 		imb:    make([]int32, nO),
-		count:  make([]int32, nO),
 		queue:  make([]int32, 0, nS),
 		seen:   make([]int32, nS),
 		best1:  make([]int32, nS),
@@ -142,9 +140,6 @@ func (sv *solver) solveScaling() {
 		sc.eps = max(sc.eps/scaleFactor, 1)
 		sc.refine()
 	}
-	for o := int32(0); o < nO; o++ {
-		sv.room[o] = sv.capacity[o] - sc.count[o]
-	}
 }
 
 // refine turns the previous refine's prices into an ε-optimal flow.
@@ -158,7 +153,7 @@ func (sc *scaling) refine() {
 	// it at the new ε; the other seekers become active again, and their
 	// openings ask for as many others.
 	for o := int32(0); o < sv.nO; o++ {
-		c := sc.count[o]
+		c := sv.capacity[o] - sv.room[o] // members
 		sc.toSink[o] = c
 		sc.tExcess += int64(c)
 		// Within ε of t's price on each residual side of the sink arc.
@@ -192,8 +187,7 @@ func (sc *scaling) refine() {
 				continue
 			}
 			o := sv.open[own]
-			sv.dropMember(s, o)
-			sc.count[o]--
+			sv.unlink(s, o)
 			sv.arcOf[s] = -1
 		case seekerOut:
 			other := b1
@@ -210,7 +204,7 @@ func (sc *scaling) refine() {
 		sc.queue = append(sc.queue, s)
 	}
 	for o := int32(0); o < sv.nO; o++ {
-		sc.imb[o] = sc.count[o] - sc.toSink[o]
+		sc.imb[o] = sv.capacity[o] - sv.room[o] - sc.toSink[o]
 	}
 	for {
 		for sc.head < len(sc.queue) {
@@ -250,8 +244,7 @@ func (sc *scaling) discharge(s int32) {
 	o := sv.open[best]
 	sv.arcOf[s] = best
 	sv.state[s] = seekerPlaced
-	sv.addMember(s, o)
-	sc.count[o]++
+	sv.link(s, o)
 	sc.imb[o]++
 	if sc.imb[o] > 0 {
 		sc.dischargeOpening(o)
@@ -336,8 +329,7 @@ func (sc *scaling) dischargeOpening(o int32) {
 			continue
 		}
 		// Give the unit back to bestU.
-		sv.dropMember(bestU, o)
-		sc.count[o]--
+		sv.unlink(bestU, o)
 		sc.imb[o]--
 		sv.arcOf[bestU] = -1
 		sv.state[bestU] = seekerPending
@@ -405,27 +397,6 @@ func (sc *scaling) relieveSink() {
 }
 
 const minInt64 = -1 << 63
-
-// addMember and dropMember keep the members list without touching room.
-func (sv *solver) addMember(u, o int32) {
-	h := sv.member[o]
-	sv.next[u], sv.prev[u] = h, -1
-	if h >= 0 {
-		sv.prev[h] = u
-	}
-	sv.member[o] = u
-}
-
-func (sv *solver) dropMember(u, o int32) {
-	if p := sv.prev[u]; p >= 0 {
-		sv.next[p] = sv.next[u]
-	} else {
-		sv.member[o] = sv.next[u]
-	}
-	if n := sv.next[u]; n >= 0 {
-		sv.prev[n] = sv.prev[u]
-	}
-}
 
 // buildReverse lists the arcs into each opening.
 func (sc *scaling) buildReverse() {
