@@ -51,9 +51,11 @@ func (e *Engine) quickCheck(sc *seekerCtx, oc *openingCtx, now time.Time, f *fac
 	if oc.diploma && !diplomaOK(s, oc.o.Diploma) {
 		return false
 	}
-	for _, l := range oc.licences {
-		if held, _ := holdsLicence(sc, oc, f.today, l); !held {
-			return false
+	if oc.licensed {
+		for _, l := range oc.licences {
+			if held, _ := holdsLicence(sc, oc, f.today, l); !held {
+				return false
+			}
 		}
 	}
 	avail := max(f.today, sc.availDay)
@@ -72,7 +74,7 @@ func (e *Engine) quickCheck(sc *seekerCtx, oc *openingCtx, now time.Time, f *fac
 	if oc.mentor && !oc.trained {
 		return false
 	}
-	if s.Taken[oc.o.ID] {
+	if len(s.Taken) > 0 && s.Taken[oc.o.ID] {
 		return false
 	}
 	if len(s.Declines) > 0 {

@@ -186,6 +186,7 @@ type OpeningIndex struct {
 	prep     []openingCtx
 	buckets  map[any]*codeBucket
 	norm     float64 // the largest score normaliser among the openings' kinds
+	mentors  bool    // some openings are mentors
 	dict     *labelDict
 	order    []int32 // internal position -> position in openings
 	pool     sync.Pool
@@ -269,6 +270,7 @@ func (e *Engine) NewIndex(openings []Opening) *OpeningIndex {
 		}
 		if o.Kind == KindMentor {
 			ix.norm = max(ix.norm, e.norm[1])
+			ix.mentors = true
 		}
 		oc := &ix.prep[internal]
 		id := int32(internal)
@@ -395,13 +397,31 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 
 	n := int64(0)
 	held := sc.s.French
-	group := func(b *codeBucket, g int, p Proximity) {
+	wRome, wDist, wFrench := ix.e.w[cROME], ix.e.w[cDistance], ix.e.w[cFrench]
+	// The outcome component is at most the seeker's best outcome value
+	// (mentor openings have none: then it bounds nothing).
+	outcomeLoss := 0.0
+	if !ix.mentors {
+		outcomeLoss = ix.e.w[cOutcome] * (1 - slices.Max(sc.outcomes[:]))
+	}
+	// group visits a code group of class p in a bucket at distance value at
+	// most dist. Once the top is full, an opening whose score could not
+	// enter it, given its class, distance and the French levels it
+	// requires (read from the bucket), is passed over unread.
+	group := func(b *codeBucket, g int, p Proximity, dist float64) {
+		loss := wRome*(1-p.value()) + wDist*(1-dist) + outcomeLoss
 		for j := b.start[g]; j < b.start[g+1] && b.lv[j] <= lvl; j++ {
 			oi := b.ids[j]
 			if scr.seen[oi] == scr.gen || !frenchOK(held, b.fr[j]) {
 				continue
 			}
 			scr.seen[oi] = scr.gen
+			if len(scr.top) == k {
+				fit, _, _ := frenchFit(held, b.fr[j])
+				if scr.top[k-1].score > 1-(loss+wFrench*(1-fit))/ix.norm+1e-9 {
+					continue
+				}
+			}
 			n++
 			oc := &ix.prep[oi]
 			hint := p
@@ -418,13 +438,13 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 		}
 	}
 	// beaten reports whether no opening of ROME class p at distance value
-	// at most dist can enter the top k: every other component counts 1.
-	wRome, wDist := ix.e.w[cROME], ix.e.w[cDistance]
+	// at most dist can enter the top k: the outcome counts the seeker's
+	// best value, every other component 1.
 	beaten := func(p Proximity, dist float64) bool {
 		if len(scr.top) < k {
 			return false
 		}
-		ub := 1 - (wRome*(1-p.value())+wDist*(1-dist))/ix.norm
+		ub := 1 - (wRome*(1-p.value())+wDist*(1-dist)+outcomeLoss)/ix.norm
 		return scr.top[k-1].score > ub+1e-9
 	}
 	done := func(p Proximity) bool { return beaten(p, 1) }
@@ -441,7 +461,7 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 				if b.codes[g] != 0 && ix.bestProximity(sc, scr, b.codes[g]) != p {
 					continue
 				}
-				group(b, g, p)
+				group(b, g, p, pb.dist)
 			}
 		}
 	}
@@ -633,7 +653,7 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 	if oc.mentor {
 		norm = ix.e.norm[1]
 	}
-	wRome, wDist := ix.e.w[cROME], ix.e.w[cDistance]
+	wRome, wDist, wFrench := ix.e.w[cROME], ix.e.w[cDistance], ix.e.w[cFrench]
 	beaten := func(p Proximity, dist float64) bool {
 		if len(scr.top) < k {
 			return false
@@ -643,7 +663,11 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 	}
 	req := oc.french
 	n := int64(0)
-	group := func(b *codeBucket, g int, p Proximity) {
+	// group visits a code group as OpeningIndex's does, passing over the
+	// seekers whose French levels (read from the bucket) leave them out of
+	// the top.
+	group := func(b *codeBucket, g int, p Proximity, dist float64) {
+		loss := wRome*(1-p.value()) + wDist*(1-dist)
 		// Seekers are in increasing level: walk down while they reach the
 		// highest level required.
 		for j := b.start[g+1] - 1; j >= b.start[g] && b.lv[j] >= oc.reqMax; j-- {
@@ -652,6 +676,12 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 				continue
 			}
 			scr.seen[si] = scr.gen
+			if len(scr.top) == k {
+				fit, _, _ := frenchFit(b.fr[j], req)
+				if scr.top[k-1].score > 1-(loss+wFrench*(1-fit))/norm+1e-9 {
+					continue
+				}
+			}
 			n++
 			hint := p
 			if !hintOK {
@@ -673,7 +703,7 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 				if c := b.codes[g]; c != 0 && len(oc.codes) > 0 && !oc.anyTrade && class(c) != p {
 					continue
 				}
-				group(b, g, p)
+				group(b, g, p, pb.dist)
 			}
 		}
 	}

@@ -62,9 +62,11 @@ type seekerCtx struct {
 	outcomes [numOutcomes + 1]float64
 }
 
-// openingCtx is an opening prepared once for many pairs. The fields the
-// constraints read first come first, so that rejecting a pair mostly reads
-// one or two cache lines.
+// openingCtx is an opening prepared once for many pairs, laid out for an
+// index's queries: the first cache line holds what quickCheck reads to
+// reject most pairs, the second what score reads of an eligible one (its
+// skills), the rest what fewer pairs need. Its size, 256 bytes, keeps each
+// part of an array's elements in one line.
 type openingCtx struct {
 	lat, lon float64 // radians
 	cosLat   float64
@@ -89,17 +91,19 @@ type openingCtx struct {
 	pmsmp     bool
 	job       bool
 	diploma   bool
+	licensed  bool  // licences are required
 	noHint    bool  // indexed under a mentor's sector: its group's class is no ROME proximity
 	outcome   uint8 // outcomeNumber of the opening's Outcome
-	dept      string
 
-	o         *Opening
+	o        *Opening
+	dict     *labelDict
+	skills   []string
+	skillIDs []uint32
+
+	dept      string
+	licences  []string
 	codes     []romeID
 	sector    string
-	skills    []string
-	skillIDs  []uint32
-	dict      *labelDict
-	licences  []string
 	languages []string
 	interests []string
 }
@@ -252,6 +256,7 @@ func (e *Engine) prepOpening(o *Opening) openingCtx {
 	}
 	oc.skills = normSet(o.Skills, NormalizeLabel)
 	oc.licences = normSet(o.Licences, normLicence)
+	oc.licensed = len(oc.licences) > 0
 	oc.languages = normSet(o.Languages, NormalizeLabel)
 	oc.interests = normSet(o.Interests, NormalizeLabel)
 	oc.reqMax = o.French.Max()

@@ -290,20 +290,7 @@ func (e *Engine) score(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) f
 
 	// French margin: 0.5 at the level required, +0.25 per level above, in
 	// the skills required; 1 when none is.
-	f.val[cFrench] = 1
-	sum := 0.0
-	for _, k := range LanguageSkills {
-		if req := oc.french[k]; req != LevelNone {
-			m := float64(max(s.French[k], BelowA1) - req)
-			f.frenchN++
-			f.margin += m
-			sum += min(1, 0.5+0.25*m)
-		}
-	}
-	if f.frenchN > 0 {
-		f.val[cFrench] = sum / float64(f.frenchN)
-		f.margin /= float64(f.frenchN)
-	}
+	f.val[cFrench], f.margin, f.frenchN = frenchFit(s.French, oc.french)
 
 	// Distance decay: 1 next door, 0.1 at the seeker's limit.
 	switch {
@@ -384,6 +371,26 @@ func (e *Engine) score(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) f
 		total += e.w[i] * f.val[i]
 	}
 	return clamp01(total / norm)
+}
+
+// frenchFit is the French component of levels held against levels
+// required: 0.5 at the level required, +0.25 per level above, averaged over
+// the skills required (1 when none is), with the mean margin in levels and
+// how many skills are required.
+func frenchFit(held, req French) (fit, margin float64, n int) {
+	sum := 0.0
+	for _, k := range LanguageSkills {
+		if r := req[k]; r != LevelNone {
+			m := float64(max(held[k], BelowA1) - r)
+			n++
+			margin += m
+			sum += min(1, 0.5+0.25*m)
+		}
+	}
+	if n == 0 {
+		return 1, 0, 0
+	}
+	return sum / float64(n), margin / float64(n), n
 }
 
 func clamp01(v float64) float64 {
