@@ -193,12 +193,41 @@ func dayNum(t time.Time) int32 {
 }
 
 // distance is the great-circle distance between two prepared places with
-// coordinates.
+// coordinates, by the haversine formula. An index measures it for most of
+// the pairs it reads, nearly all a few tens of km apart: there sin and asin
+// are their Taylor series (halfAngleSeries), several times faster than the
+// library's and within an ulp or two of them.
 func distance(sc *seekerCtx, oc *openingCtx) float64 {
-	sl := math.Sin((oc.lat - sc.lat) / 2)
-	so := math.Sin((oc.lon - sc.lon) / 2)
-	a := sl*sl + sc.cosLat*oc.cosLat*so*so
-	return 2 * earthKm * math.Asin(math.Min(1, math.Sqrt(a)))
+	hl, ho := (oc.lat-sc.lat)/2, (oc.lon-sc.lon)/2
+	if math.Abs(hl) > halfAngleSeries || math.Abs(ho) > halfAngleSeries {
+		sl, so := math.Sin(hl), math.Sin(ho)
+		a := sl*sl + sc.cosLat*oc.cosLat*so*so
+		return 2 * earthKm * math.Asin(math.Min(1, math.Sqrt(a)))
+	}
+	sl, so := sinSeries(hl), sinSeries(ho)
+	y := math.Sqrt(sl*sl + sc.cosLat*oc.cosLat*so*so)
+	if y > halfAngleSeries {
+		return 2 * earthKm * math.Asin(y)
+	}
+	return 2 * earthKm * asinSeries(y)
+}
+
+// halfAngleSeries bounds the arguments (in radians; 0.05 is half the angle
+// of about 640 km) for which sinSeries and asinSeries are exact to double
+// precision: the first term they leave out is below 1e-17 of the result.
+const halfAngleSeries = 0.05
+
+// sinSeries is sin x for |x| ≤ halfAngleSeries: x − x³/3! + … + x⁹/9!.
+func sinSeries(x float64) float64 {
+	x2 := x * x
+	return x * (1 - x2/6*(1-x2/20*(1-x2/42*(1-x2/72))))
+}
+
+// asinSeries is asin y for 0 ≤ y ≤ halfAngleSeries: y + y³/6 + 3y⁵/40 +
+// 5y⁷/112 + 35y⁹/1152 + 63y¹¹/2816 + 231y¹³/13312.
+func asinSeries(y float64) float64 {
+	y2 := y * y
+	return y * (1 + y2*(1.0/6+y2*(3.0/40+y2*(5.0/112+y2*(35.0/1152+y2*(63.0/2816+y2*(231.0/13312)))))))
 }
 
 func familyBit(f uint32) uint16 { return 1 << (f - 1) }
