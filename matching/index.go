@@ -137,7 +137,8 @@ func cellsWithin(latDeg, lonDeg, km float64, fn func(cellKey, float64)) {
 // codes in increasing order, each group ordered by the French level required.
 type codeBucket struct {
 	codes []romeID
-	start []int32 // group i is ids[start[i]:start[i+1]]
+	has   []uint64 // bit n: a group has the code numbered n (codeNums)
+	start []int32  // group i is ids[start[i]:start[i+1]]
 	ids   []int32
 	lv    []Level
 	fr    []French // the levels required, checked before the opening is read
@@ -150,7 +151,42 @@ type codeEntry struct {
 	fr   French
 }
 
-func newCodeBucket(es []codeEntry) *codeBucket {
+// codeNums numbers densely the codes of an index's entries, so that a
+// bucket says in one bit whether it holds a code: a query looks up its
+// seeker's codes and their links (most absent from most buckets) without
+// searching each bucket.
+func codeNums(bb map[any][]codeEntry) map[romeID]int32 {
+	nums := map[romeID]int32{}
+	for _, es := range bb {
+		for _, e := range es {
+			if _, ok := nums[e.code]; !ok {
+				nums[e.code] = int32(len(nums))
+			}
+		}
+	}
+	return nums
+}
+
+// from is the first group of b whose code is at least lo; when num is
+// lo's number (≥ 0, for a query of lo alone), the bucket's bit answers
+// first whether it holds lo at all.
+func (b *codeBucket) from(lo romeID, num int32) int {
+	if num >= 0 && b.has[num>>6]&(1<<(num&63)) == 0 {
+		return len(b.codes)
+	}
+	g, _ := slices.BinarySearch(b.codes, lo)
+	return g
+}
+
+// codeNum is the number of code c in nums, or -1 when no entry has it.
+func codeNum(nums map[romeID]int32, c romeID) int32 {
+	if n, ok := nums[c]; ok {
+		return n
+	}
+	return -1
+}
+
+func newCodeBucket(es []codeEntry, nums map[romeID]int32) *codeBucket {
 	slices.SortFunc(es, func(a, b codeEntry) int {
 		if c := cmp.Compare(a.code, b.code); c != 0 {
 			return c
@@ -160,11 +196,14 @@ func newCodeBucket(es []codeEntry) *codeBucket {
 		}
 		return cmp.Compare(a.id, b.id)
 	})
-	b := &codeBucket{ids: make([]int32, len(es)), lv: make([]Level, len(es)), fr: make([]French, len(es))}
+	b := &codeBucket{ids: make([]int32, len(es)), lv: make([]Level, len(es)), fr: make([]French, len(es)),
+		has: make([]uint64, (len(nums)+63)/64)}
 	for i, e := range es {
 		if i == 0 || e.code != es[i-1].code {
 			b.codes = append(b.codes, e.code)
 			b.start = append(b.start, int32(i))
+			n := nums[e.code]
+			b.has[n>>6] |= 1 << (n & 63)
 		}
 		b.ids[i], b.lv[i], b.fr[i] = e.id, e.lv, e.fr
 	}
@@ -185,6 +224,7 @@ type OpeningIndex struct {
 	openings []Opening
 	prep     []openingCtx
 	buckets  map[any]*codeBucket
+	codeNums map[romeID]int32
 	norm     float64 // the largest score normaliser among the openings' kinds
 	mentors  bool    // some openings are mentors
 	dict     *labelDict
@@ -264,7 +304,7 @@ func (e *Engine) NewIndex(openings []Opening) *OpeningIndex {
 	for internal, orig := range ix.order {
 		o := &openings[orig]
 		ix.prep[internal] = e.prepOpening(o)
-		ix.prep[internal].skillIDs, ix.prep[internal].dict = ix.dict.add(ix.prep[internal].skills), ix.dict
+		ix.prep[internal].setSkillIDs(ix.dict.add(ix.prep[internal].skills), ix.dict)
 		if o.Capacity <= 0 {
 			continue
 		}
@@ -285,9 +325,10 @@ func (e *Engine) NewIndex(openings []Opening) *OpeningIndex {
 			add(noCoordsKey(oc.dept), oc, id)
 		}
 	}
+	ix.codeNums = codeNums(bb)
 	ix.buckets = make(map[any]*codeBucket, len(bb))
 	for k, es := range bb {
-		ix.buckets[k] = newCodeBucket(es)
+		ix.buckets[k] = newCodeBucket(es, ix.codeNums)
 	}
 	ix.pool.New = func() any { return &scratch{} }
 	return ix
@@ -337,8 +378,8 @@ func (ix *OpeningIndex) bestProximity(sc *seekerCtx, scr *scratch, c romeID) Pro
 		return scr.cls[c]
 	}
 	best := ProximityNone
-	for _, s := range sc.codes {
-		best = max(best, ix.e.tax.proximity(s.id, c))
+	for i := range sc.codes {
+		best = max(best, sc.codes[i].proximity(c))
 	}
 	if int(c) < len(scr.clsGen) {
 		scr.clsGen[c], scr.cls[c] = scr.gen, best
@@ -451,12 +492,18 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 	// visitRange visits, in every bucket, the code groups in [lo, hi] whose
 	// class for the seeker is p.
 	visitRange := func(lo, hi romeID, p Proximity) {
+		num := int32(-1)
+		if lo == hi {
+			if num = codeNum(ix.codeNums, lo); num < 0 {
+				return
+			}
+		}
 		for _, pb := range bs {
 			if beaten(p, pb.dist) {
 				continue
 			}
 			b := pb.b
-			g, _ := slices.BinarySearch(b.codes, lo)
+			g := b.from(lo, num)
 			for ; g < len(b.codes) && b.codes[g] <= hi; g++ {
 				if b.codes[g] != 0 && ix.bestProximity(sc, scr, b.codes[g]) != p {
 					continue
@@ -531,14 +578,15 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 // ROME codes, visited from the closest codes to the opening's to the
 // farthest, nearest places first, until the k-th best beats what is left.
 type SeekerIndex struct {
-	e       *Engine
-	seekers []Seeker
-	prep    []seekerCtx
-	buckets map[any]*codeBucket
-	maxKm   float64
-	dict    *labelDict
-	pool    sync.Pool
-	scored  atomic.Int64
+	e        *Engine
+	seekers  []Seeker
+	prep     []seekerCtx
+	buckets  map[any]*codeBucket
+	codeNums map[romeID]int32
+	maxKm    float64
+	dict     *labelDict
+	pool     sync.Pool
+	scored   atomic.Int64
 }
 
 type allKey struct{}
@@ -574,9 +622,10 @@ func (e *Engine) NewSeekerIndex(seekers []Seeker) *SeekerIndex {
 			add(noCoordsKey(sc.dept), sc, lvl, id)
 		}
 	}
+	ix.codeNums = codeNums(bb)
 	ix.buckets = make(map[any]*codeBucket, len(bb))
 	for k, es := range bb {
-		ix.buckets[k] = newCodeBucket(es)
+		ix.buckets[k] = newCodeBucket(es, ix.codeNums)
 	}
 	ix.pool.New = func() any { return &scratch{} }
 	return ix
@@ -593,7 +642,7 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 		return nil
 	}
 	oc := ix.e.prepOpening(o)
-	oc.skillIDs, oc.dict = ix.dict.lookup(oc.skills, nil), ix.dict
+	oc.setSkillIDs(ix.dict.lookup(oc.skills, nil), ix.dict)
 	scr := ix.pool.Get().(*scratch)
 	defer ix.pool.Put(scr)
 	scr.reset(len(ix.seekers))
@@ -693,12 +742,18 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 		}
 	}
 	visitRange := func(lo, hi romeID, p Proximity) {
+		num := int32(-1)
+		if lo == hi {
+			if num = codeNum(ix.codeNums, lo); num < 0 {
+				return
+			}
+		}
 		for _, pb := range bs {
 			if beaten(p, pb.dist) {
 				continue
 			}
 			b := pb.b
-			g, _ := slices.BinarySearch(b.codes, lo)
+			g := b.from(lo, num)
 			for ; g < len(b.codes) && b.codes[g] <= hi; g++ {
 				if c := b.codes[g]; c != 0 && len(oc.codes) > 0 && !oc.anyTrade && class(c) != p {
 					continue

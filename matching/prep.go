@@ -32,6 +32,17 @@ type seekerCode struct {
 	id     romeID
 	code   string
 	origin string
+	links  []romeID // the codes id links to, sorted (Taxonomy.linkedFrom)
+}
+
+// proximity is the taxonomy's proximity of opening code g to c, read from
+// the links prepared with c rather than the taxonomy's map.
+func (c *seekerCode) proximity(g romeID) Proximity {
+	linked := false
+	if c.id != g {
+		_, linked = slices.BinarySearch(c.links, g)
+	}
+	return codeProximity(c.id, g, linked)
 }
 
 // seekerCtx is a seeker prepared once for many pairs: codes packed, labels
@@ -65,7 +76,7 @@ type seekerCtx struct {
 // openingCtx is an opening prepared once for many pairs, laid out for an
 // index's queries: the first cache line holds what quickCheck reads to
 // reject most pairs, the second what score reads of an eligible one (its
-// skills), the rest what fewer pairs need. Its size, 256 bytes, keeps each
+// skills), the rest what fewer pairs need. Its size, 320 bytes, keeps each
 // part of an array's elements in one line.
 type openingCtx struct {
 	lat, lon float64 // radians
@@ -94,18 +105,24 @@ type openingCtx struct {
 	licensed  bool  // licences are required
 	noHint    bool  // indexed under a mentor's sector: its group's class is no ROME proximity
 	outcome   uint8 // outcomeNumber of the opening's Outcome
+	uncoded   bool  // no ROME code: len(codes) == 0
 
 	o        *Opening
-	dict     *labelDict
-	skills   []string
-	skillIDs []uint32
+	dict     *labelDict // set when skillIDs is valid
+	skillIDs []uint32   // skills in dict's numbering, sorted
+	// skillsIn holds skillIDs when they are at most four, so that the
+	// score of most pairs reads no other memory for skills.
+	skillsIn [4]uint32
+	asked    int32 // how many skills the opening asks for: len(skills)
 
+	skills    []string
 	dept      string
 	licences  []string
 	codes     []romeID
 	sector    string
 	languages []string
 	interests []string
+	_         [40]byte // to 320 bytes (TestOpeningCtxLayout)
 }
 
 // labelDict numbers the skill labels of one index, so that its queries
@@ -141,6 +158,21 @@ func (d *labelDict) lookup(labels []string, dst []uint32) []uint32 {
 	}
 	slices.Sort(dst)
 	return dst
+}
+
+// setSkillIDs records the opening's skills in d's numbering.
+func (oc *openingCtx) setSkillIDs(ids []uint32, d *labelDict) {
+	oc.skillIDs, oc.dict = ids, d
+	copy(oc.skillsIn[:], ids)
+}
+
+// heldIDs counts the opening's skills among a seeker's, both numbered by
+// the opening's dict.
+func (oc *openingCtx) heldIDs(seeker []uint32) int {
+	if n := len(oc.skillIDs); n <= len(oc.skillsIn) {
+		return intersectIDs(oc.skillsIn[:n], seeker)
+	}
+	return intersectIDs(oc.skillIDs, seeker)
 }
 
 // intersectIDs counts the common elements of two sorted sets.
@@ -237,7 +269,8 @@ func (e *Engine) prepSeeker(s *Seeker) seekerCtx {
 	add := func(codes []string, origin string) {
 		for _, c := range codes {
 			if id, ok := parseCode(c); ok {
-				sc.codes = append(sc.codes, seekerCode{id: id, code: strings.ToUpper(strings.TrimSpace(c)), origin: origin})
+				sc.codes = append(sc.codes, seekerCode{id: id, code: strings.ToUpper(strings.TrimSpace(c)), origin: origin,
+					links: e.tax.linkedFrom(id)})
 				sc.families |= familyBit(id.family())
 				for _, l := range e.tax.linkedFrom(id) {
 					sc.families |= familyBit(l.family())
@@ -283,7 +316,9 @@ func (e *Engine) prepOpening(o *Opening) openingCtx {
 			oc.families |= familyBit(uint32(oc.sector[0]-'A') + 1)
 		}
 	}
+	oc.uncoded = len(oc.codes) == 0
 	oc.skills = normSet(o.Skills, NormalizeLabel)
+	oc.asked = int32(len(oc.skills))
 	oc.licences = normSet(o.Licences, normLicence)
 	oc.licensed = len(oc.licences) > 0
 	oc.languages = normSet(o.Languages, NormalizeLabel)

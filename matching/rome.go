@@ -172,10 +172,16 @@ func (t *Taxonomy) Proximity(from, to string) Proximity {
 }
 
 func (t *Taxonomy) proximity(f, g romeID) Proximity {
+	return codeProximity(f, g, f != g && t.links[linkKey(f, g)] != "")
+}
+
+// codeProximity is the class of code g for code f, given whether f links
+// to g.
+func codeProximity(f, g romeID, linked bool) Proximity {
 	switch {
 	case f == g:
 		return ProximitySame
-	case t.links[linkKey(f, g)] != "":
+	case linked:
 		return ProximityMobility
 	case f.domain() == g.domain():
 		return ProximityDomain

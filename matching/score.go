@@ -260,7 +260,7 @@ func (e *Engine) score(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) f
 		best = ProximityNone
 		for _, c := range sc.codes {
 			for _, g := range oc.codes {
-				if p := e.tax.proximity(c.id, g); p > best || (p == best && f.romeCode == "") && p > 0 {
+				if p := c.proximity(g); p > best || (p == best && f.romeCode == "") && p > 0 {
 					best, f.romeCode, f.romeBasis = p, c.code, c.origin
 				}
 			}
@@ -268,7 +268,7 @@ func (e *Engine) score(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) f
 	}
 	f.val[cROME] = best.value()
 	switch {
-	case len(oc.codes) == 0:
+	case oc.uncoded:
 		// An opening for any trade (a general FLE course) fits every project.
 		f.val[cROME], f.romeBasis = 1, basisAnyTrade
 	case best <= ProximityNone && f.romeCode == "" && len(sc.codes) == 0:
@@ -279,13 +279,13 @@ func (e *Engine) score(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) f
 
 	// Skills overlap: the share of the skills asked that the seeker holds.
 	f.val[cSkills] = 1
-	if len(oc.skills) > 0 {
+	if oc.asked > 0 {
 		if sc.dict != nil && sc.dict == oc.dict {
-			f.skillsHeld = intersectIDs(oc.skillIDs, sc.skillIDs)
+			f.skillsHeld = oc.heldIDs(sc.skillIDs)
 		} else {
 			f.skillsHeld = intersect(oc.skills, sc.skills, nil)
 		}
-		f.val[cSkills] = float64(f.skillsHeld) / float64(len(oc.skills))
+		f.val[cSkills] = float64(f.skillsHeld) / float64(oc.asked)
 	}
 
 	// French margin: 0.5 at the level required, +0.25 per level above, in
