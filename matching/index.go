@@ -142,6 +142,7 @@ type codeBucket struct {
 	ids   []int32
 	lv    []Level
 	fr    []French // the levels required, checked before the opening is read
+	sig   []uint64 // skillSig of the entry's skills
 }
 
 type codeEntry struct {
@@ -149,6 +150,17 @@ type codeEntry struct {
 	lv   Level
 	id   int32
 	fr   French
+	sig  uint64
+}
+
+// skillSig is a signature of skill numbers, bit n%64 for number n: sets
+// whose signatures share no bit share no skill.
+func skillSig(ids []uint32) uint64 {
+	var sig uint64
+	for _, n := range ids {
+		sig |= 1 << (n % 64)
+	}
+	return sig
 }
 
 // codeNums numbers densely the codes of an index's entries, so that a
@@ -197,7 +209,7 @@ func newCodeBucket(es []codeEntry, nums map[romeID]int32) *codeBucket {
 		return cmp.Compare(a.id, b.id)
 	})
 	b := &codeBucket{ids: make([]int32, len(es)), lv: make([]Level, len(es)), fr: make([]French, len(es)),
-		has: make([]uint64, (len(nums)+63)/64)}
+		sig: make([]uint64, len(es)), has: make([]uint64, (len(nums)+63)/64)}
 	for i, e := range es {
 		if i == 0 || e.code != es[i-1].code {
 			b.codes = append(b.codes, e.code)
@@ -205,7 +217,7 @@ func newCodeBucket(es []codeEntry, nums map[romeID]int32) *codeBucket {
 			n := nums[e.code]
 			b.has[n>>6] |= 1 << (n & 63)
 		}
-		b.ids[i], b.lv[i], b.fr[i] = e.id, e.lv, e.fr
+		b.ids[i], b.lv[i], b.fr[i], b.sig[i] = e.id, e.lv, e.fr, e.sig
 	}
 	b.start = append(b.start, int32(len(es)))
 	return b
@@ -240,21 +252,22 @@ func (e *Engine) NewIndex(openings []Opening) *OpeningIndex {
 		dict: &labelDict{ids: map[string]uint32{}}}
 	bb := map[any][]codeEntry{}
 	add := func(key any, oc *openingCtx, id int32) {
+		sig := skillSig(oc.skillIDs)
 		// An opening for any trade is also under code 0, which every
 		// seeker visits first.
 		if len(oc.codes) == 0 || oc.anyTrade {
-			bb[key] = append(bb[key], codeEntry{0, oc.reqMax, id, oc.french})
+			bb[key] = append(bb[key], codeEntry{0, oc.reqMax, id, oc.french, sig})
 			// Found under code 0, its class is its own: no hint.
 			oc.noHint = oc.noHint || len(oc.codes) > 0
 		}
 		for _, c := range oc.codes {
-			bb[key] = append(bb[key], codeEntry{c, oc.reqMax, id, oc.french})
+			bb[key] = append(bb[key], codeEntry{c, oc.reqMax, id, oc.french, sig})
 		}
 		// A mentor's sector also admits seekers of its family: index it
 		// under a code of its domain or family (F16 as F1600, F as F0000),
 		// which is never farther than the mentor's own codes.
 		if c, ok := sectorCode(oc.sector); ok && !slices.Contains(oc.codes, c) {
-			bb[key] = append(bb[key], codeEntry{c, oc.reqMax, id, oc.french})
+			bb[key] = append(bb[key], codeEntry{c, oc.reqMax, id, oc.french, sig})
 			oc.noHint = true
 		}
 	}
@@ -438,7 +451,8 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 
 	n := int64(0)
 	held := sc.s.French
-	wRome, wDist, wFrench := ix.e.w[cROME], ix.e.w[cDistance], ix.e.w[cFrench]
+	wRome, wDist, wFrench, wSkills := ix.e.w[cROME], ix.e.w[cDistance], ix.e.w[cFrench], ix.e.w[cSkills]
+	sigS := skillSig(sc.skillIDs)
 	// The outcome component is at most the seeker's best outcome value
 	// (mentor openings have none: then it bounds nothing).
 	outcomeLoss := 0.0
@@ -447,8 +461,9 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 	}
 	// group visits a code group of class p in a bucket at distance value at
 	// most dist. Once the top is full, an opening whose score could not
-	// enter it, given its class, distance and the French levels it
-	// requires (read from the bucket), is passed over unread.
+	// enter it, given its class, distance, the French levels it requires
+	// and whether the seeker can hold any skill it asks for (both read from
+	// the bucket), is passed over unread.
 	group := func(b *codeBucket, g int, p Proximity, dist float64) {
 		loss := wRome*(1-p.value()) + wDist*(1-dist) + outcomeLoss
 		for j := b.start[g]; j < b.start[g+1] && b.lv[j] <= lvl; j++ {
@@ -459,7 +474,11 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 			scr.seen[oi] = scr.gen
 			if len(scr.top) == k {
 				fit, _, _ := frenchFit(held, b.fr[j])
-				if scr.top[k-1].score > 1-(loss+wFrench*(1-fit))/ix.norm+1e-9 {
+				l := loss + wFrench*(1-fit)
+				if sig := b.sig[j]; sig != 0 && sig&sigS == 0 {
+					l += wSkills // skills asked, none held
+				}
+				if scr.top[k-1].score > 1-l/ix.norm+1e-9 {
 					continue
 				}
 			}
@@ -597,12 +616,13 @@ func (e *Engine) NewSeekerIndex(seekers []Seeker) *SeekerIndex {
 	ix := &SeekerIndex{e: e, seekers: seekers, prep: make([]seekerCtx, len(seekers)), dict: &labelDict{ids: map[string]uint32{}}}
 	bb := map[any][]codeEntry{}
 	add := func(key any, sc *seekerCtx, lvl Level, id int32) {
+		sig := skillSig(sc.skillIDs)
 		if len(sc.codes) == 0 {
-			bb[key] = append(bb[key], codeEntry{0, lvl, id, sc.s.French})
+			bb[key] = append(bb[key], codeEntry{0, lvl, id, sc.s.French, sig})
 		}
 		for i, c := range sc.codes {
 			if !slices.ContainsFunc(sc.codes[:i], func(x seekerCode) bool { return x.id == c.id }) {
-				bb[key] = append(bb[key], codeEntry{c.id, lvl, id, sc.s.French})
+				bb[key] = append(bb[key], codeEntry{c.id, lvl, id, sc.s.French, sig})
 			}
 		}
 	}
@@ -702,7 +722,8 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 	if oc.mentor {
 		norm = ix.e.norm[1]
 	}
-	wRome, wDist, wFrench := ix.e.w[cROME], ix.e.w[cDistance], ix.e.w[cFrench]
+	wRome, wDist, wFrench, wSkills := ix.e.w[cROME], ix.e.w[cDistance], ix.e.w[cFrench], ix.e.w[cSkills]
+	sigO := skillSig(oc.skillIDs)
 	beaten := func(p Proximity, dist float64) bool {
 		if len(scr.top) < k {
 			return false
@@ -713,8 +734,8 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 	req := oc.french
 	n := int64(0)
 	// group visits a code group as OpeningIndex's does, passing over the
-	// seekers whose French levels (read from the bucket) leave them out of
-	// the top.
+	// seekers whose French levels and skills (read from the bucket) leave
+	// them out of the top.
 	group := func(b *codeBucket, g int, p Proximity, dist float64) {
 		loss := wRome*(1-p.value()) + wDist*(1-dist)
 		// Seekers are in increasing level: walk down while they reach the
@@ -727,7 +748,11 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 			scr.seen[si] = scr.gen
 			if len(scr.top) == k {
 				fit, _, _ := frenchFit(b.fr[j], req)
-				if scr.top[k-1].score > 1-(loss+wFrench*(1-fit))/norm+1e-9 {
+				l := loss + wFrench*(1-fit)
+				if oc.asked > 0 && b.sig[j]&sigO == 0 {
+					l += wSkills // skills asked, none held
+				}
+				if scr.top[k-1].score > 1-l/norm+1e-9 {
 					continue
 				}
 			}
