@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"hash/fnv"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -143,6 +144,7 @@ type codeBucket struct {
 	lv    []Level
 	fr    []French // the levels required, checked before the opening is read
 	sig   []uint64 // skillSig of the entry's skills
+	asked []uint8  // how many skills an opening asks for (manySkills: 255 or more)
 }
 
 type codeEntry struct {
@@ -151,6 +153,7 @@ type codeEntry struct {
 	id   int32
 	fr   French
 	sig  uint64
+	ask  uint8
 }
 
 // skillSig is a signature of skill numbers, bit n%64 for number n: sets
@@ -161,6 +164,21 @@ func skillSig(ids []uint32) uint64 {
 		sig |= 1 << (n % 64)
 	}
 	return sig
+}
+
+// manySkills stands in a bucket for 255 skills asked or more: no bound.
+const manySkills = 255
+
+// skillsAtMost bounds the skills component (held / asked) of a pair from
+// signatures: the opening's n skill numbers under sigO, the seeker's under
+// sigS. A number held has its bit in both, and the shared bits carry at
+// most one number each plus the opening's numbers beyond its distinct bits.
+func skillsAtMost(sigO, sigS uint64, n, asked int) float64 {
+	if asked == 0 {
+		return 1
+	}
+	held := bits.OnesCount64(sigO&sigS) + n - bits.OnesCount64(sigO)
+	return min(1, float64(held)/float64(asked))
 }
 
 // codeNums numbers densely the codes of an index's entries, so that a
@@ -209,7 +227,7 @@ func newCodeBucket(es []codeEntry, nums map[romeID]int32) *codeBucket {
 		return cmp.Compare(a.id, b.id)
 	})
 	b := &codeBucket{ids: make([]int32, len(es)), lv: make([]Level, len(es)), fr: make([]French, len(es)),
-		sig: make([]uint64, len(es)), has: make([]uint64, (len(nums)+63)/64)}
+		sig: make([]uint64, len(es)), asked: make([]uint8, len(es)), has: make([]uint64, (len(nums)+63)/64)}
 	for i, e := range es {
 		if i == 0 || e.code != es[i-1].code {
 			b.codes = append(b.codes, e.code)
@@ -217,7 +235,7 @@ func newCodeBucket(es []codeEntry, nums map[romeID]int32) *codeBucket {
 			n := nums[e.code]
 			b.has[n>>6] |= 1 << (n & 63)
 		}
-		b.ids[i], b.lv[i], b.fr[i], b.sig[i] = e.id, e.lv, e.fr, e.sig
+		b.ids[i], b.lv[i], b.fr[i], b.sig[i], b.asked[i] = e.id, e.lv, e.fr, e.sig, e.ask
 	}
 	b.start = append(b.start, int32(len(es)))
 	return b
@@ -252,22 +270,22 @@ func (e *Engine) NewIndex(openings []Opening) *OpeningIndex {
 		dict: &labelDict{ids: map[string]uint32{}}}
 	bb := map[any][]codeEntry{}
 	add := func(key any, oc *openingCtx, id int32) {
-		sig := skillSig(oc.skillIDs)
+		sig, ask := skillSig(oc.skillIDs), uint8(min(oc.asked, manySkills))
 		// An opening for any trade is also under code 0, which every
 		// seeker visits first.
 		if len(oc.codes) == 0 || oc.anyTrade {
-			bb[key] = append(bb[key], codeEntry{0, oc.reqMax, id, oc.french, sig})
+			bb[key] = append(bb[key], codeEntry{0, oc.reqMax, id, oc.french, sig, ask})
 			// Found under code 0, its class is its own: no hint.
 			oc.noHint = oc.noHint || len(oc.codes) > 0
 		}
 		for _, c := range oc.codes {
-			bb[key] = append(bb[key], codeEntry{c, oc.reqMax, id, oc.french, sig})
+			bb[key] = append(bb[key], codeEntry{c, oc.reqMax, id, oc.french, sig, ask})
 		}
 		// A mentor's sector also admits seekers of its family: index it
 		// under a code of its domain or family (F16 as F1600, F as F0000),
 		// which is never farther than the mentor's own codes.
 		if c, ok := sectorCode(oc.sector); ok && !slices.Contains(oc.codes, c) {
-			bb[key] = append(bb[key], codeEntry{c, oc.reqMax, id, oc.french, sig})
+			bb[key] = append(bb[key], codeEntry{c, oc.reqMax, id, oc.french, sig, ask})
 			oc.noHint = true
 		}
 	}
@@ -462,8 +480,8 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 	// group visits a code group of class p in a bucket at distance value at
 	// most dist. Once the top is full, an opening whose score could not
 	// enter it, given its class, distance, the French levels it requires
-	// and whether the seeker can hold any skill it asks for (both read from
-	// the bucket), is passed over unread.
+	// and how many of its skills the seeker may hold (both read from the
+	// bucket), is passed over unread.
 	group := func(b *codeBucket, g int, p Proximity, dist float64) {
 		loss := wRome*(1-p.value()) + wDist*(1-dist) + outcomeLoss
 		for j := b.start[g]; j < b.start[g+1] && b.lv[j] <= lvl; j++ {
@@ -475,8 +493,8 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 			if len(scr.top) == k {
 				fit, _, _ := frenchFit(held, b.fr[j])
 				l := loss + wFrench*(1-fit)
-				if sig := b.sig[j]; sig != 0 && sig&sigS == 0 {
-					l += wSkills // skills asked, none held
+				if a := int(b.asked[j]); a != manySkills {
+					l += wSkills * (1 - skillsAtMost(b.sig[j], sigS, a, a))
 				}
 				if scr.top[k-1].score > 1-l/ix.norm+1e-9 {
 					continue
@@ -618,11 +636,11 @@ func (e *Engine) NewSeekerIndex(seekers []Seeker) *SeekerIndex {
 	add := func(key any, sc *seekerCtx, lvl Level, id int32) {
 		sig := skillSig(sc.skillIDs)
 		if len(sc.codes) == 0 {
-			bb[key] = append(bb[key], codeEntry{0, lvl, id, sc.s.French, sig})
+			bb[key] = append(bb[key], codeEntry{0, lvl, id, sc.s.French, sig, 0})
 		}
 		for i, c := range sc.codes {
 			if !slices.ContainsFunc(sc.codes[:i], func(x seekerCode) bool { return x.id == c.id }) {
-				bb[key] = append(bb[key], codeEntry{c.id, lvl, id, sc.s.French, sig})
+				bb[key] = append(bb[key], codeEntry{c.id, lvl, id, sc.s.French, sig, 0})
 			}
 		}
 	}
@@ -749,9 +767,7 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 			if len(scr.top) == k {
 				fit, _, _ := frenchFit(b.fr[j], req)
 				l := loss + wFrench*(1-fit)
-				if oc.asked > 0 && b.sig[j]&sigO == 0 {
-					l += wSkills // skills asked, none held
-				}
+				l += wSkills * (1 - skillsAtMost(sigO, b.sig[j], len(oc.skillIDs), int(oc.asked)))
 				if scr.top[k-1].score > 1-l/norm+1e-9 {
 					continue
 				}
