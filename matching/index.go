@@ -145,7 +145,11 @@ type codeBucket struct {
 	fr    []French // the levels required, checked before the opening is read
 	sig   []uint64 // skillSig of the entry's skills
 	asked []uint8  // how many skills an opening asks for (manySkills: 255 or more)
+	at    []spot   // in a grid cell's bucket, each opening's place
 }
+
+// spot is a place as distanceRad reads it.
+type spot struct{ lat, lon, cosLat float64 }
 
 type codeEntry struct {
 	code romeID
@@ -154,6 +158,7 @@ type codeEntry struct {
 	fr   French
 	sig  uint64
 	ask  uint8
+	at   spot
 }
 
 // skillSig is a signature of skill numbers, bit n%64 for number n: sets
@@ -216,7 +221,7 @@ func codeNum(nums map[romeID]int32, c romeID) int32 {
 	return -1
 }
 
-func newCodeBucket(es []codeEntry, nums map[romeID]int32) *codeBucket {
+func newCodeBucket(es []codeEntry, nums map[romeID]int32, located bool) *codeBucket {
 	slices.SortFunc(es, func(a, b codeEntry) int {
 		if c := cmp.Compare(a.code, b.code); c != 0 {
 			return c
@@ -228,6 +233,9 @@ func newCodeBucket(es []codeEntry, nums map[romeID]int32) *codeBucket {
 	})
 	b := &codeBucket{ids: make([]int32, len(es)), lv: make([]Level, len(es)), fr: make([]French, len(es)),
 		sig: make([]uint64, len(es)), asked: make([]uint8, len(es)), has: make([]uint64, (len(nums)+63)/64)}
+	if located {
+		b.at = make([]spot, len(es))
+	}
 	for i, e := range es {
 		if i == 0 || e.code != es[i-1].code {
 			b.codes = append(b.codes, e.code)
@@ -236,6 +244,9 @@ func newCodeBucket(es []codeEntry, nums map[romeID]int32) *codeBucket {
 			b.has[n>>6] |= 1 << (n & 63)
 		}
 		b.ids[i], b.lv[i], b.fr[i], b.sig[i], b.asked[i] = e.id, e.lv, e.fr, e.sig, e.ask
+		if located {
+			b.at[i] = e.at
+		}
 	}
 	b.start = append(b.start, int32(len(es)))
 	return b
@@ -270,22 +281,25 @@ func (e *Engine) NewIndex(openings []Opening) *OpeningIndex {
 		dict: &labelDict{ids: map[string]uint32{}}}
 	bb := map[any][]codeEntry{}
 	add := func(key any, oc *openingCtx, id int32) {
-		sig, ask := skillSig(oc.skillIDs), uint8(min(oc.asked, manySkills))
+		e := codeEntry{lv: oc.reqMax, id: id, fr: oc.french, sig: skillSig(oc.skillIDs), ask: uint8(min(oc.asked, manySkills)),
+			at: spot{oc.lat, oc.lon, oc.cosLat}}
 		// An opening for any trade is also under code 0, which every
 		// seeker visits first.
 		if len(oc.codes) == 0 || oc.anyTrade {
-			bb[key] = append(bb[key], codeEntry{0, oc.reqMax, id, oc.french, sig, ask})
+			bb[key] = append(bb[key], e)
 			// Found under code 0, its class is its own: no hint.
 			oc.noHint = oc.noHint || len(oc.codes) > 0
 		}
 		for _, c := range oc.codes {
-			bb[key] = append(bb[key], codeEntry{c, oc.reqMax, id, oc.french, sig, ask})
+			e.code = c
+			bb[key] = append(bb[key], e)
 		}
 		// A mentor's sector also admits seekers of its family: index it
 		// under a code of its domain or family (F16 as F1600, F as F0000),
 		// which is never farther than the mentor's own codes.
 		if c, ok := sectorCode(oc.sector); ok && !slices.Contains(oc.codes, c) {
-			bb[key] = append(bb[key], codeEntry{c, oc.reqMax, id, oc.french, sig, ask})
+			e.code = c
+			bb[key] = append(bb[key], e)
 			oc.noHint = true
 		}
 	}
@@ -359,7 +373,8 @@ func (e *Engine) NewIndex(openings []Opening) *OpeningIndex {
 	ix.codeNums = codeNums(bb)
 	ix.buckets = make(map[any]*codeBucket, len(bb))
 	for k, es := range bb {
-		ix.buckets[k] = newCodeBucket(es, ix.codeNums)
+		_, cell := k.(cellKey)
+		ix.buckets[k] = newCodeBucket(es, ix.codeNums, cell)
 	}
 	ix.pool.New = func() any { return &scratch{} }
 	return ix
@@ -483,7 +498,7 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 	// and how many of its skills the seeker may hold (both read from the
 	// bucket), is passed over unread.
 	group := func(b *codeBucket, g int, p Proximity, dist float64) {
-		loss := wRome*(1-p.value()) + wDist*(1-dist) + outcomeLoss
+		loss := wRome*(1-p.value()) + outcomeLoss
 		for j := b.start[g]; j < b.start[g+1] && b.lv[j] <= lvl; j++ {
 			oi := b.ids[j]
 			if scr.seen[oi] == scr.gen || !frenchOK(held, b.fr[j]) {
@@ -496,8 +511,18 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 				if a := int(b.asked[j]); a != manySkills {
 					l += wSkills * (1 - skillsAtMost(b.sig[j], sigS, a, a))
 				}
-				if scr.top[k-1].score > 1-l/ix.norm+1e-9 {
+				kth := scr.top[k-1].score
+				if kth > 1-(l+wDist*(1-dist))/ix.norm+1e-9 {
 					continue
+				}
+				// In a cell, the opening's own distance value (the score's)
+				// may still leave it out.
+				if b.at != nil {
+					at := &b.at[j]
+					d := clamp01(1 - 0.9*distanceRad(sc.lat, sc.lon, sc.cosLat, at.lat, at.lon, at.cosLat)/sc.s.MaxKm)
+					if kth > 1-(l+wDist*(1-d))/ix.norm+1e-9 {
+						continue
+					}
 				}
 			}
 			n++
@@ -636,11 +661,11 @@ func (e *Engine) NewSeekerIndex(seekers []Seeker) *SeekerIndex {
 	add := func(key any, sc *seekerCtx, lvl Level, id int32) {
 		sig := skillSig(sc.skillIDs)
 		if len(sc.codes) == 0 {
-			bb[key] = append(bb[key], codeEntry{0, lvl, id, sc.s.French, sig, 0})
+			bb[key] = append(bb[key], codeEntry{code: 0, lv: lvl, id: id, fr: sc.s.French, sig: sig})
 		}
 		for i, c := range sc.codes {
 			if !slices.ContainsFunc(sc.codes[:i], func(x seekerCode) bool { return x.id == c.id }) {
-				bb[key] = append(bb[key], codeEntry{c.id, lvl, id, sc.s.French, sig, 0})
+				bb[key] = append(bb[key], codeEntry{code: c.id, lv: lvl, id: id, fr: sc.s.French, sig: sig})
 			}
 		}
 	}
@@ -663,7 +688,7 @@ func (e *Engine) NewSeekerIndex(seekers []Seeker) *SeekerIndex {
 	ix.codeNums = codeNums(bb)
 	ix.buckets = make(map[any]*codeBucket, len(bb))
 	for k, es := range bb {
-		ix.buckets[k] = newCodeBucket(es, ix.codeNums)
+		ix.buckets[k] = newCodeBucket(es, ix.codeNums, false)
 	}
 	ix.pool.New = func() any { return &scratch{} }
 	return ix

@@ -230,14 +230,20 @@ func dayNum(t time.Time) int32 {
 // are their Taylor series (halfAngleSeries), several times faster than the
 // library's and within an ulp or two of them.
 func distance(sc *seekerCtx, oc *openingCtx) float64 {
-	hl, ho := (oc.lat-sc.lat)/2, (oc.lon-sc.lon)/2
+	return distanceRad(sc.lat, sc.lon, sc.cosLat, oc.lat, oc.lon, oc.cosLat)
+}
+
+// distanceRad is distance on two points in radians, with the cosines of
+// their latitudes.
+func distanceRad(lat1, lon1, cos1, lat2, lon2, cos2 float64) float64 {
+	hl, ho := (lat2-lat1)/2, (lon2-lon1)/2
 	if math.Abs(hl) > halfAngleSeries || math.Abs(ho) > halfAngleSeries {
 		sl, so := math.Sin(hl), math.Sin(ho)
-		a := sl*sl + sc.cosLat*oc.cosLat*so*so
+		a := sl*sl + cos1*cos2*so*so
 		return 2 * earthKm * math.Asin(math.Min(1, math.Sqrt(a)))
 	}
 	sl, so := sinSeries(hl), sinSeries(ho)
-	y := math.Sqrt(sl*sl + sc.cosLat*oc.cosLat*so*so)
+	y := math.Sqrt(sl*sl + cos1*cos2*so*so)
 	if y > halfAngleSeries {
 		return 2 * earthKm * math.Asin(y)
 	}
