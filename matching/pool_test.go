@@ -18,7 +18,8 @@ type poolShape struct {
 	seekers, openings int
 	kind              matching.Kind
 	// odd adds the rarer cases: remote openings, places without coordinates,
-	// seekers without a project, mentors with several trades, declines.
+	// seekers without a project, mentors with several trades, declines,
+	// people and openings without skills, openings asking for many.
 	odd bool
 }
 
@@ -153,6 +154,9 @@ func (g *poolGen) seeker(i int, odd bool) matching.Seeker {
 			s.Project, s.PastJobs = nil, nil
 		}
 		if g.r.IntN(10) == 0 {
+			s.Skills = nil
+		}
+		if g.r.IntN(10) == 0 {
 			s.MaxKm = 0
 		}
 		if g.r.IntN(10) == 0 {
@@ -218,6 +222,19 @@ func (g *poolGen) opening(i int, kind matching.Kind, odd bool) matching.Opening 
 	if odd {
 		if g.r.IntN(12) == 0 {
 			o.Remote = true
+		}
+		switch g.r.IntN(12) {
+		case 0, 1:
+			o.Skills = nil
+		case 2:
+			o.Skills = g.skills(fam, 12) // more than an index keeps inline
+		case 3:
+			if g.r.IntN(4) == 0 {
+				// More than a bucket counts (255): no skills bound.
+				for n := range 300 {
+					o.Skills = append(o.Skills, fmt.Sprintf("%s rare %d", strings.ToLower(fam), n))
+				}
+			}
 		}
 		if g.r.IntN(15) == 0 {
 			o.ROME = nil // a general course for any trade

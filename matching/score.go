@@ -424,7 +424,9 @@ func (e *Engine) components(oc *openingCtx, f *facts, slab *[]Component) []Compo
 		out[k] = Component{Name: componentNames[i], Value: f.val[i], Weight: e.w[i], Contribution: f.val[i] * e.w[i] / norm}
 	}
 	out[cROME].Code, out[cROME].Basis = f.romeCode, f.romeBasis
-	if f.romeCode == "" && oc.anyTrade {
+	if f.romeCode == "" && oc.anyTrade && !oc.uncoded {
+		// A PMSMP to discover a trade; without any code it is open to
+		// every trade and says so.
 		out[cROME].Basis = basisDiscover
 	}
 	if f.romeCode != "" {
