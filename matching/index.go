@@ -146,6 +146,16 @@ type codeBucket struct {
 	sig   []uint64 // skillSig of the entry's skills
 	asked []uint8  // how many skills an opening asks for (manySkills: 255 or more)
 	at    []spot   // in a grid cell's bucket, each opening's place
+	// Per group: the union of its entries' signatures, and whether one of
+	// them has none (no skill asked, or none known).
+	gsig  []uint64
+	gfree []bool
+}
+
+// noneHeld reports whether every entry of group g asks for skills none of
+// which a holder of signature sig can hold.
+func (b *codeBucket) noneHeld(g int, sig uint64) bool {
+	return !b.gfree[g] && b.gsig[g]&sig == 0
 }
 
 // spot is a place as distanceRad reads it.
@@ -242,7 +252,11 @@ func newCodeBucket(es []codeEntry, nums map[romeID]int32, located bool) *codeBuc
 			b.start = append(b.start, int32(i))
 			n := nums[e.code]
 			b.has[n>>6] |= 1 << (n & 63)
+			b.gsig, b.gfree = append(b.gsig, 0), append(b.gfree, false)
 		}
+		g := len(b.codes) - 1
+		b.gsig[g] |= e.sig
+		b.gfree[g] = b.gfree[g] || e.sig == 0
 		b.ids[i], b.lv[i], b.fr[i], b.sig[i], b.asked[i] = e.id, e.lv, e.fr, e.sig, e.ask
 		if located {
 			b.at[i] = e.at
@@ -543,13 +557,14 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 	// beaten reports whether no opening of ROME class p at distance value
 	// at most dist can enter the top k: the outcome counts the seeker's
 	// best value, every other component 1.
-	beaten := func(p Proximity, dist float64) bool {
+	beatenBy := func(p Proximity, dist, loss float64) bool {
 		if len(scr.top) < k {
 			return false
 		}
-		ub := 1 - (wRome*(1-p.value())+wDist*(1-dist)+outcomeLoss)/ix.norm
+		ub := 1 - (wRome*(1-p.value())+wDist*(1-dist)+outcomeLoss+loss)/ix.norm
 		return scr.top[k-1].score > ub+1e-9
 	}
+	beaten := func(p Proximity, dist float64) bool { return beatenBy(p, dist, 0) }
 	done := func(p Proximity) bool { return beaten(p, 1) }
 	// visitRange visits, in every bucket, the code groups in [lo, hi] whose
 	// class for the seeker is p.
@@ -568,6 +583,9 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 			g := b.from(lo, num)
 			for ; g < len(b.codes) && b.codes[g] <= hi; g++ {
 				if b.codes[g] != 0 && ix.bestProximity(sc, scr, b.codes[g]) != p {
+					continue
+				}
+				if b.noneHeld(g, sigS) && beatenBy(p, pb.dist, wSkills) {
 					continue
 				}
 				group(b, g, p, pb.dist)
@@ -767,13 +785,14 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 	}
 	wRome, wDist, wFrench, wSkills := ix.e.w[cROME], ix.e.w[cDistance], ix.e.w[cFrench], ix.e.w[cSkills]
 	sigO := skillSig(oc.skillIDs)
-	beaten := func(p Proximity, dist float64) bool {
+	beatenBy := func(p Proximity, dist, loss float64) bool {
 		if len(scr.top) < k {
 			return false
 		}
-		ub := 1 - (wRome*(1-p.value())+wDist*(1-dist))/norm
+		ub := 1 - (wRome*(1-p.value())+wDist*(1-dist)+loss)/norm
 		return scr.top[k-1].score > ub+1e-9
 	}
+	beaten := func(p Proximity, dist float64) bool { return beatenBy(p, dist, 0) }
 	req := oc.french
 	n := int64(0)
 	// group visits a code group as OpeningIndex's does, passing over the
@@ -822,6 +841,10 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 			g := b.from(lo, num)
 			for ; g < len(b.codes) && b.codes[g] <= hi; g++ {
 				if c := b.codes[g]; c != 0 && len(oc.codes) > 0 && !oc.anyTrade && class(c) != p {
+					continue
+				}
+				// Skills asked, none of them held by the group's seekers.
+				if oc.asked > 0 && b.gsig[g]&sigO == 0 && beatenBy(p, pb.dist, wSkills) {
 					continue
 				}
 				group(b, g, p, pb.dist)
