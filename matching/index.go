@@ -135,27 +135,45 @@ func cellsWithin(latDeg, lonDeg, km float64, fn func(cellKey, float64)) {
 }
 
 // codeBucket lists a place's openings grouped by ROME code (0: no code),
-// codes in increasing order, each group ordered by the French level required.
+// codes in increasing order, each group ordered by the French level
+// required. A query reads a group's header and then its entries in
+// sequence: both are arrays of structs, so that a group of one or two
+// entries costs a line or two of memory.
 type codeBucket struct {
-	codes []romeID
-	has   []uint64 // bit n: a group has the code numbered n (codeNums)
-	start []int32  // group i is ids[start[i]:start[i+1]]
-	ids   []int32
-	lv    []Level
-	fr    []French // the levels required, checked before the opening is read
-	sig   []uint64 // skillSig of the entry's skills
-	asked []uint8  // how many skills an opening asks for (manySkills: 255 or more)
-	at    []spot   // in a grid cell's bucket, each opening's place
-	// Per group: the union of its entries' signatures, and whether one of
-	// them has none (no skill asked, or none known).
-	gsig  []uint64
-	gfree []bool
+	// groups[g] starts at es[groups[g].start]; a last group, of code
+	// noCode, ends the others.
+	groups  []codeGroup
+	es      []bucketEntry
+	has     []uint64 // bit n: a group has the code numbered n (codeNums)
+	located bool     // a grid cell's bucket: entries have their place
+}
+
+type codeGroup struct {
+	code  romeID
+	start int32
+	free  bool   // an entry has no skill signature (no skill asked, or none known)
+	sig   uint64 // the union of its entries' signatures
+}
+
+// noCode is the code of a bucket's end: above every code.
+const noCode = ^romeID(0)
+
+// bucketEntry is an opening (or seeker) in a bucket, with what a query
+// reads before it reads the opening.
+type bucketEntry struct {
+	id    int32
+	lv    Level  // the highest French level required (held, for a seeker)
+	fr    French // the levels required (held)
+	asked uint8  // how many skills an opening asks for (manySkills: 255 or more)
+	sig   uint64 // skillSig of its skills
+	at    spot   // in a grid cell's bucket, the opening's place
 }
 
 // noneHeld reports whether every entry of group g asks for skills none of
 // which a holder of signature sig can hold.
 func (b *codeBucket) noneHeld(g int, sig uint64) bool {
-	return !b.gfree[g] && b.gsig[g]&sig == 0
+	grp := &b.groups[g]
+	return !grp.free && grp.sig&sig == 0
 }
 
 // spot is a place as distanceRad reads it.
@@ -163,12 +181,7 @@ type spot struct{ lat, lon, cosLat float64 }
 
 type codeEntry struct {
 	code romeID
-	lv   Level
-	id   int32
-	fr   French
-	sig  uint64
-	ask  uint8
-	at   spot
+	bucketEntry
 }
 
 // skillSig is a signature of skill numbers, bit n%64 for number n: sets
@@ -217,9 +230,9 @@ func codeNums(bb map[any][]codeEntry) map[romeID]int32 {
 // first whether it holds lo at all.
 func (b *codeBucket) from(lo romeID, num int32) int {
 	if num >= 0 && b.has[num>>6]&(1<<(num&63)) == 0 {
-		return len(b.codes)
+		return len(b.groups) - 1
 	}
-	g, _ := slices.BinarySearch(b.codes, lo)
+	g, _ := slices.BinarySearchFunc(b.groups, lo, func(g codeGroup, c romeID) int { return cmp.Compare(g.code, c) })
 	return g
 }
 
@@ -241,28 +254,19 @@ func newCodeBucket(es []codeEntry, nums map[romeID]int32, located bool) *codeBuc
 		}
 		return cmp.Compare(a.id, b.id)
 	})
-	b := &codeBucket{ids: make([]int32, len(es)), lv: make([]Level, len(es)), fr: make([]French, len(es)),
-		sig: make([]uint64, len(es)), asked: make([]uint8, len(es)), has: make([]uint64, (len(nums)+63)/64)}
-	if located {
-		b.at = make([]spot, len(es))
-	}
+	b := &codeBucket{es: make([]bucketEntry, len(es)), has: make([]uint64, (len(nums)+63)/64), located: located}
 	for i, e := range es {
 		if i == 0 || e.code != es[i-1].code {
-			b.codes = append(b.codes, e.code)
-			b.start = append(b.start, int32(i))
+			b.groups = append(b.groups, codeGroup{code: e.code, start: int32(i)})
 			n := nums[e.code]
 			b.has[n>>6] |= 1 << (n & 63)
-			b.gsig, b.gfree = append(b.gsig, 0), append(b.gfree, false)
 		}
-		g := len(b.codes) - 1
-		b.gsig[g] |= e.sig
-		b.gfree[g] = b.gfree[g] || e.sig == 0
-		b.ids[i], b.lv[i], b.fr[i], b.sig[i], b.asked[i] = e.id, e.lv, e.fr, e.sig, e.ask
-		if located {
-			b.at[i] = e.at
-		}
+		g := &b.groups[len(b.groups)-1]
+		g.sig |= e.sig
+		g.free = g.free || e.sig == 0
+		b.es[i] = e.bucketEntry
 	}
-	b.start = append(b.start, int32(len(es)))
+	b.groups = append(b.groups, codeGroup{code: noCode, start: int32(len(es))})
 	return b
 }
 
@@ -295,8 +299,8 @@ func (e *Engine) NewIndex(openings []Opening) *OpeningIndex {
 		dict: &labelDict{ids: map[string]uint32{}}}
 	bb := map[any][]codeEntry{}
 	add := func(key any, oc *openingCtx, id int32) {
-		e := codeEntry{lv: oc.reqMax, id: id, fr: oc.french, sig: skillSig(oc.skillIDs), ask: uint8(min(oc.asked, manySkills)),
-			at: spot{oc.lat, oc.lon, oc.cosLat}}
+		e := codeEntry{bucketEntry: bucketEntry{id: id, lv: oc.reqMax, fr: oc.french, asked: uint8(min(oc.asked, manySkills)),
+			sig: skillSig(oc.skillIDs), at: spot{oc.lat, oc.lon, oc.cosLat}}}
 		// An opening for any trade is also under code 0, which every
 		// seeker visits first.
 		if len(oc.codes) == 0 || oc.anyTrade {
@@ -513,17 +517,22 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 	// bucket), is passed over unread.
 	group := func(b *codeBucket, g int, p Proximity, dist float64) {
 		loss := wRome*(1-p.value()) + outcomeLoss
-		for j := b.start[g]; j < b.start[g+1] && b.lv[j] <= lvl; j++ {
-			oi := b.ids[j]
-			if scr.seen[oi] == scr.gen || !frenchOK(held, b.fr[j]) {
+		es := b.es[b.groups[g].start:b.groups[g+1].start]
+		for j := range es {
+			e := &es[j]
+			if e.lv > lvl {
+				break
+			}
+			oi := e.id
+			if scr.seen[oi] == scr.gen || !frenchOK(held, e.fr) {
 				continue
 			}
 			scr.seen[oi] = scr.gen
 			if len(scr.top) == k {
-				fit, _, _ := frenchFit(held, b.fr[j])
+				fit, _, _ := frenchFit(held, e.fr)
 				l := loss + wFrench*(1-fit)
-				if a := int(b.asked[j]); a != manySkills {
-					l += wSkills * (1 - skillsAtMost(b.sig[j], sigS, a, a))
+				if a := int(e.asked); a != manySkills {
+					l += wSkills * (1 - skillsAtMost(e.sig, sigS, a, a))
 				}
 				kth := scr.top[k-1].score
 				if kth > 1-(l+wDist*(1-dist))/ix.norm+1e-9 {
@@ -531,8 +540,8 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 				}
 				// In a cell, the opening's own distance value (the score's)
 				// may still leave it out.
-				if b.at != nil {
-					at := &b.at[j]
+				if b.located {
+					at := &e.at
 					d := clamp01(1 - 0.9*distanceRad(sc.lat, sc.lon, sc.cosLat, at.lat, at.lon, at.cosLat)/sc.s.MaxKm)
 					if kth > 1-(l+wDist*(1-d))/ix.norm+1e-9 {
 						continue
@@ -581,8 +590,8 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 			}
 			b := pb.b
 			g := b.from(lo, num)
-			for ; g < len(b.codes) && b.codes[g] <= hi; g++ {
-				if b.codes[g] != 0 && ix.bestProximity(sc, scr, b.codes[g]) != p {
+			for ; b.groups[g].code <= hi; g++ {
+				if c := b.groups[g].code; c != 0 && ix.bestProximity(sc, scr, c) != p {
 					continue
 				}
 				if b.noneHeld(g, sigS) && beatenBy(p, pb.dist, wSkills) {
@@ -679,11 +688,11 @@ func (e *Engine) NewSeekerIndex(seekers []Seeker) *SeekerIndex {
 	add := func(key any, sc *seekerCtx, lvl Level, id int32) {
 		sig := skillSig(sc.skillIDs)
 		if len(sc.codes) == 0 {
-			bb[key] = append(bb[key], codeEntry{code: 0, lv: lvl, id: id, fr: sc.s.French, sig: sig})
+			bb[key] = append(bb[key], codeEntry{0, bucketEntry{id: id, lv: lvl, fr: sc.s.French, sig: sig}})
 		}
 		for i, c := range sc.codes {
 			if !slices.ContainsFunc(sc.codes[:i], func(x seekerCode) bool { return x.id == c.id }) {
-				bb[key] = append(bb[key], codeEntry{code: c.id, lv: lvl, id: id, fr: sc.s.French, sig: sig})
+				bb[key] = append(bb[key], codeEntry{c.id, bucketEntry{id: id, lv: lvl, fr: sc.s.French, sig: sig}})
 			}
 		}
 	}
@@ -802,16 +811,18 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 		loss := wRome*(1-p.value()) + wDist*(1-dist)
 		// Seekers are in increasing level: walk down while they reach the
 		// highest level required.
-		for j := b.start[g+1] - 1; j >= b.start[g] && b.lv[j] >= oc.reqMax; j-- {
-			si := b.ids[j]
-			if scr.seen[si] == scr.gen || !frenchOK(b.fr[j], req) {
+		es := b.es[b.groups[g].start:b.groups[g+1].start]
+		for j := len(es) - 1; j >= 0 && es[j].lv >= oc.reqMax; j-- {
+			e := &es[j]
+			si := e.id
+			if scr.seen[si] == scr.gen || !frenchOK(e.fr, req) {
 				continue
 			}
 			scr.seen[si] = scr.gen
 			if len(scr.top) == k {
-				fit, _, _ := frenchFit(b.fr[j], req)
+				fit, _, _ := frenchFit(e.fr, req)
 				l := loss + wFrench*(1-fit)
-				l += wSkills * (1 - skillsAtMost(sigO, b.sig[j], len(oc.skillIDs), int(oc.asked)))
+				l += wSkills * (1 - skillsAtMost(sigO, e.sig, len(oc.skillIDs), int(oc.asked)))
 				if scr.top[k-1].score > 1-l/norm+1e-9 {
 					continue
 				}
@@ -839,12 +850,12 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 			}
 			b := pb.b
 			g := b.from(lo, num)
-			for ; g < len(b.codes) && b.codes[g] <= hi; g++ {
-				if c := b.codes[g]; c != 0 && len(oc.codes) > 0 && !oc.anyTrade && class(c) != p {
+			for ; b.groups[g].code <= hi; g++ {
+				if c := b.groups[g].code; c != 0 && len(oc.codes) > 0 && !oc.anyTrade && class(c) != p {
 					continue
 				}
 				// Skills asked, none of them held by the group's seekers.
-				if oc.asked > 0 && b.gsig[g]&sigO == 0 && beatenBy(p, pb.dist, wSkills) {
+				if oc.asked > 0 && b.groups[g].sig&sigO == 0 && beatenBy(p, pb.dist, wSkills) {
 					continue
 				}
 				group(b, g, p, pb.dist)
