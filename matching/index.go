@@ -54,7 +54,7 @@ type scratch struct {
 	gen     uint32
 	top     []scored
 	buckets []placeBucket
-	clsGen  []uint32    // per ROME code: the query that cached its class
+	clsGen  []uint32    // per code number (codeBook): the query that cached its class
 	cls     []Proximity // the cached class
 }
 
@@ -70,11 +70,11 @@ type scored struct {
 	score float64
 }
 
-func (sc *scratch) reset(n int) {
-	if len(sc.seen) < n {
+func (sc *scratch) reset(n, codes int) {
+	if len(sc.seen) < n || len(sc.clsGen) < codes {
 		sc.seen = make([]uint32, n)
-		sc.clsGen = make([]uint32, 15*10000)
-		sc.cls = make([]Proximity, 15*10000)
+		sc.clsGen = make([]uint32, codes)
+		sc.cls = make([]Proximity, codes)
 		sc.gen = 0
 	}
 	sc.gen++
@@ -144,15 +144,30 @@ type codeBucket struct {
 	// noCode, ends the others.
 	groups  []codeGroup
 	es      []bucketEntry
-	has     []uint64 // bit n: a group has the code numbered n (codeNums)
+	has     []uint64 // bit n: a group has the code numbered n (codeBook)
+	rank    []int32  // rank[w]: the groups whose numbers are below 64w
 	located bool     // a grid cell's bucket: entries have their place
 }
 
 type codeGroup struct {
 	code  romeID
+	num   int32 // the code's number (codeBook)
 	start int32
 	free  bool   // an entry has no skill signature (no skill asked, or none known)
 	sig   uint64 // the union of its entries' signatures
+}
+
+// holds reports whether a group has the code numbered n.
+func (b *codeBucket) holds(n int32) bool { return b.has[n>>6]&(1<<(n&63)) != 0 }
+
+// group is the position of the first group whose code's number is n or
+// more: the groups below it, counted from the bits.
+func (b *codeBucket) group(n int32) int {
+	w := int(n >> 6)
+	if w >= len(b.has) {
+		return len(b.groups) - 1
+	}
+	return int(b.rank[w]) + bits.OnesCount64(b.has[w]&(1<<(n&63)-1))
 }
 
 // noCode is the code of a bucket's end: above every code.
@@ -209,42 +224,48 @@ func skillsAtMost(sigO, sigS uint64, n, asked int) float64 {
 	return min(1, float64(held)/float64(asked))
 }
 
-// codeNums numbers densely the codes of an index's entries, so that a
-// bucket says in one bit whether it holds a code: a query looks up its
+// codeBook numbers the codes of an index's entries in increasing order,
+// so that a bucket says in one bit whether it holds a code and, counting
+// the bits below, where its group is: a query finds the groups of its
 // seeker's codes and their links (most absent from most buckets) without
-// searching each bucket.
-func codeNums(bb map[any][]codeEntry) map[romeID]int32 {
-	nums := map[romeID]int32{}
+// searching the buckets.
+type codeBook struct {
+	codes []romeID // by number
+	nums  map[romeID]int32
+}
+
+func newCodeBook(bb map[any][]codeEntry) *codeBook {
+	cb := &codeBook{nums: map[romeID]int32{}}
 	for _, es := range bb {
 		for _, e := range es {
-			if _, ok := nums[e.code]; !ok {
-				nums[e.code] = int32(len(nums))
+			if _, ok := cb.nums[e.code]; !ok {
+				cb.nums[e.code] = 0
+				cb.codes = append(cb.codes, e.code)
 			}
 		}
 	}
-	return nums
-}
-
-// from is the first group of b whose code is at least lo; when num is
-// lo's number (≥ 0, for a query of lo alone), the bucket's bit answers
-// first whether it holds lo at all.
-func (b *codeBucket) from(lo romeID, num int32) int {
-	if num >= 0 && b.has[num>>6]&(1<<(num&63)) == 0 {
-		return len(b.groups) - 1
+	slices.Sort(cb.codes)
+	for n, c := range cb.codes {
+		cb.nums[c] = int32(n)
 	}
-	g, _ := slices.BinarySearchFunc(b.groups, lo, func(g codeGroup, c romeID) int { return cmp.Compare(g.code, c) })
-	return g
+	return cb
 }
 
-// codeNum is the number of code c in nums, or -1 when no entry has it.
-func codeNum(nums map[romeID]int32, c romeID) int32 {
-	if n, ok := nums[c]; ok {
+// num is the number of code c, or -1 when no entry has it.
+func (cb *codeBook) num(c romeID) int32 {
+	if n, ok := cb.nums[c]; ok {
 		return n
 	}
 	return -1
 }
 
-func newCodeBucket(es []codeEntry, nums map[romeID]int32, located bool) *codeBucket {
+// first is the number of the first code at least c (len(codes) if none).
+func (cb *codeBook) first(c romeID) int32 {
+	n, _ := slices.BinarySearch(cb.codes, c)
+	return int32(n)
+}
+
+func newCodeBucket(es []codeEntry, book *codeBook, located bool) *codeBucket {
 	slices.SortFunc(es, func(a, b codeEntry) int {
 		if c := cmp.Compare(a.code, b.code); c != 0 {
 			return c
@@ -254,11 +275,12 @@ func newCodeBucket(es []codeEntry, nums map[romeID]int32, located bool) *codeBuc
 		}
 		return cmp.Compare(a.id, b.id)
 	})
-	b := &codeBucket{es: make([]bucketEntry, len(es)), has: make([]uint64, (len(nums)+63)/64), located: located}
+	words := (len(book.codes) + 63) / 64
+	b := &codeBucket{es: make([]bucketEntry, len(es)), has: make([]uint64, words), rank: make([]int32, words), located: located}
 	for i, e := range es {
 		if i == 0 || e.code != es[i-1].code {
-			b.groups = append(b.groups, codeGroup{code: e.code, start: int32(i)})
-			n := nums[e.code]
+			n := book.nums[e.code]
+			b.groups = append(b.groups, codeGroup{code: e.code, num: n, start: int32(i)})
 			b.has[n>>6] |= 1 << (n & 63)
 		}
 		g := &b.groups[len(b.groups)-1]
@@ -266,7 +288,10 @@ func newCodeBucket(es []codeEntry, nums map[romeID]int32, located bool) *codeBuc
 		g.free = g.free || e.sig == 0
 		b.es[i] = e.bucketEntry
 	}
-	b.groups = append(b.groups, codeGroup{code: noCode, start: int32(len(es))})
+	b.groups = append(b.groups, codeGroup{code: noCode, num: int32(len(book.codes)), start: int32(len(es))})
+	for w := 1; w < words; w++ {
+		b.rank[w] = b.rank[w-1] + int32(bits.OnesCount64(b.has[w-1]))
+	}
 	return b
 }
 
@@ -283,7 +308,7 @@ type OpeningIndex struct {
 	openings []Opening
 	prep     []openingCtx
 	buckets  map[any]*codeBucket
-	codeNums map[romeID]int32
+	book     *codeBook
 	norm     float64 // the largest score normaliser among the openings' kinds
 	mentors  bool    // some openings are mentors
 	dict     *labelDict
@@ -388,11 +413,11 @@ func (e *Engine) NewIndex(openings []Opening) *OpeningIndex {
 			add(noCoordsKey(oc.dept), oc, id)
 		}
 	}
-	ix.codeNums = codeNums(bb)
+	ix.book = newCodeBook(bb)
 	ix.buckets = make(map[any]*codeBucket, len(bb))
 	for k, es := range bb {
 		_, cell := k.(cellKey)
-		ix.buckets[k] = newCodeBucket(es, ix.codeNums, cell)
+		ix.buckets[k] = newCodeBucket(es, ix.book, cell)
 	}
 	ix.pool.New = func() any { return &scratch{} }
 	return ix
@@ -435,19 +460,17 @@ func (ix *OpeningIndex) prepSeeker(s *Seeker) seekerCtx {
 	return sc
 }
 
-// bestProximity is the ROME class of an opening code for the seeker,
-// cached for the query in scr.
-func (ix *OpeningIndex) bestProximity(sc *seekerCtx, scr *scratch, c romeID) Proximity {
-	if int(c) < len(scr.clsGen) && scr.clsGen[c] == scr.gen {
-		return scr.cls[c]
+// bestProximity is the ROME class for the seeker of an opening code
+// numbered n, cached for the query in scr.
+func (ix *OpeningIndex) bestProximity(sc *seekerCtx, scr *scratch, c romeID, n int32) Proximity {
+	if scr.clsGen[n] == scr.gen {
+		return scr.cls[n]
 	}
 	best := ProximityNone
 	for i := range sc.codes {
 		best = max(best, sc.codes[i].proximity(c))
 	}
-	if int(c) < len(scr.clsGen) {
-		scr.clsGen[c], scr.cls[c] = scr.gen, best
-	}
+	scr.clsGen[n], scr.cls[n] = scr.gen, best
 	return best
 }
 
@@ -469,7 +492,7 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 	}
 	scr := ix.pool.Get().(*scratch)
 	defer ix.pool.Put(scr)
-	scr.reset(len(ix.openings))
+	scr.reset(len(ix.openings), len(ix.book.codes))
 	lvl := max(sc.maxLevel, BelowA1)
 	today := dayNum(now)
 	id := func(i int32) string { return ix.prep[i].o.ID }
@@ -578,20 +601,20 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 	// visitRange visits, in every bucket, the code groups in [lo, hi] whose
 	// class for the seeker is p.
 	visitRange := func(lo, hi romeID, p Proximity) {
-		num := int32(-1)
-		if lo == hi {
-			if num = codeNum(ix.codeNums, lo); num < 0 {
-				return
-			}
+		point, n := lo == hi, ix.book.first(lo)
+		if point && ix.book.num(lo) < 0 {
+			return
 		}
 		for _, pb := range bs {
 			if beaten(p, pb.dist) {
 				continue
 			}
 			b := pb.b
-			g := b.from(lo, num)
-			for ; b.groups[g].code <= hi; g++ {
-				if c := b.groups[g].code; c != 0 && ix.bestProximity(sc, scr, c) != p {
+			if point && !b.holds(n) {
+				continue
+			}
+			for g := b.group(n); b.groups[g].code <= hi; g++ {
+				if c := b.groups[g].code; c != 0 && ix.bestProximity(sc, scr, c, b.groups[g].num) != p {
 					continue
 				}
 				if b.noneHeld(g, sigS) && beatenBy(p, pb.dist, wSkills) {
@@ -667,15 +690,15 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 // ROME codes, visited from the closest codes to the opening's to the
 // farthest, nearest places first, until the k-th best beats what is left.
 type SeekerIndex struct {
-	e        *Engine
-	seekers  []Seeker
-	prep     []seekerCtx
-	buckets  map[any]*codeBucket
-	codeNums map[romeID]int32
-	maxKm    float64
-	dict     *labelDict
-	pool     sync.Pool
-	scored   atomic.Int64
+	e       *Engine
+	seekers []Seeker
+	prep    []seekerCtx
+	buckets map[any]*codeBucket
+	book    *codeBook
+	maxKm   float64
+	dict    *labelDict
+	pool    sync.Pool
+	scored  atomic.Int64
 }
 
 type allKey struct{}
@@ -712,10 +735,10 @@ func (e *Engine) NewSeekerIndex(seekers []Seeker) *SeekerIndex {
 			add(noCoordsKey(sc.dept), sc, lvl, id)
 		}
 	}
-	ix.codeNums = codeNums(bb)
+	ix.book = newCodeBook(bb)
 	ix.buckets = make(map[any]*codeBucket, len(bb))
 	for k, es := range bb {
-		ix.buckets[k] = newCodeBucket(es, ix.codeNums, false)
+		ix.buckets[k] = newCodeBucket(es, ix.book, false)
 	}
 	ix.pool.New = func() any { return &scratch{} }
 	return ix
@@ -735,7 +758,7 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 	oc.setSkillIDs(ix.dict.lookup(oc.skills, nil), ix.dict)
 	scr := ix.pool.Get().(*scratch)
 	defer ix.pool.Put(scr)
-	scr.reset(len(ix.seekers))
+	scr.reset(len(ix.seekers), len(ix.book.codes))
 	today := dayNum(now)
 	id := func(i int32) string { return ix.seekers[i].ID }
 	tax := ix.e.tax
@@ -749,17 +772,15 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 		codes = append(slices.Clip(codes), c)
 		hintOK = false
 	}
-	class := func(c romeID) Proximity {
-		if int(c) < len(scr.clsGen) && scr.clsGen[c] == scr.gen {
-			return scr.cls[c]
+	class := func(c romeID, n int32) Proximity {
+		if scr.clsGen[n] == scr.gen {
+			return scr.cls[n]
 		}
 		best := ProximityNone
 		for _, g := range codes {
 			best = max(best, tax.proximity(c, g))
 		}
-		if int(c) < len(scr.clsGen) {
-			scr.clsGen[c], scr.cls[c] = scr.gen, best
-		}
+		scr.clsGen[n], scr.cls[n] = scr.gen, best
 		return best
 	}
 
@@ -838,20 +859,20 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 		}
 	}
 	visitRange := func(lo, hi romeID, p Proximity) {
-		num := int32(-1)
-		if lo == hi {
-			if num = codeNum(ix.codeNums, lo); num < 0 {
-				return
-			}
+		point, n := lo == hi, ix.book.first(lo)
+		if point && ix.book.num(lo) < 0 {
+			return
 		}
 		for _, pb := range bs {
 			if beaten(p, pb.dist) {
 				continue
 			}
 			b := pb.b
-			g := b.from(lo, num)
-			for ; b.groups[g].code <= hi; g++ {
-				if c := b.groups[g].code; c != 0 && len(oc.codes) > 0 && !oc.anyTrade && class(c) != p {
+			if point && !b.holds(n) {
+				continue
+			}
+			for g := b.group(n); b.groups[g].code <= hi; g++ {
+				if c := b.groups[g].code; c != 0 && len(oc.codes) > 0 && !oc.anyTrade && class(c, b.groups[g].num) != p {
 					continue
 				}
 				// Skills asked, none of them held by the group's seekers.
