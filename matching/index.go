@@ -601,9 +601,13 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 	// visitRange visits, in every bucket, the code groups in [lo, hi] whose
 	// class for the seeker is p.
 	visitRange := func(lo, hi romeID, p Proximity) {
-		point, n := lo == hi, ix.book.first(lo)
-		if point && ix.book.num(lo) < 0 {
-			return
+		point, n := lo == hi, int32(0)
+		if point {
+			if n = ix.book.num(lo); n < 0 {
+				return
+			}
+		} else {
+			n = ix.book.first(lo)
 		}
 		for _, pb := range bs {
 			if beaten(p, pb.dist) {
@@ -859,9 +863,13 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 		}
 	}
 	visitRange := func(lo, hi romeID, p Proximity) {
-		point, n := lo == hi, ix.book.first(lo)
-		if point && ix.book.num(lo) < 0 {
-			return
+		point, n := lo == hi, int32(0)
+		if point {
+			if n = ix.book.num(lo); n < 0 {
+				return
+			}
+		} else {
+			n = ix.book.first(lo)
 		}
 		for _, pb := range bs {
 			if beaten(p, pb.dist) {
