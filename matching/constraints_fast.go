@@ -9,9 +9,10 @@ import (
 
 // quickCheck is check without explanations, for the index's many pairs: the
 // same constraints on prepared values, stopping at the first failure. It
-// reads today's day number from f and records there the distance it measures. The explained and fast paths are
-// held equal by tests (Score against Evaluate on every case and fuzzed
-// pairs).
+// reads today's day number from f and records there the distance it
+// measures (or reads it there when the caller measured it). The explained
+// and fast paths are held equal by tests (Score against Evaluate on every
+// case and fuzzed pairs).
 func (e *Engine) quickCheck(sc *seekerCtx, oc *openingCtx, now time.Time, f *facts) bool {
 	s := sc.s
 	if !oc.kindOK || oc.capacity <= 0 {
@@ -34,11 +35,12 @@ func (e *Engine) quickCheck(sc *seekerCtx, oc *openingCtx, now time.Time, f *fac
 			if lim := s.MaxKm * 1.02; s.MaxKm <= 500 && dx*dx+dy*dy > lim*lim {
 				return false
 			}
-			d := distance(sc, oc)
-			if d > s.MaxKm {
+			if !f.kmSet {
+				f.km, f.kmSet = distance(sc, oc), true
+			}
+			if f.km > s.MaxKm {
 				return false
 			}
-			f.km, f.kmSet = d, true
 		} else if sc.dept == "" || sc.dept != oc.dept {
 			return false
 		}

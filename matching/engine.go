@@ -165,7 +165,13 @@ const noHint Proximity = -1
 // quick is Score on prepared values; today is now's day number and hint
 // the pair's ROME proximity if the caller knows it, or noHint.
 func (e *Engine) quick(sc *seekerCtx, oc *openingCtx, now time.Time, today int32, hint Proximity) (float64, bool) {
-	f := facts{today: today, romeHint: hint}
+	return e.quickAt(sc, oc, now, today, hint, -1)
+}
+
+// quickAt is quick with the pair's distance in km when the caller has
+// measured it (distance(sc, oc)), or a negative km.
+func (e *Engine) quickAt(sc *seekerCtx, oc *openingCtx, now time.Time, today int32, hint Proximity, km float64) (float64, bool) {
+	f := facts{today: today, romeHint: hint, km: km, kmSet: km >= 0}
 	if !e.quickCheck(sc, oc, now, &f) {
 		return 0, false
 	}

@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"math"
 	"math/bits"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -120,12 +121,16 @@ func cellsWithin(latDeg, lonDeg, km float64, fn func(cellKey, float64)) {
 	dLon := km / (111.19 * math.Cos(maxLat*math.Pi/180))
 	lon0, lon1 := math.Floor((lonDeg-dLon)/cellDeg), math.Floor((lonDeg+dLon)/cellDeg)
 	r := math.Pi / 180
+	latR, lonR := latDeg*r, lonDeg*r
+	cosLat := math.Cos(latR)
 	for a := lat0; a <= lat1; a++ {
+		// The latitude of the row's nearest points, and its cosine.
+		nl := math.Max(a*cellDeg, math.Min(latDeg, (a+1)*cellDeg)) * r
+		cosNl := math.Cos(nl)
 		for o := lon0; o <= lon1; o++ {
 			// Skip cells whose nearest point is out of reach.
-			nl := math.Max(a*cellDeg, math.Min(latDeg, (a+1)*cellDeg))
 			no := math.Max(o*cellDeg, math.Min(lonDeg, (o+1)*cellDeg))
-			d := haversine(latDeg*r, lonDeg*r, nl*r, no*r)
+			d := distanceRad(latR, lonR, cosLat, nl, no*r, cosNl)
 			if d > km {
 				continue
 			}
@@ -389,9 +394,13 @@ func (e *Engine) NewIndex(openings []Opening) *OpeningIndex {
 	for internal, k := range keys {
 		ix.order[internal] = k.i
 	}
+	// Openings are prepared on every core, then numbered and bucketed in
+	// order.
+	inChunks(len(openings), runtime.GOMAXPROCS(0), func(internal int) {
+		ix.prep[internal] = e.prepOpening(&openings[ix.order[internal]])
+	})
 	for internal, orig := range ix.order {
 		o := &openings[orig]
-		ix.prep[internal] = e.prepOpening(o)
 		ix.prep[internal].setSkillIDs(ix.dict.add(ix.prep[internal].skills), ix.dict)
 		if o.Capacity <= 0 {
 			continue
@@ -551,6 +560,7 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 				continue
 			}
 			scr.seen[oi] = scr.gen
+			km := -1.0 // measured below for the bound, then reused
 			if len(scr.top) == k {
 				fit, _, _ := frenchFit(held, e.fr)
 				l := loss + wFrench*(1-fit)
@@ -565,8 +575,8 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 				// may still leave it out.
 				if b.located {
 					at := &e.at
-					d := clamp01(1 - 0.9*distanceRad(sc.lat, sc.lon, sc.cosLat, at.lat, at.lon, at.cosLat)/sc.s.MaxKm)
-					if kth > 1-(l+wDist*(1-d))/ix.norm+1e-9 {
+					km = distanceRad(sc.lat, sc.lon, sc.cosLat, at.lat, at.lon, at.cosLat)
+					if kth > 1-(l+wDist*(1-clamp01(1-0.9*km/sc.s.MaxKm)))/ix.norm+1e-9 {
 						continue
 					}
 				}
@@ -577,7 +587,7 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 			if oc.noHint {
 				hint = noHint
 			}
-			if score, ok := ix.e.quick(sc, oc, now, today, hint); ok {
+			if score, ok := ix.e.quickAt(sc, oc, now, today, hint, km); ok {
 				if all {
 					scr.top = append(scr.top, scored{oi, score})
 				} else {
