@@ -1,10 +1,13 @@
 package matching
 
 import (
+	"cmp"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -59,9 +62,13 @@ func (e *Engine) BuildProblemWith(seekers []Seeker, openings []Opening, minScore
 	ix := e.NewIndex(openings)
 
 	// Seekers are scored in chunks by a few workers; each seeker's arcs go
-	// to its own slot, so the result does not depend on scheduling.
+	// to its own slot, so the result does not depend on scheduling nor on
+	// order. They are taken by place and trade, so that queries one after
+	// the other read the same buckets and openings, still in cache.
 	perSeeker := make([][]scored, len(seekers))
-	inChunks(len(seekers), workers, func(si int) {
+	order := nearbyFirst(seekers)
+	inChunks(len(seekers), workers, func(i int) {
+		si := order[i]
 		sc := ix.prepSeeker(&seekers[si])
 		top := ix.top(&sc, k, now, nil)
 		kept := top[:0]
@@ -108,6 +115,46 @@ func (e *Engine) BuildProblemWith(seekers []Seeker, openings []Opening, minScore
 		}
 	})
 	return p, out, nil
+}
+
+// nearbyFirst orders seekers by grid cell (département for those without
+// coordinates), then by their first project code.
+func nearbyFirst(seekers []Seeker) []int32 {
+	type key struct {
+		place int64
+		code  string
+		i     int32
+	}
+	keys := make([]key, len(seekers))
+	for i := range seekers {
+		s := &seekers[i]
+		k := key{i: int32(i)}
+		if c := s.Place.Coords; c != nil {
+			k.place = int64(cellOf(c.Lat, c.Lon))
+		} else {
+			h := fnv.New64a()
+			h.Write([]byte(normDept(s.Place.Department)))
+			k.place = math.MaxInt64 - int64(h.Sum64()>>2)
+		}
+		if len(s.Project) > 0 {
+			k.code = s.Project[0]
+		}
+		keys[i] = k
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if c := cmp.Compare(a.place, b.place); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.code, b.code); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+	order := make([]int32, len(keys))
+	for i, k := range keys {
+		order[i] = k.i
+	}
+	return order
 }
 
 // inChunks calls fn(i) for i in [0, n) on workers goroutines, in chunks.
