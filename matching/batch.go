@@ -100,7 +100,8 @@ func (e *Engine) BuildProblemWith(seekers []Seeker, openings []Opening, minScore
 
 	// Evaluations are written in place, in arc order.
 	out := make([]Evaluation, n)
-	inChunks(len(seekers), workers, func(si int) {
+	inChunks(len(seekers), workers, func(i int) {
+		si := order[i]
 		if len(perSeeker[si]) == 0 {
 			return
 		}
