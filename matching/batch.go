@@ -1,13 +1,10 @@
 package matching
 
 import (
-	"cmp"
 	"fmt"
-	"hash/fnv"
 	"math"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -121,41 +118,14 @@ func (e *Engine) BuildProblemWith(seekers []Seeker, openings []Opening, minScore
 // nearbyFirst orders seekers by grid cell (département for those without
 // coordinates), then by their first project code.
 func nearbyFirst(seekers []Seeker) []int32 {
-	type key struct {
-		place int64
-		code  string
-		i     int32
-	}
-	keys := make([]key, len(seekers))
-	for i := range seekers {
+	return placeOrder(len(seekers), func(i int) (int64, string) {
 		s := &seekers[i]
-		k := key{i: int32(i)}
-		if c := s.Place.Coords; c != nil {
-			k.place = int64(cellOf(c.Lat, c.Lon))
-		} else {
-			h := fnv.New64a()
-			h.Write([]byte(normDept(s.Place.Department)))
-			k.place = math.MaxInt64 - int64(h.Sum64()>>2)
-		}
+		code := ""
 		if len(s.Project) > 0 {
-			k.code = s.Project[0]
+			code = s.Project[0]
 		}
-		keys[i] = k
-	}
-	slices.SortFunc(keys, func(a, b key) int {
-		if c := cmp.Compare(a.place, b.place); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.code, b.code); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.i, b.i)
+		return placeKey(false, s.Place), code
 	})
-	order := make([]int32, len(keys))
-	for i, k := range keys {
-		order[i] = k.i
-	}
-	return order
 }
 
 // inChunks calls fn(i) for i in [0, n) on workers goroutines, in chunks.

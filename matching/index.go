@@ -256,18 +256,16 @@ func newCodeBook(bb map[any][]codeEntry) *codeBook {
 	return cb
 }
 
-// num is the number of code c, or -1 when no entry has it.
-func (cb *codeBook) num(c romeID) int32 {
-	if n, ok := cb.nums[c]; ok {
-		return n
+// start is where a query of the codes in [lo, hi] begins: the number of
+// the first code at least lo, or for a single code its number, ok false
+// when no entry has it.
+func (cb *codeBook) start(lo, hi romeID) (n int32, ok bool) {
+	if lo == hi {
+		n, ok = cb.nums[lo]
+		return n, ok
 	}
-	return -1
-}
-
-// first is the number of the first code at least c (len(codes) if none).
-func (cb *codeBook) first(c romeID) int32 {
-	n, _ := slices.BinarySearch(cb.codes, c)
-	return int32(n)
+	i, _ := slices.BinarySearch(cb.codes, lo)
+	return int32(i), true
 }
 
 func newCodeBucket(es []codeEntry, book *codeBook, located bool) *codeBucket {
@@ -354,46 +352,17 @@ func (e *Engine) NewIndex(openings []Opening) *OpeningIndex {
 	// Prepared openings are laid out by place, then code, so that a query
 	// reads them mostly in sequence; ix.order maps back to the caller's
 	// positions.
-	type sortKey struct {
-		place int64
-		code  romeID
-		i     int32
-	}
-	keys := make([]sortKey, len(openings))
-	for i := range openings {
+	ix.order = placeOrder(len(openings), func(i int) (int64, romeID) {
 		o := &openings[i]
-		k := sortKey{i: int32(i)}
-		switch {
-		case o.Remote:
-			k.place = math.MinInt64
-		case o.Place.Coords != nil:
-			k.place = int64(cellOf(o.Place.Coords.Lat, o.Place.Coords.Lon))
-		default:
-			h := fnv.New64a()
-			h.Write([]byte(normDept(o.Place.Department)))
-			k.place = math.MaxInt64 - int64(h.Sum64()>>2)
-		}
+		var code romeID
 		for _, c := range o.ROME {
 			if id, ok := parseCode(c); ok {
-				k.code = id
+				code = id
 				break
 			}
 		}
-		keys[i] = k
-	}
-	slices.SortFunc(keys, func(a, b sortKey) int {
-		if c := cmp.Compare(a.place, b.place); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.code, b.code); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.i, b.i)
+		return placeKey(o.Remote, o.Place), code
 	})
-	ix.order = make([]int32, len(openings))
-	for internal, k := range keys {
-		ix.order[internal] = k.i
-	}
 	// Openings are prepared on every core, then numbered and bucketed in
 	// order.
 	inChunks(len(openings), runtime.GOMAXPROCS(0), func(internal int) {
@@ -430,6 +399,43 @@ func (e *Engine) NewIndex(openings []Opening) *OpeningIndex {
 	}
 	ix.pool.New = func() any { return &scratch{} }
 	return ix
+}
+
+// placeKey sorts places: remote first, then by grid cell, then those
+// without coordinates by département.
+func placeKey(remote bool, p Place) int64 {
+	switch {
+	case remote:
+		return math.MinInt64
+	case p.Coords != nil:
+		return int64(cellOf(p.Coords.Lat, p.Coords.Lon))
+	}
+	h := fnv.New64a()
+	h.Write([]byte(normDept(p.Department)))
+	return math.MaxInt64 - int64(h.Sum64()>>2)
+}
+
+// placeOrder is positions 0 to n-1 ordered by their place key, then code,
+// then position.
+func placeOrder[C cmp.Ordered](n int, key func(i int) (int64, C)) []int32 {
+	type sortKey struct {
+		place int64
+		code  C
+		i     int32
+	}
+	keys := make([]sortKey, n)
+	for i := range keys {
+		keys[i].place, keys[i].code = key(i)
+		keys[i].i = int32(i)
+	}
+	slices.SortFunc(keys, func(a, b sortKey) int {
+		return cmp.Or(cmp.Compare(a.place, b.place), cmp.Compare(a.code, b.code), cmp.Compare(a.i, b.i))
+	})
+	order := make([]int32, n)
+	for i, k := range keys {
+		order[i] = k.i
+	}
+	return order
 }
 
 func sectorCode(sector string) (romeID, bool) {
@@ -611,14 +617,11 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 	// visitRange visits, in every bucket, the code groups in [lo, hi] whose
 	// class for the seeker is p.
 	visitRange := func(lo, hi romeID, p Proximity) {
-		point, n := lo == hi, int32(0)
-		if point {
-			if n = ix.book.num(lo); n < 0 {
-				return
-			}
-		} else {
-			n = ix.book.first(lo)
+		n, ok := ix.book.start(lo, hi)
+		if !ok {
+			return
 		}
+		point := lo == hi
 		for _, pb := range bs {
 			if beaten(p, pb.dist) {
 				continue
@@ -873,14 +876,11 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 		}
 	}
 	visitRange := func(lo, hi romeID, p Proximity) {
-		point, n := lo == hi, int32(0)
-		if point {
-			if n = ix.book.num(lo); n < 0 {
-				return
-			}
-		} else {
-			n = ix.book.first(lo)
+		n, ok := ix.book.start(lo, hi)
+		if !ok {
+			return
 		}
+		point := lo == hi
 		for _, pb := range bs {
 			if beaten(p, pb.dist) {
 				continue
