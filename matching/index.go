@@ -617,7 +617,7 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 	// visitRange visits, in every bucket, the code groups in [lo, hi] whose
 	// class for the seeker is p.
 	visitRange := func(lo, hi romeID, p Proximity) {
-		n, ok := ix.book.start(lo, hi)
+		num, ok := ix.book.start(lo, hi)
 		if !ok {
 			return
 		}
@@ -627,10 +627,10 @@ func (ix *OpeningIndex) top(sc *seekerCtx, k int, now time.Time, dst []scored) [
 				continue
 			}
 			b := pb.b
-			if point && !b.holds(n) {
+			if point && !b.holds(num) {
 				continue
 			}
-			for g := b.group(n); b.groups[g].code <= hi; g++ {
+			for g := b.group(num); b.groups[g].code <= hi; g++ {
 				if c := b.groups[g].code; c != 0 && ix.bestProximity(sc, scr, c, b.groups[g].num) != p {
 					continue
 				}
@@ -876,7 +876,7 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 		}
 	}
 	visitRange := func(lo, hi romeID, p Proximity) {
-		n, ok := ix.book.start(lo, hi)
+		num, ok := ix.book.start(lo, hi)
 		if !ok {
 			return
 		}
@@ -886,10 +886,10 @@ func (ix *SeekerIndex) TopSeekers(o *Opening, k int, now time.Time) []Suggestion
 				continue
 			}
 			b := pb.b
-			if point && !b.holds(n) {
+			if point && !b.holds(num) {
 				continue
 			}
-			for g := b.group(n); b.groups[g].code <= hi; g++ {
+			for g := b.group(num); b.groups[g].code <= hi; g++ {
 				if c := b.groups[g].code; c != 0 && len(oc.codes) > 0 && !oc.anyTrade && class(c, b.groups[g].num) != p {
 					continue
 				}
